@@ -1,0 +1,65 @@
+# Inaproc — developer commands. `make run` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test test-fast test-e2e install lint format migrate demo worker messages clean check-chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+## run: set everything up and serve http://127.0.0.1:$(PORT) with a background email worker
+run: demo
+	@echo "Starting the task worker (emails appear in this terminal) and the web server on port $(PORT)…"
+	@$(BIN)/python manage.py db_worker --no-reload --interval 2 & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(BIN)/python manage.py db_worker
+
+## test: the whole suite — unit, integration and end-to-end in headless Chromium
+test: install check-chromium
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not e2e"
+
+test-e2e: install check-chromium
+	$(BIN)/python -m pytest -m e2e
+
+check-chromium:
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { \
+	  echo "Chromium not found at $${CHROMIUM_PATH:-/usr/bin/chromium}: the browser tests need it."; \
+	  echo "Install it with: sudo apt-get install chromium   (or set CHROMIUM_PATH)"; exit 1; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: refresh the Indonesian catalogue after changing user-facing strings
+messages: install
+	$(BIN)/python manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=benchmarks
+	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

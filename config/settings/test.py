@@ -1,0 +1,16 @@
+"""The test suite: the same stack, with a fast hasher and in-memory email."""
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Argon2 stays first so that tests exercise the real hasher on the paths that matter;
+# its cost is lowered to keep the suite fast (the algorithm and code path are the same).
+PASSWORD_HASHERS = ["inaproc.accounts.hashers.FastArgon2PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

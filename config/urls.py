@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from inaproc.core import views as core_views
+from inaproc.portals import views as portal_views
+
+urlpatterns = [
+    path("", portal_views.platform_home_view, name="platform_home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", core_views.healthz_view, name="healthz"),
+    # Everything else belongs to a portal: /<slug>/… (see PortalMiddleware).
+    path("<slug:portal_slug>/", include("inaproc.portals.urls")),
+]
+
+handler400 = "inaproc.core.views.bad_request"
+handler403 = "inaproc.core.views.permission_denied"
+handler404 = "inaproc.core.views.page_not_found"
+handler500 = "inaproc.core.views.server_error"

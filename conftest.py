@@ -1,0 +1,25 @@
+import pytest
+
+from tests.factories import make_portal, make_user
+
+
+@pytest.fixture
+def portal_a(db):
+    return make_portal("lpse-a", name="LPSE Alpha", institution="Kementerian Alpha")
+
+
+@pytest.fixture
+def portal_b(db):
+    return make_portal("lpse-b", name="LPSE Beta", institution="Pemerintah Kota Beta")
+
+
+@pytest.fixture
+def vendor_a(portal_a):
+    return make_user(portal_a, username="0012345674101000", full_name="PT Alpha Jaya")
+
+
+@pytest.fixture
+def admin_a(portal_a):
+    from inaproc.accounts.models import Role
+
+    return make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin")

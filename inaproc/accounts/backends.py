@@ -1,0 +1,42 @@
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from inaproc.accounts.models import User
+from inaproc.accounts.usernames import username_normalize
+
+
+class PortalBackend(ModelBackend):
+    """Authenticates against the accounts of the request's portal only.
+
+    Platform pages (no portal) authenticate platform-level accounts only. Without a
+    request there is no portal, so nothing authenticates.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if request is None or username is None or password is None:
+            return None
+        portal = getattr(request, "portal", None)
+        user = (
+            User.objects.filter(portal=portal, username__iexact=username_normalize(username))
+            .select_related("portal")
+            .first()
+        )
+        if user is None:
+            # Spend the same hashing time as for a real account (no timing oracle).
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def get_user(self, user_id: int) -> User | None:
+        user = User.objects.select_related("portal").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,0 +1,102 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inaproc.portals.models import Portal
+
+
+class Role(models.TextChoices):
+    VENDOR = "vendor", _("Vendor")
+    VERIFIER = "verifier", _("Verifier")
+    HELPDESK = "helpdesk", _("Helpdesk officer")
+    PORTAL_ADMIN = "portal_admin", _("Portal administrator")
+    OPERATOR = "operator", _("Platform operator")
+
+
+PORTAL_STAFF_ROLES = frozenset({Role.VERIFIER, Role.HELPDESK, Role.PORTAL_ADMIN})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str) -> "User":
+        # Natural keys are ambiguous across portals; only platform-level accounts
+        # (operators) are found this way, e.g. by `createsuperuser`.
+        return self.get(portal__isnull=True, username__iexact=username)
+
+    def create_superuser(self, username: str, email: str, password: str | None, **extra) -> "User":
+        user = self.model(username=username, email=self.normalize_email(email), **extra)
+        user.portal = None
+        user.role = Role.OPERATOR
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account on one portal (or, for platform operators, on the platform itself).
+
+    The username is unique per portal, case-insensitively; the same NPWP may be a
+    username on several portals, each with its own password.
+    """
+
+    portal = models.ForeignKey(
+        Portal,
+        verbose_name=_("portal"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    username = models.CharField(_("username"), max_length=150)
+    email = models.EmailField(_("email address"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Django admin access; true only for platform operators.
+    is_staff = models.BooleanField(_("platform admin access"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                "portal", Lower("username"), name="user_username_unique_per_portal"
+            ),
+            models.UniqueConstraint(
+                Lower("username"),
+                condition=Q(portal__isnull=True),
+                name="user_username_unique_on_platform",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="operator", portal__isnull=True)
+                | (~Q(role="operator") & Q(portal__isnull=False)),
+                name="user_operator_iff_no_portal",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="user_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["portal", "role"], name="user_portal_role_idx")]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.role in PORTAL_STAFF_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles

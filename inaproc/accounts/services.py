@@ -1,0 +1,106 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role, User
+from inaproc.accounts.usernames import username_normalize
+from inaproc.audit.services import audit_record
+from inaproc.notifications.services import email_send
+from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url
+
+
+def password_validate(*, password: str, user: User) -> None:
+    """The platform's password policy plus the user's portal's own minimum length."""
+    validate_password(password, user)
+    minimum = user.portal.password_min_length if user.portal else 15
+    if len(password) < minimum:
+        raise ValidationError(
+            ngettext(
+                "This password is too short. This portal requires at least %(min)d character.",
+                "This password is too short. This portal requires at least %(min)d characters.",
+                minimum,
+            )
+            % {"min": minimum},
+            code="password_too_short_for_portal",
+        )
+
+
+def user_create(
+    *,
+    portal: Portal | None,
+    role: str,
+    username: str,
+    email: str,
+    password: str,
+    full_name: str = "",
+    actor: User | None = None,
+    notify: bool = True,
+) -> User:
+    """Create an account on `portal` (None for platform operators).
+
+    Validates everything first (raises ValidationError with field errors), audits the
+    creation and, for staff, emails them their portal's login link after commit.
+    """
+    user = User(
+        portal=portal,
+        role=role,
+        username=username_normalize(username),
+        email=User.objects.normalize_email(email),
+        full_name=full_name,
+        is_staff=role == Role.OPERATOR,
+    )
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    if User.objects.filter(portal=portal, username__iexact=user.username).exists():
+        raise ValidationError({"username": _("This username is already taken on this portal.")})
+    try:
+        password_validate(password=password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            audit_record(
+                actor=actor,
+                verb="account.created",
+                target=user,
+                portal=portal,
+                payload={"role": role, "username": user.username},
+            )
+            if notify and portal is not None and role in PORTAL_STAFF_ROLES:
+                _send_staff_welcome(user)
+    except IntegrityError as error:  # a concurrent create of the same username
+        raise ValidationError(
+            {"username": _("This username is already taken on this portal.")}
+        ) from error
+    return user
+
+
+def _send_staff_welcome(user: User) -> None:
+    from django.conf import settings
+
+    email_send(
+        to=user.email,
+        portal=user.portal,
+        template="accounts/email/staff_welcome",
+        context={
+            "full_name": user.full_name or user.username,
+            "username": user.username,
+            "role": user.get_role_display(),
+            "portal_name": user.portal.name,
+            "login_url": portal_absolute_url(
+                user.portal, "accounts:login", base_url=settings.SITE_URL
+            ),
+        },
+    )
+
+
+def user_set_password(*, user: User, password: str, actor: User | None = None) -> None:
+    password_validate(password=password, user=user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=actor, verb="account.password_set", target=user, portal=user.portal)

@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from inaproc.audit.models import AuditEvent
+from inaproc.core.http import client_ip
+from inaproc.portals.models import Portal
+
+SYSTEM_ACTOR_LABEL = "system"
+
+
+def audit_record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model | None,
+    portal: Portal | None,
+    payload: dict[str, Any] | None = None,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Add one audit row. Call it inside the transaction of the change it records.
+
+    `actor` is the acting user, or None for the system and operator commands.
+    Never put secrets or document contents in `payload`.
+    """
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        portal=portal,
+        actor=actor if authenticated else None,
+        actor_label=actor.get_username() if authenticated else SYSTEM_ACTOR_LABEL,
+        verb=verb,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        reason=reason,
+        payload=payload or {},
+        ip_address=client_ip(request),
+    )

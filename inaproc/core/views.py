@@ -1,0 +1,42 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _error_page(request: HttpRequest, status: int) -> HttpResponse:
+    return render(request, f"errors/{status}.html", status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Keep it minimal: the database or a context processor may be what failed.
+    from django.template import loader
+
+    body = loader.get_template("errors/500.html").render({"LANGUAGE_CODE": "id"})
+    return HttpResponse(body, status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+@require_GET
+@never_cache
+def healthz_view(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the app can reach its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,127 @@
+"""Demo data for `make run`: two portals, their staff and one vendor on both.
+
+Idempotent: running it again resets the demo accounts to the printed passwords.
+The passwords are public, so the command refuses to run where DEBUG is off unless
+told `--force` (the test suite does so on purpose).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from inaproc.accounts.models import Role, User
+from inaproc.accounts.services import user_create, user_set_password
+from inaproc.portals.models import Portal
+from inaproc.portals.services import portal_create
+
+# The same company NPWP registered on both portals (16-digit form of 01.234.567.4-101.000).
+DEMO_VENDOR_NPWP = "0012345674101000"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    portal: str
+    role: str
+    username: str
+    email: str
+    full_name: str
+    password: str
+
+
+DEMO_PORTALS = [
+    {
+        "slug": "kemenkeu",
+        "name": "LPSE Kementerian Keuangan",
+        "institution": "Kementerian Keuangan Republik Indonesia",
+        "helpdesk_phone": "(021) 3449230",
+        "helpdesk_email": "helpdesk.lpse@kemenkeu.example.id",
+        "helpdesk_hours": "Senin–Jumat 08.00–16.00 WIB",
+        "helpdesk_address": "Jl. Dr. Wahidin Raya No. 1\nJakarta Pusat 10710",
+    },
+    {
+        "slug": "surabaya",
+        "name": "LPSE Kota Surabaya",
+        "institution": "Pemerintah Kota Surabaya",
+        "helpdesk_phone": "(031) 5312144",
+        "helpdesk_email": "lpse@surabaya.example.id",
+        "helpdesk_hours": "Senin–Jumat 07.30–15.30 WIB",
+        "helpdesk_address": "Jl. Jimerto No. 25–27\nSurabaya 60272",
+    },
+]
+
+DEMO_ACCOUNTS = [
+    DemoAccount("kemenkeu", Role.VERIFIER, "verifikator", "verifikator@kemenkeu.example.id",
+                "Siti Rahmawati", "melati-biru-pagi-hari-42"),
+    DemoAccount("kemenkeu", Role.HELPDESK, "helpdesk", "helpdesk@kemenkeu.example.id",
+                "Budi Santoso", "kopi-tubruk-di-teras-rumah-7"),
+    DemoAccount("kemenkeu", Role.PORTAL_ADMIN, "admin", "admin@kemenkeu.example.id",
+                "Dewi Lestari", "gunung-merapi-di-kala-senja-3"),
+    DemoAccount("kemenkeu", Role.VENDOR, DEMO_VENDOR_NPWP, "direksi@majubersama.example.id",
+                "PT Maju Bersama Konstruksi", "sawah-hijau-membentang-luas-9"),
+    DemoAccount("surabaya", Role.VERIFIER, "verifikator", "verifikator@surabaya.example.id",
+                "Agus Prasetyo", "jembatan-merah-sore-itu-15"),
+    DemoAccount("surabaya", Role.HELPDESK, "helpdesk", "helpdesk@surabaya.example.id",
+                "Rina Wulandari", "rujak-cingur-pedas-manis-8"),
+    DemoAccount("surabaya", Role.PORTAL_ADMIN, "admin", "admin@surabaya.example.id",
+                "Hendra Wijaya", "tugu-pahlawan-berdiri-tegak-4"),
+    DemoAccount("surabaya", Role.VENDOR, DEMO_VENDOR_NPWP, "direksi@majubersama.example.id",
+                "PT Maju Bersama Konstruksi", "perahu-layar-di-selat-madura-6"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load (or reset) the demo portals and accounts and print their credentials."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="run even though DEBUG is off (never in production)"
+        )
+
+    def handle(self, *args: object, force: bool = False, **options: object) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo accounts have public passwords: refusing to load them with DEBUG off. "
+                "Use --force only on a throw-away database."
+            )
+        with transaction.atomic():
+            portals = {spec["slug"]: self._portal(spec) for spec in DEMO_PORTALS}
+            for account in DEMO_ACCOUNTS:
+                self._account(portals[account.portal], account)
+        self._print(portals)
+
+    @staticmethod
+    def _portal(spec: dict[str, str]) -> Portal:
+        existing = Portal.objects.filter(slug=spec["slug"]).first()
+        return existing or portal_create(**spec)
+
+    @staticmethod
+    def _account(portal: Portal, account: DemoAccount) -> User:
+        user = User.objects.filter(portal=portal, username__iexact=account.username).first()
+        if user is None:
+            return user_create(
+                portal=portal,
+                role=account.role,
+                username=account.username,
+                email=account.email,
+                full_name=account.full_name,
+                password=account.password,
+                notify=False,
+            )
+        if not user.check_password(account.password):
+            user_set_password(user=user, password=account.password)
+        return user
+
+    def _print(self, portals: dict[str, Portal]) -> None:
+        base = settings.SITE_URL.rstrip("/")
+        self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Accounts (username / password):"))
+        for slug, portal in portals.items():
+            self.stdout.write(f"\n  {portal.name} — {base}/{slug}/masuk/")
+            for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
+                label = Role(account.role).label
+                self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
+        self.stdout.write(
+            "\n  The vendor NPWP 01.234.567.4-101.000 is registered on both portals, "
+            "each with its own password.\n"
+        )

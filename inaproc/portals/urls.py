@@ -1,0 +1,11 @@
+"""Every URL inside a portal, mounted under /<portal_slug>/ by config/urls.py."""
+
+from django.urls import include, path
+
+from inaproc.portals import views
+
+urlpatterns = [
+    path("", views.portal_home_view, name="portal_home"),
+    path("", include("inaproc.accounts.urls")),
+    path("staf/audit/", include("inaproc.audit.urls")),
+]

@@ -1,0 +1,45 @@
+"""Test data made through the real services, so tests follow production paths."""
+
+import itertools
+
+from inaproc.accounts.models import Role, User
+from inaproc.accounts.services import user_create
+from inaproc.portals.models import Portal
+from inaproc.portals.services import portal_create
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
+_counter = itertools.count(1)
+
+
+def make_portal(slug: str | None = None, **fields: str) -> Portal:
+    n = next(_counter)
+    slug = slug or f"portal{n}"
+    return portal_create(
+        slug=slug,
+        name=fields.pop("name", f"LPSE Uji {slug}"),
+        institution=fields.pop("institution", f"Instansi {slug}"),
+        **fields,
+    )
+
+
+def make_user(
+    portal: Portal | None,
+    *,
+    role: str = Role.VENDOR,
+    username: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    email: str | None = None,
+    notify: bool = False,
+    **fields: str,
+) -> User:
+    n = next(_counter)
+    username = username or f"user{n}"
+    return user_create(
+        portal=portal,
+        role=role,
+        username=username,
+        email=email or f"{username}@example.id",
+        password=password,
+        notify=notify,
+        **fields,
+    )
