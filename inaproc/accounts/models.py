@@ -85,9 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 | (~Q(role="operator") & Q(portal__isnull=False)),
                 name="user_operator_iff_no_portal",
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="user_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
         ]
         indexes = [models.Index(fields=["portal", "role"], name="user_portal_role_idx")]
 

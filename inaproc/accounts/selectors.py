@@ -12,4 +12,3 @@ def dashboard_context(*, user: User) -> dict[str, Any]:
         "is_portal_admin": user.role == Role.PORTAL_ADMIN,
         "last_login": user.last_login,
     }
-

@@ -1,3 +1,6 @@
+import posixpath
+from urllib.parse import unquote, urlsplit
+
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,7 +22,11 @@ from inaproc.portals.urls_helpers import portal_url
 def safe_next_url(request: HttpRequest, candidate: str) -> str:
     """`candidate` if it is a path inside the request's portal, else empty."""
     prefix = request.portal.get_absolute_url()
-    if not candidate or not candidate.startswith(prefix):
+    if not candidate or not candidate.startswith(prefix) or "\\" in candidate:
+        return ""
+    # "/a/../b/" or "/a/%2e%2e/b/" would leave the portal once the browser resolves it.
+    resolved = posixpath.normpath(unquote(urlsplit(candidate).path))
+    if not f"{resolved}/".startswith(prefix):
         return ""
     if not url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()

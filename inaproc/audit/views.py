@@ -13,6 +13,7 @@ from inaproc.audit.selectors import audit_event_list
 @portal_role_required(Role.PORTAL_ADMIN)
 def audit_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    paginator = Paginator(audit_event_list(portal=request.portal, query=query), settings.AUDIT_PAGE_SIZE)
+    events = audit_event_list(portal=request.portal, query=query)
+    paginator = Paginator(events, settings.AUDIT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "audit/list.html", {"page": page, "query": query})

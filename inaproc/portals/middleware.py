@@ -26,7 +26,11 @@ class PortalMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict[str, Any]
+        self,
+        request: HttpRequest,
+        view_func: Callable,
+        view_args: tuple,
+        view_kwargs: dict[str, Any],
     ) -> None:
         slug = view_kwargs.pop(PORTAL_URL_KWARG, None)
         if slug is None:

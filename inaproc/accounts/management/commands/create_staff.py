@@ -9,7 +9,7 @@ from inaproc.accounts.services import user_create
 from inaproc.core.commands import validation_error_to_command_error
 from inaproc.portals.models import Portal
 
-PASSWORD_ENV = "INAPROC_STAFF_PASSWORD"
+PASSWORD_ENV = "INAPROC_STAFF_PASSWORD"  # noqa: S105 (a variable name)
 STAFF_ROLE_CHOICES = sorted([*PORTAL_STAFF_ROLES, Role.OPERATOR])
 
 

@@ -52,22 +52,70 @@ DEMO_PORTALS = [
 ]
 
 DEMO_ACCOUNTS = [
-    DemoAccount("kemenkeu", Role.VERIFIER, "verifikator", "verifikator@kemenkeu.example.id",
-                "Siti Rahmawati", "melati-biru-pagi-hari-42"),
-    DemoAccount("kemenkeu", Role.HELPDESK, "helpdesk", "helpdesk@kemenkeu.example.id",
-                "Budi Santoso", "kopi-tubruk-di-teras-rumah-7"),
-    DemoAccount("kemenkeu", Role.PORTAL_ADMIN, "admin", "admin@kemenkeu.example.id",
-                "Dewi Lestari", "gunung-merapi-di-kala-senja-3"),
-    DemoAccount("kemenkeu", Role.VENDOR, DEMO_VENDOR_NPWP, "direksi@majubersama.example.id",
-                "PT Maju Bersama Konstruksi", "sawah-hijau-membentang-luas-9"),
-    DemoAccount("surabaya", Role.VERIFIER, "verifikator", "verifikator@surabaya.example.id",
-                "Agus Prasetyo", "jembatan-merah-sore-itu-15"),
-    DemoAccount("surabaya", Role.HELPDESK, "helpdesk", "helpdesk@surabaya.example.id",
-                "Rina Wulandari", "rujak-cingur-pedas-manis-8"),
-    DemoAccount("surabaya", Role.PORTAL_ADMIN, "admin", "admin@surabaya.example.id",
-                "Hendra Wijaya", "tugu-pahlawan-berdiri-tegak-4"),
-    DemoAccount("surabaya", Role.VENDOR, DEMO_VENDOR_NPWP, "direksi@majubersama.example.id",
-                "PT Maju Bersama Konstruksi", "perahu-layar-di-selat-madura-6"),
+    DemoAccount(
+        "kemenkeu",
+        Role.VERIFIER,
+        "verifikator",
+        "verifikator@kemenkeu.example.id",
+        "Siti Rahmawati",
+        "melati-biru-pagi-hari-42",
+    ),
+    DemoAccount(
+        "kemenkeu",
+        Role.HELPDESK,
+        "helpdesk",
+        "helpdesk@kemenkeu.example.id",
+        "Budi Santoso",
+        "kopi-tubruk-di-teras-rumah-7",
+    ),
+    DemoAccount(
+        "kemenkeu",
+        Role.PORTAL_ADMIN,
+        "admin",
+        "admin@kemenkeu.example.id",
+        "Dewi Lestari",
+        "gunung-merapi-di-kala-senja-3",
+    ),
+    DemoAccount(
+        "kemenkeu",
+        Role.VENDOR,
+        DEMO_VENDOR_NPWP,
+        "direksi@majubersama.example.id",
+        "PT Maju Bersama Konstruksi",
+        "sawah-hijau-membentang-luas-9",
+    ),
+    DemoAccount(
+        "surabaya",
+        Role.VERIFIER,
+        "verifikator",
+        "verifikator@surabaya.example.id",
+        "Agus Prasetyo",
+        "jembatan-merah-sore-itu-15",
+    ),
+    DemoAccount(
+        "surabaya",
+        Role.HELPDESK,
+        "helpdesk",
+        "helpdesk@surabaya.example.id",
+        "Rina Wulandari",
+        "rujak-cingur-pedas-manis-8",
+    ),
+    DemoAccount(
+        "surabaya",
+        Role.PORTAL_ADMIN,
+        "admin",
+        "admin@surabaya.example.id",
+        "Hendra Wijaya",
+        "tugu-pahlawan-berdiri-tegak-4",
+    ),
+    DemoAccount(
+        "surabaya",
+        Role.VENDOR,
+        DEMO_VENDOR_NPWP,
+        "direksi@majubersama.example.id",
+        "PT Maju Bersama Konstruksi",
+        "perahu-layar-di-selat-madura-6",
+    ),
 ]
 
 
@@ -76,7 +124,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--force", action="store_true", help="run even though DEBUG is off (never in production)"
+            "--force",
+            action="store_true",
+            help="run even though DEBUG is off (never in production)",
         )
 
     def handle(self, *args: object, force: bool = False, **options: object) -> None:
@@ -115,7 +165,8 @@ class Command(BaseCommand):
 
     def _print(self, portals: dict[str, Portal]) -> None:
         base = settings.SITE_URL.rstrip("/")
-        self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Accounts (username / password):"))
+        heading = "\nDemo data is ready. Accounts (username / password):"
+        self.stdout.write(self.style.SUCCESS(heading))
         for slug, portal in portals.items():
             self.stdout.write(f"\n  {portal.name} — {base}/{slug}/masuk/")
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):

@@ -1,0 +1,138 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from inaproc.portals.models import Portal
+from inaproc.portals.services import portal_create
+from tests.factories import make_portal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_platform_home_lists_active_portals_only(client, portal_a, portal_b):
+    portal_b.is_active = False
+    portal_b.save()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "LPSE Alpha" in response.text
+    assert "LPSE Beta" not in response.text
+    assert 'href="/lpse-a/"' in response.text
+
+
+def test_portal_home_shows_portal_name_and_institution(client, portal_a):
+    response = client.get("/lpse-a/")
+
+    assert response.status_code == 200
+    assert response.wsgi_request.portal == portal_a
+    assert "LPSE Alpha" in response.text
+    assert "Kementerian Alpha" in response.text
+
+
+@pytest.mark.parametrize("path", ["/tidak-ada/", "/tidak-ada/masuk/", "/lpse-a/tidak-ada/"])
+def test_unknown_portal_or_page_gets_the_404_page(client, portal_a, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.text.count("<h1") == 1
+    assert "404" in response.text
+
+
+def test_inactive_portal_is_404_everywhere(client, portal_a):
+    portal_a.is_active = False
+    portal_a.save()
+
+    assert client.get("/lpse-a/").status_code == 404
+    assert client.get("/lpse-a/masuk/").status_code == 404
+
+
+def test_footer_shows_the_portals_helpdesk_contacts(client, db):
+    make_portal(
+        "kota",
+        helpdesk_phone="(031) 123456",
+        helpdesk_email="lpse@kota.example.id",
+        helpdesk_hours="Senin–Jumat 08.00–16.00 WIB",
+    )
+
+    text = client.get("/kota/").text
+
+    assert "(031) 123456" in text
+    assert "mailto:lpse@kota.example.id" in text
+    assert "Senin–Jumat 08.00–16.00 WIB" in text
+
+
+@pytest.mark.parametrize("slug", ["static", "i18n", "healthz", "admin"])
+def test_reserved_slugs_are_refused(db, slug):
+    with pytest.raises(ValidationError) as error:
+        make_portal(slug)
+
+    assert "slug" in error.value.message_dict
+    assert not Portal.objects.filter(slug=slug).exists()
+
+
+@pytest.mark.parametrize("slug", ["Huruf-Besar", "-awal", "akhir-", "spasi di", "a" * 51, ""])
+def test_malformed_slugs_are_refused(db, slug):
+    with pytest.raises(ValidationError):
+        portal_create(slug=slug, name="LPSE", institution="Instansi")
+
+
+def test_duplicate_slug_is_refused(portal_a):
+    with pytest.raises(ValidationError) as error:
+        make_portal("lpse-a")
+
+    assert "slug" in error.value.message_dict
+
+
+def test_security_policy_defaults_follow_design(portal_a):
+    assert portal_a.password_min_length == 15
+    assert portal_a.login_failure_limit == 5
+    assert portal_a.login_failure_window_minutes == 15
+    assert portal_a.lockout_minutes == 15
+    assert portal_a.captcha_mode == "always"
+    assert portal_a.password_reset_minutes == 60
+    assert portal_a.session_idle_minutes == 30
+    assert portal_a.session_absolute_hours == 12
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lockout_minutes", 14),
+        ("lockout_minutes", 31),
+        ("password_min_length", 8),
+        ("login_failure_limit", 10),
+        ("session_idle_minutes", 120),
+        ("session_absolute_hours", 24),
+        ("password_reset_minutes", 240),
+        ("captcha_mode", "sometimes"),
+    ],
+)
+def test_portal_can_only_tighten_the_policy(portal_a, field, value):
+    setattr(portal_a, field, value)
+
+    with pytest.raises(ValidationError):
+        portal_a.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Portal.objects.filter(pk=portal_a.pk).update(**{field: value})
+
+
+def test_portal_own_domain_serves_only_that_portal(client, db):
+    make_portal("alpha", domain="lpse.alpha.example.id")
+    make_portal("beta")
+
+    home = client.get("/", HTTP_HOST="lpse.alpha.example.id")
+    other = client.get("/beta/", HTTP_HOST="lpse.alpha.example.id")
+    own = client.get("/alpha/", HTTP_HOST="lpse.alpha.example.id")
+
+    assert home.status_code == 302
+    assert home.headers["Location"] == "/alpha/"
+    assert other.status_code == 404
+    assert own.status_code == 200
+
+
+def test_two_portals_cannot_share_a_domain(db):
+    make_portal("alpha", domain="lpse.example.id")
+
+    with pytest.raises(ValidationError):
+        make_portal("beta", domain="LPSE.example.id ")
