@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+# Links printed by load_demo and written into emails follow the port.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test test-fast test-e2e install lint format migrate demo worker messages clean check-chromium
@@ -62,4 +64,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts

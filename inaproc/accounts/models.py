@@ -28,13 +28,19 @@ class UserManager(BaseUserManager["User"]):
         return self.get(portal__isnull=True, username__iexact=username)
 
     def create_superuser(self, username: str, email: str, password: str | None, **extra) -> "User":
-        user = self.model(username=username, email=self.normalize_email(email), **extra)
-        user.portal = None
-        user.role = Role.OPERATOR
-        user.is_staff = True
+        """`createsuperuser` makes a platform operator through the same service, policy
+        and audit as `create_staff --role operator`."""
+        from inaproc.accounts.services import user_create
+
+        if not password:
+            raise ValueError(
+                "A password is required: use `manage.py create_staff --role operator`."
+            )
+        user = user_create(
+            portal=None, role=Role.OPERATOR, username=username, email=email, password=password
+        )
         user.is_superuser = True
-        user.set_password(password)
-        user.save(using=self._db)
+        user.save(update_fields=["is_superuser"])
         return user
 
 

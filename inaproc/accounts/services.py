@@ -1,4 +1,7 @@
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    UserAttributeSimilarityValidator,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -13,8 +16,13 @@ from inaproc.portals.urls_helpers import portal_absolute_url
 
 
 def password_validate(*, password: str, user: User) -> None:
-    """The platform's password policy plus the user's portal's own minimum length."""
+    """The platform's password policy plus the user's portal's own rules: its minimum
+    length, and no password that resembles the portal's or institution's name."""
     validate_password(password, user)
+    if user.portal is not None:
+        UserAttributeSimilarityValidator(user_attributes=("name", "institution")).validate(
+            password, user.portal
+        )
     minimum = user.portal.password_min_length if user.portal else 15
     if len(password) < minimum:
         raise ValidationError(

@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 def _error_page(request: HttpRequest, status: int) -> HttpResponse:
@@ -33,7 +33,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/403_csrf.html", status=403)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz_view(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when the app can reach its database."""

@@ -1,6 +1,5 @@
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +12,6 @@ from inaproc.notifications.models import Email, EmailStatus
 from inaproc.portals.models import Portal
 
 logger = logging.getLogger(__name__)
-
-# Errors worth another try later: the mail server is down, slow or refusing for now.
-TRANSIENT_ERRORS = (SMTPException, OSError)
 
 
 def email_send(
@@ -63,8 +59,8 @@ def retry_delay(attempt: int) -> timedelta:
 def email_deliver(*, email_id: int) -> str:
     """Send one queued email. Idempotent: a sent or failed email is left alone.
 
-    A transient error schedules another attempt with back-off, up to
-    EMAIL_MAX_ATTEMPTS; then the email is marked failed and logged.
+    Any error (the mail server down, slow or refusing) schedules another attempt
+    with back-off, up to EMAIL_MAX_ATTEMPTS; then the email is marked failed and logged.
     """
     with transaction.atomic():
         email = Email.objects.select_for_update().filter(pk=email_id).first()
@@ -78,7 +74,7 @@ def email_deliver(*, email_id: int) -> str:
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[email.to],
             ).send()
-        except TRANSIENT_ERRORS as error:
+        except Exception as error:  # any failure is retried, a bounded number of times
             return _record_failure(email, error)
         email.status = EmailStatus.SENT
         email.sent_at = timezone.now()

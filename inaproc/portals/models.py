@@ -33,7 +33,7 @@ class Portal(TimeStampedModel):
     """
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True, validators=[slug_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("portal name"), max_length=200)
     institution = models.CharField(_("institution"), max_length=200)
     domain = models.CharField(
         _("own domain"),

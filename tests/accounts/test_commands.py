@@ -215,3 +215,12 @@ def test_demo_vendor_passwords_differ_between_portals():
     assert len(vendors) == 2
     assert vendors[0].portal != vendors[1].portal
     assert vendors[0].password != vendors[1].password
+
+
+def test_load_demo_refuses_a_database_with_real_portals(db, settings, portal_a):
+    settings.DEBUG = True
+
+    with pytest.raises(CommandError, match="not demo portals"):
+        run("load_demo")
+
+    assert not User.objects.filter(username=DEMO_VENDOR_NPWP).exists()

@@ -121,3 +121,36 @@ def test_invalid_email_is_refused(portal_a):
 )
 def test_username_normalize_accepts_npwp_in_any_common_form(typed, stored):
     assert username_normalize(typed) == stored
+
+
+def test_password_resembling_the_portal_name_is_refused(db):
+    from tests.factories import make_portal
+
+    portal = make_portal("kemenkeu", name="LPSE Kementerian Keuangan")
+
+    with pytest.raises(ValidationError) as error:
+        make_user(portal, username="budi", password="lpse kementerian keuangan")
+
+    assert "password" in error.value.message_dict
+
+
+def test_password_resembling_the_full_name_is_refused(portal_a):
+    with pytest.raises(ValidationError):
+        make_user(
+            portal_a,
+            username="budi",
+            full_name="PT Maju Bersama Konstruksi",
+            password="pt maju bersama konstruksi",
+        )
+
+
+def test_createsuperuser_makes_an_audited_operator_under_the_password_policy(db):
+    with pytest.raises(ValidationError):
+        User.objects.create_superuser("root", "root@example.id", "pendek")
+    with pytest.raises(ValueError, match="create_staff"):
+        User.objects.create_superuser("root", "root@example.id", None)
+
+    user = User.objects.create_superuser("root", "root@example.id", DEFAULT_PASSWORD)
+
+    assert (user.portal, user.role, user.is_superuser) == (None, Role.OPERATOR, True)
+    assert AuditEvent.objects.filter(verb="account.created", target_id=str(user.pk)).exists()

@@ -121,6 +121,8 @@ def test_healthz_reports_the_database_reachable(client):
 
     assert response.status_code == 200
     assert response.text == "ok"
+    assert client.head("/healthz").status_code == 200
+    assert client.post("/healthz").status_code == 405
 
 
 def _boom(request):

@@ -170,3 +170,15 @@ def test_retry_delay_grows_and_is_capped():
         60,
         60,
     ]
+
+
+def test_an_unexpected_delivery_error_is_retried_too(queued_email, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("unexpected")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
+
+    assert email_deliver(email_id=queued_email.pk) == "retry"
+    queued_email.refresh_from_db()
+    assert queued_email.status == EmailStatus.QUEUED
+    assert queued_email.last_error == "ValueError: unexpected"

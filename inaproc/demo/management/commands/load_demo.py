@@ -1,8 +1,8 @@
 """Demo data for `make run`: two portals, their staff and one vendor on both.
 
 Idempotent: running it again resets the demo accounts to the printed passwords.
-The passwords are public, so the command refuses to run where DEBUG is off unless
-told `--force` (the test suite does so on purpose).
+The passwords are public, so without `--force` the command refuses to run where
+DEBUG is off or where the database already holds other portals.
 """
 
 from dataclasses import dataclass
@@ -130,16 +130,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, force: bool = False, **options: object) -> None:
-        if not settings.DEBUG and not force:
-            raise CommandError(
-                "Demo accounts have public passwords: refusing to load them with DEBUG off. "
-                "Use --force only on a throw-away database."
-            )
+        if not force:
+            self._refuse_unless_throwaway_database()
         with transaction.atomic():
             portals = {spec["slug"]: self._portal(spec) for spec in DEMO_PORTALS}
             for account in DEMO_ACCOUNTS:
                 self._account(portals[account.portal], account)
         self._print(portals)
+
+    @staticmethod
+    def _refuse_unless_throwaway_database() -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo accounts have public passwords: refusing to load them with DEBUG off. "
+                "Use --force only on a throw-away database."
+            )
+        demo_slugs = [spec["slug"] for spec in DEMO_PORTALS]
+        if Portal.objects.exclude(slug__in=demo_slugs).exists():
+            raise CommandError(
+                "This database holds portals that are not demo portals: refusing to add "
+                "accounts with public passwords. Use --force only on a throw-away database."
+            )
 
     @staticmethod
     def _portal(spec: dict[str, str]) -> Portal:
