@@ -37,9 +37,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "inaproc.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Before CSRF, so that even the "form expired" page knows its portal.
     "inaproc.portals.middleware.PortalMiddleware",
     "inaproc.accounts.middleware.PortalAuthenticationMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "inaproc.core.middleware.PrivatePageCacheMiddleware",

@@ -96,3 +96,18 @@ def _record_failure(email: Email, error: Exception) -> str:
     transaction.on_commit(lambda: email_enqueue_delivery(email_id=email.pk, delay=delay))
     logger.warning("email %s attempt %s failed; retrying in %s", email.pk, email.attempts, delay)
     return "retry"
+
+
+def email_requeue_stuck(*, older_than: timedelta) -> int:
+    """Enqueue again every email still queued after `older_than`: its worker died in the
+    middle of a delivery, or its task was lost. Delivery is idempotent, so a duplicate
+    task does no harm. Returns how many were enqueued."""
+    cutoff = timezone.now() - older_than
+    stuck = list(
+        Email.objects.filter(status=EmailStatus.QUEUED, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for email_id in stuck:
+        email_enqueue_delivery(email_id=email_id)
+    return len(stuck)

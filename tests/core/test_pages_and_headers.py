@@ -153,3 +153,12 @@ def test_static_assets_are_served_by_the_app(client):
     assert finders.find("img/logo.svg")
     base = Path(settings.BASE_DIR) / "inaproc" / "templates" / "base.html"
     assert "http" not in base.read_text().split("<body>")[0].replace("http-equiv", "")
+
+
+def test_csrf_failure_page_keeps_the_portal(portal_a):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/lpse-a/masuk/", {"username": "a", "password": "b"})
+
+    assert response.context["portal"] == portal_a
+    assert "LPSE Alpha" in response.text

@@ -1,11 +1,13 @@
 """Every email goes through the database task queue, after commit, with retries."""
 
+import io
 import smtplib
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -182,3 +184,27 @@ def test_an_unexpected_delivery_error_is_retried_too(queued_email, monkeypatch):
     queued_email.refresh_from_db()
     assert queued_email.status == EmailStatus.QUEUED
     assert queued_email.last_error == "ValueError: unexpected"
+
+
+def test_requeue_emails_revives_an_email_whose_worker_died(portal_a):
+    # A worker killed mid-delivery leaves the email queued with no task behind it.
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(hours=4)):
+        stuck = email_send(
+            to="a@example.id", template="accounts/email/staff_welcome", context={}, portal=portal_a
+        )
+    recent_email = email_send(
+        to="b@example.id", template="accounts/email/staff_welcome", context={}, portal=portal_a
+    )
+    assert DBTaskResult.objects.count() == 0
+
+    out = io.StringIO()
+    call_command("requeue_emails", stdout=out)
+    run_task_worker()
+
+    assert out.getvalue().strip() == "1 email(s) enqueued again"
+    stuck.refresh_from_db()
+    recent_email.refresh_from_db()
+    assert stuck.status == EmailStatus.SENT
+    assert recent_email.status == EmailStatus.QUEUED
+    assert [m.to for m in mail.outbox] == [["a@example.id"]]

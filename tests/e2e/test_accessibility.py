@@ -1,0 +1,80 @@
+"""axe-core (WCAG 2.2 A and AA rules) finds no violation on the key pages, in both languages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from inaproc.accounts.models import Role
+from inaproc.audit.services import audit_record
+from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
+
+pytestmark = pytest.mark.e2e
+
+WCAG_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def violations(page: Page) -> list[str]:
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
+        for v in results.response["violations"]
+    ]
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/lpse-a/masuk/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{base}/lpse-a/dasbor/")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_public_pages_have_no_accessibility_violations(live_server, page: Page, language):
+    make_portal(
+        "lpse-a",
+        helpdesk_phone="(021) 123",
+        helpdesk_email="lpse@example.id",
+        helpdesk_hours="24/7",
+    )
+    base = live_server.url
+    page.context.add_cookies([{"name": "inaproc_language", "value": language, "url": base}])
+
+    for path in ["/", "/lpse-a/", "/lpse-a/masuk/", "/lpse-a/sudah-keluar/", "/tidak-ada/"]:
+        page.goto(base + path)
+        assert violations(page) == [], path
+
+    # The login form showing its error.
+    page.goto(base + "/lpse-a/masuk/")
+    page.locator("#id_username").fill("tidak-ada")
+    page.locator("#id_password").fill("salah-sandi-yang-panjang")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_selector("[role=alert]")
+    assert violations(page) == [], "login with error"
+
+
+def test_private_pages_have_no_accessibility_violations(live_server, page: Page):
+    portal = make_portal("lpse-a")
+    admin = make_user(portal, role=Role.PORTAL_ADMIN, username="admin")
+    audit_record(actor=admin, verb="account.created", target=admin, portal=portal, reason="uji")
+    base = live_server.url
+
+    log_in(page, base, "admin")
+    assert violations(page) == [], "dashboard"
+    page.goto(base + "/lpse-a/staf/audit/")
+    assert violations(page) == [], "audit log"
+
+
+def test_the_checker_reports_violations_when_there_are_some(page: Page):
+    page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
+
+    found = " ".join(violations(page))
+
+    assert "image-alt" in found
+    assert "label" in found
