@@ -24,10 +24,9 @@ class LoginForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    error_messages = {
-        "invalid_login": _(
-            "The username or password is not correct. Check both and try again; "
-            "passwords are case-sensitive."
-        ),
-        "inactive": _("The username or password is not correct."),
-    }
+    _one_message = _(
+        "The username or password is not correct. Check both and try again; "
+        "passwords are case-sensitive."
+    )
+    # An inactive account gets the same words: nothing tells it apart from a typo.
+    error_messages = {"invalid_login": _one_message, "inactive": _one_message}

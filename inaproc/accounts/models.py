@@ -98,9 +98,5 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.username
 
-    @property
-    def is_portal_staff(self) -> bool:
-        return self.role in PORTAL_STAFF_ROLES
-
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles

@@ -8,7 +8,11 @@ from django.core.management import CommandError, call_command
 
 from inaproc.accounts.models import Role, User
 from inaproc.audit.models import AuditEvent
-from inaproc.demo.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_VENDOR_NPWP
+from inaproc.demo.management.commands.load_demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PORTALS,
+    DEMO_VENDOR_NPWP,
+)
 from inaproc.portals.models import Portal
 from tests.helpers import run_task_worker
 
@@ -224,3 +228,20 @@ def test_load_demo_refuses_a_database_with_real_portals(db, settings, portal_a):
         run("load_demo")
 
     assert not User.objects.filter(username=DEMO_VENDOR_NPWP).exists()
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: f"{a.portal}-{a.username}")
+def test_each_demo_account_logs_in_on_its_portal_and_is_refused_on_the_other(db, account):
+    from django.test import Client
+
+    run("load_demo", force=True)
+    other = next(spec["slug"] for spec in DEMO_PORTALS if spec["slug"] != account.portal)
+    credentials = {"username": account.username, "password": account.password}
+
+    own = Client().post(f"/{account.portal}/masuk/", credentials)
+    elsewhere = Client().post(f"/{other}/masuk/", credentials)
+
+    assert own.status_code == 302
+    assert own.headers["Location"] == f"/{account.portal}/dasbor/"
+    assert elsewhere.status_code == 200
+    assert elsewhere.context["form"].errors

@@ -136,3 +136,19 @@ def test_two_portals_cannot_share_a_domain(db):
 
     with pytest.raises(ValidationError):
         make_portal("beta", domain="LPSE.example.id ")
+
+
+def test_email_links_use_the_portals_own_domain_when_it_has_one(db):
+    from inaproc.portals.urls_helpers import portal_absolute_url
+
+    own = make_portal("alpha", domain="lpse.alpha.example.id")
+    shared = make_portal("beta")
+
+    assert (
+        portal_absolute_url(own, "accounts:login", base_url="https://inaproc.example.id/")
+        == "https://lpse.alpha.example.id/alpha/masuk/"
+    )
+    assert (
+        portal_absolute_url(shared, "accounts:login", base_url="https://inaproc.example.id/")
+        == "https://inaproc.example.id/beta/masuk/"
+    )
