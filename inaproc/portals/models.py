@@ -14,6 +14,29 @@ slug_validator = RegexValidator(
 )
 
 
+# DESIGN.md §5 defaults and how far a portal may move them: (default, lowest, highest).
+# Each bound only tightens the policy. Validators and database constraints both come
+# from this one table.
+POLICY_BOUNDS: dict[str, tuple[int, int, int]] = {
+    "password_min_length": (15, 15, 64),
+    "login_failure_limit": (5, 3, 5),
+    "login_failure_window_minutes": (15, 15, 60),
+    "lockout_minutes": (15, 15, 30),
+    "password_reset_minutes": (60, 10, 60),
+    "session_idle_minutes": (30, 5, 30),
+    "session_absolute_hours": (12, 1, 12),
+}
+
+
+def _policy_field(name: str, verbose_name: str) -> models.PositiveSmallIntegerField:
+    default, low, high = POLICY_BOUNDS[name]
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        default=default,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+    )
+
+
 class CaptchaMode(models.TextChoices):
     ALWAYS = "always", _("Always")
     AFTER_FAILURE = "after_failure", _("Only after a failed attempt")
@@ -48,46 +71,26 @@ class Portal(TimeStampedModel):
     helpdesk_hours = models.CharField(_("helpdesk hours"), max_length=200, blank=True)
     helpdesk_address = models.TextField(_("helpdesk address"), blank=True)
 
-    password_min_length = models.PositiveSmallIntegerField(
-        _("minimum password length"),
-        default=15,
-        validators=[MinValueValidator(15), MaxValueValidator(64)],
+    password_min_length = _policy_field("password_min_length", _("minimum password length"))
+    login_failure_limit = _policy_field("login_failure_limit", _("failed logins before lockout"))
+    login_failure_window_minutes = _policy_field(
+        "login_failure_window_minutes", _("failure counting window (minutes)")
     )
-    login_failure_limit = models.PositiveSmallIntegerField(
-        _("failed logins before lockout"),
-        default=5,
-        validators=[MinValueValidator(3), MaxValueValidator(5)],
-    )
-    login_failure_window_minutes = models.PositiveSmallIntegerField(
-        _("failure counting window (minutes)"),
-        default=15,
-        validators=[MinValueValidator(15), MaxValueValidator(60)],
-    )
-    lockout_minutes = models.PositiveSmallIntegerField(
-        _("lockout duration (minutes)"),
-        default=15,
-        validators=[MinValueValidator(15), MaxValueValidator(30)],
-    )
+    lockout_minutes = _policy_field("lockout_minutes", _("lockout duration (minutes)"))
     captcha_mode = models.CharField(
         _("CAPTCHA on login"),
         max_length=20,
         choices=CaptchaMode.choices,
         default=CaptchaMode.ALWAYS,
     )
-    password_reset_minutes = models.PositiveSmallIntegerField(
-        _("password reset link validity (minutes)"),
-        default=60,
-        validators=[MinValueValidator(10), MaxValueValidator(60)],
+    password_reset_minutes = _policy_field(
+        "password_reset_minutes", _("password reset link validity (minutes)")
     )
-    session_idle_minutes = models.PositiveSmallIntegerField(
-        _("session idle timeout (minutes)"),
-        default=30,
-        validators=[MinValueValidator(5), MaxValueValidator(30)],
+    session_idle_minutes = _policy_field(
+        "session_idle_minutes", _("session idle timeout (minutes)")
     )
-    session_absolute_hours = models.PositiveSmallIntegerField(
-        _("session absolute lifetime (hours)"),
-        default=12,
-        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    session_absolute_hours = _policy_field(
+        "session_absolute_hours", _("session absolute lifetime (hours)")
     )
     require_second_factor_for_vendor_admins = models.BooleanField(
         _("require a second factor for vendor administrators"), default=False
@@ -103,35 +106,12 @@ class Portal(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["domain"], condition=~Q(domain=""), name="portal_domain_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(password_min_length__gte=15, password_min_length__lte=64),
-                name="portal_password_min_length_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(login_failure_limit__gte=3, login_failure_limit__lte=5),
-                name="portal_login_failure_limit_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    login_failure_window_minutes__gte=15, login_failure_window_minutes__lte=60
-                ),
-                name="portal_failure_window_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(lockout_minutes__gte=15, lockout_minutes__lte=30),
-                name="portal_lockout_minutes_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(password_reset_minutes__gte=10, password_reset_minutes__lte=60),
-                name="portal_password_reset_minutes_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(session_idle_minutes__gte=5, session_idle_minutes__lte=30),
-                name="portal_session_idle_minutes_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(session_absolute_hours__gte=1, session_absolute_hours__lte=12),
-                name="portal_session_absolute_hours_range",
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+                    name=f"portal_{field}_range",
+                )
+                for field, (_default, low, high) in POLICY_BOUNDS.items()
             ),
             models.CheckConstraint(
                 condition=Q(captcha_mode__in=CaptchaMode.values), name="portal_captcha_mode_valid"
