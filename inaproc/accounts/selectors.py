@@ -10,5 +10,4 @@ def dashboard_context(*, user: User) -> dict[str, Any]:
         "is_verifier": user.role == Role.VERIFIER,
         "is_helpdesk": user.role == Role.HELPDESK,
         "is_portal_admin": user.role == Role.PORTAL_ADMIN,
-        "last_login": user.last_login,
     }

@@ -19,11 +19,12 @@ def password_validate(*, password: str, user: User) -> None:
     """The platform's password policy plus the user's portal's own rules: its minimum
     length, and no password that resembles the portal's or institution's name."""
     validate_password(password, user)
-    if user.portal is not None:
-        UserAttributeSimilarityValidator(user_attributes=("name", "institution")).validate(
-            password, user.portal
-        )
-    minimum = user.portal.password_min_length if user.portal else 15
+    if user.portal is None:
+        return  # platform accounts: the platform policy alone
+    UserAttributeSimilarityValidator(user_attributes=("name", "institution")).validate(
+        password, user.portal
+    )
+    minimum = user.portal.password_min_length
     if len(password) < minimum:
         raise ValidationError(
             ngettext(

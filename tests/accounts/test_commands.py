@@ -19,6 +19,11 @@ from tests.helpers import run_task_worker
 pytestmark = pytest.mark.django_db
 
 STAFF_PASSWORD = "rahasia-staf-yang-cukup-panjang"
+# fmt: off
+NEW_HELPDESK_ARGS = [
+    "--portal", "lpse-a", "--role", "helpdesk", "--username", "budi", "--email", "budi@example.id",
+]
+# fmt: on
 
 
 def run(*args: str, **options: object) -> str:
@@ -98,17 +103,7 @@ def test_create_staff_without_terminal_or_variable_refuses(portal_a, monkeypatch
     monkeypatch.setattr("os.isatty", lambda fd: False)
 
     with pytest.raises(CommandError, match="INAPROC_STAFF_PASSWORD"):
-        run(
-            "create_staff",
-            "--portal",
-            "lpse-a",
-            "--role",
-            "helpdesk",
-            "--username",
-            "budi",
-            "--email",
-            "budi@example.id",
-        )
+        run("create_staff", *NEW_HELPDESK_ARGS)
 
     assert not User.objects.filter(username="budi").exists()
 
@@ -120,17 +115,7 @@ def test_create_staff_asks_twice_at_a_terminal(portal_a, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
 
     with pytest.raises(CommandError, match="do not match"):
-        run(
-            "create_staff",
-            "--portal",
-            "lpse-a",
-            "--role",
-            "helpdesk",
-            "--username",
-            "budi",
-            "--email",
-            "budi@example.id",
-        )
+        run("create_staff", *NEW_HELPDESK_ARGS)
 
 
 @pytest.mark.parametrize(
