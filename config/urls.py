@@ -8,6 +8,8 @@ urlpatterns = [
     path("", portal_views.platform_home_view, name="platform_home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz_view, name="healthz"),
+    # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
+    path("captcha/", include("captcha.urls")),
     # Everything else belongs to a portal: /<slug>/… (see PortalMiddleware).
     path("<slug:portal_slug>/", include("inaproc.portals.urls")),
 ]

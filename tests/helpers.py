@@ -13,3 +13,33 @@ def run_task_worker() -> None:
     target = "django_tasks_db.management.commands.db_worker.close_old_connections"
     with mock.patch(target):
         call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def captcha_answer(response) -> dict[str, str]:
+    """The CAPTCHA fields of a rendered form, answered from django-simple-captcha's store
+    (the test reads what the image shows, as a person would)."""
+    import re
+
+    from captcha.models import CaptchaStore
+
+    match = re.search(r'name="captcha_0" value="(\w+)"', response.content.decode())
+    if match is None:
+        return {}
+    key = match.group(1)
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+def login_post(client, slug: str, username: str, password: str, **extra: str):
+    """Log in through the real form: load the page, answer its CAPTCHA, submit."""
+    page = client.get(f"/{slug}/masuk/")
+    data = {"username": username, "password": password, **captcha_answer(page), **extra}
+    return client.post(f"/{slug}/masuk/", data)
+
+
+def mask_tokens(html: str) -> str:
+    """A page with its per-response random values (CSRF token, CAPTCHA key) masked, so
+    that two responses can be compared for everything else."""
+    import re
+
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+    return re.sub(r"[0-9a-f]{40}", "<key>", html)

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "captcha",
     "inaproc.core",
     "inaproc.portals",
     "inaproc.accounts",
@@ -99,6 +100,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "inaproc.accounts.validators.MaximumLengthValidator"},
 ]
+# Reset links: the platform ceiling; each portal may shorten it (password_reset_minutes).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Sign-in protection (DESIGN.md §5). Lockout numbers are per portal (Portal fields);
+# these are the platform-wide ones.
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
+LOGIN_IP_FAILURE_WINDOW_MINUTES = env.int("LOGIN_IP_FAILURE_WINDOW_MINUTES", default=15)
+LOGIN_CODE_MINUTES = 10
+# Emails an address may be sent per hour and kind (reset, username reminder, login code).
+ACCOUNT_EMAILS_PER_HOUR = env.int("ACCOUNT_EMAILS_PER_HOUR", default=3)
+LOGIN_ACTIVITY_RETENTION_DAYS = env.int("LOGIN_ACTIVITY_RETENTION_DAYS", default=365)
+LOGIN_ACTIVITY_VISIBLE_DAYS = 90
+# A session's last-seen time is written at most this often (one UPDATE per interval).
+SESSION_TOUCH_SECONDS = 60
+
+# django-simple-captcha: letters and digits without look-alikes, served by the app.
+CAPTCHA_CHALLENGE_FUNCT = "inaproc.accounts.captcha.challenge"
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_IMAGE_SIZE = (180, 60)
+CAPTCHA_FONT_SIZE = 36
+CAPTCHA_GET_FROM_POOL = False
+
 # Usernames are unique per portal, not globally: the check that USERNAME_FIELD is
 # unique does not apply to our portal-aware backend (docs/decisions/0002).
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]

@@ -33,9 +33,10 @@ class PortalBackend(ModelBackend):
             # Spend the same hashing time as for a real account (no timing oracle).
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        # An inactive account with the right password is returned too: the login form
+        # records it as "inactive" (not as a failure) and refuses it with the same
+        # message as a wrong password. Sessions still need an active account (get_user).
+        return user if user.check_password(password) else None
 
     def get_user(self, user_id: int) -> User | None:
         user = User.objects.select_related("portal").filter(pk=user_id).first()

@@ -18,3 +18,9 @@ def username_normalize(raw: str) -> str:
             return "0" + digits
         return digits
     return value
+
+
+def username_key(raw: str) -> str:
+    """The key failures are counted under: the username as looked up (normalised,
+    case-folded), whether or not such an account exists."""
+    return username_normalize(raw).lower()[:150]

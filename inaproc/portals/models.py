@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from inaproc.core.models import TimeStampedModel
 
 # Slugs that would shadow platform-level URLs.
-RESERVED_SLUGS = frozenset({"static", "media", "i18n", "healthz", "admin", "platform", "api"})
+RESERVED_SLUGS = frozenset(
+    {"static", "media", "i18n", "healthz", "admin", "platform", "api", "captcha"}
+)
 
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",

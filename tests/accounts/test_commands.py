@@ -223,8 +223,10 @@ def test_each_demo_account_logs_in_on_its_portal_and_is_refused_on_the_other(db,
     other = next(spec["slug"] for spec in DEMO_PORTALS if spec["slug"] != account.portal)
     credentials = {"username": account.username, "password": account.password}
 
-    own = Client().post(f"/{account.portal}/masuk/", credentials)
-    elsewhere = Client().post(f"/{other}/masuk/", credentials)
+    from tests.helpers import login_post
+
+    own = login_post(Client(), account.portal, **credentials)
+    elsewhere = login_post(Client(), other, **credentials)
 
     assert own.status_code == 302
     assert own.headers["Location"] == f"/{account.portal}/dasbor/"

@@ -97,10 +97,9 @@ def test_security_headers_are_set(client, portal_a):
 
 def test_session_and_csrf_cookies_are_httponly_and_samesite(client, vendor_a):
     from tests.factories import DEFAULT_PASSWORD
+    from tests.helpers import login_post
 
-    response = client.post(
-        "/lpse-a/masuk/", {"username": vendor_a.username, "password": DEFAULT_PASSWORD}
-    )
+    response = login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
     session_cookie = response.cookies["inaproc_session"]
     assert session_cookie["httponly"]

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inaproc.accounts.decorators import portal_login_required
 from inaproc.accounts.forms import LoginForm
+from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG
+from inaproc.accounts.models import LoginMethod, SessionEndReason, User
 from inaproc.accounts.selectors import dashboard_context
+from inaproc.accounts.services.sessions import session_end_current, session_open
+from inaproc.accounts.services.signin import success_register
+from inaproc.core.http import client_info
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -35,6 +40,25 @@ def safe_next_url(request: HttpRequest, candidate: str) -> str:
     return candidate
 
 
+def sign_in(request: HttpRequest, user: User, *, method: str) -> None:
+    """Start `user`'s session under a new key and record it in the login activity."""
+    auth.login(request, user, backend="inaproc.accounts.backends.PortalBackend")
+    request.session.pop(CAPTCHA_SESSION_FLAG, None)
+    if request.session.session_key is None:  # login() flushed another user's session
+        request.session.save()
+    client = client_info(request)
+    session_open(user=user, session_key=request.session.session_key, client=client)
+    success_register(portal=request.portal, user=user, client=client, method=method)
+
+
+def refused_response(response: HttpResponse, form) -> HttpResponse:
+    """A throttled address gets 429 with Retry-After; every other refusal is a 200."""
+    if getattr(form, "retry_after", 0):
+        response.status_code = 429
+        response["Retry-After"] = str(form.retry_after)
+    return response
+
+
 @method_decorator(portal_required, name="dispatch")
 class PortalLoginView(auth_views.LoginView):
     form_class = LoginForm
@@ -48,8 +72,17 @@ class PortalLoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return portal_url(self.request.portal, "accounts:dashboard")
 
+    def form_valid(self, form) -> HttpResponse:
+        sign_in(self.request, form.get_user(), method=LoginMethod.PASSWORD)
+        return HttpResponseRedirect(self.get_success_url())
 
-login_view = sensitive_post_parameters("password")(csrf_protect(PortalLoginView.as_view()))
+    def form_invalid(self, form) -> HttpResponse:
+        return refused_response(super().form_invalid(form), form)
+
+
+login_view = sensitive_post_parameters("password")(
+    csrf_protect(never_cache(PortalLoginView.as_view()))
+)
 
 
 @require_POST
@@ -58,7 +91,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     # Only this portal's session is ended; a session of another portal sharing the
     # cookie is left alone (it is invisible here anyway).
     if request.user.is_authenticated:
-        auth.logout(request)
+        session_end_current(request=request, reason=SessionEndReason.LOGOUT)
     return HttpResponseRedirect(portal_url(request.portal, "accounts:logged_out"))
 
 

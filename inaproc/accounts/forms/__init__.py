@@ -1,0 +1,3 @@
+from inaproc.accounts.forms.login import LoginForm
+
+__all__ = ["LoginForm"]

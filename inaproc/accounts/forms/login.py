@@ -1,0 +1,146 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inaproc.accounts.captcha import PortalCaptchaField
+from inaproc.accounts.models import LoginMethod, LoginOutcome
+from inaproc.accounts.selectors import captcha_required, ip_retry_after, lock_until
+from inaproc.accounts.services.signin import attempt_record, failure_register
+from inaproc.core.http import client_info
+from inaproc.core.templatetags.inaproc import wib
+
+# After a failure the session asks for the CAPTCHA (portals in "after a failure" mode).
+CAPTCHA_SESSION_FLAG = "inaproc_captcha_needed"
+
+ONE_MESSAGE = _(
+    "The username or password is not correct. Check both and try again; "
+    "passwords are case-sensitive."
+)
+
+
+def locked_message(until) -> str:
+    return _(
+        "This account is temporarily locked after too many failed sign-in attempts. "
+        "Try again after %(until)s, reset your password, or contact the helpdesk."
+    ) % {"until": wib(until)}
+
+
+def throttled_message(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "Too many failed sign-in attempts came from your network. "
+        "Wait %(minutes)d minute and try again.",
+        "Too many failed sign-in attempts came from your network. "
+        "Wait %(minutes)d minutes and try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class UsernameField(forms.CharField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Username or NPWP"))
+        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+
+class CurrentPasswordField(forms.CharField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Password"))
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("max_length", 4096)
+        kwargs.setdefault("widget", forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+        super().__init__(**kwargs)
+
+
+class SigninGuardMixin:
+    """The checks every way in goes through, in this order: the address is not
+    throttled, the username is not locked, then (by the subclass) the proof of a
+    human, then the credentials. Every attempt lands in the login activity."""
+
+    method = LoginMethod.PASSWORD
+    request: object
+
+    def _guard_init(self, request) -> None:
+        self.portal = request.portal
+        self.client = client_info(request)
+        self.retry_after = 0
+        self.locked_until = None
+
+    def _guard(self, username: str) -> None:
+        self.retry_after = ip_retry_after(portal=self.portal, ip_address=self.client.ip_address)
+        if self.retry_after:
+            self._record(username, LoginOutcome.THROTTLED)
+            raise ValidationError(throttled_message(self.retry_after), code="throttled")
+        self.locked_until = lock_until(portal=self.portal, username=username)
+        if self.locked_until:
+            self._record(username, LoginOutcome.LOCKED)
+            raise ValidationError(locked_message(self.locked_until), code="locked")
+
+    def _fail(self, username: str) -> None:
+        self.request.session[CAPTCHA_SESSION_FLAG] = True
+        self.locked_until = failure_register(
+            portal=self.portal, username=username, client=self.client, method=self.method
+        )
+        if self.locked_until:
+            raise ValidationError(locked_message(self.locked_until), code="locked")
+        raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+    def _record(self, username: str, outcome: str, user=None) -> None:
+        attempt_record(
+            portal=self.portal,
+            username=username,
+            outcome=outcome,
+            client=self.client,
+            user=user,
+            method=self.method,
+        )
+
+
+class LoginForm(SigninGuardMixin, AuthenticationForm):
+    """Username (or NPWP), password and, by the portal's CAPTCHA mode, the image CAPTCHA.
+
+    One message for a wrong username, a wrong password or an inactive account; the
+    same lock message whether or not the username exists.
+    """
+
+    username = UsernameField()
+    password = CurrentPasswordField()
+    error_messages = {"invalid_login": ONE_MESSAGE, "inactive": ONE_MESSAGE}
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        self._guard_init(request)
+        self.captcha_shown = captcha_required(
+            portal=self.portal,
+            ip_address=self.client.ip_address,
+            session_flag=bool(request.session.get(CAPTCHA_SESSION_FLAG)),
+        )
+        if self.captcha_shown:
+            self.fields["captcha"] = PortalCaptchaField()
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or password is None:
+            return self.cleaned_data
+        self._guard(username)
+        if self.captcha_shown and "captcha" in self.errors:
+            self.request.session[CAPTCHA_SESSION_FLAG] = True
+            self._record(username, LoginOutcome.CAPTCHA_WRONG)
+            return self.cleaned_data
+        self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is None:
+            self._fail(username)
+        if not self.user_cache.is_active:
+            self._record(username, LoginOutcome.INACTIVE, user=self.user_cache)
+            raise ValidationError(self.error_messages["inactive"], code="inactive")
+        return self.cleaned_data

@@ -1,0 +1,25 @@
+"""Accounts: portal-scoped users, sign-in attempts and lockout state, sessions."""
+
+from inaproc.accounts.models.sessions import SessionEndReason, UserSession
+from inaproc.accounts.models.signin import (
+    LoginAttempt,
+    LoginCode,
+    LoginMethod,
+    LoginOutcome,
+    UsernameLock,
+)
+from inaproc.accounts.models.users import PORTAL_STAFF_ROLES, Role, User, UserManager
+
+__all__ = [
+    "PORTAL_STAFF_ROLES",
+    "LoginAttempt",
+    "LoginCode",
+    "LoginMethod",
+    "LoginOutcome",
+    "Role",
+    "SessionEndReason",
+    "User",
+    "UserManager",
+    "UserSession",
+    "UsernameLock",
+]

@@ -1,0 +1,222 @@
+"""Sign-in bookkeeping: every attempt recorded, failures counted per (portal, username)
+with a row lock so that concurrent failures are each counted once, locks set and
+cleared, new-device alerts. DESIGN.md §5 holds the numbers; a portal tightens them."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from inaproc.accounts.models import (
+    LoginAttempt,
+    LoginMethod,
+    LoginOutcome,
+    User,
+    UsernameLock,
+)
+from inaproc.accounts.models.signin import COUNTED_OUTCOMES
+from inaproc.accounts.services.emails import account_email_send
+from inaproc.accounts.usernames import username_key
+from inaproc.audit.services import audit_record
+from inaproc.core.http import ClientInfo
+from inaproc.portals.models import Portal
+
+
+def attempt_record(
+    *,
+    portal: Portal,
+    username: str,
+    outcome: str,
+    client: ClientInfo,
+    user: User | None = None,
+    method: str = LoginMethod.PASSWORD,
+    at: datetime | None = None,
+) -> LoginAttempt:
+    """Record one attempt in the login activity (not counted towards a lock by itself)."""
+    return LoginAttempt.objects.create(
+        portal=portal,
+        user=user,
+        username_key=username_key(username),
+        outcome=outcome,
+        method=method,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+        browser=client.browser,
+        operating_system=client.operating_system,
+        created_at=at or timezone.now(),
+    )
+
+
+def failure_register(
+    *,
+    portal: Portal,
+    username: str,
+    client: ClientInfo,
+    method: str = LoginMethod.PASSWORD,
+) -> datetime | None:
+    """Count one wrong password (or code) for (portal, username); lock it at the limit.
+
+    Returns the end of the lock if the username is locked after this failure. A
+    failure that arrives while a lock holds is recorded as refused and changes nothing.
+    """
+    key = username_key(username)
+    now = timezone.now()
+    with transaction.atomic():
+        UsernameLock.objects.get_or_create(portal=portal, username_key=key)
+        lock = UsernameLock.objects.select_for_update().get(portal=portal, username_key=key)
+        user = _account_for(portal, key)
+        if lock.is_locked(now):
+            attempt_record(
+                portal=portal,
+                username=key,
+                outcome=LoginOutcome.LOCKED,
+                client=client,
+                user=user,
+                method=method,
+                at=now,
+            )
+            return lock.locked_until
+        attempt_record(
+            portal=portal,
+            username=key,
+            outcome=LoginOutcome.WRONG_CREDENTIALS,
+            client=client,
+            user=user,
+            method=method,
+            at=now,
+        )
+        if _failures_counted(portal, lock, now) < portal.login_failure_limit:
+            return None
+        lock.locked_at = now
+        lock.locked_until = now + timedelta(minutes=portal.lockout_minutes)
+        lock.counted_since = now
+        lock.save(update_fields=["locked_at", "locked_until", "counted_since"])
+        if user is not None:
+            _lock_notify(user, lock, client)
+        return lock.locked_until
+
+
+def _failures_counted(portal: Portal, lock: UsernameLock, now: datetime) -> int:
+    since = now - timedelta(minutes=portal.login_failure_window_minutes)
+    if lock.counted_since and lock.counted_since > since:
+        since = lock.counted_since
+    return LoginAttempt.objects.filter(
+        portal=portal,
+        username_key=lock.username_key,
+        outcome__in=COUNTED_OUTCOMES,
+        created_at__gt=since,
+        created_at__lte=now,
+    ).count()
+
+
+def _account_for(portal: Portal, key: str) -> User | None:
+    return User.objects.filter(portal=portal, username__iexact=key).first()
+
+
+def _lock_notify(user: User, lock: UsernameLock, client: ClientInfo) -> None:
+    from inaproc.accounts.services.passwords import password_reset_link
+
+    audit_record(
+        actor=None,
+        verb="account.locked",
+        target=user,
+        portal=user.portal,
+        payload={"until": lock.locked_until.isoformat(), "ip": client.ip_address},
+    )
+    account_email_send(
+        user=user,
+        template="accounts/email/account_locked",
+        context={
+            "locked_at": lock.locked_at,
+            "locked_until": lock.locked_until,
+            "ip_address": client.ip_address or "-",
+            "browser": " / ".join(filter(None, [client.browser, client.operating_system])) or "-",
+            "reset_url": password_reset_link(user),
+        },
+    )
+
+
+def lock_clear(*, portal: Portal, username: str, at: datetime | None = None) -> bool:
+    """End any lock on (portal, username) and forget earlier failures. True if a lock
+    was holding. Used by a password reset, a helpdesk unlock and a successful login."""
+    now = at or timezone.now()
+    with transaction.atomic():
+        lock = (
+            UsernameLock.objects.select_for_update()
+            .filter(portal=portal, username_key=username_key(username))
+            .first()
+        )
+        if lock is None:
+            return False
+        was_locked = lock.is_locked(now)
+        lock.locked_until = None
+        lock.counted_since = now
+        lock.save(update_fields=["locked_until", "counted_since"])
+        return was_locked
+
+
+def account_unlock(
+    *, portal: Portal, username: str, actor: User, reason: str, request=None
+) -> bool:
+    """A helpdesk officer ends a lock (audited, with the reason). False if none held."""
+    with transaction.atomic():
+        unlocked = lock_clear(portal=portal, username=username)
+        if unlocked:
+            key = username_key(username)
+            user = _account_for(portal, key)
+            audit_record(
+                actor=actor,
+                verb="account.unlocked",
+                target=user,
+                portal=portal,
+                reason=reason,
+                payload={"username": key},
+                request=request,
+            )
+        return unlocked
+
+
+def success_register(
+    *, portal: Portal, user: User, client: ClientInfo, method: str = LoginMethod.PASSWORD
+) -> LoginAttempt:
+    """Record a successful sign-in, forget earlier failures, and alert the owner when
+    the browser and address pair was never seen on a successful sign-in before."""
+    now = timezone.now()
+    with transaction.atomic():
+        known_before = LoginAttempt.objects.filter(user=user, outcome=LoginOutcome.SUCCESS)
+        is_first = not known_before.exists()
+        is_known_device = known_before.filter(
+            ip_address=client.ip_address,
+            browser=client.browser,
+            operating_system=client.operating_system,
+        ).exists()
+        attempt = attempt_record(
+            portal=portal,
+            username=user.username,
+            outcome=LoginOutcome.SUCCESS,
+            client=client,
+            user=user,
+            method=method,
+            at=now,
+        )
+        UsernameLock.objects.filter(portal=portal, username_key=username_key(user.username)).update(
+            counted_since=now
+        )
+        if not is_first and not is_known_device:
+            _new_device_notify(user, attempt)
+    return attempt
+
+
+def _new_device_notify(user: User, attempt: LoginAttempt) -> None:
+    from inaproc.accounts.services.passwords import not_me_link
+
+    account_email_send(
+        user=user,
+        template="accounts/email/new_device",
+        context={
+            "at": attempt.created_at,
+            "ip_address": attempt.ip_address or "-",
+            "browser": " / ".join(filter(None, [attempt.browser, attempt.operating_system])) or "-",
+            "not_me_url": not_me_link(user),
+        },
+    )

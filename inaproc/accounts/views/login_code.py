@@ -1,0 +1,66 @@
+"""Sign in with an emailed code instead of the image CAPTCHA (WCAG 2.2 SC 3.3.8)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from inaproc.accounts.forms.login_code import LoginCodeForm, LoginCodeRequestForm
+from inaproc.accounts.models import LoginMethod
+from inaproc.accounts.services.requests import EmailRequestKind, account_email_request
+from inaproc.accounts.views.login import refused_response, safe_next_url, sign_in
+from inaproc.portals.decorators import portal_required
+from inaproc.portals.urls_helpers import portal_url
+
+CODE_USERNAME_SESSION_KEY = "inaproc_login_code_username"
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_required
+def code_request_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(portal_url(request.portal, "accounts:dashboard"))
+    form = LoginCodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        account_email_request(
+            portal=request.portal,
+            kind=EmailRequestKind.LOGIN_CODE,
+            identifier=username,
+            language=get_language(),
+        )
+        request.session[CODE_USERNAME_SESSION_KEY] = username
+        messages.info(
+            request,
+            _(
+                "If an account with this username exists on this portal, a code is on its "
+                "way to the account's email address. It is valid for 10 minutes."
+            ),
+        )
+        return HttpResponseRedirect(portal_url(request.portal, "accounts:login_code"))
+    return render(request, "accounts/login_code_request.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("password", "code")
+@portal_required
+def code_login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(portal_url(request.portal, "accounts:dashboard"))
+    initial = {"username": request.session.get(CODE_USERNAME_SESSION_KEY, "")}
+    form = LoginCodeForm(request, request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.pop(CODE_USERNAME_SESSION_KEY, None)
+            sign_in(request, form.get_user(), method=LoginMethod.EMAIL_CODE)
+            target = safe_next_url(request, request.POST.get("next", ""))
+            return HttpResponseRedirect(target or portal_url(request.portal, "accounts:dashboard"))
+        response = render(request, "accounts/login_code.html", {"form": form})
+        return refused_response(response, form)
+    return render(request, "accounts/login_code.html", {"form": form})
