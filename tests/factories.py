@@ -4,22 +4,32 @@ import itertools
 
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create
-from inaproc.portals.models import Portal
+from inaproc.portals.models import POLICY_BOUNDS, Portal
 from inaproc.portals.services import portal_create
 
+POLICY_FIELDS = {*POLICY_BOUNDS, "captcha_mode", "require_second_factor_for_vendor_admins"}
 DEFAULT_PASSWORD = "correct-horse-battery-staple-42"
 _counter = itertools.count(1)
 
 
-def make_portal(slug: str | None = None, **fields: str) -> Portal:
+def make_portal(slug: str | None = None, **fields) -> Portal:
+    """A portal through `portal_create`; policy fields (e.g. lockout_minutes=30) are
+    set afterwards, as a portal administrator would tighten them."""
     n = next(_counter)
     slug = slug or f"portal{n}"
-    return portal_create(
+    policy = {name: fields.pop(name) for name in list(fields) if name in POLICY_FIELDS}
+    portal = portal_create(
         slug=slug,
         name=fields.pop("name", f"LPSE Uji {slug}"),
         institution=fields.pop("institution", f"Instansi {slug}"),
         **fields,
     )
+    if policy:
+        for name, value in policy.items():
+            setattr(portal, name, value)
+        portal.full_clean()
+        portal.save()
+    return portal
 
 
 def make_user(

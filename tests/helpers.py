@@ -43,3 +43,14 @@ def mask_tokens(html: str) -> str:
 
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
     return re.sub(r"[0-9a-f]{40}", "<key>", html)
+
+
+def run_tasks_until_idle(capture_on_commit) -> None:
+    """Run the task worker until no task schedules another one, executing the on-commit
+    callbacks that tasks register (e.g. an email queued by a task). Pass the
+    `django_capture_on_commit_callbacks` fixture."""
+    for _ in range(5):
+        with capture_on_commit(execute=True) as callbacks:
+            run_task_worker()
+        if not callbacks:
+            return

@@ -6,6 +6,7 @@ from playwright.sync_api import Page
 
 from inaproc.accounts.models import Role
 from inaproc.audit.services import audit_record
+from tests.e2e.helpers import solve_captcha
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +32,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/lpse-a/masuk/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    solve_captcha(page)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(f"{base}/lpse-a/dasbor/")
 
@@ -54,6 +56,7 @@ def test_public_pages_have_no_accessibility_violations(live_server, page: Page, 
     page.goto(base + "/lpse-a/masuk/")
     page.locator("#id_username").fill("tidak-ada")
     page.locator("#id_password").fill("salah-sandi-yang-panjang")
+    solve_captcha(page)
     page.locator("main button[type=submit]").click()
     page.wait_for_selector("[role=alert]")
     assert violations(page) == [], "login with error"

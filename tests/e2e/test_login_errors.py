@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import solve_captcha
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +33,7 @@ def test_failed_login_shows_one_generic_error(live_server, page: Page, username,
     page.goto(login_url)
     page.get_by_label(USERNAME, exact=True).fill(username)
     page.get_by_label(PASSWORD, exact=True).fill(password)
+    solve_captcha(page)
     with page.expect_response(login_url) as response_info:
         page.get_by_role("button", name=LOG_IN, exact=True).click()
     assert response_info.value.status == 200

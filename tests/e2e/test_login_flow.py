@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import solve_captcha
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +53,7 @@ def test_visitor_logs_in_and_out_through_the_portal(live_server, page: Page, art
 
     page.get_by_label(USERNAME, exact=True).fill(NPWP)
     page.get_by_label(PASSWORD, exact=True).fill(DEFAULT_PASSWORD)
+    solve_captcha(page)
     page.get_by_role("button", name=LOG_IN, exact=True).click()
 
     expect(page).to_have_url(base + "/lpse-b/dasbor/")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from inaproc.demo.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_VENDOR_NPWP
+from tests.e2e.helpers import solve_captcha
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +29,7 @@ def _vendor_password(slug: str) -> str:
 def _log_in(page: Page, username: str, password: str) -> None:
     page.get_by_label(USERNAME, exact=True).fill(username)
     page.get_by_label(PASSWORD, exact=True).fill(password)
+    solve_captcha(page)
     page.get_by_role("button", name=LOG_IN, exact=True).click()
 
 

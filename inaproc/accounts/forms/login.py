@@ -11,6 +11,7 @@ from inaproc.accounts.selectors import captcha_required, ip_retry_after, lock_un
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.core.http import client_info
 from inaproc.core.templatetags.inaproc import wib
+from inaproc.portals.models import CaptchaMode
 
 # After a failure the session asks for the CAPTCHA (portals in "after a failure" mode).
 CAPTCHA_SESSION_FLAG = "inaproc_captcha_needed"
@@ -126,6 +127,14 @@ class LoginForm(SigninGuardMixin, AuthenticationForm):
         )
         if self.captcha_shown:
             self.fields["captcha"] = PortalCaptchaField()
+
+    def _fail(self, username: str) -> None:
+        try:
+            super()._fail(username)
+        finally:
+            # "After a failure" portals: the form shown again asks for the CAPTCHA.
+            if not self.captcha_shown and self.portal.captcha_mode != CaptchaMode.OFF:
+                self.fields["captcha"] = PortalCaptchaField()
 
     def clean(self):
         username = self.cleaned_data.get("username")

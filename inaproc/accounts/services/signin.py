@@ -60,10 +60,11 @@ def failure_register(
     failure that arrives while a lock holds is recorded as refused and changes nothing.
     """
     key = username_key(username)
-    now = timezone.now()
     with transaction.atomic():
         UsernameLock.objects.get_or_create(portal=portal, username_key=key)
         lock = UsernameLock.objects.select_for_update().get(portal=portal, username_key=key)
+        # The clock is read under the row lock, so that failures are ordered as counted.
+        now = timezone.now()
         user = _account_for(portal, key)
         if lock.is_locked(now):
             attempt_record(
