@@ -54,3 +54,34 @@ def run_tasks_until_idle(capture_on_commit) -> None:
             run_task_worker()
         if not callbacks:
             return
+
+
+def assert_indistinguishable(first, second, *, replace: dict[str, str] | None = None) -> None:
+    """Two responses differ in nothing an observer could use: status, headers (names
+    and values), cookie names and body, once per-response random tokens are masked and
+    `replace` (e.g. the two submitted usernames, of equal length) is applied."""
+
+    def body(response) -> str:
+        text = mask_tokens(response.content.decode())
+        for old, new in (replace or {}).items():
+            text = text.replace(old, new)
+        return text
+
+    assert first.status_code == second.status_code
+    assert dict(first.headers) == dict(second.headers)
+    assert sorted(first.cookies) == sorted(second.cookies)
+    assert body(first) == body(second)
+
+
+def force_login_session(client, user) -> None:
+    """`client.force_login(user)` plus the session record that the login view writes
+    (`session_open`), without which SessionTimeoutMiddleware signs the session out."""
+    from inaproc.accounts.services.sessions import session_open
+    from inaproc.core.http import ClientInfo
+
+    client.force_login(user)
+    session_open(
+        user=user,
+        session_key=client.session.session_key,
+        client=ClientInfo("127.0.0.1", "", "", ""),
+    )

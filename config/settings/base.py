@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "inaproc.accounts",
     "inaproc.audit",
     "inaproc.notifications",
+    "inaproc.helpdesk",
     "inaproc.demo",
 ]
 
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     # Before CSRF, so that even the "form expired" page knows its portal.
     "inaproc.portals.middleware.PortalMiddleware",
     "inaproc.accounts.middleware.PortalAuthenticationMiddleware",
+    "inaproc.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -131,7 +133,9 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 # Sessions, cookies and security headers
 # =============================================================================
 SESSION_COOKIE_NAME = "inaproc_session"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# An hour beyond the longest absolute session lifetime (12 h): the server ends sessions by
+# the portal's policy (SessionTimeoutMiddleware) and can say why; the cookie is a backstop.
+SESSION_COOKIE_AGE = 13 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)

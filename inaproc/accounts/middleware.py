@@ -2,10 +2,20 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import ngettext
+
+from inaproc.accounts.models import SessionEndReason
+from inaproc.accounts.selectors import user_session_current
+from inaproc.accounts.services.sessions import (
+    session_end,
+    session_expiry_reason,
+    session_touch,
+)
+from inaproc.portals.models import Portal
 
 
 def _portal_of(request: HttpRequest) -> int | None:
@@ -53,3 +63,64 @@ class PortalAuthenticationMiddleware:
             return await sync_to_async(get_portal_user)(request)
 
         request.auser = auser
+
+
+class SessionTimeoutMiddleware:
+    """Enforces the portal's session policy on the server (must follow
+    PortalAuthenticationMiddleware; acts in process_view, once the portal user is known).
+
+    A signed-in portal user keeps the session only while its `UserSession` record is
+    open, used within `session_idle_minutes` and younger than `session_absolute_hours`;
+    otherwise the session ends and the view runs for an anonymous visitor, so protected
+    pages send them to the login page, which says why. Cost per signed-in request: one
+    SELECT, plus at most one UPDATE per SESSION_TOUCH_SECONDS. The record is left on
+    the request as `request.user_session`. Platform operators (no portal) are exempt.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user_session = None
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: Any) -> None:
+        if getattr(request, "portal", None) is None or not request.user.is_authenticated:
+            return
+        user_session = user_session_current(
+            user=request.user, session_key=request.session.session_key
+        )
+        if user_session is None or not user_session.is_active:
+            _sign_out(request)
+            return
+        reason = session_expiry_reason(user_session=user_session, portal=request.portal)
+        if reason is not None:
+            session_end(user_session=user_session, reason=reason)
+            _sign_out(request)
+            messages.info(request, _expiry_message(reason, request.portal), fail_silently=True)
+            return
+        session_touch(user_session=user_session)
+        request.user_session = user_session
+
+
+def _sign_out(request: HttpRequest) -> None:
+    """Flush the session and make the rest of this request anonymous."""
+    auth.logout(request)
+    request._cached_user = AnonymousUser()
+    request.user_session = None
+
+
+def _expiry_message(reason: str, portal: Portal) -> str:
+    if reason == SessionEndReason.IDLE:
+        minutes = portal.session_idle_minutes
+        return ngettext(
+            "Your session ended after %(count)d minute without activity. Please log in again.",
+            "Your session ended after %(count)d minutes without activity. Please log in again.",
+            minutes,
+        ) % {"count": minutes}
+    hours = portal.session_absolute_hours
+    return ngettext(
+        "Your session ended after the maximum of %(count)d hour. Please log in again.",
+        "Your session ended after the maximum of %(count)d hours. Please log in again.",
+        hours,
+    ) % {"count": hours}

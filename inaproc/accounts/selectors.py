@@ -3,9 +3,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from inaproc.accounts.models import LoginOutcome, Role, User, UsernameLock
+from inaproc.accounts.models import LoginOutcome, Role, User, UsernameLock, UserSession
 from inaproc.accounts.models.signin import COUNTED_OUTCOMES, LoginAttempt
 from inaproc.accounts.usernames import username_key
 from inaproc.portals.models import CaptchaMode, Portal
@@ -79,3 +80,42 @@ def captcha_required(*, portal: Portal, ip_address: str | None, session_flag: bo
     if portal.captcha_mode == CaptchaMode.OFF:
         return False
     return session_flag or ip_has_recent_failure(portal=portal, ip_address=ip_address)
+
+
+# -----------------------------------------------------------------------------
+# Sessions and login activity
+# -----------------------------------------------------------------------------
+def user_session_current(*, user: User, session_key: str | None) -> UserSession | None:
+    """The session record behind `session_key` if it is `user`'s (one indexed query)."""
+    if not session_key:
+        return None
+    return UserSession.objects.filter(session_key=session_key, user_id=user.pk).first()
+
+
+def user_session_list(*, user: User, at: datetime | None = None) -> QuerySet[UserSession]:
+    """`user`'s sessions that are still open by the portal's policy, last used first.
+
+    A session whose browser never came back after the idle timeout has no end recorded
+    yet (it ends on its next request); it is no longer listed.
+    """
+    at = at or timezone.now()
+    sessions = UserSession.objects.filter(user=user, ended_at__isnull=True)
+    if user.portal is not None:
+        idle = timedelta(minutes=user.portal.session_idle_minutes)
+        absolute = timedelta(hours=user.portal.session_absolute_hours)
+        sessions = sessions.filter(last_seen_at__gt=at - idle, created_at__gt=at - absolute)
+    return sessions.order_by("-last_seen_at", "-pk")
+
+
+def login_activity_for_user(
+    *, user: User, days: int, at: datetime | None = None
+) -> QuerySet[LoginAttempt]:
+    """Sign-in attempts linked to `user` in the last `days` days, newest first.
+
+    Attempts with a username that matched no account at the time are not linked to
+    anyone and so never appear here.
+    """
+    since = (at or timezone.now()) - timedelta(days=days)
+    return LoginAttempt.objects.filter(
+        user=user, portal_id=user.portal_id, created_at__gte=since
+    ).order_by("-created_at", "-pk")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.portal_home_view, name="portal_home"),
     path("", include("inaproc.accounts.urls")),
     path("staf/audit/", include("inaproc.audit.urls")),
+    path("staf/helpdesk/", include("inaproc.helpdesk.urls")),
 ]

@@ -2,12 +2,29 @@
 completing each one does to locks, sessions and the owner's mailbox."""
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from inaproc.accounts.models import User
+from inaproc.accounts.models import SessionEndReason, User, UserSession
+from inaproc.accounts.services.emails import account_email_allowed, account_email_send
+from inaproc.accounts.services.sessions import sessions_end_all
+from inaproc.accounts.services.signin import lock_clear
+from inaproc.accounts.services.users import password_validate
 from inaproc.accounts.tokens import not_me_token, password_reset_token
+from inaproc.accounts.usernames import username_normalize
+from inaproc.audit.services import audit_record
+from inaproc.core.http import client_ip
+from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
+
+RESET_EMAIL = "accounts/email/password_reset"
+REMINDER_EMAIL = "accounts/email/username_reminder"
+CHANGED_EMAIL = "accounts/email/password_changed"
 
 
 def _uid(user: User) -> str:
@@ -35,11 +52,148 @@ def not_me_link(user: User) -> str:
     )
 
 
-def password_reset_request_handle(portal, identifier: str) -> str:
-    """Worker side of "forgot password" (placeholder: being written)."""
-    return "skipped"
+def _portal_link(portal: Portal, viewname: str) -> str:
+    return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL)
 
 
-def username_reminder_handle(portal, identifier: str) -> str:
-    """Worker side of "forgot username" (placeholder: being written)."""
-    return "skipped"
+# ---------------------------------------------------------------------------
+# Worker side of the anonymous forms (inaproc.accounts.services.requests)
+# ---------------------------------------------------------------------------
+
+
+def _accounts_by_username_or_email(portal: Portal, identifier: str) -> QuerySet[User]:
+    username = username_normalize(identifier)
+    return User.objects.filter(portal=portal).filter(
+        Q(username__iexact=username) | Q(email__iexact=identifier)
+    )
+
+
+def password_reset_request_handle(portal: Portal, identifier: str) -> str:
+    """Email a reset link to every account of `portal` whose username or email is
+    `identifier`, active or not, unless its address already got too many this hour."""
+    if not identifier:
+        return "skipped"
+    sent = 0
+    for user in _accounts_by_username_or_email(portal, identifier).order_by("pk"):
+        if not account_email_allowed(to=user.email, template=RESET_EMAIL):
+            continue
+        account_email_send(
+            user=user,
+            template=RESET_EMAIL,
+            context={
+                "reset_url": password_reset_link(user),
+                "minutes": password_reset_token.max_age_seconds(user) // 60,
+                "request_url": _portal_link(portal, "accounts:password_reset"),
+            },
+        )
+        sent += 1
+    return f"sent {sent}" if sent else "skipped"
+
+
+def username_reminder_handle(portal: Portal, identifier: str) -> str:
+    """Email, once, every username of `portal` registered with the address `identifier`."""
+    if not identifier:
+        return "skipped"
+    users = list(User.objects.filter(portal=portal, email__iexact=identifier).order_by("username"))
+    if not users:
+        return "skipped"
+    if not account_email_allowed(to=users[0].email, template=REMINDER_EMAIL):
+        return "rate-limited"
+    account_email_send(
+        user=users[0],
+        template=REMINDER_EMAIL,
+        context={
+            "usernames": [user.username for user in users],
+            "reset_request_url": _portal_link(portal, "accounts:password_reset"),
+        },
+    )
+    return "sent 1"
+
+
+# ---------------------------------------------------------------------------
+# Setting a new password
+# ---------------------------------------------------------------------------
+
+
+def _password_check(*, user: User, password: str) -> None:
+    try:
+        password_validate(password=password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+
+
+def _password_changed_notify(user: User, request) -> None:
+    account_email_send(
+        user=user,
+        template=CHANGED_EMAIL,
+        context={
+            "at": timezone.now(),
+            "ip_address": client_ip(request) or "-",
+            "reset_request_url": _portal_link(user.portal, "accounts:password_reset"),
+        },
+    )
+
+
+def password_reset_complete(*, user: User, password: str, request=None) -> None:
+    """The owner of the mailbox set a new password through a reset link: the lock on
+    the username ends, every session of the account ends, the owner is told."""
+    _password_check(user=user, password=password)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        lock_clear(portal=user.portal, username=user.username)
+        ended = sessions_end_all(user=user, reason=SessionEndReason.PASSWORD_RESET)
+        audit_record(
+            actor=user,
+            verb="account.password_reset",
+            target=user,
+            portal=user.portal,
+            payload={"sessions_ended": ended},
+            request=request,
+        )
+        _password_changed_notify(user, request)
+
+
+def password_change(*, user: User, current_session_key: str, password: str, request) -> None:
+    """A signed-in user changed their password: this session stays (under a new key),
+    every other session of the account ends, the owner is told."""
+    _password_check(user=user, password=password)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        ended = sessions_end_all(
+            user=user, reason=SessionEndReason.PASSWORD_CHANGED, except_key=current_session_key
+        )
+        audit_record(
+            actor=user,
+            verb="account.password_changed",
+            target=user,
+            portal=user.portal,
+            payload={"sessions_ended": ended},
+            request=request,
+        )
+        _password_changed_notify(user, request)
+        # A new session key and hash for this browser; its session record follows the key.
+        update_session_auth_hash(request, user)
+        UserSession.objects.filter(session_key=current_session_key).update(
+            session_key=request.session.session_key
+        )
+
+
+def account_secure_after_not_me(*, user: User, request=None) -> str:
+    """The owner says a sign-in was not theirs: every session ends and the password
+    stops working (which also kills the "not me" link). Returns a fresh reset token,
+    so that the owner, who proved the mailbox is theirs, sets a new password at once."""
+    with transaction.atomic():
+        ended = sessions_end_all(user=user, reason=SessionEndReason.NOT_ME)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=user,
+            verb="account.reported_not_me",
+            target=user,
+            portal=user.portal,
+            payload={"sessions_ended": ended},
+            request=request,
+        )
+    return password_reset_token.make_token(user)

@@ -2,6 +2,7 @@
 password change or at the owner's request. Ending one deletes Django's session row,
 so the browser holding that cookie is signed out on its next request."""
 
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -10,8 +11,10 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
-from inaproc.accounts.models import User, UserSession
+from inaproc.accounts.models import SessionEndReason, User, UserSession
+from inaproc.audit.services import audit_record
 from inaproc.core.http import ClientInfo
+from inaproc.portals.models import Portal
 
 
 def _session_store(session_key: str) -> SessionBase:
@@ -34,14 +37,16 @@ def session_open(*, user: User, session_key: str, client: ClientInfo) -> UserSes
     )
 
 
-def session_end(*, user_session: UserSession, reason: str) -> None:
-    """End one session: the record is closed and Django's session deleted."""
+def session_end(*, user_session: UserSession, reason: str) -> bool:
+    """End one session: the record is closed and Django's session deleted.
+    False if it had already ended."""
     with transaction.atomic():
         updated = UserSession.objects.filter(pk=user_session.pk, ended_at__isnull=True).update(
             ended_at=timezone.now(), end_reason=reason
         )
         if updated:
             _session_store(user_session.session_key).delete()
+    return bool(updated)
 
 
 def sessions_end_all(*, user: User, reason: str, except_key: str | None = None) -> int:
@@ -76,3 +81,59 @@ def session_end_current(*, request, reason: str) -> None:
             ended_at=timezone.now(), end_reason=reason
         )
     auth.logout(request)
+
+
+def session_expiry_reason(
+    *, user_session: UserSession, portal: Portal, at: datetime | None = None
+) -> str | None:
+    """Why the session is over by the portal's policy at `at` (IDLE or ABSOLUTE, whichever
+    limit came first), or None while it may go on. Reads nothing from the database."""
+    at = at or timezone.now()
+    idle_end = user_session.last_seen_at + timedelta(minutes=portal.session_idle_minutes)
+    absolute_end = user_session.created_at + timedelta(hours=portal.session_absolute_hours)
+    if at < idle_end and at < absolute_end:
+        return None
+    return SessionEndReason.IDLE if idle_end <= absolute_end else SessionEndReason.ABSOLUTE
+
+
+def session_end_by_owner(*, user_session: UserSession, actor: User, request=None) -> bool:
+    """The account owner ends one of their other sessions ("Sesi aktif"); audited.
+    The caller got `user_session` through `access_user_session`. False if it had
+    already ended."""
+    with transaction.atomic():
+        ended = session_end(user_session=user_session, reason=SessionEndReason.ENDED_BY_USER)
+        if ended:
+            audit_record(
+                actor=actor,
+                verb="account.session_ended",
+                target=actor,
+                portal=actor.portal,
+                payload={"session_id": user_session.pk, "browser": _describe(user_session)},
+                request=request,
+            )
+    return ended
+
+
+def sessions_end_others(*, user: User, current_key: str, request=None) -> int:
+    """The account owner ends every session but the one they are using; audited.
+    Returns how many ended."""
+    if not current_key:
+        raise ValueError("current_key is required: the current session must survive")
+    with transaction.atomic():
+        ended = sessions_end_all(
+            user=user, reason=SessionEndReason.ENDED_BY_USER, except_key=current_key
+        )
+        if ended:
+            audit_record(
+                actor=user,
+                verb="account.sessions_ended",
+                target=user,
+                portal=user.portal,
+                payload={"sessions_ended": ended},
+                request=request,
+            )
+    return ended
+
+
+def _describe(user_session: UserSession) -> str:
+    return " / ".join(filter(None, [user_session.browser, user_session.operating_system]))

@@ -61,8 +61,9 @@ def failure_register(
     """
     key = username_key(username)
     with transaction.atomic():
-        UsernameLock.objects.get_or_create(portal=portal, username_key=key)
-        lock = UsernameLock.objects.select_for_update().get(portal=portal, username_key=key)
+        lock, _created = UsernameLock.objects.select_for_update().get_or_create(
+            portal=portal, username_key=key
+        )
         # The clock is read under the row lock, so that failures are ordered as counted.
         now = timezone.now()
         user = _account_for(portal, key)

@@ -1,0 +1,17 @@
+"""Access chokepoints of accounts: how an account's object reaches a view."""
+
+from django.http import Http404
+
+from inaproc.accounts.models import User, UserSession
+
+
+def access_user_session(*, user: User, session_id: int) -> UserSession:
+    """`user`'s own open session `session_id`. The same 404 for a session that does not
+    exist, has ended, or belongs to anyone else (another account, another portal), so
+    that nobody learns about or ends another person's sessions."""
+    user_session = UserSession.objects.filter(
+        pk=session_id, user=user, ended_at__isnull=True
+    ).first()
+    if user_session is None:
+        raise Http404
+    return user_session

@@ -1,0 +1,1 @@
+"""Helpdesk: staff tools for users who are stuck (locked usernames, login activity)."""

@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inaproc.helpdesk.selectors import USER_SEARCH_MIN_LENGTH
+
+SEARCH_MAX_LENGTH = 100
+
+
+class LockSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by username"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Username, NPWP, email or name"),
+        help_text=_("At least 3 characters."),
+        min_length=USER_SEARCH_MIN_LENGTH,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class UnlockForm(forms.Form):
+    """Unlock one username of the portal; the reason goes into the audit log.
+
+    `next` is where to return afterwards; the view follows it only inside the portal."""
+
+    username = forms.CharField(max_length=150, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("For example: identity checked by phone."),
+        min_length=5,
+        max_length=500,
+    )
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.initial.get("username") or self.data.get("username")
+        if username:
+            # Each row of a list has its own form: the label names the username.
+            self.fields["reason"].label = _("Reason for unlocking %(username)s") % {
+                "username": username
+            }

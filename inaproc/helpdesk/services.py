@@ -1,0 +1,24 @@
+"""Writes of the helpdesk app. Unlocking itself is `accounts.services.signin.account_unlock`."""
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from inaproc.accounts.models import User
+from inaproc.audit.models import AuditEvent
+from inaproc.audit.services import audit_record
+
+
+def login_activity_view_record(
+    *, actor: User, user: User, page: int, request: HttpRequest | None = None
+) -> AuditEvent:
+    """Record that staff member `actor` opened `user`'s login activity: that is access
+    to someone's personal data, so each page view is audited."""
+    with transaction.atomic():
+        return audit_record(
+            actor=actor,
+            verb="login_activity.viewed",
+            target=user,
+            portal=user.portal,
+            payload={"page": page},
+            request=request,
+        )
