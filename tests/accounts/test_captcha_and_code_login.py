@@ -16,6 +16,14 @@ from tests.helpers import captcha_answer, login_post, mask_tokens, run_tasks_unt
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def pages_in_english(settings):
+    """The assertions read the English source texts; without a language cookie the
+    pages default to LANGUAGE_CODE."""
+    settings.LANGUAGE_CODE = "en"
+
+
 WRONG = "kata-sandi-yang-salah-sekali"
 
 

@@ -18,6 +18,14 @@ from tests.helpers import assert_indistinguishable, login_post, run_task_worker
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def pages_in_english(settings):
+    """The assertions read the English source texts; without a language cookie the
+    pages default to LANGUAGE_CODE."""
+    settings.LANGUAGE_CODE = "en"
+
+
 WRONG = "kata-sandi-yang-salah-sekali"
 START = timezone.datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone(7 * 60))
 

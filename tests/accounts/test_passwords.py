@@ -374,7 +374,10 @@ def test_known_and_unknown_identifiers_get_identical_answers_and_only_known_get_
     assert known_page.status_code == unknown_page.status_code == 200
     assert dict(known_page.headers) == dict(unknown_page.headers)
     assert mask_tokens(known_page.text) == mask_tokens(unknown_page.text)
-    assert "If it is registered on this portal, we have sent instructions" in known_page.text
+    assert (
+        "If that email address or username is registered on this portal, we have sent instructions"
+        in known_page.text
+    )
     assert "spam" in known_page.text
     assert len(mail.outbox) == 1
 

@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
                 ('last_seen_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last seen')),
                 ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('end_reason', models.CharField(blank=True, choices=[('logout', 'Logged out'), ('idle', 'Ended after inactivity'), ('absolute', 'Ended: maximum session length reached'), ('ended_by_user', 'Ended by the account owner'), ('password_changed', 'Ended: password changed'), ('password_reset', 'Ended: password reset'), ('not_me', 'Ended: reported as not the owner'), ('staff', 'Ended by staff')], max_length=20, verbose_name='end reason')),
+                ('end_reason', models.CharField(blank=True, choices=[('logout', 'Logged out'), ('idle', 'Ended after inactivity'), ('absolute', 'Ended: maximum session length reached'), ('ended_by_user', 'Ended by the account owner'), ('password_changed', 'Ended: password changed'), ('password_reset', 'Ended: password reset'), ('not_me', 'Ended: the owner reported a sign-in that was not theirs'), ('staff', 'Ended by staff')], max_length=20, verbose_name='end reason')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='user_sessions', to=settings.AUTH_USER_MODEL, verbose_name='account')),
             ],
             options={

@@ -11,7 +11,7 @@ class SessionEndReason(models.TextChoices):
     ENDED_BY_USER = "ended_by_user", _("Ended by the account owner")
     PASSWORD_CHANGED = "password_changed", _("Ended: password changed")
     PASSWORD_RESET = "password_reset", _("Ended: password reset")
-    NOT_ME = "not_me", _("Ended: reported as not the owner")
+    NOT_ME = "not_me", _("Ended: the owner reported a sign-in that was not theirs")
     STAFF = "staff", _("Ended by staff")
 
 

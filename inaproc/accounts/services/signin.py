@@ -117,6 +117,7 @@ def _account_for(portal: Portal, key: str) -> User | None:
 
 def _lock_notify(user: User, lock: UsernameLock, client: ClientInfo) -> None:
     from inaproc.accounts.services.passwords import password_reset_link
+    from inaproc.accounts.tokens import password_reset_token
 
     audit_record(
         actor=None,
@@ -134,6 +135,7 @@ def _lock_notify(user: User, lock: UsernameLock, client: ClientInfo) -> None:
             "ip_address": client.ip_address or "-",
             "browser": " / ".join(filter(None, [client.browser, client.operating_system])) or "-",
             "reset_url": password_reset_link(user),
+            "reset_minutes": password_reset_token.max_age_seconds(user) // 60,
         },
     )
 

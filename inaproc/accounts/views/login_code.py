@@ -1,5 +1,6 @@
 """Sign in with an emailed code instead of the image CAPTCHA (WCAG 2.2 SC 3.3.8)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -39,8 +40,9 @@ def code_request_view(request: HttpRequest) -> HttpResponse:
             request,
             _(
                 "If an account with this username exists on this portal, a code is on its "
-                "way to the account's email address. It is valid for 10 minutes."
-            ),
+                "way to the account's email address. It is valid for %(minutes)d minutes."
+            )
+            % {"minutes": settings.LOGIN_CODE_MINUTES},
         )
         return HttpResponseRedirect(portal_url(request.portal, "accounts:login_code"))
     return render(request, "accounts/login_code_request.html", {"form": form})
@@ -61,6 +63,10 @@ def code_login_view(request: HttpRequest) -> HttpResponse:
             sign_in(request, form.get_user(), method=LoginMethod.EMAIL_CODE)
             target = safe_next_url(request, request.POST.get("next", ""))
             return HttpResponseRedirect(target or portal_url(request.portal, "accounts:dashboard"))
-        response = render(request, "accounts/login_code.html", {"form": form})
+        response = render(request, "accounts/login_code.html", _code_context(form))
         return refused_response(response, form)
-    return render(request, "accounts/login_code.html", {"form": form})
+    return render(request, "accounts/login_code.html", _code_context(form))
+
+
+def _code_context(form) -> dict:
+    return {"form": form, "code_minutes": settings.LOGIN_CODE_MINUTES}
