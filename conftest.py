@@ -23,3 +23,10 @@ def admin_a(portal_a):
     from inaproc.accounts.models import Role
 
     return make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin")
+
+
+@pytest.fixture
+def pages_in_english(settings):
+    """Pages (and emails) in English, the source language, for tests that read texts;
+    without a language cookie pages default to LANGUAGE_CODE (Indonesian)."""
+    settings.LANGUAGE_CODE = "en"

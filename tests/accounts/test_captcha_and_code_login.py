@@ -14,14 +14,7 @@ from inaproc.accounts.models import LoginAttempt, LoginMethod, LoginOutcome
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import captcha_answer, login_post, mask_tokens, run_tasks_until_idle
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_in_english(settings):
-    """The assertions read the English source texts; without a language cookie the
-    pages default to LANGUAGE_CODE."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
 
 
 WRONG = "kata-sandi-yang-salah-sekali"

@@ -16,14 +16,7 @@ from inaproc.core.http import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_portal
 from tests.helpers import assert_indistinguishable, login_post, run_task_worker
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_in_english(settings):
-    """The assertions read the English source texts; without a language cookie the
-    pages default to LANGUAGE_CODE."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
 
 
 WRONG = "kata-sandi-yang-salah-sekali"

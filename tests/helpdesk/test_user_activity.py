@@ -92,7 +92,7 @@ def test_viewing_activity_shows_the_attempts_and_writes_an_audit_row(client, ven
     assert "25 November 2026 09:00 WIB" in response.text
     assert "Wrong username, password or code" in response.text
     assert "1.2.3.4" in response.text
-    assert "Firefox 140 / Ubuntu" in response.text
+    assert "Firefox 140 on Ubuntu" in response.text
     event = AuditEvent.objects.get(verb="login_activity.viewed")
     assert event.actor == helpdesk_a
     assert event.target_id == str(vendor_a.pk)
