@@ -15,7 +15,8 @@ For every worker count N it measures, in this order:
    new cookie jar -> GET /bench/masuk/ -> CSRF token and CAPTCHA key from the HTML ->
    the CAPTCHA answer from PostgreSQL -> POST -> 302 to /bench/dasbor/;
 3. the Argon2 ceiling again (the mean of 1 and 3 is the ceiling; their spread shows
-   how steady the machine was).
+   how steady the machine was). With --repeat R, steps 2 and 3 run R times and the
+   medians are printed too.
 
 ratio = successful logins/s / Argon2 verifies/s. The target (docs/performance.md) is
 at least 0.85. The run also reports the CPU each party used during the measured window
@@ -26,9 +27,9 @@ The database must be a dedicated one whose name contains "bench" (it is created 
 missing; login rows, sessions and CAPTCHA rows in it are deleted before each run). See
 benchmarks/login/README.md for the environment the server gets and the caveats.
 
-``--queries`` instead performs one login in-process (Django test client, same database
-and settings) and prints the SQL queries of each request and the share of the POST's
-wall time spent in Argon2.
+``--queries`` instead logs in a few times in-process (Django test client, same database
+and settings, no HTTP server) and prints the SQL of the login page's GET and of the POST,
+and their CPU time outside Argon2.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/1
 CLIENT_APP_NAME = "login-bench-client"
 REFUSED_DATABASES = {"test", "test_test", "postgres", "template0", "template1"}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+HOOKS = Path(__file__).resolve().parent / "gunicorn_hooks.py"
 NPROC = os.cpu_count() or 1
+# A safety bound on requests: Argon2 allows ~10 logins/s on two cores, never this many.
+MAX_LOGINS_PER_SECOND = 200
+INHERITED_ENV = {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV"}
 
 
 # =============================================================================
@@ -73,7 +78,8 @@ NPROC = os.cpu_count() or 1
 # =============================================================================
 def server_env(database_url: str, static_root: str, media_root: str) -> dict[str, str]:
     """Production settings as they run behind nginx; see README.md, "Environment"."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # Only what a process needs to run: no setting leaks in from the caller's shell.
+    env = {k: v for k, v in os.environ.items() if k in INHERITED_ENV or k.startswith("PG")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
@@ -118,10 +124,8 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def django_setup(env: dict[str, str]) -> None:
-    for key in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
-        os.environ[key] = env[key]
-    for key in ("STATIC_ROOT", "MEDIA_ROOT"):
-        os.environ[key] = env[key]
+    os.environ.clear()
+    os.environ.update(env)
     import django
 
     django.setup()
@@ -196,13 +200,16 @@ def proc_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def machine_cpu_seconds() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+def machine_cpu_seconds() -> tuple[float, float, float]:
+    """(busy, total, steal) CPU seconds of the whole machine since boot, from /proc/stat.
+
+    Busy excludes steal (time the hypervisor gave to other guests)."""
     with open("/proc/stat") as f:
         values = [int(v) for v in f.readline().split()[1:]]
     idle = values[3] + values[4]  # idle + iowait
+    steal = values[7]
     total = sum(values[:8])  # without guest time, already counted in user
-    return (total - idle) / CLK_TCK, total / CLK_TCK
+    return (total - idle - steal) / CLK_TCK, total / CLK_TCK, steal / CLK_TCK
 
 
 def children_of(pid: int) -> list[int]:
@@ -231,6 +238,8 @@ def _verify_loop(env, encoded, ready, go, window, results) -> None:
     ready.release()
     go.wait()
     start, end = window[0], window[1]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime  # without Django's setup and the check above
     counted = done = 0
     while True:
         now = time.monotonic()
@@ -241,7 +250,7 @@ def _verify_loop(env, encoded, ready, go, window, results) -> None:
         if start <= time.monotonic() < end:
             counted += 1
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    results.put({"counted": counted, "done": done, "cpu": usage.ru_utime + usage.ru_stime})
+    results.put({"counted": counted, "done": done, "cpu": usage.ru_utime + usage.ru_stime - cpu0})
 
 
 def ceiling_measure(env, encoded, processes, warmup, duration) -> dict:
@@ -262,10 +271,10 @@ def ceiling_measure(env, encoded, processes, warmup, duration) -> dict:
     window[0], window[1] = start, start + duration
     go.set()
     time.sleep(max(0.0, start - time.monotonic()))
-    busy0, total0 = machine_cpu_seconds()
+    busy0, total0, steal0 = machine_cpu_seconds()
     cpu0 = cpu_sum([w.pid for w in workers])
     time.sleep(max(0.0, start + duration - time.monotonic()))
-    busy1, total1 = machine_cpu_seconds()
+    busy1, total1, steal1 = machine_cpu_seconds()
     cpu1 = cpu_sum([w.pid for w in workers])
     parts = [results.get(timeout=120) for _ in workers]
     for worker in workers:
@@ -281,6 +290,7 @@ def ceiling_measure(env, encoded, processes, warmup, duration) -> dict:
         "cpu_per_verify_s": sum(p["cpu"] for p in parts) / done,
         "machine_busy_share": machine_busy / (total1 - total0),
         "foreign_cpu_share": max(0.0, machine_busy - window_cpu) / (total1 - total0),
+        "steal_share": (steal1 - steal0) / (total1 - total0),
     }
 
 
@@ -410,39 +420,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_start(env, workers: int, port: int, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "ab")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def gunicorn_start(
+    env, workers: int, port: int, log_path: Path, hash_dir: Path | None
+) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "--no-control-socket"]
+    if hash_dir is not None:
+        command += ["--config", str(HOOKS)]
+        env = {**env, "LOGIN_BENCH_HASH_DIR": str(hash_dir)}
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            sys.exit(f"gunicorn exited with {process.returncode}; see {log_path}")
+            sys.exit(f"gunicorn exited with {process.returncode}:\n{log_tail(log_path)}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
             if conn.getresponse().status == 200 and len(children_of(process.pid)) >= workers:
                 return process
         except OSError:
             pass
+        finally:
+            conn.close()
         time.sleep(0.2)
     gunicorn_stop(process)
-    sys.exit(f"gunicorn did not answer /healthz within 60 s; see {log_path}")
+    sys.exit(f"gunicorn did not answer /healthz within 60 s:\n{log_tail(log_path)}")
+
+
+def log_tail(path: Path) -> str:
+    return path.read_text(errors="replace")[-3000:] if path.is_file() else ""
 
 
 def gunicorn_stop(process: subprocess.Popen) -> None:
@@ -470,26 +479,48 @@ def backend_pids(database_url: str) -> tuple[list[int], list[int]]:
     return server, clients
 
 
-def http_measure(args, env, workers, concurrency, captcha_mode, flow, log_path) -> dict:
+def hash_totals(hash_dir: Path | None) -> dict[str, float]:
+    """Sum of the gunicorn workers' check_password counters (gunicorn_hooks.py)."""
+    totals = {"calls": 0, "cpu_s": 0.0, "wall_s": 0.0}
+    for path in hash_dir.glob("*.json") if hash_dir else []:
+        try:
+            values = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        for key in totals:
+            totals[key] += values[key]
+    return totals
+
+
+def http_measure(args, env, workers, concurrency, captcha_mode, flow, scratch) -> dict:
     port = args.port or free_port()
-    server = gunicorn_start(env, workers, port, log_path)
+    hash_dir = None
+    if args.instrument:
+        hash_dir = Path(tempfile.mkdtemp(prefix="hash-", dir=scratch))
+    server = gunicorn_start(env, workers, port, scratch / "gunicorn.log", hash_dir)
     names = usernames(args.accounts)
     stop = threading.Event()
     lock = threading.Lock()
     done: list[tuple[float, float, float]] = []  # (end, total latency, POST latency)
     errors: list[tuple[float, str]] = []
+    budget = [int(MAX_LOGINS_PER_SECOND * (args.warmup + args.duration))]
 
     def loop(index: int) -> None:
         client = Client(port, args.database_url, names, index, flow)
         n = 0
         try:
             while not stop.is_set():
+                with lock:
+                    budget[0] -= 1
+                    if budget[0] < 0:
+                        return
                 started = time.monotonic()
                 try:
                     post_latency = client.login(n)
-                except (LoginError, OSError, http.client.HTTPException) as error:
+                except Exception as error:  # noqa: BLE001 - any failure is a failed login
+                    message = f"{type(error).__name__}: {error}"
                     with lock:
-                        errors.append((time.monotonic(), str(error)[:300]))
+                        errors.append((time.monotonic(), message[:300]))
                     time.sleep(0.05)
                 else:
                     ended = time.monotonic()
@@ -514,6 +545,7 @@ def http_measure(args, env, workers, concurrency, captcha_mode, flow, log_path) 
             cpu_sum(server_backends),
             cpu_sum(client_backends),
             machine_cpu_seconds(),
+            hash_totals(hash_dir),
         )
         time.sleep(max(0.0, end - time.monotonic()))
         snapshot1 = (
@@ -522,6 +554,7 @@ def http_measure(args, env, workers, concurrency, captcha_mode, flow, log_path) 
             cpu_sum(server_backends),
             cpu_sum(client_backends),
             machine_cpu_seconds(),
+            hash_totals(hash_dir),
         )
         workers_after = children_of(server.pid)
     finally:
@@ -539,7 +572,12 @@ def http_measure(args, env, workers, concurrency, captcha_mode, flow, log_path) 
     client_pg_cpu = snapshot1[3] - snapshot0[3]
     machine_busy = snapshot1[4][0] - snapshot0[4][0]
     machine_total = snapshot1[4][1] - snapshot0[4][1]
+    machine_steal = snapshot1[4][2] - snapshot0[4][2]
     ours = client_cpu + worker_cpu + server_pg_cpu + client_pg_cpu
+    hash_calls = snapshot1[5]["calls"] - snapshot0[5]["calls"]
+    hash_cpu = snapshot1[5]["cpu_s"] - snapshot0[5]["cpu_s"]
+    hash_wall = snapshot1[5]["wall_s"] - snapshot0[5]["wall_s"]
+    server_cpu = worker_cpu + server_pg_cpu
     totals = sorted(d[1] for d in in_window)
     posts = sorted(d[2] for d in in_window)
     return {
@@ -561,12 +599,24 @@ def http_measure(args, env, workers, concurrency, captcha_mode, flow, log_path) 
             "gunicorn_workers": worker_cpu,
             "server_pg_backends": server_pg_cpu,
             "machine_busy": machine_busy,
+            "machine_steal": machine_steal,
             "machine_total": machine_total,
         },
-        "server_cpu_per_login_s": (worker_cpu + server_pg_cpu) / logins if logins else None,
+        "server_cpu_per_login_s": server_cpu / logins if logins else None,
+        # From gunicorn_hooks.py (zero calls with --no-instrument): CPU spent inside
+        # check_password, and its share of the server's CPU (workers + their backends).
+        "hash": {
+            "calls": hash_calls,
+            "cpu_s": hash_cpu,
+            "cpu_per_call_s": hash_cpu / hash_calls if hash_calls else None,
+            "wall_per_call_s": hash_wall / hash_calls if hash_calls else None,
+        },
+        "hash_share_of_server_cpu": hash_cpu / server_cpu if hash_calls and server_cpu else None,
+        "rest_cpu_per_login_s": (server_cpu - hash_cpu) / logins if hash_calls and logins else None,
         "client_cpu_share": (client_cpu + client_pg_cpu) / machine_total,
         "foreign_cpu_share": max(0.0, machine_busy - ours) / machine_total,
         "machine_busy_share": machine_busy / machine_total,
+        "steal_share": machine_steal / machine_total,
     }
 
 
@@ -623,8 +673,9 @@ def queries_report(captcha_mode: str, rounds: int, profile: bool) -> None:
     path = f"/{PORTAL_SLUG}/masuk/"
     rows = []  # per login: {step: (wall, cpu, db backend cpu, queries)}
     profiler = cProfile.Profile() if profile else None
+    client = TestClient(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=USER_AGENT)
     for n in range(rounds + 1):
-        client = TestClient(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=USER_AGENT)
+        client.cookies.clear()  # a new browser; one Client (it loads middleware once)
         row, response = {}, None
         for step in ("GET", "POST"):
             if step == "POST":
@@ -669,10 +720,11 @@ def queries_report(captcha_mode: str, rounds: int, profile: bool) -> None:
     for step in ("GET", "POST"):
         last = rows[-1][step]["queries"]
         med = lambda key: statistics.median(r[step][key] for r in rows)  # noqa: B023, E731
+        backend = statistics.mean(r[step]["db_backend_cpu"] for r in rows)
         print(
             f"\n== {step}: {med('wall') * 1000:.1f} ms wall, {med('cpu') * 1000:.1f} ms CPU "
-            f"in Django, PostgreSQL backend {med('db_backend_cpu') * 1000:.1f} ms CPU "
-            f"(/proc, 10 ms ticks); {len(last)} queries, "
+            f"in Django, PostgreSQL backend {backend * 1000:.1f} ms CPU (mean of "
+            f"10 ms ticks); {len(last)} queries, "
             f"{sum(q[0] for q in last) * 1000:.1f} ms waiting for them (last login):"
         )
         for elapsed, sql in last:
@@ -680,11 +732,15 @@ def queries_report(captcha_mode: str, rounds: int, profile: bool) -> None:
     hash_wall = statistics.median(r["POST"]["hash_wall"] for r in rows)
     hash_cpu = statistics.median(r["POST"]["hash_cpu"] for r in rows)
     rest_cpu = statistics.median(r["GET"]["cpu"] + r["POST"]["cpu"] for r in rows)
+    backend_cpu = statistics.mean(
+        r["GET"]["db_backend_cpu"] + r["POST"]["db_backend_cpu"] for r in rows
+    )
+    share = hash_cpu / (hash_cpu + rest_cpu + backend_cpu)
     print(
         f"\ncheck_password: {hash_wall * 1000:.1f} ms wall, {hash_cpu * 1000:.1f} ms CPU (all "
-        f"threads). The rest of GET + POST: {rest_cpu * 1000:.1f} ms CPU in Django, i.e. "
-        f"Argon2 is {hash_cpu / (hash_cpu + rest_cpu):.1%} of the in-process CPU per login "
-        "(PostgreSQL, HTTP parsing and gunicorn come on top)."
+        f"threads). The rest of GET + POST: {rest_cpu * 1000:.1f} ms CPU in Django + "
+        f"{backend_cpu * 1000:.1f} ms in PostgreSQL, i.e. Argon2 is {share:.1%} of the CPU "
+        "per login (HTTP parsing and gunicorn come on top: measure those with the real run)."
     )
     if profiler:
         print("\n== cProfile of the last POST, by own time:")
@@ -747,38 +803,74 @@ def machine_info(database_url: str) -> dict:
     }
 
 
+def percent(value: float | None) -> str:
+    return f"{value:.1%}" if value else "-"
+
+
 def table(results: list[dict]) -> str:
     head = (
-        f"{'N':>2} {'C':>3} {'captcha':<7} {'flow':<7} {'logins/s':>8} {'verif/s':>8} "
-        f"{'ratio':>6} {'ratio*':>6} {'client':>6} {'foreign':>7} {'hash/CPU':>8} "
+        f"{'N':>2} {'C':>3} {'captcha':<13} {'flow':<7} {'logins/s':>8} {'verif/s':>8} "
+        f"{'ratio':>6} {'ratio*':>6} {'hash/CPU':>8} {'client':>6} {'foreign':>7} {'idle':>5} "
         f"{'p50 ms':>7} {'p95 ms':>7} {'err':>4}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
+        idle = 1 - r["machine_busy_share"] - r["steal_share"]
         lines.append(
-            f"{r['workers']:>2} {r['concurrency']:>3} {r['captcha_mode']:<7} {r['flow']:<7} "
+            f"{r['workers']:>2} {r['concurrency']:>3} {r['captcha_mode']:<13} {r['flow']:<7} "
             f"{r['logins_per_s']:>8.2f} {r['ceiling_verifies_per_s']:>8.2f} "
             f"{r['ratio']:>6.3f} {r['ratio_client_corrected']:>6.3f} "
-            f"{r['client_cpu_share']:>6.1%} {r['foreign_cpu_share']:>7.1%} "
-            f"{(r['hash_share_of_server_cpu'] or 0):>8.1%} "
+            f"{percent(r['hash_share_of_server_cpu']):>8} "
+            f"{r['client_cpu_share']:>6.1%} {r['foreign_cpu_share']:>7.1%} {idle:>5.1%} "
             f"{r['login_latency_ms'].get('p50', 0):>7.0f} "
             f"{r['login_latency_ms'].get('p95', 0):>7.0f} {r['errors']:>4}"
         )
     lines.append(
-        "ratio = logins/s / verif/s (target >= 0.85). ratio* = ratio with logins/s scaled by "
-        "1/(1 - client share): an estimate of the\nserver alone. client = CPU of this "
-        "process and its PostgreSQL backends; foreign = CPU of everything else on the "
-        "machine;\nhash/CPU = Argon2 CPU per verify / (gunicorn + its PostgreSQL backends) "
-        "CPU per login. Shares are of all "
-        f"{NPROC} CPUs."
+        f"""
+ratio    = logins/s / verif/s (the target is >= 0.85); verif/s is the mean of the Argon2
+           ceiling measured just before and just after its block of HTTP runs.
+ratio*   = ratio with logins/s scaled by 1/(1 - client): a rough estimate for a server
+           that does not share the machine with its client.
+hash/CPU = share of the server's CPU (gunicorn workers + their PostgreSQL backends) spent
+           inside check_password (gunicorn_hooks.py); 1 - hash/CPU is what the rest of the
+           login path costs. Much less sensitive to a busy machine than the ratio.
+client, foreign, idle = CPU of this process and its PostgreSQL connections / of every
+           other process on the machine / left idle, as shares of all {NPROC} CPUs during
+           the measured window. A clean run has foreign and idle near 0.
+p50, p95 = latency of one whole login (GET, CAPTCHA lookup, POST) as the client saw it."""
     )
+    return "\n".join(lines)
+
+
+def summary(results: list[dict]) -> str:
+    """Median and range over the repeats of each configuration."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in results:
+        groups.setdefault((r["workers"], r["concurrency"], r["captcha_mode"], r["flow"]), [])
+        groups[(r["workers"], r["concurrency"], r["captcha_mode"], r["flow"])].append(r)
+    head = (
+        f"{'N':>2} {'C':>3} {'captcha':<13} {'flow':<7} {'runs':>4} {'logins/s':>8} "
+        f"{'verif/s':>8} {'ratio':>6} {'min':>6} {'max':>6} {'hash/CPU':>8}"
+    )
+    lines = ["Medians over the repeats:", head, "-" * len(head)]
+    for (workers, concurrency, mode, flow), runs in groups.items():
+        med = lambda key: statistics.median(r[key] or 0 for r in runs)  # noqa: B023, E731
+        ratios = [r["ratio"] for r in runs]
+        lines.append(
+            f"{workers:>2} {concurrency:>3} {mode:<13} {flow:<7} {len(runs):>4} "
+            f"{med('logins_per_s'):>8.2f} {med('ceiling_verifies_per_s'):>8.2f} "
+            f"{statistics.median(ratios):>6.3f} {min(ratios):>6.3f} {max(ratios):>6.3f} "
+            f"{percent(med('hash_share_of_server_cpu')):>8}"
+        )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/inaproc_bench"
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/inaproc_bench",
+        help="a dedicated database, name containing 'bench'; created if missing",
     )
     parser.add_argument("--workers", type=int_list, default=[2], help="comma list, e.g. 2,4")
     parser.add_argument(
@@ -791,7 +883,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=5, help="unmeasured seconds first")
     parser.add_argument(
-        "--captcha-mode", type=str_list, default=["always"], help="comma list: always,off"
+        "--captcha-mode",
+        type=str_list,
+        default=["always"],
+        help="comma list of always, off, after_failure",
     )
     parser.add_argument(
         "--flow",
@@ -800,16 +895,30 @@ def main() -> None:
         help="post: GET form + POST (default); browser: also GET the CAPTCHA image and "
         "follow the redirect to the dashboard. Comma list for both.",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure every configuration this many times, each block of HTTP runs "
+        "between two ceiling measurements; prints medians",
+    )
     parser.add_argument("--accounts", type=int, default=20, help="vendor accounts used")
     parser.add_argument("--port", type=int, default=0, help="gunicorn port (default: free)")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
     parser.add_argument(
         "--queries",
         action="store_true",
-        help="instead of measuring, log in once in-process and print each request's SQL",
+        help="instead of measuring: log in --rounds times in-process (no HTTP server) and "
+        "print the SQL and the non-Argon2 CPU of the GET and the POST",
     )
     parser.add_argument("--rounds", type=int, default=10, help="logins for --queries")
     parser.add_argument("--profile", action="store_true", help="with --queries: cProfile")
+    parser.add_argument(
+        "--no-instrument",
+        dest="instrument",
+        action="store_false",
+        help="do not load gunicorn_hooks.py (no per-worker check_password CPU counters)",
+    )
     args = parser.parse_args()
     if args.concurrency and len(args.concurrency) not in (1, len(args.workers)):
         parser.error("--concurrency needs one value or one per --workers value")
@@ -821,6 +930,8 @@ def main() -> None:
             parser.error(f"unknown flow {flow!r}")
 
     created = database_ensure(args.database_url)
+    if (ROOT / ".env").is_file():
+        print("warning: .env exists; config/env.py reads it for variables not set here")
     scratch = Path(tempfile.mkdtemp(prefix="inaproc-login-bench-"))
     try:
         env = server_env(args.database_url, str(scratch / "static"), str(scratch / "media"))
@@ -851,52 +962,52 @@ def main() -> None:
                 if args.concurrency
                 else 2 * workers
             )
-            before = ceiling_measure(env, encoded, workers, args.warmup, args.duration)
+            ceilings = [ceiling_measure(env, encoded, workers, args.warmup, args.duration)]
             print(
-                f"N={workers}: Argon2 ceiling {before['verifies_per_s']:.2f} verifies/s "
-                f"({before['cpu_per_verify_s'] * 1000:.0f} ms CPU each)",
+                f"N={workers}: Argon2 ceiling {ceilings[-1]['verifies_per_s']:.2f} verifies/s "
+                f"({ceilings[-1]['cpu_per_verify_s'] * 1000:.0f} ms CPU each)",
                 flush=True,
             )
-            runs = []
-            for captcha_mode in args.captcha_mode:
-                for flow in args.flow:
-                    login_rows_clear(portal_id, captcha_mode)
-                    run = http_measure(
-                        args,
-                        env,
-                        workers,
-                        concurrency,
-                        captcha_mode,
-                        flow,
-                        scratch / "gunicorn.log",
-                    )
-                    print(
-                        f"N={workers} C={concurrency} captcha={captcha_mode} flow={flow}: "
-                        f"{run['logins_per_s']:.2f} logins/s, {run['errors']} errors",
-                        flush=True,
-                    )
-                    runs.append(run)
-            after = ceiling_measure(env, encoded, workers, args.warmup, args.duration)
-            print(
-                f"N={workers}: Argon2 ceiling again {after['verifies_per_s']:.2f} verifies/s",
-                flush=True,
-            )
-            ceiling = (before["verifies_per_s"] + after["verifies_per_s"]) / 2
-            cpu_per_verify = (before["cpu_per_verify_s"] + after["cpu_per_verify_s"]) / 2
-            for run in runs:
-                corrected = run["logins_per_s"] / max(1e-9, 1 - run["client_cpu_share"])
-                per_login = run["server_cpu_per_login_s"]
-                run.update(
-                    ceiling_before=before,
-                    ceiling_after=after,
-                    ceiling_verifies_per_s=ceiling,
-                    ceiling_spread=abs(before["verifies_per_s"] - after["verifies_per_s"])
-                    / ceiling,
-                    ratio=run["logins_per_s"] / ceiling,
-                    ratio_client_corrected=corrected / ceiling,
-                    hash_share_of_server_cpu=cpu_per_verify / per_login if per_login else None,
+            for repeat in range(args.repeat):
+                runs = []
+                for captcha_mode in args.captcha_mode:
+                    for flow in args.flow:
+                        login_rows_clear(portal_id, captcha_mode)
+                        run = http_measure(
+                            args, env, workers, concurrency, captcha_mode, flow, scratch
+                        )
+                        run["repeat"] = repeat
+                        print(
+                            f"N={workers} C={concurrency} captcha={captcha_mode} flow={flow}: "
+                            f"{run['logins_per_s']:.2f} logins/s, {run['errors']} errors",
+                            flush=True,
+                        )
+                        for sample in run["error_samples"]:
+                            print(f"  error: {sample}", flush=True)
+                        if run["errors_total"]:
+                            log = log_tail(scratch / "gunicorn.log")
+                            print(f"  gunicorn log, last lines:\n{log}", flush=True)
+                        runs.append(run)
+                # Each block of HTTP runs sits between two ceiling measurements.
+                ceilings.append(ceiling_measure(env, encoded, workers, args.warmup, args.duration))
+                print(
+                    f"N={workers}: Argon2 ceiling {ceilings[-1]['verifies_per_s']:.2f} verifies/s",
+                    flush=True,
                 )
-                results.append(run)
+                before, after = ceilings[-2], ceilings[-1]
+                ceiling = (before["verifies_per_s"] + after["verifies_per_s"]) / 2
+                for run in runs:
+                    corrected = run["logins_per_s"] / max(1e-9, 1 - run["client_cpu_share"])
+                    run.update(
+                        ceiling_before=before,
+                        ceiling_after=after,
+                        ceiling_verifies_per_s=ceiling,
+                        ceiling_spread=abs(before["verifies_per_s"] - after["verifies_per_s"])
+                        / ceiling,
+                        ratio=run["logins_per_s"] / ceiling,
+                        ratio_client_corrected=corrected / ceiling,
+                    )
+                    results.append(run)
         output = args.output or (
             ROOT
             / "benchmarks"
@@ -912,6 +1023,7 @@ def main() -> None:
                     "command": " ".join(sys.argv),
                     "machine": info,
                     "duration_s": args.duration,
+                    "repeats": args.repeat,
                     "warmup_s": args.warmup,
                     "accounts": args.accounts,
                     "results": results,
@@ -921,16 +1033,22 @@ def main() -> None:
         )
         print()
         print(table(results))
+        if args.repeat > 1:
+            print()
+            print(summary(results))
         spreads = [r["ceiling_spread"] for r in results]
-        foreign = max(r["foreign_cpu_share"] for r in results)
+        phases = [
+            *results,
+            *(r["ceiling_before"] for r in results),
+            *(r["ceiling_after"] for r in results),
+        ]
+        foreign = max(p["foreign_cpu_share"] for p in phases)
+        steal = max(p["steal_share"] for p in phases)
+        busy = foreign > 0.05 or steal > 0.02 or max(spreads) > 0.05
         print(
-            f"\nceiling spread (before vs after) up to {max(spreads):.1%}; "
-            f"foreign CPU up to {foreign:.1%}"
-            + (
-                "  <- machine was busy: numbers are not a clean measurement"
-                if foreign > 0.05 or max(spreads) > 0.05
-                else ""
-            )
+            f"\nceiling spread (before vs after) up to {max(spreads):.1%}; foreign CPU up to "
+            f"{foreign:.1%}; hypervisor steal up to {steal:.1%}"
+            + ("  <- machine was busy: not a clean measurement" if busy else "")
         )
         print(f"JSON: {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
     finally:

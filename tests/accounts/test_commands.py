@@ -95,6 +95,7 @@ def test_create_staff_reads_the_password_from_the_environment(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["siti@example.id"]
     assert "/lpse-a/masuk/" in mail.outbox[0].body
+    assert "/lpse-a/lupa-kata-sandi/" in mail.outbox[0].body  # to choose one's own password
     assert STAFF_PASSWORD not in mail.outbox[0].body
 
 

@@ -62,7 +62,13 @@ class LoginAttempt(models.Model):
             models.Index(
                 fields=["portal", "username_key", "created_at"], name="attempt_username_idx"
             ),
-            models.Index(fields=["portal", "ip_address", "created_at"], name="attempt_ip_idx"),
+            # Per-address throttling reads only failures: the index leaves successes out,
+            # so many users behind one address (NAT, proxy) cost nothing here.
+            models.Index(
+                fields=["portal", "ip_address", "created_at"],
+                condition=models.Q(outcome__in=["wrong_credentials", "captcha_wrong"]),
+                name="attempt_ip_failure_idx",
+            ),
             models.Index(fields=["user", "created_at"], name="attempt_user_idx"),
             models.Index(fields=["created_at"], name="attempt_created_idx"),
         ]

@@ -103,6 +103,9 @@ def _send_staff_welcome(user: User) -> None:
             "login_url": portal_absolute_url(
                 user.portal, "accounts:login", base_url=settings.SITE_URL
             ),
+            "reset_request_url": portal_absolute_url(
+                user.portal, "accounts:password_reset", base_url=settings.SITE_URL
+            ),
         },
     )
 
