@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "inaproc.accounts",
     "inaproc.audit",
     "inaproc.notifications",
+    "inaproc.vendors",
     "inaproc.helpdesk",
     "inaproc.demo",
 ]
@@ -188,6 +189,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Vendor documents: outside any URL, under random names (inaproc/vendors/documents.py).
+DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents"))
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# A request with more file data than this goes to temporary files on disk, not memory
+# (Django's default), in FILE_UPLOAD_TEMP_DIR (the system's temp folder if unset).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# KBLI 2020 reference data for `load_kbli` (see its README for the format).
+KBLI_CSV_PATH = env.path(
+    "KBLI_CSV_PATH", default=str(BASE_DIR.parent / "shared" / "data" / "kbli2020.csv")
+)
 
 # =============================================================================
 # Email and background work

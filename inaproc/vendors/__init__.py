@@ -1,0 +1,1 @@
+"""Vendors: registration, company data, documents, verification (issue 3, in progress)."""
