@@ -113,6 +113,8 @@ LOGIN_IP_FAILURE_WINDOW_MINUTES = env.int("LOGIN_IP_FAILURE_WINDOW_MINUTES", def
 LOGIN_CODE_MINUTES = 10
 # Emails an address may be sent per hour and kind (reset, username reminder, login code).
 ACCOUNT_EMAILS_PER_HOUR = env.int("ACCOUNT_EMAILS_PER_HOUR", default=3)
+# Anonymous email requests (all kinds) one address may make per portal and hour.
+ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS = env.int("ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS", default=20)
 LOGIN_ACTIVITY_RETENTION_DAYS = env.int("LOGIN_ACTIVITY_RETENTION_DAYS", default=365)
 LOGIN_ACTIVITY_VISIBLE_DAYS = 90
 # A session's last-seen time is written at most this often (one UPDATE per interval).

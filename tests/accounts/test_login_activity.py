@@ -258,7 +258,7 @@ def test_prune_twice_deletes_nothing_the_second_time(retention_data, capsys):
         call_command("prune_login_activity")
 
     assert capsys.readouterr().out.strip() == (
-        "Deleted login attempts: 0, sessions: 0, login codes: 0, locks: 0"
+        "Deleted login attempts: 0, sessions: 0, login codes: 0, locks: 0, email requests: 0"
     )
 
 

@@ -2,6 +2,7 @@
 
 from inaproc.accounts.models.sessions import SessionEndReason, UserSession
 from inaproc.accounts.models.signin import (
+    AccountEmailRequest,
     LoginAttempt,
     LoginCode,
     LoginMethod,
@@ -11,6 +12,7 @@ from inaproc.accounts.models.signin import (
 from inaproc.accounts.models.users import PORTAL_STAFF_ROLES, Role, User, UserManager
 
 __all__ = [
+    "AccountEmailRequest",
     "PORTAL_STAFF_ROLES",
     "LoginAttempt",
     "LoginCode",

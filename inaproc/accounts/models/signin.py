@@ -137,3 +137,26 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AccountEmailRequest(models.Model):
+    """One anonymous request for an email (reset link, username reminder, sign-in
+    code), by address: what per-address limiting of those forms counts. Holds no
+    identifier, so it says nothing about which account was asked for."""
+
+    portal = models.ForeignKey(Portal, verbose_name=_("portal"), on_delete=models.CASCADE)
+    kind = models.CharField(_("kind"), max_length=20)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account email request")
+        verbose_name_plural = _("account email requests")
+        indexes = [
+            models.Index(
+                fields=["portal", "ip_address", "created_at"], name="email_request_ip_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

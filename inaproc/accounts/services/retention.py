@@ -10,7 +10,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inaproc.accounts.models import LoginAttempt, LoginCode, UsernameLock, UserSession
+from inaproc.accounts.models import (
+    AccountEmailRequest,
+    LoginAttempt,
+    LoginCode,
+    UsernameLock,
+    UserSession,
+)
 from inaproc.accounts.models.signin import COUNTED_OUTCOMES
 from inaproc.portals.models import Portal
 
@@ -38,7 +44,16 @@ def login_activity_prune(*, days: int, at: datetime | None = None) -> dict[str, 
         ).delete()[0]
         codes = LoginCode.objects.filter(expires_at__lt=now - LOGIN_CODE_GRACE).delete()[0]
         locks = sum(_idle_locks(portal, now).delete()[0] for portal in Portal.objects.all())
-    return {"login_attempts": attempts, "sessions": sessions, "login_codes": codes, "locks": locks}
+        # Only the last hour counts for per-address limiting; a day is plenty.
+        requests = AccountEmailRequest.objects.filter(created_at__lt=now - timedelta(days=1))
+        email_requests = requests.delete()[0]
+    return {
+        "login_attempts": attempts,
+        "sessions": sessions,
+        "login_codes": codes,
+        "locks": locks,
+        "email_requests": email_requests,
+    }
 
 
 def _idle_locks(portal: Portal, now: datetime):

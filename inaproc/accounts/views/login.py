@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,9 +18,10 @@ from inaproc.accounts.forms import LoginForm
 from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG
 from inaproc.accounts.models import LoginMethod, SessionEndReason, User
 from inaproc.accounts.selectors import dashboard_context
+from inaproc.accounts.services.requests import account_email_request_retry_after
 from inaproc.accounts.services.sessions import session_end_current, session_open
 from inaproc.accounts.services.signin import success_register
-from inaproc.core.http import client_info
+from inaproc.core.http import client_info, client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -49,6 +51,25 @@ def sign_in(request: HttpRequest, user: User, *, method: str) -> None:
     client = client_info(request)
     session_open(user=user, session_key=request.session.session_key, client=client)
     success_register(portal=request.portal, user=user, client=client, method=method)
+
+
+def email_request_throttle(request: HttpRequest, form) -> int:
+    """0, or the seconds this address must wait before asking for another account email
+    (the form then carries the message, and `refused_response` makes it a 429)."""
+    retry = account_email_request_retry_after(portal=request.portal, ip_address=client_ip(request))
+    if retry:
+        minutes = max(1, -(-retry // 60))
+        form.add_error(
+            None,
+            ngettext(
+                "Too many requests came from your network. Wait %(minutes)d minute and try again.",
+                "Too many requests came from your network. Wait %(minutes)d minutes and try again.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        form.retry_after = retry
+    return retry
 
 
 def refused_response(response: HttpResponse, form) -> HttpResponse:

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_http_methods
 from inaproc.accounts.forms.login_code import LoginCodeForm, LoginCodeRequestForm
 from inaproc.accounts.models import LoginMethod
 from inaproc.accounts.services.requests import EmailRequestKind, account_email_request
-from inaproc.accounts.views.login import refused_response, safe_next_url, sign_in
+from inaproc.accounts.views.login import (
+    email_request_throttle,
+    refused_response,
+    safe_next_url,
+    sign_in,
+)
+from inaproc.core.http import client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -27,13 +33,14 @@ def code_request_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(portal_url(request.portal, "accounts:dashboard"))
     form = LoginCodeRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not email_request_throttle(request, form):
         username = form.cleaned_data["username"]
         account_email_request(
             portal=request.portal,
             kind=EmailRequestKind.LOGIN_CODE,
             identifier=username,
             language=get_language(),
+            ip_address=client_ip(request),
         )
         request.session[CODE_USERNAME_SESSION_KEY] = username
         messages.info(
@@ -45,7 +52,8 @@ def code_request_view(request: HttpRequest) -> HttpResponse:
             % {"minutes": settings.LOGIN_CODE_MINUTES},
         )
         return HttpResponseRedirect(portal_url(request.portal, "accounts:login_code"))
-    return render(request, "accounts/login_code_request.html", {"form": form})
+    response = render(request, "accounts/login_code_request.html", {"form": form})
+    return refused_response(response, form)
 
 
 @require_http_methods(["GET", "POST"])

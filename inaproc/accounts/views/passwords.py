@@ -34,6 +34,8 @@ from inaproc.accounts.services.passwords import (
 )
 from inaproc.accounts.services.requests import EmailRequestKind, account_email_request
 from inaproc.accounts.tokens import not_me_token, password_reset_token
+from inaproc.accounts.views.login import email_request_throttle, refused_response
+from inaproc.core.http import client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -71,15 +73,17 @@ def _session_renew_if_ended(request: HttpRequest) -> None:
 @portal_required
 def password_reset_request_view(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not email_request_throttle(request, form):
         account_email_request(
             portal=request.portal,
             kind=EmailRequestKind.PASSWORD_RESET,
             identifier=form.cleaned_data["identifier"],
             language=get_language(),
+            ip_address=client_ip(request),
         )
         return HttpResponseRedirect(portal_url(request.portal, "accounts:password_reset_sent"))
-    return render(request, "accounts/password_reset_request.html", {"form": form})
+    response = render(request, "accounts/password_reset_request.html", {"form": form})
+    return refused_response(response, form)
 
 
 @require_GET
@@ -143,17 +147,19 @@ def password_reset_done_view(request: HttpRequest) -> HttpResponse:
 @portal_required
 def username_reminder_view(request: HttpRequest) -> HttpResponse:
     form = UsernameReminderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not email_request_throttle(request, form):
         account_email_request(
             portal=request.portal,
             kind=EmailRequestKind.USERNAME_REMINDER,
             identifier=form.cleaned_data["email"],
             language=get_language(),
+            ip_address=client_ip(request),
         )
         path = portal_url(request.portal, "accounts:username_reminder")
         return HttpResponseRedirect(f"{path}?sent=1")
     sent = request.method == "GET" and request.GET.get("sent") == "1"
-    return render(request, "accounts/username_reminder.html", {"form": form, "sent": sent})
+    response = render(request, "accounts/username_reminder.html", {"form": form, "sent": sent})
+    return refused_response(response, form)
 
 
 # ---------------------------------------------------------------------------
