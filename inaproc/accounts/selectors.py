@@ -6,7 +6,14 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from inaproc.accounts.models import LoginOutcome, Role, User, UsernameLock, UserSession
+from inaproc.accounts.models import (
+    AccountEmailRequest,
+    LoginOutcome,
+    Role,
+    User,
+    UsernameLock,
+    UserSession,
+)
 from inaproc.accounts.models.signin import COUNTED_OUTCOMES, LoginAttempt
 from inaproc.accounts.usernames import username_key
 from inaproc.portals.models import CaptchaMode, Portal
@@ -43,16 +50,41 @@ def ip_retry_after(*, portal: Portal, ip_address: str | None, at: datetime | Non
     """
     if not ip_address:
         return 0
-    at = at or timezone.now()
-    window = timedelta(minutes=settings.LOGIN_IP_FAILURE_WINDOW_MINUTES)
-    limit = settings.LOGIN_IP_FAILURE_LIMIT
+    failures = LoginAttempt.objects.filter(
+        portal=portal, ip_address=ip_address, outcome__in=COUNTED_OUTCOMES
+    )
+    return _seconds_until_below_limit(
+        failures,
+        limit=settings.LOGIN_IP_FAILURE_LIMIT,
+        window=timedelta(minutes=settings.LOGIN_IP_FAILURE_WINDOW_MINUTES),
+        at=at or timezone.now(),
+    )
+
+
+def account_email_request_retry_after(
+    *, portal: Portal, ip_address: str | None, at: datetime | None = None
+) -> int:
+    """Seconds before this address may ask `portal` for another account email, or 0.
+
+    Each mailbox is protected by ACCOUNT_EMAILS_PER_HOUR; this limit keeps one address
+    from filling the task queue with requests (ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS an
+    hour). It depends on the address only, so it says nothing about any account.
+    """
+    if not ip_address:
+        return 0
+    return _seconds_until_below_limit(
+        AccountEmailRequest.objects.filter(portal=portal, ip_address=ip_address),
+        limit=settings.ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS,
+        window=timedelta(hours=1),
+        at=at or timezone.now(),
+    )
+
+
+def _seconds_until_below_limit(events, *, limit: int, window: timedelta, at: datetime) -> int:
+    """With `limit` or more `events` (rows with created_at) inside the window, the
+    seconds until the oldest of the latest `limit` leaves it; else 0."""
     recent = list(
-        LoginAttempt.objects.filter(
-            portal=portal,
-            ip_address=ip_address,
-            outcome__in=COUNTED_OUTCOMES,
-            created_at__gt=at - window,
-        )
+        events.filter(created_at__gt=at - window)
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:limit]
     )

@@ -44,6 +44,11 @@ def client_info(request: HttpRequest) -> ClientInfo:
     return ClientInfo(client_ip(request), user_agent, browser, operating_system)
 
 
+def browser_label(browser: str, operating_system: str) -> str:
+    """ "Firefox 120 / Windows 10" for emails and audit payloads; "" if both are unknown."""
+    return " / ".join(filter(None, [browser, operating_system]))
+
+
 @lru_cache(maxsize=512)
 def describe_user_agent(user_agent: str) -> tuple[str, str]:
     """("Chrome 120", "Windows 10") from a User-Agent header; ("", "") if unknown."""

@@ -134,24 +134,39 @@ def _password_changed_notify(user: User, request) -> None:
     )
 
 
+def _password_replace(
+    *, user: User, password: str, verb: str, reason: str, except_key: str | None, request
+) -> None:
+    """Set the new password, end the account's sessions (but `except_key`), audit it
+    and tell the owner. Runs inside the caller's transaction."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = sessions_end_all(user=user, reason=reason, except_key=except_key)
+    audit_record(
+        actor=user,
+        verb=verb,
+        target=user,
+        portal=user.portal,
+        payload={"sessions_ended": ended},
+        request=request,
+    )
+    _password_changed_notify(user, request)
+
+
 def password_reset_complete(*, user: User, password: str, request=None) -> None:
     """The owner of the mailbox set a new password through a reset link: the lock on
     the username ends, every session of the account ends, the owner is told."""
     _password_check(user=user, password=password)
     with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
         lock_clear(portal=user.portal, username=user.username)
-        ended = sessions_end_all(user=user, reason=SessionEndReason.PASSWORD_RESET)
-        audit_record(
-            actor=user,
+        _password_replace(
+            user=user,
+            password=password,
             verb="account.password_reset",
-            target=user,
-            portal=user.portal,
-            payload={"sessions_ended": ended},
+            reason=SessionEndReason.PASSWORD_RESET,
+            except_key=None,
             request=request,
         )
-        _password_changed_notify(user, request)
 
 
 def password_change(*, user: User, current_session_key: str, password: str, request) -> None:
@@ -159,20 +174,14 @@ def password_change(*, user: User, current_session_key: str, password: str, requ
     every other session of the account ends, the owner is told."""
     _password_check(user=user, password=password)
     with transaction.atomic():
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        ended = sessions_end_all(
-            user=user, reason=SessionEndReason.PASSWORD_CHANGED, except_key=current_session_key
-        )
-        audit_record(
-            actor=user,
+        _password_replace(
+            user=user,
+            password=password,
             verb="account.password_changed",
-            target=user,
-            portal=user.portal,
-            payload={"sessions_ended": ended},
+            reason=SessionEndReason.PASSWORD_CHANGED,
+            except_key=current_session_key,
             request=request,
         )
-        _password_changed_notify(user, request)
         # A new session key and hash for this browser; its session record follows the key.
         update_session_auth_hash(request, user)
         UserSession.objects.filter(session_key=current_session_key).update(

@@ -2,13 +2,8 @@
 enqueues; the worker looks the account up and sends (or not), so nothing in the
 response tells whether the account exists."""
 
-import math
-from datetime import datetime, timedelta
-
-from django.conf import settings
 from django.db import transaction
 from django.db.models import TextChoices
-from django.utils import timezone
 
 from inaproc.accounts.models import AccountEmailRequest, User
 from inaproc.accounts.usernames import username_normalize
@@ -19,31 +14,6 @@ class EmailRequestKind(TextChoices):
     LOGIN_CODE = "login_code"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of request, not a secret)
     USERNAME_REMINDER = "username_reminder"
-
-
-def account_email_request_retry_after(
-    *, portal: Portal, ip_address: str | None, at: datetime | None = None
-) -> int:
-    """Seconds before this address may ask `portal` for another account email, or 0.
-
-    Each mailbox is protected by ACCOUNT_EMAILS_PER_HOUR; this limit keeps one address
-    from filling the task queue with requests (ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS an
-    hour). It depends on the address only, so it says nothing about any account.
-    """
-    if not ip_address:
-        return 0
-    at = at or timezone.now()
-    limit = settings.ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS
-    recent = list(
-        AccountEmailRequest.objects.filter(
-            portal=portal, ip_address=ip_address, created_at__gt=at - timedelta(hours=1)
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
-    )
-    if len(recent) < limit:
-        return 0
-    return max(1, math.ceil((recent[-1] + timedelta(hours=1) - at).total_seconds()))
 
 
 def account_email_request(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from inaproc.accounts.models import SessionEndReason, User, UserSession
 from inaproc.audit.services import audit_record
-from inaproc.core.http import ClientInfo
+from inaproc.core.http import ClientInfo, browser_label
 from inaproc.portals.models import Portal
 
 
@@ -108,7 +108,10 @@ def session_end_by_owner(*, user_session: UserSession, actor: User, request=None
                 verb="account.session_ended",
                 target=actor,
                 portal=actor.portal,
-                payload={"session_id": user_session.pk, "browser": _describe(user_session)},
+                payload={
+                    "session_id": user_session.pk,
+                    "browser": browser_label(user_session.browser, user_session.operating_system),
+                },
                 request=request,
             )
     return ended
@@ -133,7 +136,3 @@ def sessions_end_others(*, user: User, current_key: str, request=None) -> int:
                 request=request,
             )
     return ended
-
-
-def _describe(user_session: UserSession) -> str:
-    return " / ".join(filter(None, [user_session.browser, user_session.operating_system]))

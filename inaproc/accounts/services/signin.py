@@ -18,7 +18,7 @@ from inaproc.accounts.models.signin import COUNTED_OUTCOMES
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.usernames import username_key
 from inaproc.audit.services import audit_record
-from inaproc.core.http import ClientInfo
+from inaproc.core.http import ClientInfo, browser_label
 from inaproc.portals.models import Portal
 
 
@@ -133,7 +133,7 @@ def _lock_notify(user: User, lock: UsernameLock, client: ClientInfo) -> None:
             "locked_at": lock.locked_at,
             "locked_until": lock.locked_until,
             "ip_address": client.ip_address or "-",
-            "browser": " / ".join(filter(None, [client.browser, client.operating_system])) or "-",
+            "browser": browser_label(client.browser, client.operating_system) or "-",
             "reset_url": password_reset_link(user),
             "reset_minutes": password_reset_token.max_age_seconds(user) // 60,
         },
@@ -220,7 +220,7 @@ def _new_device_notify(user: User, attempt: LoginAttempt) -> None:
         context={
             "at": attempt.created_at,
             "ip_address": attempt.ip_address or "-",
-            "browser": " / ".join(filter(None, [attempt.browser, attempt.operating_system])) or "-",
+            "browser": browser_label(attempt.browser, attempt.operating_system) or "-",
             "not_me_url": not_me_link(user),
         },
     )

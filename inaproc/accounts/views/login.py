@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -15,10 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inaproc.accounts.decorators import portal_login_required
 from inaproc.accounts.forms import LoginForm
-from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG
+from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG, requests_throttled_message
 from inaproc.accounts.models import LoginMethod, SessionEndReason, User
-from inaproc.accounts.selectors import dashboard_context
-from inaproc.accounts.services.requests import account_email_request_retry_after
+from inaproc.accounts.selectors import account_email_request_retry_after, dashboard_context
 from inaproc.accounts.services.sessions import session_end_current, session_open
 from inaproc.accounts.services.signin import success_register
 from inaproc.core.http import client_info, client_ip
@@ -58,16 +56,7 @@ def email_request_throttle(request: HttpRequest, form) -> int:
     (the form then carries the message, and `refused_response` makes it a 429)."""
     retry = account_email_request_retry_after(portal=request.portal, ip_address=client_ip(request))
     if retry:
-        minutes = max(1, -(-retry // 60))
-        form.add_error(
-            None,
-            ngettext(
-                "Too many requests came from your network. Wait %(minutes)d minute and try again.",
-                "Too many requests came from your network. Wait %(minutes)d minutes and try again.",
-                minutes,
-            )
-            % {"minutes": minutes},
-        )
+        form.add_error(None, requests_throttled_message(retry))
         form.retry_after = retry
     return retry
 
