@@ -199,6 +199,12 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# A correct password of an inactive account: a vendor awaiting verification sees the
+# status of the registration (accounts.views.login.inactive_login_response).
+INACTIVE_LOGIN_HANDLERS = ["inaproc.vendors.views.registration_status.inactive_login_response"]
+# Vendor registration: the confirmation link's validity and how many may be sent per hour.
+REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
+REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)
 # KBLI 2020 reference data for `load_kbli` (see its README for the format).
 KBLI_CSV_PATH = env.path(
     "KBLI_CSV_PATH", default=str(BASE_DIR.parent / "shared" / "data" / "kbli2020.csv")

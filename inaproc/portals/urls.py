@@ -7,6 +7,7 @@ from inaproc.portals import views
 urlpatterns = [
     path("", views.portal_home_view, name="portal_home"),
     path("", include("inaproc.accounts.urls")),
+    path("", include("inaproc.vendors.urls")),
     path("staf/audit/", include("inaproc.audit.urls")),
     path("staf/helpdesk/", include("inaproc.helpdesk.urls")),
 ]

@@ -133,6 +133,7 @@ class LoginForm(SigninGuardMixin, AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs) -> None:
         super().__init__(request, *args, **kwargs)
         self._guard_init(request)
+        self.inactive_user = None
         self.captcha_shown = captcha_required(
             portal=self.portal,
             ip_address=self.client.ip_address,
@@ -164,5 +165,8 @@ class LoginForm(SigninGuardMixin, AuthenticationForm):
             self._fail(username)
         if not self.user_cache.is_active:
             self._record(username, LoginOutcome.INACTIVE, user=self.user_cache)
+            # The right password of an account that is not active: the view may show
+            # why (a vendor's registration status) instead of the one message.
+            self.inactive_user = self.user_cache
             raise ValidationError(self.error_messages["inactive"], code="inactive")
         return self.cleaned_data

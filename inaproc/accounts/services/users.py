@@ -47,11 +47,13 @@ def user_create(
     full_name: str = "",
     actor: User | None = None,
     notify: bool = True,
+    is_active: bool = True,
 ) -> User:
     """Create an account on `portal` (None for platform operators).
 
     Validates everything first (raises ValidationError with field errors), audits the
     creation and, for staff, emails them their portal's login link after commit.
+    A registering vendor's account is created inactive (`is_active=False`) until approved.
     """
     user = User(
         portal=portal,
@@ -60,6 +62,7 @@ def user_create(
         email=User.objects.normalize_email(email),
         full_name=full_name,
         is_staff=role == Role.OPERATOR,
+        is_active=is_active,
     )
     user.full_clean(exclude=["password"], validate_constraints=False)
     if User.objects.filter(portal=portal, username__iexact=user.username).exists():

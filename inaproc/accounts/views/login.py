@@ -1,12 +1,14 @@
 import posixpath
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -87,7 +89,22 @@ class PortalLoginView(auth_views.LoginView):
         return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form) -> HttpResponse:
+        if form.inactive_user is not None:
+            response = inactive_login_response(self.request, form.inactive_user)
+            if response is not None:
+                return response
         return refused_response(super().form_invalid(form), form)
+
+
+def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | None:
+    """What a correct password of an inactive account leads to, if not the one message:
+    settings.INACTIVE_LOGIN_HANDLERS name functions (request, user) -> response or None.
+    This keeps accounts unaware of the apps (vendor registration) that explain inactivity."""
+    for path in settings.INACTIVE_LOGIN_HANDLERS:
+        response = import_string(path)(request, user)
+        if response is not None:
+            return response
+    return None
 
 
 login_view = sensitive_post_parameters("password")(

@@ -1,0 +1,99 @@
+"""Who may reach a registration or a document. Missing and forbidden look the same (404)."""
+
+from datetime import timedelta
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role
+from inaproc.vendors.models import Document, Registration, RegistrationStatus
+
+# A not-yet-active applicant who proved the password (or just registered) may see the
+# registration's status and correct it for this long, in this browser only.
+REGISTRATION_SESSION_KEY = "inaproc_registration"
+REGISTRATION_GRANT_MINUTES = 30
+
+# Staff who review registrations and may open any document of their portal.
+DOCUMENT_STAFF_ROLES = PORTAL_STAFF_ROLES
+REVIEW_ROLES = (Role.VERIFIER,)
+
+
+def registration_grant(request: HttpRequest, registration: Registration) -> None:
+    """Let this browser see and correct `registration` for a while. A new session key, so
+    a key planted before cannot ride along."""
+    request.session.cycle_key()
+    until = timezone.now() + timedelta(minutes=REGISTRATION_GRANT_MINUTES)
+    request.session[REGISTRATION_SESSION_KEY] = {
+        "id": registration.pk,
+        "portal": registration.portal_id,
+        "until": until.isoformat(),
+    }
+
+
+def registration_grant_end(request: HttpRequest) -> None:
+    request.session.pop(REGISTRATION_SESSION_KEY, None)
+
+
+def registration_from_grant(request: HttpRequest) -> Registration | None:
+    """The registration this browser was granted, if the grant holds on this portal and
+    the registration is not approved (an approved vendor signs in normally)."""
+    grant = request.session.get(REGISTRATION_SESSION_KEY)
+    if not isinstance(grant, dict) or grant.get("portal") != getattr(request.portal, "pk", None):
+        return None
+    until = parse_datetime(str(grant.get("until", "")))
+    if until is None or until <= timezone.now():
+        registration_grant_end(request)
+        return None
+    registration = (
+        Registration.objects.select_related("company", "applicant", "portal")
+        .filter(pk=grant.get("id"), portal=request.portal)
+        .exclude(status=RegistrationStatus.APPROVED)
+        .first()
+    )
+    if registration is None:
+        registration_grant_end(request)
+    return registration
+
+
+def access_registration_for_review(request: HttpRequest, registration_id: int) -> Registration:
+    """A registration of the request's portal, for a verifier of that portal."""
+    user = request.user
+    if not (user.is_authenticated and user.has_role(*REVIEW_ROLES)):
+        raise Http404
+    registration = (
+        Registration.objects.select_related("company", "applicant", "decided_by")
+        .filter(pk=registration_id, portal=request.portal)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def access_document(request: HttpRequest, public_id) -> tuple[Document, bool]:
+    """A document of the request's portal, for the company's own users (signed in, or the
+    applicant holding a registration grant) and that portal's staff. Returns the document
+    and whether staff opened it (staff views are audited)."""
+    document = (
+        Document.objects.select_related("company")
+        .filter(public_id=public_id, company__portal=request.portal)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    user = request.user
+    if user.is_authenticated and user.portal_id == request.portal.pk:
+        if user.has_role(*DOCUMENT_STAFF_ROLES):
+            return document, True
+        membership = getattr(user, "company_membership", None)
+        if (
+            user.has_role(Role.VENDOR)
+            and membership
+            and membership.company_id == document.company_id
+        ):
+            return document, False
+    registration = registration_from_grant(request)
+    if registration is not None and registration.company_id == document.company_id:
+        return document, False
+    raise Http404

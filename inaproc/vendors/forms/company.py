@@ -1,0 +1,211 @@
+"""Fields of a company's registration shared by the registration and the resubmission
+forms: the company's data, and one upload field per document type."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_check
+from inaproc.vendors.models import LegalForm
+from inaproc.vendors.regions import Province
+from inaproc.vendors.selectors import kbli_get_many
+from inaproc.vendors.services.uploads import CheckedUpload
+from inaproc.vendors.validators import (
+    nib_normalize,
+    nik_normalize,
+    npwp_normalize,
+    phone_normalize,
+    postal_code_normalize,
+)
+
+KBLI_MAX_SECTORS = 50
+_KBLI_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class _NormalisedField(forms.CharField):
+    """A text field whose value is normalised (and validated) by `normalize`."""
+
+    def __init__(self, *, normalize, **kwargs) -> None:
+        self.normalize = normalize
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.normalize(value) if value else value
+
+
+class KbliCodesField(forms.CharField):
+    """KBLI 2020 kelompok codes, typed or picked, separated by commas or spaces."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 6 * KBLI_MAX_SECTORS + 200)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        codes = list(dict.fromkeys(code for code in _KBLI_SEPARATORS.split(value or "") if code))
+        if not codes:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(codes) > KBLI_MAX_SECTORS:
+            raise ValidationError(
+                _("Choose at most %(max)d business sectors."),
+                code="too_many",
+                params={"max": KBLI_MAX_SECTORS},
+            )
+        unknown = [code for code in codes if code not in kbli_get_many(codes=codes)]
+        if unknown:
+            raise ValidationError(
+                ngettext(
+                    "%(codes)s is not a 5-digit KBLI 2020 code. Search the list for it.",
+                    "%(codes)s are not 5-digit KBLI 2020 codes. Search the list for them.",
+                    len(unknown),
+                ),
+                code="unknown",
+                params={"codes": ", ".join(unknown[:10])},
+            )
+        return sorted(codes)
+
+
+class CompanyDataForm(forms.Form):
+    """The company's data. Identity numbers come out normalised (NPWP 16 digits, phone
+    E.164), so `cleaned_data` feeds `CompanyData.from_mapping`."""
+
+    name = forms.CharField(label=_("Company name"), max_length=200)
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    npwp = _NormalisedField(
+        label=_("NPWP"),
+        normalize=npwp_normalize,
+        help_text=_(
+            "15 digits (01.234.567.4-101.000) or 16 digits; with or without dots and dashes."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    nib = _NormalisedField(
+        label=_("NIB"),
+        normalize=nib_normalize,
+        help_text=_("The 13-digit business identification number from OSS."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    province = forms.ChoiceField(
+        label=_("Province"), choices=[("", _("Choose a province")), *Province.choices]
+    )
+    city = forms.CharField(label=_("City or regency"), max_length=100)
+    street = forms.CharField(
+        label=_("Street address"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = _NormalisedField(
+        label=_("Postal code"),
+        normalize=postal_code_normalize,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    phone = _NormalisedField(
+        label=_("Phone"),
+        normalize=phone_normalize,
+        help_text=_("e.g. 0812-3456-7890 or (021) 1234-5678."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The confirmation link and every decision on your registration are sent here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    sectors = KbliCodesField(
+        label=_("Business sectors (KBLI 2020 codes)"),
+        help_text=_("One or more 5-digit codes separated by commas, e.g. 41011, 43211."),
+    )
+    representative_name = forms.CharField(label=_("Representative's name"), max_length=200)
+    representative_nik = _NormalisedField(
+        label=_("Representative's NIK"),
+        normalize=nik_normalize,
+        help_text=_("The 16 digits on the representative's ID card (KTP)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    representative_position = forms.CharField(
+        label=_("Representative's position"),
+        max_length=100,
+        help_text=_("e.g. Director (Direktur Utama)."),
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentFileField(forms.FileField):
+    """Upload(s) of one document type, each checked by content (`document_check`).
+    Cleans to a list of CheckedUpload."""
+
+    def __init__(self, *, kind: str, **kwargs) -> None:
+        self.kind = kind
+        self.multiple = kind in MULTIPLE_ALLOWED
+        attrs = {"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        if self.multiple:
+            attrs["multiple"] = True
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", DocumentKind(kind).label)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > 1 and not self.multiple:
+            raise ValidationError(_("Upload only one file of this type."), code="too_many")
+        checked: list[CheckedUpload] = []
+        errors: list[ValidationError] = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            try:
+                checked.append(CheckedUpload(self.kind, upload, document_check(upload)))
+            except ValidationError as error:
+                errors.append(
+                    ValidationError(
+                        _("%(file)s: %(problem)s"),
+                        code=error.code,
+                        params={"file": upload.name[-80:], "problem": " ".join(error.messages)},
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+def document_field_name(kind: str) -> str:
+    return f"document_{kind}"
+
+
+class DocumentsForm(forms.Form):
+    """One upload field per document type. `checked_uploads()` lists what passed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, _label in DocumentKind.choices:
+            self.fields[document_field_name(kind)] = DocumentFileField(kind=kind)
+
+    def checked_uploads(self) -> list[CheckedUpload]:
+        return [
+            item
+            for kind, _label in DocumentKind.choices
+            for item in self.cleaned_data.get(document_field_name(kind)) or []
+        ]
+
+    def valid_uploads(self) -> list[CheckedUpload]:
+        """Uploads of the fields without errors, even when the form as a whole failed:
+        what to hold while the applicant corrects the rest."""
+        if not hasattr(self, "cleaned_data"):
+            return []
+        return self.checked_uploads()

@@ -1,0 +1,25 @@
+from inaproc.vendors.models.companies import Company, CompanyMember, CompanyRole, LegalForm
+from inaproc.vendors.models.documents import Document, HeldUpload
+from inaproc.vendors.models.kbli import Kbli, KbliLevel, KbliQuerySet
+from inaproc.vendors.models.registrations import (
+    EventKind,
+    Registration,
+    RegistrationEvent,
+    RegistrationStatus,
+)
+
+__all__ = [
+    "Company",
+    "CompanyMember",
+    "CompanyRole",
+    "Document",
+    "EventKind",
+    "HeldUpload",
+    "Kbli",
+    "KbliLevel",
+    "KbliQuerySet",
+    "LegalForm",
+    "Registration",
+    "RegistrationEvent",
+    "RegistrationStatus",
+]
