@@ -1,5 +1,9 @@
 """The test suite: the same stack, with a fast hasher and in-memory email."""
 
+import atexit
+import shutil
+import tempfile
+
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +18,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Documents written by tests (load_demo in the browser tests, for one) go to a temporary
+# folder, never into the developer's var/documents.
+DOCUMENT_ROOT = tempfile.mkdtemp(prefix="inaproc-test-documents-")
+atexit.register(shutil.rmtree, DOCUMENT_ROOT, ignore_errors=True)

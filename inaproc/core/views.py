@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +12,10 @@ def _error_page(request: HttpRequest, status: int) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # A form with too many files or too much data (e.g. vendor registration): say so.
+        context = {"max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+        return render(request, "errors/400_too_much_data.html", context, status=400)
     return _error_page(request, 400)
 
 

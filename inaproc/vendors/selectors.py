@@ -1,7 +1,9 @@
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.utils.text import capfirst
 
 from inaproc.accounts.models import User
 from inaproc.portals.models import Portal
@@ -75,7 +77,7 @@ def correctable_labels() -> dict[str, str]:
     from inaproc.vendors.services.registration import CORRECTABLE_FIELDS
 
     labels = {
-        name: str(Company._meta.get_field(name).verbose_name).capitalize()
+        name: capfirst(str(Company._meta.get_field(name).verbose_name))
         for name in CORRECTABLE_FIELDS
     }
     labels.update({f"document:{kind}": str(label) for kind, label in DocumentKind.choices})
@@ -108,6 +110,13 @@ def registration_queue(
     return registrations.order_by(F("queued_at").asc(nulls_last=True), "pk")
 
 
+def registration_for_form_key(*, portal: Portal, key: str) -> Registration | None:
+    """The registration a registration form (by its random key) already created, if any."""
+    from inaproc.vendors.services.uploads import held_key_hash
+
+    return Registration.objects.filter(portal=portal, form_key_hash=held_key_hash(key)).first()
+
+
 def pending_registration_count(*, portal: Portal) -> int:
     return Registration.objects.filter(portal=portal).pending().count()
 
@@ -117,8 +126,65 @@ def company_documents(*, company: Company) -> list[Document]:
     return list(company.documents.filter(removed_at__isnull=True).order_by("kind", "uploaded_at"))
 
 
+@dataclass(frozen=True)
+class DocumentGroup:
+    kind: str
+    label: str
+    documents: list[Document] = field(default_factory=list)
+
+
+def company_document_groups(*, company: Company) -> list[DocumentGroup]:
+    """Every document type, in form order, with the company's current files of it."""
+    groups = {kind: DocumentGroup(kind, str(label)) for kind, label in DocumentKind.choices}
+    for document in company_documents(company=company):
+        if document.kind in groups:
+            groups[document.kind].documents.append(document)
+    return list(groups.values())
+
+
 def registration_history(*, registration: Registration) -> list[RegistrationEvent]:
     return list(registration.events.select_related("actor").order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event of a registration's history, ready for vendors/_history.html."""
+
+    event: RegistrationEvent
+    # [(label, text)]: what to fix (a request for changes).
+    notes: list[tuple[str, str]]
+    # [label]: what changed (a resubmission).
+    changed: list[str]
+    documents_added: list[str]
+    documents_removed: list[str]
+
+
+def registration_history_rows(*, registration: Registration) -> list[HistoryRow]:
+    """The history with labelled notes: what the verifier asked to fix, and what a
+    resubmission changed."""
+    labels = correctable_labels()
+    kinds = {kind: str(label) for kind, label in DocumentKind.choices}
+
+    def listed(value, names: dict[str, str]) -> list[str]:
+        items = value if isinstance(value, list) else []
+        return [names.get(str(item), str(item)) for item in items]
+
+    rows = []
+    for event in registration_history(registration=registration):
+        notes = event.notes if isinstance(event.notes, dict) else {}
+        if event.kind == EventKind.RESUBMITTED:
+            rows.append(
+                HistoryRow(
+                    event,
+                    notes=[],
+                    changed=listed(notes.get("changed_fields"), labels),
+                    documents_added=listed(notes.get("documents_added"), kinds),
+                    documents_removed=listed(notes.get("documents_removed"), kinds),
+                )
+            )
+        else:
+            rows.append(HistoryRow(event, note_labels(notes), [], [], []))
+    return rows
 
 
 def latest_change_request(*, registration: Registration) -> RegistrationEvent | None:
@@ -144,3 +210,11 @@ def held_uploads(*, portal: Portal, key: str) -> list[HeldUpload]:
     if not key:
         return []
     return list(HeldUpload.objects.filter(portal=portal, key_hash=held_key_hash(key)))
+
+
+def company_removed_documents(*, company: Company) -> list[Document]:
+    """The company's replaced or removed documents, most recently removed first: kept
+    (and viewable by the same people as the current ones) for the history."""
+    return list(
+        company.documents.filter(removed_at__isnull=False).order_by("-removed_at", "kind", "pk")
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pendaftaran/terkirim/", registration.registered_view, name="registered"),
     path("pendaftaran/kirim-ulang/", registration.resend_view, name="resend_confirmation"),
     path("pendaftaran/kbli/", registration.kbli_search_view, name="kbli_search"),
+    path("pendaftaran/privasi/", registration.privacy_view, name="privacy"),
     path("pendaftaran/konfirmasi/<str:token>/", registration.confirm_link_view, name="confirm"),
     path("pendaftaran/konfirmasi/", registration.confirm_view, name="confirm_submit"),
     # The applicant before activation (after a correct password, or right after registering).

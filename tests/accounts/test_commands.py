@@ -5,18 +5,62 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from inaproc.accounts.models import Role, User
+from inaproc.accounts.services import user_create
 from inaproc.audit.models import AuditEvent
 from inaproc.demo.management.commands.load_demo import (
     DEMO_ACCOUNTS,
+    DEMO_APPLICANTS,
     DEMO_PORTALS,
     DEMO_VENDOR_NPWP,
 )
+from inaproc.notifications.models import Email
 from inaproc.portals.models import Portal
-from tests.helpers import run_task_worker
+from inaproc.portals.services import portal_create
+from inaproc.vendors.documents import document_check, document_open
+from inaproc.vendors.models import Company, Document, Kbli, Registration, RegistrationStatus
+from inaproc.vendors.selectors import registration_queue
+from inaproc.vendors.services.verification import registration_reject
+from tests.helpers import login_post, run_task_worker
 
 pytestmark = pytest.mark.django_db
+
+# The KBLI codes the demo companies pick, with their parents (the full file: load_kbli).
+DEMO_KBLI_CSV = """code,level,title
+F,kategori,Konstruksi
+41,golongan_pokok,Konstruksi Gedung
+410,golongan,Konstruksi Gedung
+4101,subgolongan,Konstruksi Gedung
+41011,kelompok,Konstruksi Gedung Hunian
+41012,kelompok,Konstruksi Gedung Perkantoran
+42,golongan_pokok,Konstruksi Bangunan Sipil
+421,golongan,Konstruksi Jalan dan Jalan Rel
+4210,subgolongan,Konstruksi Jalan dan Jalan Rel
+42101,kelompok,Konstruksi Bangunan Sipil Jalan
+43,golongan_pokok,Konstruksi Khusus
+432,golongan,Instalasi Sistem Kelistrikan
+4321,subgolongan,Instalasi Listrik
+43211,kelompok,Instalasi Listrik
+4329,subgolongan,Instalasi Konstruksi Lainnya
+43299,kelompok,Instalasi Konstruksi Lainnya Ytdl
+J,kategori,Informasi dan Komunikasi
+62,golongan_pokok,Aktivitas Pemrograman
+620,golongan,Aktivitas Pemrograman
+6201,subgolongan,Aktivitas Pemrograman Komputer
+62019,kelompok,Aktivitas Pemrograman Komputer Lainnya
+"""
+
+
+@pytest.fixture(autouse=True)
+def demo_files(settings, tmp_path):
+    """load_demo stores the demo companies' documents and reads the KBLI file: both here."""
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    settings.KBLI_CSV_PATH = tmp_path / "kbli2020.csv"
+    settings.KBLI_CSV_PATH.write_text(DEMO_KBLI_CSV)
+    return settings.DOCUMENT_ROOT
+
 
 STAFF_PASSWORD = "rahasia-staf-yang-cukup-panjang"
 # fmt: off
@@ -189,7 +233,7 @@ def test_load_demo_creates_two_portals_and_is_idempotent(db):
     second = run("load_demo", force=True)
 
     assert Portal.objects.count() == 2
-    assert User.objects.count() == len(DEMO_ACCOUNTS) == 8
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) == 10
     assert User.objects.filter(username=DEMO_VENDOR_NPWP).count() == 2
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(portal__slug=account.portal, username=account.username)
@@ -233,3 +277,116 @@ def test_each_demo_account_logs_in_on_its_portal_and_is_refused_on_the_other(db,
     assert own.headers["Location"] == f"/{account.portal}/dasbor/"
     assert elsewhere.status_code == 200
     assert elsewhere.context["form"].errors
+
+
+# --- load_demo: the demo registrations ---------------------------------------------------
+
+
+def demo_registration(slug: str, username: str):
+    return Registration.objects.select_related("company", "applicant", "decided_by").get(
+        portal__slug=slug, applicant__username=username
+    )
+
+
+def test_load_demo_gives_the_vendor_an_approved_company_on_each_portal(db, demo_files):
+    run("load_demo", force=True)
+
+    for slug in ("kemenkeu", "surabaya"):
+        registration = demo_registration(slug, DEMO_VENDOR_NPWP)
+        company = registration.company
+        assert registration.status == RegistrationStatus.APPROVED
+        assert registration.decided_by.username == "verifikator"
+        assert registration.decided_by.portal.slug == slug
+        assert registration.applicant.is_active is True
+        assert registration.applicant.company_membership.company == company
+        assert (company.name, company.npwp) == ("PT Maju Bersama Konstruksi", DEMO_VENDOR_NPWP)
+        assert list(company.sectors.values_list("code", flat=True)) == ["41011", "41012", "42101"]
+        documents = list(company.documents.order_by("kind"))
+        assert [d.kind for d in documents] == [
+            "business_licence",
+            "deed_of_establishment",
+            "nib",
+            "npwp_card",
+            "representative_id",
+        ]
+        for document in documents:
+            with document_open(name=document.stored_name) as stored:
+                assert document_check(stored).sha256 == document.sha256
+        assert documents[-1].content_type == "image/png"
+        assert documents[0].content_type == "application/pdf"
+
+
+def test_load_demo_puts_one_registration_in_the_queue_and_one_awaiting_confirmation(db):
+    output = run("load_demo", force=True)
+
+    kemenkeu, surabaya = Portal.objects.get(slug="kemenkeu"), Portal.objects.get(slug="surabaya")
+    waiting = demo_registration("kemenkeu", DEMO_APPLICANTS[0].username)
+    unconfirmed = demo_registration("kemenkeu", "karyadigital")
+    assert list(registration_queue(portal=kemenkeu)) == [waiting]
+    assert list(registration_queue(portal=surabaya)) == []
+    assert waiting.company.name == "CV Sinar Terang Elektrik"
+    assert waiting.status == RegistrationStatus.SUBMITTED
+    assert waiting.company.documents.count() == 4
+    assert unconfirmed.company.name == "PT Karya Digital Nusantara"
+    assert unconfirmed.status == RegistrationStatus.EMAIL_UNCONFIRMED
+    for account in DEMO_APPLICANTS:
+        user = User.objects.get(portal=kemenkeu, username=account.username)
+        assert user.is_active is False
+        assert user.check_password(account.password)
+        line = f"{account.username:<18} {account.password}"
+        assert line in output
+        signed_in = login_post(Client(), "kemenkeu", account.username, account.password)
+        assert signed_in.status_code == 302
+        assert signed_in.headers["Location"] == "/kemenkeu/pendaftaran/status/"
+
+
+def test_load_demo_registers_once_and_keeps_decisions_taken_in_the_demo(db, demo_files):
+    run("load_demo", force=True)
+    waiting = demo_registration("kemenkeu", DEMO_APPLICANTS[0].username)
+    registration_reject(
+        registration_id=waiting.pk,
+        portal=waiting.portal,
+        verifier=User.objects.get(portal=waiting.portal, username="verifikator"),
+        reason="Dicoba di demo",
+    )
+    counts = (Registration.objects.count(), Document.objects.count(), Email.objects.count())
+    files = sorted(demo_files.rglob("*"))
+
+    run("load_demo", force=True)
+
+    assert counts == (4, 18, 7)  # 4 confirmation emails, 2 approvals, 1 rejection
+    assert (Registration.objects.count(), Document.objects.count(), Email.objects.count()) == (
+        counts
+    )
+    assert sorted(demo_files.rglob("*")) == files
+    assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.REJECTED
+
+
+def test_load_demo_registers_a_vendor_left_by_an_older_demo_database(db):
+    for spec in DEMO_PORTALS:
+        portal_create(**spec)
+    old = user_create(
+        portal=Portal.objects.get(slug="kemenkeu"),
+        role=Role.VENDOR,
+        username=DEMO_VENDOR_NPWP,
+        email="direksi@majubersama.example.id",
+        password="sandi-lama-dari-demo-dulu-1",
+        notify=False,
+    )
+
+    run("load_demo", force=True)
+
+    registration = demo_registration("kemenkeu", DEMO_VENDOR_NPWP)
+    assert registration.applicant.pk != old.pk
+    assert registration.status == RegistrationStatus.APPROVED
+    assert registration.applicant.check_password(DEMO_ACCOUNTS[3].password)
+
+
+def test_load_demo_without_the_kbli_file_registers_companies_without_sectors(db, settings):
+    settings.KBLI_CSV_PATH = "/nonexistent/kbli2020.csv"
+
+    run("load_demo", force=True)
+
+    assert Kbli.objects.count() == 0
+    assert Company.objects.count() == 4
+    assert not Company.sectors.through.objects.exists()

@@ -33,6 +33,21 @@ PATHS = [
     "staf/helpdesk/kunci/buka/",
     "staf/helpdesk/pengguna/?q=%25%00",
     "staf/helpdesk/pengguna/999999999999/aktivitas/",
+    "pendaftaran/",
+    "pendaftaran/terkirim/",
+    "pendaftaran/kirim-ulang/",
+    "pendaftaran/kbli/?q=%00%25_&fragment=1",
+    "pendaftaran/kbli/?q=" + "9" * 500,
+    "pendaftaran/konfirmasi/%00%00/",
+    "pendaftaran/konfirmasi/" + "a" * 300 + "/",
+    "pendaftaran/konfirmasi/",
+    "pendaftaran/privasi/",
+    "pendaftaran/status/",
+    "pendaftaran/perbaiki/",
+    "perusahaan/",
+    "dokumen/00000000-0000-0000-0000-000000000000/?download=%00",
+    "staf/verifikasi/?status=%00&q=%25%00&page=-1",
+    "staf/verifikasi/999999999999/",
     "keluar/",  # last: it ends the session
 ]
 
@@ -50,6 +65,18 @@ GARBAGE = {
     "new_password2": "b",
     "next": "//evil.example/",
     "page": "-1",
+    "npwp": "\x00" * 20,
+    "nib": "1" * 5000,
+    "phone": "+62" + "9" * 100,
+    "sectors": ", ".join(["99999"] * 500),
+    "legal_form": "\x00",
+    "province": ["a", "b"],
+    "form_key": "../" * 30,
+    "remove_held": ["99999999999999999999999", "x", "-1"],
+    "remove_document": ["99999999999999999999999", "x"],
+    "decision": "\x00",
+    "checklist": ["x"] * 50,
+    "return_to": "//evil.example/",
 }
 
 
@@ -59,7 +86,9 @@ def clients(portal):
     force_login_session(vendor, make_user(portal, username="penyedia"))
     helpdesk = Client()
     force_login_session(helpdesk, make_user(portal, role=Role.HELPDESK, username="helpdesk"))
-    return {"anonymous": anonymous, "vendor": vendor, "helpdesk": helpdesk}
+    verifier = Client()
+    force_login_session(verifier, make_user(portal, role=Role.VERIFIER, username="verifikator"))
+    return {"anonymous": anonymous, "vendor": vendor, "helpdesk": helpdesk, "verifier": verifier}
 
 
 def test_no_portal_page_gives_a_server_error(portal_a):

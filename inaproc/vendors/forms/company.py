@@ -153,9 +153,11 @@ class DocumentFileField(forms.FileField):
     def __init__(self, *, kind: str, **kwargs) -> None:
         self.kind = kind
         self.multiple = kind in MULTIPLE_ALLOWED
-        attrs = {"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
-        if self.multiple:
-            attrs["multiple"] = True
+        attrs = {
+            "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
+            # Explicit: the widget class would otherwise add `multiple` to every type.
+            "multiple": self.multiple,
+        }
         kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", DocumentKind(kind).label)

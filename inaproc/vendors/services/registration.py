@@ -33,6 +33,7 @@ from inaproc.vendors.models import (
     RegistrationEvent,
     RegistrationStatus,
 )
+from inaproc.vendors.selectors import registration_for_form_key
 from inaproc.vendors.services.uploads import (
     CheckedUpload,
     documents_attach,
@@ -152,7 +153,7 @@ def registration_create(
 
     Submitting the same form twice (same `form_key`) returns the first registration."""
     key_hash = held_key_hash(form_key)
-    existing = Registration.objects.filter(portal=portal, form_key_hash=key_hash).first()
+    existing = registration_for_form_key(portal=portal, key=form_key)
     if existing is not None:
         return RegistrationResult(existing, created=False)
 
@@ -214,12 +215,15 @@ def registration_create(
                 request=request,
             )
             confirmation_send(registration=registration)
-    except IntegrityError as error:
+    except (IntegrityError, ValidationError) as error:
         files_remove(names=[fields["stored_name"] for fields in written])
-        # A concurrent registration of the same NPWP or username, or the same form twice.
-        existing = Registration.objects.filter(portal=portal, form_key_hash=key_hash).first()
+        # A concurrent registration of the same NPWP or username, or the same form twice
+        # (`user_create` reports a concurrent username as a ValidationError).
+        existing = registration_for_form_key(portal=portal, key=form_key)
         if existing is not None:
             return RegistrationResult(existing, created=False)
+        if isinstance(error, ValidationError):
+            raise
         raise ValidationError(
             {"npwp": npwp_taken_message()}
             if Company.objects.filter(portal=portal, npwp=company.npwp).exists()
@@ -284,7 +288,9 @@ def confirmation_resend(*, registration_id: int) -> int:
     confirmed. Returns 0 when sent (or nothing to send), else the seconds to wait."""
     with transaction.atomic():
         registration = (
-            Registration.objects.select_for_update()
+            # Only this row: FOR UPDATE on the joined portal row would hold up every
+            # insert that refers to the portal (audit rows, emails, login attempts).
+            Registration.objects.select_for_update(of=("self",))
             .select_related("portal", "company", "applicant")
             .get(pk=registration_id)
         )
@@ -361,12 +367,14 @@ def registration_resubmit(
     company: CompanyData,
     uploads: list[CheckedUpload],
     remove_document_ids: set[int],
+    held: list[HeldUpload] | None = None,
     request=None,
 ) -> Registration:
     """The applicant corrected the data and documents: save the changes and put the
     registration back in the queue as resubmitted. Raises ValidationError keyed by field
     (or `document:<kind>`), or `RegistrationNotEditable` if it is no longer awaiting
-    changes."""
+    changes. `held`: files kept from an earlier failed submit of the same form."""
+    held = list(held or [])
     written = files_store(items=uploads, portal=portal)
     try:
         with transaction.atomic():
@@ -387,7 +395,8 @@ def registration_resubmit(
             current = list(record.documents.filter(removed_at__isnull=True))
             removed = [d for d in current if d.pk in remove_document_ids]
             kept_kinds = [d.kind for d in current if d.pk not in remove_document_ids]
-            kinds = kept_kinds + [item.kind for item in uploads]
+            added_kinds = [item.kind for item in uploads] + [h.kind for h in held]
+            kinds = kept_kinds + added_kinds
             errors = {
                 f"document:{kind}": message
                 for kind, message in {
@@ -405,13 +414,14 @@ def registration_resubmit(
             record.sectors.set(company.sectors)
             now = timezone.now()
             Document.objects.filter(pk__in=[d.pk for d in removed]).update(removed_at=now)
-            documents_attach(company=record, written=written, uploaded_by=registration.applicant)
+            documents_attach(
+                company=record, written=written, held=held, uploaded_by=registration.applicant
+            )
             registration.resubmit(at=now)
             registration.save()
+            after = CompanyData.from_company(record)
             changed = sorted(
-                name
-                for name in CORRECTABLE_FIELDS
-                if getattr(before, name) != getattr(CompanyData.from_company(record), name)
+                name for name in CORRECTABLE_FIELDS if getattr(before, name) != getattr(after, name)
             )
             RegistrationEvent.objects.create(
                 registration=registration,
@@ -419,7 +429,7 @@ def registration_resubmit(
                 actor=registration.applicant,
                 notes={
                     "changed_fields": changed,
-                    "documents_added": [item.kind for item in uploads],
+                    "documents_added": added_kinds,
                     "documents_removed": [d.kind for d in removed],
                 },
             )
@@ -431,6 +441,10 @@ def registration_resubmit(
                 payload={"changed_fields": changed},
                 request=request,
             )
+    except IntegrityError as error:
+        # Another company took this NPWP between the check and the save.
+        files_remove(names=[fields["stored_name"] for fields in written])
+        raise ValidationError({"npwp": npwp_taken_message()}) from error
     except BaseException:
         files_remove(names=[fields["stored_name"] for fields in written])
         raise

@@ -41,7 +41,9 @@ def _decide(
 ) -> Registration:
     with transaction.atomic():
         registration = (
-            Registration.objects.select_for_update()
+            # Only this row: FOR UPDATE on the joined portal row would hold up every
+            # insert that refers to the portal (audit rows, emails, login attempts).
+            Registration.objects.select_for_update(of=("self",))
             .select_related("company", "applicant", "portal")
             .get(pk=registration_id, portal=portal)
         )

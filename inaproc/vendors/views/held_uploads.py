@@ -15,6 +15,7 @@ from inaproc.vendors.services.uploads import held_uploads_add, held_uploads_remo
 FORM_KEY_FIELD = "form_key"
 REMOVE_HELD_FIELD = "remove_held"
 _FORM_KEY = re.compile(r"[A-Za-z0-9_\-]{20,64}")
+_ID = re.compile(r"[0-9]{1,18}")  # a database id, never beyond a 64-bit integer
 
 
 def form_key(request: HttpRequest) -> str:
@@ -26,7 +27,7 @@ def form_key(request: HttpRequest) -> str:
 def held_for_submit(request: HttpRequest, key: str) -> list[HeldUpload]:
     """The held files of this form, without those the user ticked to remove (which are
     deleted now)."""
-    remove = {int(v) for v in request.POST.getlist(REMOVE_HELD_FIELD) if v.isdigit()}
+    remove = {int(v) for v in request.POST.getlist(REMOVE_HELD_FIELD) if _ID.fullmatch(v)}
     if remove:
         held_uploads_remove(portal=request.portal, key=key, ids=remove)
     return held_uploads(portal=request.portal, key=key)

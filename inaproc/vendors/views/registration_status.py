@@ -2,12 +2,63 @@
 (after a correct password at login, or right after registering) and the way to correct
 and resubmit it when the verifiers ask for changes."""
 
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from inaproc.accounts.models import Role, User
+from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.access import registration_grant
-from inaproc.vendors.models import Registration, RegistrationStatus
+from inaproc.vendors.access import (
+    registration_from_grant,
+    registration_grant,
+    registration_grant_end,
+)
+from inaproc.vendors.documents import DocumentKind
+from inaproc.vendors.forms.company import document_field_name
+from inaproc.vendors.forms.resubmit import (
+    REMOVE_DOCUMENT_FIELD,
+    ResubmitDocumentsForm,
+    ResubmitForm,
+    documents_to_remove,
+    ticked_ids,
+)
+from inaproc.vendors.models import (
+    Document,
+    HeldUpload,
+    Registration,
+    RegistrationStatus,
+)
+from inaproc.vendors.selectors import (
+    company_documents,
+    correctable_labels,
+    held_uploads,
+    latest_change_request,
+    note_labels,
+    registration_history_rows,
+)
+from inaproc.vendors.services.registration import (
+    CompanyData,
+    RegistrationNotEditable,
+    confirmation_hours,
+    registration_resubmit,
+    required_document_kinds,
+)
+from inaproc.vendors.views.held_uploads import (
+    FORM_KEY_FIELD,
+    REMOVE_HELD_FIELD,
+    form_key,
+    held_for_submit,
+    hold_valid_uploads,
+)
 
 
 def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | None:
@@ -26,10 +77,228 @@ def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | 
     return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
 
 
-def status_view(request, *args, **kwargs):  # placeholder
-    from django.http import Http404
-
-    raise Http404
+# --- The status page ---------------------------------------------------------------------
 
 
-resubmit_view = status_view
+def email_masked(address: str) -> str:
+    """`budi@example.id` -> `bu***@example.id`: enough to recognise one's own address,
+    not enough to learn someone else's."""
+    local, _at, domain = address.rpartition("@")
+    if not local:
+        return "***"
+    return f"{local[: 2 if len(local) > 2 else 1]}***@{domain}"
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        _("Log in with your username and password to see the status of your registration."),
+    )
+    return HttpResponseRedirect(portal_url(request.portal, "accounts:login"))
+
+
+def _status_context(registration: Registration) -> dict[str, Any]:
+    change_request = None
+    if registration.status == RegistrationStatus.CHANGES_REQUESTED:
+        change_request = latest_change_request(registration=registration)
+    return {
+        "registration": registration,
+        "company": registration.company,
+        "masked_email": email_masked(registration.applicant.email),
+        "confirmation_hours": confirmation_hours(),
+        "change_request": change_request,
+        "change_notes": note_labels(change_request.notes) if change_request else [],
+        "history": registration_history_rows(registration=registration),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_required
+def status_view(request: HttpRequest) -> HttpResponse:
+    """GET: the registration's status, for the browser holding the grant. POST ("Done"):
+    end the grant and leave for the portal's home page."""
+    if request.method == "POST":
+        registration_grant_end(request)
+        messages.info(request, _("Log in again to see the status of your registration later."))
+        return HttpResponseRedirect(request.portal.get_absolute_url())
+    registration = registration_from_grant(request)
+    if registration is None:
+        return _to_login(request)
+    return render(request, "vendors/status.html", _status_context(registration))
+
+
+# --- Correcting and resubmitting ---------------------------------------------------------
+
+
+@dataclass
+class DocumentSlot:
+    """One document type on the resubmission form: the current files (each with a
+    "remove" box), the files held from a failed submit, and the upload field."""
+
+    kind: str
+    label: str
+    required: bool
+    field: BoundField
+    note: str = ""
+    documents: list[Document] = field(default_factory=list)
+    held: list[HeldUpload] = field(default_factory=list)
+
+
+def document_slots(
+    *, documents_form, documents: list[Document], held: list[HeldUpload], notes: dict, legal_form
+) -> list[DocumentSlot]:
+    required = set(required_document_kinds(legal_form))
+    slots = {
+        kind: DocumentSlot(
+            kind=kind,
+            label=str(label),
+            required=kind in required,
+            field=documents_form[document_field_name(kind)],
+            note=notes.get(f"document:{kind}", ""),
+        )
+        for kind, label in DocumentKind.choices
+    }
+    for document in documents:
+        if document.kind in slots:
+            slots[document.kind].documents.append(document)
+    for upload in held:
+        if upload.kind in slots:
+            slots[upload.kind].held.append(upload)
+    return list(slots.values())
+
+
+def _back_to_status(request: HttpRequest, message: str) -> HttpResponse:
+    messages.info(request, message)
+    return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
+
+
+def _not_editable_message() -> str:
+    return _(
+        "Your registration can be corrected only while the verifiers are asking for "
+        "changes. Its current status is shown below."
+    )
+
+
+def _service_errors(error: ValidationError, form: ResubmitForm, documents_form) -> None:
+    """Put the service's errors (keyed by field or `document:<kind>`) next to the fields."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, problems in error.message_dict.items():
+        name = _input_name(key)
+        if name in documents_form.fields:
+            documents_form.add_error(name, problems)
+        else:
+            form.add_error(name if name in form.fields else None, problems)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_required
+def resubmit_view(request: HttpRequest) -> HttpResponse:
+    """The company's data and documents, to correct and send back to the verifiers; only
+    while they ask for changes. Files that passed their checks survive a failed submit."""
+    registration = registration_from_grant(request)
+    if registration is None:
+        return _to_login(request)
+    if registration.status != RegistrationStatus.CHANGES_REQUESTED:
+        return _back_to_status(request, _not_editable_message())
+    company = registration.company
+    documents = company_documents(company=company)
+    change_request = latest_change_request(registration=registration)
+    notes = (
+        change_request.notes if change_request and isinstance(change_request.notes, dict) else {}
+    )
+    key = form_key(request)
+    documents_options = {"notes": notes, "current_kinds": {d.kind for d in documents}}
+    if request.method == "GET":
+        form = ResubmitForm(initial=asdict(CompanyData.from_company(company)), notes=notes)
+        documents_form = ResubmitDocumentsForm(**documents_options)
+    else:
+        form = ResubmitForm(request.POST, notes=notes)
+        documents_form = ResubmitDocumentsForm(request.POST, request.FILES, **documents_options)
+        try:
+            if _resubmit(request, registration, key, form, documents_form, documents):
+                messages.success(request, _resubmitted_message())
+                return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
+        except RegistrationNotEditable:
+            return _back_to_status(request, _not_editable_message())
+    context = {
+        "registration": registration,
+        "company": company,
+        "form": form,
+        "documents_form": documents_form,
+        "change_request": change_request,
+        "change_notes": _note_links(notes),
+        "slots": document_slots(
+            documents_form=documents_form,
+            documents=documents,
+            held=held_uploads(portal=request.portal, key=key) if request.method == "POST" else [],
+            notes=notes,
+            legal_form=company.legal_form,
+        ),
+        "form_key": key,
+        "form_key_field": FORM_KEY_FIELD,
+        "remove_held_field": REMOVE_HELD_FIELD,
+        "remove_document_field": REMOVE_DOCUMENT_FIELD,
+        "removing": ticked_ids(request.POST, REMOVE_DOCUMENT_FIELD),
+        "has_errors": bool(form.errors or documents_form.errors),
+    }
+    return render(request, "vendors/resubmit.html", context)
+
+
+def _resubmit(
+    request: HttpRequest,
+    registration: Registration,
+    key: str,
+    form: ResubmitForm,
+    documents_form: ResubmitDocumentsForm,
+    documents: list[Document],
+) -> bool:
+    """Validate and resubmit; False (with the errors on the forms and the valid uploads
+    held) if anything is wrong. Raises RegistrationNotEditable."""
+    held = held_for_submit(request, key)
+    valid = form.is_valid()
+    if not (documents_form.is_valid() and valid):
+        hold_valid_uploads(request, key, documents_form)
+        return False
+    uploads = documents_form.checked_uploads()
+    new_kinds = [item.kind for item in uploads] + [h.kind for h in held]
+    try:
+        registration_resubmit(
+            registration_id=registration.pk,
+            portal=request.portal,
+            company=form.company_data(email=registration.company.email),
+            uploads=uploads,
+            held=held,
+            remove_document_ids=documents_to_remove(
+                data=request.POST, documents=documents, new_kinds=new_kinds
+            ),
+            request=request,
+        )
+    except ValidationError as error:
+        hold_valid_uploads(request, key, documents_form)
+        _service_errors(error, form, documents_form)
+        return False
+    return True
+
+
+def _resubmitted_message() -> str:
+    return _("Your corrections were sent. The verifiers will review your registration again.")
+
+
+def _note_links(notes: dict) -> list[tuple[str, str, str]]:
+    """[(label, note, id of the input it is about)], in form order, for the list of notes
+    at the top of the form."""
+    return [
+        (label, notes[key], f"id_{_input_name(key)}")
+        for key, label in correctable_labels().items()
+        if isinstance(notes.get(key), str)
+    ]
+
+
+def _input_name(note_key: str) -> str:
+    if note_key.startswith("document:"):
+        return document_field_name(note_key.removeprefix("document:"))
+    return note_key

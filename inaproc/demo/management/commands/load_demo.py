@@ -1,6 +1,10 @@
-"""Demo data for `make run`: two portals, their staff and one vendor on both.
+"""Demo data for `make run`: two portals, their staff and one vendor on both, with its
+approved company; on the first portal also a registration waiting for verification and
+one waiting for its email confirmation.
 
-Idempotent: running it again resets the demo accounts to the printed passwords.
+Idempotent: running it again resets the demo accounts to the printed passwords and leaves
+the registrations as they are (decisions taken while trying the demo stay). Registrations
+go through the registration and verification services, so their emails are queued too.
 The passwords are public, so without `--force` the command refuses to run where
 DEBUG is off or where the database already holds other portals.
 """
@@ -8,13 +12,18 @@ DEBUG is off or where the database already holds other portals.
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create, user_set_password
+from inaproc.core.commands import validation_error_to_command_error
+from inaproc.demo.registrations import KARYA_DIGITAL, MAJU_BERSAMA, SINAR_TERANG, demo_register
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
+from inaproc.vendors.documents import DocumentKind
+from inaproc.vendors.models import CompanyMember, RegistrationStatus
 
 # The same company NPWP registered on both portals (16-digit form of 01.234.567.4-101.000).
 DEMO_VENDOR_NPWP = "0012345674101000"
@@ -80,8 +89,8 @@ DEMO_ACCOUNTS = [
         "kemenkeu",
         Role.VENDOR,
         DEMO_VENDOR_NPWP,
-        "direksi@majubersama.example.id",
-        "PT Maju Bersama Konstruksi",
+        MAJU_BERSAMA["email"],
+        MAJU_BERSAMA["representative_name"],
         "sawah-hijau-membentang-luas-9",
     ),
     DemoAccount(
@@ -112,10 +121,57 @@ DEMO_ACCOUNTS = [
         "surabaya",
         Role.VENDOR,
         DEMO_VENDOR_NPWP,
-        "direksi@majubersama.example.id",
-        "PT Maju Bersama Konstruksi",
+        MAJU_BERSAMA["email"],
+        MAJU_BERSAMA["representative_name"],
         "perahu-layar-di-selat-madura-6",
     ),
+]
+
+
+# Vendors still registering on the first portal (not yet able to sign in fully).
+DEMO_APPLICANTS = [
+    DemoAccount(
+        "kemenkeu",
+        Role.VENDOR,
+        SINAR_TERANG["npwp"],
+        SINAR_TERANG["email"],
+        SINAR_TERANG["representative_name"],
+        "lampu-taman-menyala-terang-5",
+    ),
+    DemoAccount(
+        "kemenkeu",
+        Role.VENDOR,
+        "karyadigital",
+        KARYA_DIGITAL["email"],
+        KARYA_DIGITAL["representative_name"],
+        "awan-putih-di-atas-monas-8",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoRegistration:
+    """A vendor account that registers `company` and is taken as far as `status`."""
+
+    account: DemoAccount
+    company: dict
+    status: str
+    extra_documents: tuple[str, ...] = ()
+
+
+DEMO_REGISTRATIONS = [
+    *(
+        DemoRegistration(
+            account,
+            MAJU_BERSAMA,
+            RegistrationStatus.APPROVED,
+            extra_documents=(DocumentKind.BUSINESS_LICENCE,),
+        )
+        for account in DEMO_ACCOUNTS
+        if account.role == Role.VENDOR
+    ),
+    DemoRegistration(DEMO_APPLICANTS[0], SINAR_TERANG, RegistrationStatus.SUBMITTED),
+    DemoRegistration(DEMO_APPLICANTS[1], KARYA_DIGITAL, RegistrationStatus.EMAIL_UNCONFIRMED),
 ]
 
 
@@ -134,8 +190,14 @@ class Command(BaseCommand):
             self._refuse_unless_throwaway_database()
         with transaction.atomic():
             portals = {spec["slug"]: self._portal(spec) for spec in DEMO_PORTALS}
-            for account in DEMO_ACCOUNTS:
-                self._account(portals[account.portal], account)
+            users = {
+                (account.portal, account.role): self._account(portals[account.portal], account)
+                for account in DEMO_ACCOUNTS
+                if account.role != Role.VENDOR
+            }
+            for demo in DEMO_REGISTRATIONS:
+                portal = portals[demo.account.portal]
+                self._registration(portal, demo, verifier=users[(portal.slug, Role.VERIFIER)])
         self._print(portals)
 
     @staticmethod
@@ -174,6 +236,36 @@ class Command(BaseCommand):
             user_set_password(user=user, password=account.password)
         return user
 
+    @classmethod
+    def _registration(cls, portal: Portal, demo: DemoRegistration, *, verifier: User) -> None:
+        """Register the demo vendor through the services unless it is there already
+        (then only its password is reset)."""
+        account = demo.account
+        user = User.objects.filter(portal=portal, username__iexact=account.username).first()
+        if (
+            user is not None
+            and user.role == Role.VENDOR
+            and not CompanyMember.objects.filter(user=user).exists()
+        ):
+            # A vendor account of a demo database loaded before registrations existed.
+            user.delete()
+            user = None
+        if user is not None:
+            cls._account(portal, account)
+            return
+        try:
+            demo_register(
+                portal=portal,
+                username=account.username,
+                password=account.password,
+                company=demo.company,
+                status=demo.status,
+                verifier=verifier,
+                extra_documents=demo.extra_documents,
+            )
+        except ValidationError as error:
+            raise validation_error_to_command_error(error) from error
+
     def _print(self, portals: dict[str, Portal]) -> None:
         base = settings.SITE_URL.rstrip("/")
         heading = "\nDemo data is ready. Accounts (username / password):"
@@ -183,7 +275,17 @@ class Command(BaseCommand):
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
                 label = Role(account.role).label
                 self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
+            for demo in (d for d in DEMO_REGISTRATIONS if d.account in DEMO_APPLICANTS):
+                if demo.account.portal == slug:
+                    account, label = demo.account, Role(demo.account.role).label
+                    status = RegistrationStatus(demo.status).label
+                    self.stdout.write(
+                        f"    {label:<22} {account.username:<18} {account.password}"
+                        f"   ({demo.company['name']}: {status})"
+                    )
         self.stdout.write(
             "\n  The vendor NPWP 01.234.567.4-101.000 is registered on both portals, "
-            "each with its own password.\n"
+            "each with its own password."
+            "\n  The vendors still registering sign in to see their registration's status; "
+            "the verifier's queue shows the one waiting for verification.\n"
         )

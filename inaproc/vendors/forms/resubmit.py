@@ -1,0 +1,92 @@
+"""The resubmission form: the company's data and documents as the applicant corrects them
+after the verifiers asked for changes. Each field shows the verifier's note on it."""
+
+from collections.abc import Iterable
+
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
+from inaproc.vendors.forms.company import CompanyDataForm, DocumentsForm, document_field_name
+from inaproc.vendors.models import Document
+from inaproc.vendors.services.registration import CompanyData
+
+REMOVE_DOCUMENT_FIELD = "remove_document"
+_MAX_ID_DIGITS = 18  # beyond any primary key, and within what the database accepts
+
+
+def note_help(note: str, help_text: str = "") -> str:
+    """A field's help text led by the verifier's note, so that the note is read out with
+    the field (components/field.html ties the help text to the input)."""
+    text = format_html(
+        '<span class="verifier-note"><strong>{}</strong> {}</span>', _("Verifier's note:"), note
+    )
+    return format_html("{} {}", text, help_text) if help_text else text
+
+
+def field_notes(notes: dict, names: Iterable[str]) -> dict[str, str]:
+    """The verifier's notes (`{key: text}`) that belong to one of `names`."""
+    names = set(names)
+    return {key: text for key, text in notes.items() if key in names and isinstance(text, str)}
+
+
+class ResubmitForm(CompanyDataForm):
+    """The company's data without the email, which stays as registered."""
+
+    email = None
+
+    def __init__(self, *args, notes: dict | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.notes = field_notes(notes or {}, self.fields)
+        for name, note in self.notes.items():
+            self.fields[name].help_text = note_help(note, self.fields[name].help_text)
+
+    def company_data(self, *, email: str) -> CompanyData:
+        return CompanyData.from_mapping({**self.cleaned_data, "email": email})
+
+
+class ResubmitDocumentsForm(DocumentsForm):
+    """The upload fields, labelled as additions to the documents already there."""
+
+    def __init__(self, *args, notes: dict | None = None, current_kinds=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        notes = notes or {}
+        for kind, label in DocumentKind.choices:
+            field = self.fields[document_field_name(kind)]
+            if kind in MULTIPLE_ALLOWED:
+                field.label = _("%(kind)s: add files") % {"kind": label}
+                field.help_text = _("You can choose several files.")
+            else:
+                field.label = _("%(kind)s: new file") % {"kind": label}
+                field.help_text = (
+                    _("A new file replaces the current one.") if kind in current_kinds else ""
+                )
+            note = notes.get(f"document:{kind}")
+            if isinstance(note, str):
+                field.help_text = note_help(note, field.help_text)
+
+
+def ticked_ids(data: QueryDict, name: str) -> set[int]:
+    """The ids ticked in checkbox list `name`; anything that is not a plain number is
+    ignored."""
+    return {
+        int(value)
+        for value in data.getlist(name)
+        if value.isascii() and value.isdigit() and len(value) <= _MAX_ID_DIGITS
+    }
+
+
+def documents_to_remove(
+    *, data: QueryDict, documents: list[Document], new_kinds: Iterable[str]
+) -> set[int]:
+    """Ids of the current `documents` to remove: those ticked (ids of other documents are
+    ignored), and for a type that takes one file, the current file when a new one comes."""
+    ticked = ticked_ids(data, REMOVE_DOCUMENT_FIELD)
+    new_kinds = set(new_kinds)
+    return {
+        document.pk
+        for document in documents
+        if document.pk in ticked
+        or (document.kind in new_kinds and document.kind not in MULTIPLE_ALLOWED)
+    }

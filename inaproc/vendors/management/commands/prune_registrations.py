@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from inaproc.vendors.services.uploads import HELD_UPLOAD_HOURS, held_uploads_prune
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete the uploads held for registration forms that were submitted with errors and "
+        f"never completed (rows and files older than {HELD_UPLOAD_HOURS} hours). Safe to run "
+        "repeatedly, e.g. daily from cron."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        removed = held_uploads_prune()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Deleted {removed} held upload(s) older than {HELD_UPLOAD_HOURS} hours "
+                "(rows and files)."
+            )
+        )
