@@ -455,8 +455,19 @@ def test_a_wrong_captcha_keeps_the_data_and_shows_a_new_image(client, portal):
     assert f'value="{NPWP_TYPED}"' in response.text
     assert '<option value="jawa_barat" selected>' in response.text
     assert 'name="consent" id="id_consent" value="on" checked' in response.text
-    assert response.text.count("Already uploaded:") == 4
     assert nothing_created()
+
+
+def test_files_are_not_held_without_a_right_captcha(client, portal, document_root):
+    """Held files cost disk for a day: only a form that proved a human may park them."""
+    response = submit(client, captcha_1="wrong")
+
+    assert "Already uploaded:" not in response.text
+    assert "Your files were not kept because the characters in the image did not match." in (
+        html.unescape(response.text)
+    )
+    assert not HeldUpload.objects.exists()
+    assert not [path for path in document_root.rglob("*") if path.is_file()]
 
 
 def test_unknown_service_errors_go_above_the_form(portal):

@@ -94,7 +94,19 @@ def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
             form.add_service_errors(error)
         else:
             return _registered_redirect(request, result.registration)
-    hold_valid_uploads(request, key, form)
+    if "captcha" in form.errors:
+        # Files are kept only for a form that proved a human: otherwise anyone could park
+        # 100 MB a request on the server for a day.
+        if form.valid_uploads():
+            form.add_error(
+                None,
+                _(
+                    "Your files were not kept because the characters in the image did not "
+                    "match. Choose them again before you submit."
+                ),
+            )
+    else:
+        hold_valid_uploads(request, key, form)
     return _register_page(request, form, key)
 
 
@@ -248,7 +260,9 @@ def _confirm_page(
 
 def email_mask(address: str) -> str:
     """Enough of an address to recognise it, not to learn it: `bu***@example.id`."""
-    local, _at, domain = address.partition("@")
+    local, _at, domain = address.rpartition("@")
+    if not local:
+        return "***"
     shown = local[:2] if len(local) > 3 else local[:1]
     return f"{shown}***@{domain}"
 

@@ -54,11 +54,11 @@ from inaproc.vendors.services.registration import (
 )
 from inaproc.vendors.views.held_uploads import (
     FORM_KEY_FIELD,
-    REMOVE_HELD_FIELD,
     form_key,
     held_for_submit,
     hold_valid_uploads,
 )
+from inaproc.vendors.views.registration import email_mask
 
 
 def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | None:
@@ -80,15 +80,6 @@ def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | 
 # --- The status page ---------------------------------------------------------------------
 
 
-def email_masked(address: str) -> str:
-    """`budi@example.id` -> `bu***@example.id`: enough to recognise one's own address,
-    not enough to learn someone else's."""
-    local, _at, domain = address.rpartition("@")
-    if not local:
-        return "***"
-    return f"{local[: 2 if len(local) > 2 else 1]}***@{domain}"
-
-
 def _to_login(request: HttpRequest) -> HttpResponse:
     messages.info(
         request,
@@ -104,7 +95,7 @@ def _status_context(registration: Registration) -> dict[str, Any]:
     return {
         "registration": registration,
         "company": registration.company,
-        "masked_email": email_masked(registration.applicant.email),
+        "masked_email": email_mask(registration.applicant.email),
         "confirmation_hours": confirmation_hours(),
         "change_request": change_request,
         "change_notes": note_labels(change_request.notes) if change_request else [],
@@ -240,7 +231,6 @@ def resubmit_view(request: HttpRequest) -> HttpResponse:
         ),
         "form_key": key,
         "form_key_field": FORM_KEY_FIELD,
-        "remove_held_field": REMOVE_HELD_FIELD,
         "remove_document_field": REMOVE_DOCUMENT_FIELD,
         "removing": ticked_ids(request.POST, REMOVE_DOCUMENT_FIELD),
         "has_errors": bool(form.errors or documents_form.errors),
