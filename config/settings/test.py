@@ -1,6 +1,7 @@
 """The test suite: the same stack, with a fast hasher and in-memory email."""
 
 import atexit
+import os
 import shutil
 import tempfile
 
@@ -22,3 +23,11 @@ WHITENOISE_AUTOREFRESH = True
 # folder, never into the developer's var/documents.
 DOCUMENT_ROOT = tempfile.mkdtemp(prefix="inaproc-test-documents-")
 atexit.register(shutil.rmtree, DOCUMENT_ROOT, ignore_errors=True)
+# SQLite: a test database in a file, not in memory. The browser tests' live server
+# answers requests in threads; an in-memory shared-cache database refuses a write while
+# another thread writes ("database table is locked") instead of waiting, as a file
+# database (and PostgreSQL) do.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"inaproc-test-{os.getpid()}.sqlite3")
+    }

@@ -56,7 +56,8 @@ def document_requirement(kind: str) -> str:
         )
         text = _("Required, except for: %(exempt)s.") % {"exempt": exempt}
     if kind in MULTIPLE_ALLOWED:
-        return f"{text} {_('You may upload several files.')}"
+        several = _("You may upload several files.")
+        return f"{text} {several}"
     return str(text)
 
 
