@@ -212,6 +212,9 @@ INACTIVE_LOGIN_HANDLERS = ["inaproc.vendors.views.registration_status.inactive_l
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)
+# A registration nobody confirmed is deleted this long after its last link
+# (`prune_registrations`), freeing the NPWP for the real company.
+REGISTRATION_UNCONFIRMED_DAYS = env.int("REGISTRATION_UNCONFIRMED_DAYS", default=7)
 # KBLI 2020 reference data for `load_kbli` (see its README for the format).
 KBLI_CSV_PATH = env.path(
     "KBLI_CSV_PATH", default=str(BASE_DIR.parent / "shared" / "data" / "kbli2020.csv")

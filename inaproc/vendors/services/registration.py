@@ -44,6 +44,7 @@ from inaproc.vendors.services.uploads import (
 
 DEFAULT_CONFIRMATION_HOURS = 48
 DEFAULT_CONFIRMATIONS_PER_HOUR = 3
+DEFAULT_UNCONFIRMED_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -355,6 +356,49 @@ def registration_confirm_email(
             request=request,
         )
     return ConfirmOutcome.CONFIRMED, registration
+
+
+def unconfirmed_days() -> int:
+    return getattr(settings, "REGISTRATION_UNCONFIRMED_DAYS", DEFAULT_UNCONFIRMED_DAYS)
+
+
+def unconfirmed_registrations_prune(*, now=None) -> int:
+    """Delete registrations whose email nobody confirmed within REGISTRATION_UNCONFIRMED_DAYS
+    of the last link: the inactive account, the company, its documents (rows and files) and
+    the registration. This frees the NPWP and username for the real company (someone may
+    have registered it with a mistyped or someone else's address) and keeps no personal
+    data that nobody confirmed. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=unconfirmed_days())
+    stale = Registration.objects.filter(
+        status=RegistrationStatus.EMAIL_UNCONFIRMED, confirmation_sent_at__lt=cutoff
+    )
+    removed = 0
+    for registration_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            registration = (
+                stale.select_for_update(of=("self",))
+                .select_related("company", "applicant", "portal")
+                .filter(pk=registration_id)
+                .first()
+            )
+            if registration is None:  # confirmed meanwhile
+                continue
+            company, applicant = registration.company, registration.applicant
+            names = list(company.documents.values_list("stored_name", flat=True))
+            audit_record(
+                actor=None,
+                verb="registration.expired",
+                target=registration,
+                portal=registration.portal,
+                payload={"npwp": company.npwp, "username": applicant.username},
+            )
+            registration.delete()
+            company.documents.all().delete()
+            company.delete()
+            applicant.delete()
+            transaction.on_commit(lambda names=names: files_remove(names=names))
+        removed += 1
+    return removed
 
 
 # --- Resubmission after a request for changes ---------------------------------------------
