@@ -34,7 +34,9 @@ def kbli_search(*, query: str, limit: int = 20) -> QuerySet[Kbli]:
     Digits search by code prefix (`011` finds `01111`…); anything else searches the titles,
     every word having to appear (case-insensitively), so `pertanian jagung` finds `01111`.
     """
-    words = query[:KBLI_QUERY_MAX_LENGTH].split()[:KBLI_QUERY_MAX_WORDS]
+    # NUL and other control characters match no title, and PostgreSQL refuses NUL outright.
+    printable = "".join(ch if ch.isprintable() else " " for ch in query[:KBLI_QUERY_MAX_LENGTH])
+    words = printable.split()[:KBLI_QUERY_MAX_WORDS]
     if not words:
         return Kbli.objects.none()
     results = Kbli.objects.kelompok()

@@ -46,9 +46,9 @@ def approved(portal):
 
 
 def body(response) -> bytes:
-    content = b"".join(response.streaming_content)
-    response.close()
-    return content
+    # Reading the stream to its end closes the response (the test client's wrapper); a
+    # second close() would send request_finished and close the database connection.
+    return b"".join(response.streaming_content)
 
 
 def nib_of(registration):

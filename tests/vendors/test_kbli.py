@@ -248,6 +248,16 @@ def test_search_with_like_wildcards_finds_nothing(tmp_path):
     assert list(kbli_search(query="_")) == []
 
 
+def test_search_ignores_control_characters(tmp_path):
+    """A NUL byte in the query would make PostgreSQL refuse the whole query."""
+    load_small(tmp_path)
+
+    assert list(kbli_search(query="\x00")) == []
+    assert [k.code for k in kbli_search(query="011\x00")] == [
+        k.code for k in kbli_search(query="011")
+    ]
+
+
 def test_get_many_returns_only_existing_kelompok_codes(tmp_path):
     load_small(tmp_path)
 
