@@ -53,3 +53,14 @@ def make_user(
         notify=notify,
         **fields,
     )
+
+
+def make_totp_device(user: User):
+    """A confirmed authenticator app for `user`, as a finished enrolment leaves it. Made
+    directly rather than through `totp_enrolment_confirm`, so that tests counting emails
+    or audit rows see only their own; tests of enrolment itself use the service."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(
+        user=user, name="authenticator", confirmed=True, tolerance=1, step=30, digits=6
+    )

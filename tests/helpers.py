@@ -56,6 +56,15 @@ def run_tasks_until_idle(capture_on_commit) -> None:
             return
 
 
+def comparable_headers(response) -> dict[str, str]:
+    """The response's headers, with `Expires` (never_cache: "now") masked: two responses a
+    second apart differ in it, and the time of an answer tells nothing about an account."""
+    values = dict(response.headers)
+    if "Expires" in values:
+        values["Expires"] = "<now>"
+    return values
+
+
 def assert_indistinguishable(first, second, *, replace: dict[str, str] | None = None) -> None:
     """Two responses differ in nothing an observer could use: status, headers (names
     and values), cookie names and body, once per-response random tokens are masked and
@@ -67,29 +76,80 @@ def assert_indistinguishable(first, second, *, replace: dict[str, str] | None = 
             text = text.replace(old, new)
         return text
 
-    def headers(response) -> dict[str, str]:
-        # `Expires` is "now" (never_cache): two responses a second apart differ in it,
-        # and the time of an answer tells nothing about the account.
-        values = dict(response.headers)
-        if "Expires" in values:
-            values["Expires"] = "<now>"
-        return values
-
     assert first.status_code == second.status_code
-    assert headers(first) == headers(second)
+    assert comparable_headers(first) == comparable_headers(second)
     assert sorted(first.cookies) == sorted(second.cookies)
     assert body(first) == body(second)
 
 
-def force_login_session(client, user) -> None:
+def force_login_session(client, user, *, second_factor: bool = True):
     """`client.force_login(user)` plus the session record that the login view writes
-    (`session_open`), without which SessionTimeoutMiddleware signs the session out."""
+    (`session_open`), without which SessionTimeoutMiddleware signs the session out.
+    Returns that `UserSession`.
+
+    Like a real sign-in through the second step: an account whose role requires a second
+    factor is given an authenticator app if it has none, and the session of an account
+    with a factor is marked as checked just now (step-up is not asked for ten minutes).
+    `second_factor=False` leaves the account as it is and the session unchecked (a staff
+    member without a factor is then sent to enrolment)."""
+    from inaproc.accounts.services.factors import (
+        has_second_factor,
+        second_factor_mark,
+        second_factor_required,
+    )
     from inaproc.accounts.services.sessions import session_open
     from inaproc.core.http import ClientInfo
+    from tests.factories import make_totp_device
 
+    if second_factor and second_factor_required(user) and not has_second_factor(user):
+        make_totp_device(user)
     client.force_login(user)
-    session_open(
+    user_session = session_open(
         user=user,
         session_key=client.session.session_key,
         client=ClientInfo("127.0.0.1", "", "", ""),
     )
+    if second_factor and has_second_factor(user):
+        second_factor_mark(user_session=user_session)
+    return user_session
+
+
+def totp_code(device) -> str:
+    """The code the authenticator app `device` shows now, as a person would type it.
+    django-otp accepts each time step once; when this step's code was already used (two
+    sign-ins within 30 seconds) this is the next step's code, which the ±1 step
+    tolerance accepts, as a phone whose clock runs a little ahead would produce."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    ahead = max(0, device.last_t + 1 - totp.t())
+    assert ahead <= device.tolerance, "every code within the tolerance was used already"
+    totp.drift += ahead
+    return f"{totp.token():0{device.digits}d}"
+
+
+def second_step_post(client, slug: str, user, **extra: str):
+    """The second step of signing in: post the current code of `user`'s authenticator
+    app (after `login_post` was sent to it)."""
+    from inaproc.accounts.services.factors import totp_device
+
+    data = {"code": totp_code(totp_device(user)), **extra}
+    return client.post(f"/{slug}/masuk/faktor-kedua/", data)
+
+
+def login_with_second_factor(client, slug: str, user, password: str, **extra: str):
+    """Log in through the real forms as a person with an authenticator app does:
+    username, password and CAPTCHA, then the app's code. An account whose role requires
+    a factor and has none is given one first. Returns the last response."""
+    from inaproc.accounts.services.factors import has_second_factor, second_factor_required
+    from tests.factories import make_totp_device
+
+    if second_factor_required(user) and not has_second_factor(user):
+        make_totp_device(user)
+    response = login_post(client, slug, user.username, password, **extra)
+    if response.status_code == 302 and response.headers["Location"] == (
+        f"/{slug}/masuk/faktor-kedua/"
+    ):
+        return second_step_post(client, slug, user)
+    return response

@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -44,6 +46,7 @@ MIDDLEWARE = [
     "inaproc.portals.middleware.PortalMiddleware",
     "inaproc.accounts.middleware.PortalAuthenticationMiddleware",
     "inaproc.accounts.middleware.SessionTimeoutMiddleware",
+    "inaproc.accounts.middleware.SecondFactorEnrolmentMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -254,3 +257,15 @@ LOGGING = {
 }
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# =============================================================================
+# Second factors (django-otp TOTP, recovery codes, passkeys)
+# =============================================================================
+# Wrong codes count towards the portal's lockout like wrong passwords; django-otp's own
+# per-device delay would only add a second, differently behaving limit.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "Inaproc"
+# Sensitive actions ask for the second factor again when the last check is older.
+SECOND_FACTOR_STEP_UP_MINUTES = env.int("SECOND_FACTOR_STEP_UP_MINUTES", default=10)
+SECOND_FACTOR_REMEMBER_DAYS = 30
+RECOVERY_CODE_COUNT = 10

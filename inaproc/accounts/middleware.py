@@ -6,6 +6,7 @@ from django.contrib import auth, messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.models import SessionEndReason
@@ -124,3 +125,51 @@ def _expiry_message(reason: str, portal: Portal) -> str:
         "Your session ended after the maximum of %(count)d hours. Please log in again.",
         hours,
     ) % {"count": hours}
+
+
+# What an account that must have a second factor, and has none yet, may still open.
+ENROLMENT_VIEWS = frozenset(
+    {
+        "accounts:factors",
+        "accounts:totp_enrol",
+        "accounts:recovery_codes",
+        "accounts:passkey_register_options",
+        "accounts:passkey_register",
+        "accounts:logout",
+        "accounts:logged_out",
+    }
+)
+
+
+class SecondFactorEnrolmentMiddleware:
+    """Staff (and vendors where the portal requires it) reach nothing but the enrolment
+    pages and logout until they have a second factor: at their first sign-in they are
+    walked through it. Must follow SessionTimeoutMiddleware. Cost: for such accounts, two
+    indexed EXISTS queries per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
+        from django.http import HttpResponseRedirect
+
+        from inaproc.accounts.services.factors import has_second_factor, second_factor_required
+        from inaproc.portals.urls_helpers import portal_url
+
+        if getattr(request, "portal", None) is None or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in ENROLMENT_VIEWS:
+            return None
+        user = request.user
+        if not second_factor_required(user) or has_second_factor(user):
+            return None
+        messages.warning(
+            request,
+            _("Your role needs a second factor. Set one up to continue."),
+            fail_silently=True,
+        )
+        return HttpResponseRedirect(portal_url(request.portal, "accounts:factors"))

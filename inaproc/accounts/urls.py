@@ -1,6 +1,16 @@
 from django.urls import path
 
-from inaproc.accounts.views import activity, login, login_code, passwords, sessions
+from inaproc.accounts.views import (
+    activity,
+    factors,
+    login,
+    login_code,
+    passkeys,
+    passwords,
+    portal_settings,
+    second_factor,
+    sessions,
+)
 
 app_name = "accounts"
 
@@ -8,6 +18,32 @@ urlpatterns = [
     path("masuk/", login.login_view, name="login"),
     path("masuk/kode/", login_code.code_request_view, name="login_code_request"),
     path("masuk/kode/verifikasi/", login_code.code_login_view, name="login_code"),
+    # Second factors: the second step of signing in, passkey sign-in, step-up
+    path("masuk/faktor-kedua/", second_factor.second_factor_view, name="second_factor"),
+    path("masuk/passkey/opsi/", passkeys.login_options_view, name="passkey_login_options"),
+    path("masuk/passkey/", passkeys.login_view, name="passkey_login"),
+    path("akun/konfirmasi-faktor/", second_factor.step_up_view, name="step_up"),
+    # Managing one's second factors
+    path("akun/faktor-kedua/", factors.factors_view, name="factors"),
+    path("akun/faktor-kedua/aplikasi/", factors.totp_enrol_view, name="totp_enrol"),
+    path("akun/faktor-kedua/aplikasi/hapus/", factors.totp_remove_view, name="totp_remove"),
+    path("akun/faktor-kedua/kode-pemulihan/", factors.recovery_codes_view, name="recovery_codes"),
+    path(
+        "akun/faktor-kedua/passkey/opsi/",
+        passkeys.register_options_view,
+        name="passkey_register_options",
+    ),
+    path("akun/faktor-kedua/passkey/", passkeys.register_view, name="passkey_register"),
+    path(
+        "akun/faktor-kedua/passkey/<int:passkey_id>/hapus/",
+        passkeys.remove_view,
+        name="passkey_remove",
+    ),
+    path(
+        "staf/pengaturan/faktor-kedua/",
+        portal_settings.portal_factor_settings_view,
+        name="portal_factor_settings",
+    ),
     path("keluar/", login.logout_view, name="logout"),
     path("sudah-keluar/", login.logged_out_view, name="logged_out"),
     path("dasbor/", login.dashboard_view, name="dashboard"),

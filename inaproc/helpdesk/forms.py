@@ -47,3 +47,25 @@ class UnlockForm(forms.Form):
             self.fields["reason"].label = _("Reason for unlocking %(username)s") % {
                 "username": username
             }
+
+
+class FactorResetForm(forms.Form):
+    """Reset every second factor of an account whose owner lost theirs. The officer
+    confirms having checked who is asking; the reason goes into the audit log and into
+    the email to the portal's administrators."""
+
+    identity_checked = forms.BooleanField(
+        label=_("I checked that the person asking is the holder of this account."),
+        help_text=_(
+            "For example: called back on the phone number the portal has on file, or saw "
+            "their identity card in person. An email alone is not enough."
+        ),
+        error_messages={"required": _("Confirm that you checked the holder's identity.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("For example: phone lost; identity checked by calling back the office."),
+        min_length=5,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

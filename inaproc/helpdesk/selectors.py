@@ -1,12 +1,22 @@
 """Reads for the helpdesk's account tools. Every query is scoped to one portal."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from inaproc.accounts.models import LoginAttempt, LoginOutcome, User, UsernameLock
+from inaproc.accounts.models import (
+    LoginAttempt,
+    LoginOutcome,
+    Passkey,
+    RecoveryCode,
+    RememberedBrowser,
+    User,
+    UsernameLock,
+)
 from inaproc.accounts.usernames import username_key
 from inaproc.portals.models import Portal
 
@@ -61,3 +71,30 @@ def user_search(*, portal: Portal, query: str) -> QuerySet[User]:
         | Q(full_name__icontains=query)
     )
     return User.objects.filter(portal=portal).filter(matches).order_by("username", "pk")
+
+
+@dataclass(frozen=True)
+class FactorStatus:
+    """What second factors an account has, as the helpdesk sees it (never the secrets)."""
+
+    app: bool
+    passkeys: int
+    recovery_codes_left: int
+    remembered_browsers: int
+
+    @property
+    def any(self) -> bool:
+        """Whether a reset would remove anything."""
+        return bool(
+            self.app or self.passkeys or self.recovery_codes_left or self.remembered_browsers
+        )
+
+
+def factor_status(*, user: User) -> FactorStatus:
+    now = timezone.now()
+    return FactorStatus(
+        app=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        passkeys=Passkey.objects.filter(user=user).count(),
+        recovery_codes_left=RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
+        remembered_browsers=RememberedBrowser.objects.filter(user=user, expires_at__gt=now).count(),
+    )

@@ -1,25 +1,29 @@
-"""The helpdesk's account tools: locked usernames (with unlock) and a user's login
-activity. Helpdesk officers and portal administrators of the portal may use them."""
+"""The helpdesk's account tools: locked usernames (with unlock), a user's login
+activity and the reset of a user's second factors. Helpdesk officers and portal
+administrators of the portal may use them."""
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from inaproc.accounts.decorators import portal_role_required
+from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
 from inaproc.accounts.models import Role
 from inaproc.accounts.selectors import lock_until, login_activity_for_user, user_session_list
+from inaproc.accounts.services.factors import second_factors_reset
 from inaproc.accounts.services.signin import account_unlock
 from inaproc.accounts.usernames import username_key
 from inaproc.accounts.views.login import safe_next_url
 from inaproc.helpdesk.access import access_portal_user
-from inaproc.helpdesk.forms import LockSearchForm, UnlockForm, UserSearchForm
-from inaproc.helpdesk.selectors import locked_username_list, user_search
+from inaproc.helpdesk.forms import FactorResetForm, LockSearchForm, UnlockForm, UserSearchForm
+from inaproc.helpdesk.selectors import factor_status, locked_username_list, user_search
 from inaproc.helpdesk.services import login_activity_view_record
 from inaproc.portals.urls_helpers import portal_url
 
@@ -108,5 +112,40 @@ def user_activity_view(request: HttpRequest, user_id: int) -> HttpResponse:
         "locked_until": locked_until,
         "unlock_form": unlock_form,
         "session_count": user_session_list(user=account).count(),
+        "factors": factor_status(user=account),
+        "is_self": account.pk == request.user.pk,
     }
     return render(request, "helpdesk/user_activity.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_role_required(*STAFF_ROLES)
+@second_factor_fresh_required
+def factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Reset every second factor of a user who lost theirs, once the officer has checked
+    who is asking. Not for one's own account: another officer must check that identity."""
+    account = access_portal_user(portal=request.portal, user_id=user_id)
+    if account.pk == request.user.pk:
+        raise PermissionDenied
+    back = portal_url(request.portal, "helpdesk:user_activity", user_id=account.pk)
+    factors = factor_status(user=account)
+    form = FactorResetForm(request.POST or None)
+    if request.method == "POST" and not factors.any:
+        messages.info(request, _("This account has no second factor. Nothing was changed."))
+        return HttpResponseRedirect(back)
+    if request.method == "POST" and form.is_valid():
+        second_factors_reset(
+            user=account, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(
+            request,
+            _(
+                "The second factors of %(username)s are removed and their sessions ended. "
+                "They and the portal administrators were emailed."
+            )
+            % {"username": account.username},
+        )
+        return HttpResponseRedirect(back)
+    context = {"account": account, "factors": factors, "form": form, "back": back}
+    return render(request, "helpdesk/factor_reset.html", context)

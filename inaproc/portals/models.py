@@ -97,6 +97,14 @@ class Portal(TimeStampedModel):
     require_second_factor_for_vendor_admins = models.BooleanField(
         _("require a second factor for vendor administrators"), default=False
     )
+    remember_browser_for_vendors = models.BooleanField(
+        _("vendors may skip the second factor on a remembered browser (30 days)"),
+        default=False,
+    )
+    remember_browser_for_staff = models.BooleanField(
+        _("staff may skip the second factor on a remembered browser (30 days)"),
+        default=False,
+    )
 
     objects = PortalQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create
@@ -23,6 +24,7 @@ from inaproc.vendors.documents import document_check, document_open
 from inaproc.vendors.models import Company, Document, Kbli, Registration, RegistrationStatus
 from inaproc.vendors.selectors import registration_queue
 from inaproc.vendors.services.verification import registration_reject
+from tests.factories import make_totp_device
 from tests.helpers import login_post, run_task_worker
 
 pytestmark = pytest.mark.django_db
@@ -277,6 +279,31 @@ def test_each_demo_account_logs_in_on_its_portal_and_is_refused_on_the_other(db,
     assert own.headers["Location"] == f"/{account.portal}/dasbor/"
     assert elsewhere.status_code == 200
     assert elsewhere.context["form"].errors
+
+
+def test_demo_staff_are_walked_through_second_factor_enrolment_at_first_login(db):
+    output = run("load_demo", force=True)
+
+    for account in DEMO_ACCOUNTS:
+        browser = Client()
+        login_post(browser, account.portal, account.username, account.password)
+        dashboard = browser.get(f"/{account.portal}/dasbor/")
+        if account.role == Role.VENDOR:
+            assert dashboard.status_code == 200
+        else:
+            assert dashboard.status_code == 302
+            assert dashboard.headers["Location"] == f"/{account.portal}/akun/faktor-kedua/"
+    assert "first sign-in walks them through setting up an authenticator app" in output
+
+
+def test_load_demo_again_keeps_a_second_factor_set_up_in_the_demo(db):
+    run("load_demo", force=True)
+    verifier = User.objects.get(portal__slug="kemenkeu", username="verifikator")
+    device = make_totp_device(verifier)
+
+    run("load_demo", force=True)
+
+    assert TOTPDevice.objects.filter(user=verifier).get() == device
 
 
 # --- load_demo: the demo registrations ---------------------------------------------------

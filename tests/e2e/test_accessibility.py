@@ -6,8 +6,8 @@ from playwright.sync_api import Page
 
 from inaproc.accounts.models import Role
 from inaproc.audit.services import audit_record
-from tests.e2e.helpers import solve_captcha
-from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
+from tests.e2e.helpers import LOGIN_BUTTON, log_in, second_step, solve_captcha
+from tests.factories import make_portal, make_totp_device, make_user
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +26,6 @@ def violations(page: Page) -> list[str]:
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
         for v in results.response["violations"]
     ]
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/lpse-a/masuk/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    solve_captcha(page)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(f"{base}/lpse-a/dasbor/")
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -70,7 +61,7 @@ def test_public_pages_have_no_accessibility_violations(live_server, page: Page, 
     page.locator("#id_username").fill("tidak-ada")
     page.locator("#id_password").fill("salah-sandi-yang-panjang")
     solve_captcha(page)
-    page.locator("main button[type=submit]").click()
+    page.locator(LOGIN_BUTTON).click()
     page.wait_for_selector("[role=alert]")
     assert violations(page) == [], "login with error"
 
@@ -78,22 +69,52 @@ def test_public_pages_have_no_accessibility_violations(live_server, page: Page, 
 def test_private_pages_have_no_accessibility_violations(live_server, page: Page):
     portal = make_portal("lpse-a")
     admin = make_user(portal, role=Role.PORTAL_ADMIN, username="admin")
+    vendor = make_user(portal, username="penyedia")
+    make_totp_device(admin)
+    make_totp_device(vendor)
     audit_record(actor=admin, verb="account.created", target=admin, portal=portal, reason="uji")
     base = live_server.url
 
-    log_in(page, base, "admin")
+    log_in(page, base, "lpse-a", "admin")
+    page.wait_for_url(f"{base}/lpse-a/masuk/faktor-kedua/")
+    assert violations(page) == [], "second step of signing in"
+    second_step(page, admin)
+    page.wait_for_url(f"{base}/lpse-a/dasbor/")
     assert violations(page) == [], "dashboard"
     for path in [
         "/lpse-a/staf/audit/",
         "/lpse-a/akun/sesi/",
         "/lpse-a/akun/aktivitas-masuk/",
         "/lpse-a/akun/kata-sandi/",
+        "/lpse-a/akun/faktor-kedua/",
+        "/lpse-a/akun/faktor-kedua/aplikasi/",
+        "/lpse-a/akun/faktor-kedua/kode-pemulihan/",
+        "/lpse-a/akun/konfirmasi-faktor/",
         "/lpse-a/staf/helpdesk/kunci/",
         "/lpse-a/staf/helpdesk/pengguna/?q=admin",
         f"/lpse-a/staf/helpdesk/pengguna/{admin.pk}/aktivitas/",
+        f"/lpse-a/staf/helpdesk/pengguna/{vendor.pk}/faktor/reset/",
     ]:
         page.goto(base + path)
         assert violations(page) == [], path
+
+    # The reset form showing its errors.
+    page.locator("form:has(#id_reason) button[type=submit]").click()
+    page.wait_for_selector("[role=alert]")
+    assert violations(page) == [], "factor reset with errors"
+
+
+def test_the_first_login_of_staff_without_a_factor_has_no_accessibility_violations(
+    live_server, page: Page
+):
+    portal = make_portal("lpse-a")
+    make_user(portal, role=Role.VERIFIER, username="verifikator")
+    base = live_server.url
+
+    log_in(page, base, "lpse-a", "verifikator")
+    page.wait_for_url(f"{base}/lpse-a/akun/faktor-kedua/")
+
+    assert violations(page) == [], "enrolment required"
 
 
 def test_the_checker_reports_violations_when_there_are_some(page: Page):

@@ -11,9 +11,9 @@ from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from inaproc.accounts.models import Role
-from tests.e2e.helpers import solve_captcha
+from tests.e2e.helpers import LOGIN_BUTTON, second_step, solve_captcha
 from tests.e2e.test_accessibility import violations
-from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
+from tests.factories import DEFAULT_PASSWORD, make_portal, make_totp_device, make_user
 from tests.helpers import run_task_worker
 from tests.vendors.builders import kbli_sample, pdf_bytes, png_bytes
 
@@ -35,7 +35,7 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     solve_captcha(page)
-    page.locator("main form button[type=submit]").first.click()
+    page.locator(LOGIN_BUTTON).click()
 
 
 def fill_registration(page: Page) -> None:
@@ -77,7 +77,10 @@ def test_register_confirm_approve_and_log_in(
 ):
     settings.SITE_URL = live_server.url  # links in emails point at the live server
     portal = make_portal("lpse-a", name="LPSE Alpha", helpdesk_email="lpse@example.id")
-    make_user(portal, role=Role.VERIFIER, username="verifikator", full_name="Sari Verifikator")
+    verifier_user = make_user(
+        portal, role=Role.VERIFIER, username="verifikator", full_name="Sari Verifikator"
+    )
+    make_totp_device(verifier_user)  # staff have a second factor (set up at first login)
     kbli_sample()
     base = live_server.url
 
@@ -144,6 +147,7 @@ def test_register_confirm_approve_and_log_in(
     verifier_errors: list[str] = []
     verifier.on("console", lambda m: verifier_errors.append(m.text) if m.type == "error" else None)
     log_in(verifier, base, "verifikator", DEFAULT_PASSWORD)
+    second_step(verifier, verifier_user)
     expect(verifier).to_have_url(f"{base}/lpse-a/dasbor/")
     verifier.locator("a[href='/lpse-a/staf/verifikasi/']").first.click()
     expect(verifier.locator("table")).to_contain_text(COMPANY)

@@ -1,17 +1,12 @@
 from django.conf import settings
 
-from inaproc.accounts.services.sessions import session_open
-from inaproc.core.http import ClientInfo
+from tests.helpers import force_login_session
 
 
-def staff_login(client, user) -> None:
-    """Sign `user` in without the login form, with the session record that the
-    session-timeout middleware requires of every signed-in request. Pages are asked
-    for in English, so that assertions on texts do not depend on the translation."""
+def staff_login(client, user):
+    """Sign `user` in without the login form, as a finished sign-in through the second
+    step leaves it (see `force_login_session`: staff are given an authenticator app).
+    Pages are asked for in English, so that assertions on texts do not depend on the
+    translation. Returns the session record."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    session_open(
-        user=user,
-        session_key=client.session.session_key,
-        client=ClientInfo("127.0.0.1", "", "", ""),
-    )
+    return force_login_session(client, user)

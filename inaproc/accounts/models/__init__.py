@@ -1,5 +1,6 @@
 """Accounts: portal-scoped users, sign-in attempts and lockout state, sessions."""
 
+from inaproc.accounts.models.factors import Passkey, RecoveryCode, RememberedBrowser
 from inaproc.accounts.models.sessions import SessionEndReason, UserSession
 from inaproc.accounts.models.signin import (
     AccountEmailRequest,
@@ -12,6 +13,9 @@ from inaproc.accounts.models.signin import (
 from inaproc.accounts.models.users import PORTAL_STAFF_ROLES, Role, User, UserManager
 
 __all__ = [
+    "Passkey",
+    "RecoveryCode",
+    "RememberedBrowser",
     "AccountEmailRequest",
     "PORTAL_STAFF_ROLES",
     "LoginAttempt",

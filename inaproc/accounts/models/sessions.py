@@ -13,6 +13,7 @@ class SessionEndReason(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Ended: password reset")
     NOT_ME = "not_me", _("Ended: the owner reported a sign-in that was not theirs")
     STAFF = "staff", _("Ended by staff")
+    FACTORS_RESET = "factors_reset", _("Ended: second factors reset by the helpdesk")
 
 
 class UserSession(models.Model):
@@ -35,6 +36,9 @@ class UserSession(models.Model):
     operating_system = models.CharField(_("operating system"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    # The last second-factor check in this session (sign-in or step-up); None when the
+    # account has no second factor or signed in through a remembered browser.
+    second_factor_at = models.DateTimeField(_("second factor checked"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(
         _("end reason"), max_length=20, choices=SessionEndReason.choices, blank=True

@@ -23,6 +23,8 @@ COUNTED_OUTCOMES = (LoginOutcome.WRONG_CREDENTIALS,)
 class LoginMethod(models.TextChoices):
     PASSWORD = "password", _("Password and CAPTCHA")
     EMAIL_CODE = "email_code", _("Password and emailed code")
+    SECOND_FACTOR = "second_factor", _("Second factor code")
+    PASSKEY = "passkey", _("Passkey")
 
 
 class LoginAttempt(models.Model):

@@ -85,8 +85,14 @@ class PortalLoginView(auth_views.LoginView):
         return portal_url(self.request.portal, "accounts:dashboard")
 
     def form_valid(self, form) -> HttpResponse:
-        sign_in(self.request, form.get_user(), method=LoginMethod.PASSWORD)
-        return HttpResponseRedirect(self.get_success_url())
+        from inaproc.accounts.views.second_factor import login_continue
+
+        return login_continue(
+            self.request,
+            form.get_user(),
+            method=LoginMethod.PASSWORD,
+            next_url=self.get_redirect_url(),
+        )
 
     def form_invalid(self, form) -> HttpResponse:
         if form.inactive_user is not None:

@@ -17,8 +17,8 @@ from inaproc.accounts.views.login import (
     email_request_throttle,
     refused_response,
     safe_next_url,
-    sign_in,
 )
+from inaproc.accounts.views.second_factor import login_continue
 from inaproc.core.http import client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
@@ -68,9 +68,12 @@ def code_login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             request.session.pop(CODE_USERNAME_SESSION_KEY, None)
-            sign_in(request, form.get_user(), method=LoginMethod.EMAIL_CODE)
-            target = safe_next_url(request, request.POST.get("next", ""))
-            return HttpResponseRedirect(target or portal_url(request.portal, "accounts:dashboard"))
+            return login_continue(
+                request,
+                form.get_user(),
+                method=LoginMethod.EMAIL_CODE,
+                next_url=safe_next_url(request, request.POST.get("next", "")),
+            )
         response = render(request, "accounts/login_code.html", _code_context(form))
         return refused_response(response, form)
     return render(request, "accounts/login_code.html", _code_context(form))

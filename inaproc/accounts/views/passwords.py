@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from inaproc.accounts.decorators import portal_login_required
+from inaproc.accounts.decorators import portal_login_required, second_factor_fresh_required
 from inaproc.accounts.forms.passwords import (
     PasswordChangeForm,
     ResetRequestForm,
@@ -171,6 +171,7 @@ def username_reminder_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters(*PASSWORD_FIELDS)
 @portal_login_required
+@second_factor_fresh_required
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,9 @@ approved company; on the first portal also a registration waiting for verificati
 one waiting for its email confirmation.
 
 Idempotent: running it again resets the demo accounts to the printed passwords and leaves
-the registrations as they are (decisions taken while trying the demo stay). Registrations
+the registrations as they are (decisions taken while trying the demo stay). Staff get no
+second factor here: as in production, their first sign-in walks them through enrolment;
+factors set up while trying the demo stay too. Registrations
 go through the registration and verification services, so their emails are queued too.
 The passwords are public, so without `--force` the command refuses to run where
 DEBUG is off or where the database already holds other portals.
@@ -287,5 +289,9 @@ class Command(BaseCommand):
             "\n  The vendor NPWP 01.234.567.4-101.000 is registered on both portals, "
             "each with its own password."
             "\n  The vendors still registering sign in to see their registration's status; "
-            "the verifier's queue shows the one waiting for verification.\n"
+            "the verifier's queue shows the one waiting for verification."
+            "\n  Staff accounts have no second factor yet: as in production, their first "
+            "sign-in walks them through setting up an authenticator app (any TOTP app, "
+            "or see README.md) or a passkey before anything else. Second factors set up "
+            "while trying the demo are kept when this command runs again.\n"
         )

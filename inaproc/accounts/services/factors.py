@@ -1,0 +1,381 @@
+"""Second factors: an authenticator app (TOTP, django-otp), recovery codes and passkeys
+(services/passkeys.py); which accounts must have one; the record of the last check in a
+session (for step-up); remembered browsers; the helpdesk's reset. Every change is audited
+and emailed to the account."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from inaproc.accounts.models import (
+    PORTAL_STAFF_ROLES,
+    Passkey,
+    RecoveryCode,
+    RememberedBrowser,
+    Role,
+    SessionEndReason,
+    User,
+    UserSession,
+)
+from inaproc.accounts.services.emails import account_email_send
+from inaproc.accounts.services.sessions import sessions_end_all
+from inaproc.audit.services import audit_record
+from inaproc.core.http import client_info
+from inaproc.notifications.services import email_send
+
+# Recovery codes: 10 characters of a 31-letter alphabet without look-alikes (~50 bits).
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 10
+TOTP_NAME = "authenticator"
+
+
+class FactorKind:
+    TOTP = "totp"
+    PASSKEY = "passkey"
+    RECOVERY_CODES = "recovery_codes"
+
+
+# --- Which accounts ---------------------------------------------------------------------
+
+
+def second_factor_required(user: User) -> bool:
+    """Staff must have a second factor; vendors when their portal requires it of vendor
+    administrators (today every vendor account is its company's administrator)."""
+    if user.role in PORTAL_STAFF_ROLES or user.role == Role.OPERATOR:
+        return True
+    portal = user.portal
+    return bool(
+        user.role == Role.VENDOR and portal and portal.require_second_factor_for_vendor_admins
+    )
+
+
+def totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_second_factor(user: User) -> bool:
+    """An authenticator app or a passkey. (Recovery codes stand in for a lost factor; on
+    their own they are not one.)"""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or Passkey.objects.filter(user=user).exists()
+    )
+
+
+# --- The check in this session ---------------------------------------------------------
+
+
+def second_factor_mark(*, user_session: UserSession | None) -> None:
+    """This session has just passed a second-factor check (sign-in or step-up)."""
+    if user_session is None:
+        return
+    user_session.second_factor_at = timezone.now()
+    UserSession.objects.filter(pk=user_session.pk).update(
+        second_factor_at=user_session.second_factor_at
+    )
+
+
+def second_factor_recent(*, user_session: UserSession | None) -> bool:
+    """Whether this session checked the second factor in the last
+    SECOND_FACTOR_STEP_UP_MINUTES (sensitive actions ask again otherwise)."""
+    if user_session is None or user_session.second_factor_at is None:
+        return False
+    age = timezone.now() - user_session.second_factor_at
+    return age <= timedelta(minutes=settings.SECOND_FACTOR_STEP_UP_MINUTES)
+
+
+# --- Authenticator app (TOTP) ----------------------------------------------------------
+
+
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """A new, unconfirmed device (a fresh secret); earlier unconfirmed ones are dropped.
+    It counts only once a code from it is confirmed."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(
+            user=user, name=TOTP_NAME, confirmed=False, tolerance=1, step=30, digits=6
+        )
+
+
+def totp_code_valid(device: TOTPDevice, code: str) -> bool:
+    """Whether `code` is the device's current code (±1 step). django-otp remembers the
+    last step used, so a code is accepted once. The device row is locked while checking,
+    so two requests with the same code cannot both pass."""
+    code = "".join(code.split())
+    if not (code.isascii() and code.isdigit() and len(code) == device.digits):
+        return False
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        return locked.verify_token(code)
+
+
+def totp_enrolment_confirm(*, user: User, device_id: int, code: str, request=None) -> bool:
+    """Activate the pending device if `code` is right; it replaces any earlier app."""
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
+    if device is None or not totp_code_valid(device, code):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        _factor_changed(
+            user=user, verb="second_factor.added", kind=FactorKind.TOTP, request=request
+        )
+    return True
+
+
+def totp_remove(*, user: User, request=None) -> bool:
+    with transaction.atomic():
+        deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+        if deleted:
+            _factor_changed(
+                user=user, verb="second_factor.removed", kind=FactorKind.TOTP, request=request
+            )
+    return bool(deleted)
+
+
+# --- Recovery codes ----------------------------------------------------------------------
+
+
+def _recovery_hash(user: User, code: str) -> str:
+    return salted_hmac(
+        "inaproc.accounts.recovery_code", f"{user.pk}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def recovery_code_normalize(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+def recovery_codes_generate(*, user: User, request=None) -> list[str]:
+    """RECOVERY_CODE_COUNT new codes (shown once); the old ones stop working."""
+    codes = [
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        for _ in range(settings.RECOVERY_CODE_COUNT)
+    ]
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(
+            [RecoveryCode(user=user, code_hash=_recovery_hash(user, code)) for code in codes]
+        )
+        _factor_changed(
+            user=user,
+            verb="second_factor.recovery_codes_made",
+            kind=FactorKind.RECOVERY_CODES,
+            request=request,
+        )
+    return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def recovery_code_use(*, user: User, code: str, request=None) -> bool:
+    """Use one recovery code: it works once, and the owner is warned by email."""
+    normalized = recovery_code_normalize(code)
+    if len(normalized) != RECOVERY_CODE_LENGTH:
+        return False
+    with transaction.atomic():
+        used = RecoveryCode.objects.filter(
+            user=user, code_hash=_recovery_hash(user, normalized), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if used:
+            left = recovery_codes_left(user)
+            audit_record(
+                actor=user,
+                verb="second_factor.recovery_code_used",
+                target=user,
+                portal=user.portal,
+                payload={"left": left},
+                request=request,
+            )
+            _factor_email(
+                user=user, event="recovery_code_used", kind="", request=request, left=left
+            )
+    return bool(used)
+
+
+def recovery_codes_left(user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+# --- A second factor at sign-in -----------------------------------------------------------
+
+
+def second_factor_code_check(*, user: User, code: str, request=None) -> str | None:
+    """Check a code typed at sign-in or step-up: the authenticator app's 6 digits, or a
+    recovery code. Returns the factor kind that matched, or None."""
+    device = totp_device(user)
+    if device is not None and totp_code_valid(device, code):
+        return FactorKind.TOTP
+    if recovery_code_use(user=user, code=code, request=request):
+        return FactorKind.RECOVERY_CODES
+    return None
+
+
+# --- Remembered browsers ----------------------------------------------------------------
+
+
+def remember_allowed(user: User) -> bool:
+    portal = user.portal
+    if portal is None:
+        return False
+    if user.role == Role.VENDOR:
+        return portal.remember_browser_for_vendors
+    return portal.remember_browser_for_staff
+
+
+def _browser_token_hash(token: str) -> str:
+    return salted_hmac("inaproc.accounts.remembered_browser", token, algorithm="sha256").hexdigest()
+
+
+def remembered_browser_create(*, user: User, browser: str) -> str:
+    """A remembered browser for SECOND_FACTOR_REMEMBER_DAYS; returns the cookie value."""
+    token = secrets.token_urlsafe(32)
+    record = RememberedBrowser.objects.create(
+        user=user,
+        token_hash=_browser_token_hash(token),
+        expires_at=timezone.now() + timedelta(days=settings.SECOND_FACTOR_REMEMBER_DAYS),
+        browser=browser[:100],
+    )
+    return f"{record.pk}:{token}"
+
+
+def remembered_browser_valid(*, user: User, cookie: str | None) -> bool:
+    if not cookie or not remember_allowed(user):
+        return False
+    record_id, _sep, token = cookie.partition(":")
+    if not record_id.isdigit() or not token:
+        return False
+    record = RememberedBrowser.objects.filter(
+        pk=int(record_id), user=user, expires_at__gt=timezone.now()
+    ).first()
+    return record is not None and constant_time_compare(
+        record.token_hash, _browser_token_hash(token)
+    )
+
+
+def remembered_browsers_forget(*, user: User) -> int:
+    deleted, _ = RememberedBrowser.objects.filter(user=user).delete()
+    return deleted
+
+
+# --- Losing a factor: the helpdesk's reset --------------------------------------------
+
+
+def second_factors_reset(*, user: User, actor: User, reason: str, request=None) -> None:
+    """After checking the user's identity, a helpdesk officer removes every second factor
+    of the account (app, passkeys, recovery codes, remembered browsers). All sessions end;
+    the user and the portal's administrators are emailed; the reason is audited."""
+    if not reason.strip():
+        raise ValueError("A reset needs a reason.")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        Passkey.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        RememberedBrowser.objects.filter(user=user).delete()
+        sessions_end_all(user=user, reason=SessionEndReason.FACTORS_RESET)
+        audit_record(
+            actor=actor,
+            verb="second_factor.reset",
+            target=user,
+            portal=user.portal,
+            reason=reason.strip(),
+            request=request,
+        )
+        # No "from" line: the request is the helpdesk officer's, not the account owner's.
+        _factor_email(user=user, event="reset", kind="", request=None)
+        admins = User.objects.filter(
+            portal=user.portal, role=Role.PORTAL_ADMIN, is_active=True
+        ).exclude(pk=user.pk)
+        for admin in admins:
+            email_send(
+                to=admin.email,
+                portal=user.portal,
+                template="accounts/email/second_factor_reset_admin",
+                context={
+                    "admin_name": admin.full_name or admin.username,
+                    "username": user.username,
+                    "actor": actor.full_name or actor.username,
+                    "reason": reason.strip(),
+                    "at": timezone.now(),
+                },
+            )
+
+
+# --- Audit and email of every change ----------------------------------------------------
+
+
+def _factor_changed(*, user: User, verb: str, kind: str, request=None, name: str = "") -> None:
+    audit_record(
+        actor=user,
+        verb=verb,
+        target=user,
+        portal=user.portal,
+        payload={"kind": kind, **({"name": name} if name else {})},
+        request=request,
+    )
+    event = verb.rsplit(".", 1)[1]
+    _factor_email(user=user, event=event, kind=kind, request=request, name=name)
+
+
+def _factor_email(*, user: User, event: str, kind: str, request=None, **extra) -> None:
+    client = client_info(request) if request is not None else None
+    account_email_send(
+        user=user,
+        template="accounts/email/second_factor_changed",
+        context={
+            "event": event,
+            "kind": kind,
+            "at": timezone.now(),
+            "ip_address": client.ip_address if client else "",
+            "browser": client.browser if client else "",
+            **extra,
+        },
+    )
+
+
+# --- The portal's second-factor policy (portal administrators) ------------------------
+
+PORTAL_FACTOR_SETTINGS = (
+    "require_second_factor_for_vendor_admins",
+    "remember_browser_for_vendors",
+    "remember_browser_for_staff",
+)
+
+
+def portal_factor_settings_update(*, portal, actor: User, values: dict, request=None) -> list[str]:
+    """Set the portal's second-factor policy; returns the names of the settings that
+    changed (audited with old and new values). Turning a "remember this browser" setting
+    off forgets the browsers remembered under it."""
+    changed = {
+        name: (getattr(portal, name), bool(values[name]))
+        for name in PORTAL_FACTOR_SETTINGS
+        if name in values and getattr(portal, name) != bool(values[name])
+    }
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name, (_old, new) in changed.items():
+            setattr(portal, name, new)
+        portal.save(update_fields=list(changed))
+        forgotten = RememberedBrowser.objects.none()
+        if changed.get("remember_browser_for_vendors", (False, True))[1] is False:
+            forgotten |= RememberedBrowser.objects.filter(
+                user__portal=portal, user__role=Role.VENDOR
+            )
+        if changed.get("remember_browser_for_staff", (False, True))[1] is False:
+            forgotten |= RememberedBrowser.objects.filter(user__portal=portal).exclude(
+                user__role=Role.VENDOR
+            )
+        forgotten.delete()
+        audit_record(
+            actor=actor,
+            verb="portal.second_factor_policy_changed",
+            target=portal,
+            portal=portal,
+            payload={name: {"old": old, "new": new} for name, (old, new) in changed.items()},
+            request=request,
+        )
+    return list(changed)
