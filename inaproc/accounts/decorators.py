@@ -41,18 +41,25 @@ def portal_role_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
+def step_up_needed(request: HttpRequest) -> bool:
+    """The signed-in account has a second factor and this session last checked it more
+    than SECOND_FACTOR_STEP_UP_MINUTES ago."""
+    from inaproc.accounts.services.factors import has_second_factor, second_factor_recent
+
+    return has_second_factor(request.user) and not second_factor_recent(
+        user_session=getattr(request, "user_session", None)
+    )
+
+
 def second_factor_fresh_required(view: View) -> View:
     """A sensitive action (change password or email, add or remove a factor, invite or
     remove company users, submit a bid): an account with a second factor confirms it
     again when the session's last check is older than SECOND_FACTOR_STEP_UP_MINUTES.
     Use inside `portal_login_required`."""
-    from inaproc.accounts.services.factors import has_second_factor, second_factor_recent
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if has_second_factor(request.user) and not second_factor_recent(
-            user_session=getattr(request, "user_session", None)
-        ):
+        if step_up_needed(request):
             step_up = portal_url(request.portal, "accounts:step_up")
             return HttpResponseRedirect(f"{step_up}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)

@@ -29,12 +29,12 @@ def locked_message(until) -> str:
     ) % {"until": wib(until)}
 
 
-def _wait_minutes(seconds: int) -> int:
+def wait_minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))  # rounded up: never "wait 0 minutes"
 
 
 def requests_throttled_message(seconds: int) -> str:
-    minutes = _wait_minutes(seconds)
+    minutes = wait_minutes(seconds)
     return ngettext(
         "Too many requests came from your network. Wait %(minutes)d minute and try again.",
         "Too many requests came from your network. Wait %(minutes)d minutes and try again.",
@@ -43,7 +43,7 @@ def requests_throttled_message(seconds: int) -> str:
 
 
 def throttled_message(seconds: int) -> str:
-    minutes = _wait_minutes(seconds)
+    minutes = wait_minutes(seconds)
     return ngettext(
         "Too many failed sign-in attempts came from your network. "
         "Wait %(minutes)d minute and try again.",

@@ -67,6 +67,16 @@ def has_second_factor(user: User) -> bool:
     )
 
 
+def is_last_required_factor(user: User) -> bool:
+    """Whether removing one factor would leave an account that must have a second factor
+    with none: it would be walked back to enrolment, and until then its password alone
+    would open it (and let whoever holds the password enrol a factor of their own)."""
+    if not second_factor_required(user):
+        return False
+    factors = int(totp_device(user) is not None) + Passkey.objects.filter(user=user).count()
+    return factors <= 1
+
+
 # --- The check in this session ---------------------------------------------------------
 
 

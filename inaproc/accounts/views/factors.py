@@ -24,9 +24,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.decorators import portal_login_required, second_factor_fresh_required
 from inaproc.accounts.forms.factors import RecoveryCodesDownloadForm, TotpConfirmForm
-from inaproc.accounts.models import Passkey, User
 from inaproc.accounts.services.factors import (
     has_second_factor,
+    is_last_required_factor,
     recovery_codes_generate,
     recovery_codes_left,
     second_factor_mark,
@@ -142,11 +142,6 @@ def _enrol_page(request: HttpRequest, device: TOTPDevice, form: TotpConfirmForm)
     return render(request, "accounts/totp_enrol.html", context)
 
 
-def _totp_is_last_required_factor(user: User) -> bool:
-    """Whether removing the app would leave an account that must have a factor with none."""
-    return second_factor_required(user) and not Passkey.objects.filter(user=user).exists()
-
-
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_login_required
@@ -163,7 +158,7 @@ def totp_remove_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_factors_url(request))
     if totp_device(user) is None:
         messages.info(request, _("There is no authenticator app to remove."))
-    elif _totp_is_last_required_factor(user):
+    elif is_last_required_factor(user):
         messages.error(
             request,
             _(

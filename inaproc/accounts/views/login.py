@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from inaproc.accounts.decorators import portal_login_required
 from inaproc.accounts.forms import LoginForm
 from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG, requests_throttled_message
-from inaproc.accounts.models import LoginMethod, SessionEndReason, User
+from inaproc.accounts.models import LoginMethod, SessionEndReason, User, UserSession
 from inaproc.accounts.selectors import account_email_request_retry_after, dashboard_context
 from inaproc.accounts.services.sessions import session_end_current, session_open
 from inaproc.accounts.services.signin import success_register
@@ -42,15 +42,17 @@ def safe_next_url(request: HttpRequest, candidate: str) -> str:
     return candidate
 
 
-def sign_in(request: HttpRequest, user: User, *, method: str) -> None:
-    """Start `user`'s session under a new key and record it in the login activity."""
+def sign_in(request: HttpRequest, user: User, *, method: str) -> UserSession:
+    """Start `user`'s session under a new key and record it in the login activity.
+    Returns the session's record."""
     auth.login(request, user, backend="inaproc.accounts.backends.PortalBackend")
     request.session.pop(CAPTCHA_SESSION_FLAG, None)
     if request.session.session_key is None:  # login() flushed another user's session
         request.session.save()
     client = client_info(request)
-    session_open(user=user, session_key=request.session.session_key, client=client)
+    user_session = session_open(user=user, session_key=request.session.session_key, client=client)
     success_register(portal=request.portal, user=user, client=client, method=method)
+    return user_session
 
 
 def email_request_throttle(request: HttpRequest, form) -> int:
@@ -65,9 +67,15 @@ def email_request_throttle(request: HttpRequest, form) -> int:
 
 def refused_response(response: HttpResponse, form) -> HttpResponse:
     """A throttled address gets 429 with Retry-After; every other refusal is a 200."""
-    if getattr(form, "retry_after", 0):
+    return retry_later(response, getattr(form, "retry_after", 0))
+
+
+def retry_later(response: HttpResponse, seconds: int) -> HttpResponse:
+    """With `seconds` to wait: the response becomes 429 Too Many Requests with
+    Retry-After. With 0 it is left as it is."""
+    if seconds:
         response.status_code = 429
-        response["Retry-After"] = str(form.retry_after)
+        response["Retry-After"] = str(seconds)
     return response
 
 

@@ -20,17 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
-from inaproc.accounts.decorators import portal_login_required
+from inaproc.accounts.decorators import portal_login_required, step_up_needed
 from inaproc.accounts.forms.login import locked_message, throttled_message
 from inaproc.accounts.models import LoginMethod, LoginOutcome, User
-from inaproc.accounts.selectors import ip_retry_after, lock_until, user_session_current
+from inaproc.accounts.selectors import ip_retry_after, lock_until
 from inaproc.accounts.services.factors import (
     has_second_factor,
+    is_last_required_factor,
     recovery_codes_left,
     second_factor_mark,
-    second_factor_recent,
-    second_factor_required,
-    totp_device,
 )
 from inaproc.accounts.services.passkeys import (
     NAME_MAX_LENGTH,
@@ -135,12 +133,6 @@ def _not_accepted() -> str:
     )
 
 
-def _step_up_needed(request: HttpRequest) -> bool:
-    return has_second_factor(request.user) and not second_factor_recent(
-        user_session=getattr(request, "user_session", None)
-    )
-
-
 def _step_up_url(request: HttpRequest) -> str:
     step_up = portal_url(request.portal, "accounts:step_up")
     factors = portal_url(request.portal, "accounts:factors")
@@ -162,7 +154,7 @@ def _json_step_up(request: HttpRequest) -> JsonResponse:
 def register_options_view(request: HttpRequest) -> HttpResponse:
     # Adding a factor is sensitive: with a factor already, a fresh check comes first.
     # (During forced enrolment the account has none, so nothing is asked.)
-    if _step_up_needed(request):
+    if step_up_needed(request):
         return _json_step_up(request)
     options, challenge = passkey_registration_options(
         user=request.user, rp_id=rp_id_for(request), rp_name=request.portal.name
@@ -178,7 +170,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     data = _json_body(request)
     if data is None:
         return _error(_("The request was not understood."))
-    if _step_up_needed(request):
+    if step_up_needed(request):
         return _json_step_up(request)
     name = data.get("name")
     name = " ".join(name.split()) if isinstance(name, str) else ""
@@ -223,10 +215,10 @@ def remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
     factors = portal_url(request.portal, "accounts:factors")
     if not request.user.passkeys.filter(pk=passkey_id).exists():
         raise Http404
-    if _step_up_needed(request):
+    if step_up_needed(request):
         messages.info(request, _("Removing a passkey needs a fresh check of your second factor."))
         return HttpResponseRedirect(_step_up_url(request))
-    if _is_last_required_factor(request.user):
+    if is_last_required_factor(request.user):
         messages.error(
             request,
             _(
@@ -243,13 +235,6 @@ def remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
             request, _("Your account has no second factor now: only your password protects it.")
         )
     return HttpResponseRedirect(factors)
-
-
-def _is_last_required_factor(user: User) -> bool:
-    """Removing it would leave an account that must have a second factor with none: it
-    would be walked back to enrolment, and until then its password alone would open it
-    (and let whoever holds the password enrol a factor of their own)."""
-    return second_factor_required(user) and totp_device(user) is None and user.passkeys.count() <= 1
 
 
 # --- Using a passkey: sign-in, second step, step-up -----------------------------------------
@@ -314,7 +299,7 @@ def _passwordless_login(request: HttpRequest, data: dict) -> JsonResponse:
     """A passkey alone, with user verification: no password, no CAPTCHA. The address
     throttle and the username lock still apply; an unknown passkey counts towards the
     address's throttle, a refused known one towards its account's lock."""
-    from inaproc.accounts.views.login import safe_next_url, sign_in
+    from inaproc.accounts.views.login import retry_later, safe_next_url, sign_in
 
     challenge = _challenge_pop(request, purpose=LOGIN)
     if challenge is None:
@@ -334,9 +319,7 @@ def _passwordless_login(request: HttpRequest, data: dict) -> JsonResponse:
     retry = ip_retry_after(portal=portal, ip_address=client.ip_address)
     if retry:
         record(LoginOutcome.THROTTLED)
-        response = _error(throttled_message(retry), status=429)
-        response["Retry-After"] = str(retry)
-        return response
+        return retry_later(_error(throttled_message(retry)), retry)
     try:
         credential = passkey_credential_parse(data.get("credential"))
         passkey = passkey_find(portal=portal, rp_id=rp_id_for(request), credential=credential)
@@ -364,11 +347,8 @@ def _passwordless_login(request: HttpRequest, data: dict) -> JsonResponse:
     if not user.is_active:
         record(LoginOutcome.INACTIVE, user.username, user)
         return _error(_not_accepted())
-    sign_in(request, user, method=LoginMethod.PASSKEY)
     # A verified passkey is possession plus the person: it counts as the second factor.
-    second_factor_mark(
-        user_session=user_session_current(user=user, session_key=request.session.session_key)
-    )
+    second_factor_mark(user_session=sign_in(request, user, method=LoginMethod.PASSKEY))
     next_url = safe_next_url(request, str(data.get("next") or ""))
     return JsonResponse(
         {"redirect": next_url or portal_url(portal, "accounts:dashboard")}, status=200
@@ -396,8 +376,9 @@ def _check_own_passkey(request: HttpRequest, user: User, data: dict, challenge: 
 def _second_factor(request: HttpRequest, data: dict) -> JsonResponse:
     """The second step of signing in, for the account whose password was just right."""
     from inaproc.accounts.views.second_factor import (
-        PENDING_LOGIN_KEY,
+        factor_attempt,
         pending_login,
+        pending_login_end_locked,
         second_factor_complete,
     )
 
@@ -409,46 +390,44 @@ def _second_factor(request: HttpRequest, data: dict) -> JsonResponse:
     challenge = _challenge_pop(request, purpose=SECOND_FACTOR, user_id=user.pk)
     if challenge is None:
         return _expired()
-    login = portal_url(request.portal, "accounts:login")
-    locked = lock_until(portal=request.portal, username=user.username)
-    if locked is None and _check_own_passkey(request, user, data, challenge):
+    proved, locked = factor_attempt(
+        request,
+        user,
+        proved=lambda: _check_own_passkey(request, user, data, challenge),
+        method=LoginMethod.PASSKEY,
+    )
+    if proved:
         done = second_factor_complete(request, user, pending, remember=data.get("remember") is True)
         response = JsonResponse({"redirect": done["Location"]})
         response.cookies = done.cookies
         return response
     if locked is None:
-        locked = failure_register(
-            portal=request.portal,
-            username=user.username,
-            client=client_info(request),
-            method=LoginMethod.PASSKEY,
-        )
-        if locked is None:
-            return _error(_not_accepted())
-    request.session.pop(PENDING_LOGIN_KEY, None)
-    messages.error(request, locked_message(locked))
-    return _error(locked_message(locked), redirect=login)
+        return _error(_not_accepted())
+    pending_login_end_locked(request, locked)
+    return _error(locked_message(locked), redirect=portal_url(request.portal, "accounts:login"))
 
 
 def _step_up(request: HttpRequest, data: dict) -> JsonResponse:
     """A fresh check of the second factor before a sensitive action."""
     from inaproc.accounts.views.login import safe_next_url
+    from inaproc.accounts.views.second_factor import factor_attempt
 
     if not request.user.is_authenticated:
         return _error(_("Your session has ended. Log in again."), status=403)
     challenge = _challenge_pop(request, purpose=STEP_UP, user_id=request.user.pk)
     if challenge is None:
         return _expired()
-    if _check_own_passkey(request, request.user, data, challenge):
+    user = request.user
+    proved, locked = factor_attempt(
+        request,
+        user,
+        proved=lambda: _check_own_passkey(request, user, data, challenge),
+        method=LoginMethod.PASSKEY,
+    )
+    if proved:
         second_factor_mark(user_session=request.user_session)
         next_url = safe_next_url(request, str(data.get("next") or ""))
         return JsonResponse(
             {"redirect": next_url or portal_url(request.portal, "accounts:dashboard")}
         )
-    locked = failure_register(
-        portal=request.portal,
-        username=request.user.username,
-        client=client_info(request),
-        method=LoginMethod.PASSKEY,
-    )
     return _error(locked_message(locked) if locked else _not_accepted())

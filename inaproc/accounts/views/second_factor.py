@@ -2,7 +2,8 @@
 its authenticator code, a recovery code or a passkey), and the step-up check before a
 sensitive action."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -33,6 +35,7 @@ from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
 PENDING_LOGIN_KEY = "inaproc_pending_login"
+WRONG_CODE_MESSAGE = _lazy("This code is not right, or it was already used. Type the newest code.")
 PENDING_LOGIN_MINUTES = 5
 REMEMBER_COOKIE = "inaproc_remember"
 
@@ -90,8 +93,8 @@ def second_factor_complete(
     from inaproc.accounts.views.login import sign_in
 
     request.session.pop(PENDING_LOGIN_KEY, None)
-    sign_in(request, user, method=pending.get("method") or LoginMethod.PASSWORD)
-    second_factor_mark(user_session=_current_user_session(request, user))
+    user_session = sign_in(request, user, method=pending.get("method") or LoginMethod.PASSWORD)
+    second_factor_mark(user_session=user_session)
     target = pending.get("next") or portal_url(request.portal, "accounts:dashboard")
     response = HttpResponseRedirect(target)
     if remember and remember_allowed(user):
@@ -109,10 +112,31 @@ def second_factor_complete(
     return response
 
 
-def _current_user_session(request: HttpRequest, user: User):
-    from inaproc.accounts.selectors import user_session_current
+def factor_attempt(
+    request: HttpRequest, user: User, *, proved: Callable[[], bool], method: str
+) -> tuple[bool, datetime | None]:
+    """One try at `user`'s second factor (sign-in step or step-up, code or passkey):
+    (True, None) when `proved()`; else (False, the end of the lock or None). While the
+    username is locked nothing is checked (a stolen session could otherwise keep guessing
+    through the lock); a failed try counts towards the lock as a wrong password does."""
+    locked = lock_until(portal=request.portal, username=user.username)
+    if locked is None:
+        if proved():
+            return True, None
+        locked = failure_register(
+            portal=request.portal,
+            username=user.username,
+            client=client_info(request),
+            method=method,
+        )
+    return False, locked
 
-    return user_session_current(user=user, session_key=request.session.session_key)
+
+def pending_login_end_locked(request: HttpRequest, locked: datetime) -> None:
+    """The username locked during the second step: the half-way sign-in is over, and the
+    login page says until when."""
+    request.session.pop(PENDING_LOGIN_KEY, None)
+    messages.error(request, locked_message(locked))
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,30 +153,21 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
     user, pending = found
     form = SecondFactorForm(request.POST or None, remember_offered=remember_allowed(user))
     if request.method == "POST" and form.is_valid():
-        locked = lock_until(portal=request.portal, username=user.username)
-        if locked:
-            request.session.pop(PENDING_LOGIN_KEY, None)
-            messages.error(request, locked_message(locked))
-            return HttpResponseRedirect(portal_url(request.portal, "accounts:login"))
-        if second_factor_code_check(user=user, code=form.cleaned_data["code"], request=request):
+        code = form.cleaned_data["code"]
+        proved, locked = factor_attempt(
+            request,
+            user,
+            proved=lambda: bool(second_factor_code_check(user=user, code=code, request=request)),
+            method=LoginMethod.SECOND_FACTOR,
+        )
+        if proved:
             return second_factor_complete(
                 request, user, pending, remember=form.cleaned_data.get("remember", False)
             )
-        # A wrong code counts towards the same lock as a wrong password.
-        locked = failure_register(
-            portal=request.portal,
-            username=user.username,
-            client=client_info(request),
-            method=LoginMethod.SECOND_FACTOR,
-        )
         if locked:
-            request.session.pop(PENDING_LOGIN_KEY, None)
-            messages.error(request, locked_message(locked))
+            pending_login_end_locked(request, locked)
             return HttpResponseRedirect(portal_url(request.portal, "accounts:login"))
-        form.add_error(
-            "code",
-            _("This code is not right, or it was already used. Type the newest code."),
-        )
+        form.add_error("code", WRONG_CODE_MESSAGE)
     return render(request, "accounts/second_factor.html", {"form": form, "pending_user": user})
 
 
@@ -171,25 +186,15 @@ def step_up_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(target)
     form = SecondFactorForm(request.POST or None, remember_offered=False)
     if request.method == "POST" and form.is_valid():
-        # While the username is locked no code is checked (else a stolen session could
-        # keep guessing here, the lock notwithstanding).
-        locked = lock_until(portal=request.portal, username=user.username)
-        if locked:
-            form.add_error("code", locked_message(locked))
-            return render(request, "accounts/step_up.html", {"form": form, "next": next_url})
-        if second_factor_code_check(user=user, code=form.cleaned_data["code"], request=request):
-            second_factor_mark(user_session=request.user_session)
-            return HttpResponseRedirect(target)
-        locked = failure_register(
-            portal=request.portal,
-            username=user.username,
-            client=client_info(request),
+        code = form.cleaned_data["code"]
+        proved, locked = factor_attempt(
+            request,
+            user,
+            proved=lambda: bool(second_factor_code_check(user=user, code=code, request=request)),
             method=LoginMethod.SECOND_FACTOR,
         )
-        form.add_error(
-            "code",
-            locked_message(locked)
-            if locked
-            else _("This code is not right, or it was already used. Type the newest code."),
-        )
+        if proved:
+            second_factor_mark(user_session=request.user_session)
+            return HttpResponseRedirect(target)
+        form.add_error("code", locked_message(locked) if locked else WRONG_CODE_MESSAGE)
     return render(request, "accounts/step_up.html", {"form": form, "next": next_url})

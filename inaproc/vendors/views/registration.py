@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from inaproc.accounts.forms.login import wait_minutes
+from inaproc.accounts.views.login import retry_later
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import registration_from_grant, registration_grant
@@ -162,7 +164,7 @@ def _registered_page(
     if registration is not None:
         context.update(_link_context(registration))
     response = render(request, "vendors/registered.html", context)
-    return _throttled(response, wait)
+    return retry_later(response, wait)
 
 
 @require_POST
@@ -250,7 +252,7 @@ def _confirm_page(
     if registration is not None and state != ConfirmOutcome.INVALID:
         context.update(_link_context(registration))
     response = render(request, "vendors/confirm.html", context)
-    return _throttled(response, wait)
+    return retry_later(response, wait)
 
 
 # ---------------------------------------------------------------------------
@@ -284,7 +286,7 @@ def _sent_message(registration: Registration) -> str:
 
 
 def _wait_message(seconds: int) -> str:
-    minutes = max(1, -(-seconds // 60))  # rounded up: never "wait 0 minutes"
+    minutes = wait_minutes(seconds)
     return ngettext(
         "Several links were sent in the last hour. Wait %(minutes)d minute before asking "
         "for another one, and look in your spam folder meanwhile.",
@@ -292,13 +294,6 @@ def _wait_message(seconds: int) -> str:
         "for another one, and look in your spam folder meanwhile.",
         minutes,
     ) % {"minutes": minutes}
-
-
-def _throttled(response: HttpResponse, wait: int) -> HttpResponse:
-    if wait:
-        response.status_code = 429
-        response["Retry-After"] = str(wait)
-    return response
 
 
 # ---------------------------------------------------------------------------
