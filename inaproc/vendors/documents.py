@@ -37,6 +37,15 @@ class DocumentKind(models.TextChoices):
     REPRESENTATIVE_ID = "representative_id", _("Representative's ID card")
 
 
+# Errors of the registration services and a verifier's notes name a field by its name and
+# a document type as `document:<kind>`.
+DOCUMENT_KEY_PREFIX = "document:"
+
+
+def document_key(kind: str) -> str:
+    return f"{DOCUMENT_KEY_PREFIX}{kind}"
+
+
 # Kinds a vendor may upload several files of (several licences; a deed and its amendments).
 MULTIPLE_ALLOWED = frozenset({DocumentKind.BUSINESS_LICENCE, DocumentKind.DEED_OF_ESTABLISHMENT})
 

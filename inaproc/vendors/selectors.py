@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 
 from inaproc.accounts.models import User
 from inaproc.portals.models import Portal
-from inaproc.vendors.documents import DocumentKind
+from inaproc.vendors.documents import DocumentKind, document_key
 from inaproc.vendors.models import (
     Company,
     CompanyMember,
@@ -82,7 +82,7 @@ def correctable_labels() -> dict[str, str]:
         name: capfirst(str(Company._meta.get_field(name).verbose_name))
         for name in CORRECTABLE_FIELDS
     }
-    labels.update({f"document:{kind}": str(label) for kind, label in DocumentKind.choices})
+    labels.update({document_key(kind): str(label) for kind, label in DocumentKind.choices})
     return labels
 
 

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_check
+from inaproc.vendors.documents import (
+    DOCUMENT_KEY_PREFIX,
+    MULTIPLE_ALLOWED,
+    DocumentKind,
+    document_check,
+)
 from inaproc.vendors.models import LegalForm
 from inaproc.vendors.regions import Province
 from inaproc.vendors.selectors import kbli_get_many
@@ -188,6 +193,27 @@ class DocumentFileField(forms.FileField):
 
 def document_field_name(kind: str) -> str:
     return f"document_{kind}"
+
+
+def input_name(key: str) -> str:
+    """The form input a service error or verifier's note is about: `document:<kind>` is
+    the upload field of that type; anything else is a field's own name."""
+    if key.startswith(DOCUMENT_KEY_PREFIX):
+        return document_field_name(key.removeprefix(DOCUMENT_KEY_PREFIX))
+    return key
+
+
+_MAX_ID_DIGITS = 18  # beyond any primary key, and within a 64-bit integer
+
+
+def ticked_ids(data, name: str) -> set[int]:
+    """The ids ticked in checkbox list `name` of the posted `data`; anything that is not
+    a plain number is ignored."""
+    return {
+        int(value)
+        for value in data.getlist(name)
+        if value.isascii() and value.isdigit() and len(value) <= _MAX_ID_DIGITS
+    }
 
 
 class DocumentsForm(forms.Form):

@@ -12,7 +12,12 @@ from inaproc.accounts.models import Role, User
 from inaproc.accounts.services.users import password_validate
 from inaproc.accounts.usernames import username_normalize
 from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
-from inaproc.vendors.forms.company import CompanyDataForm, DocumentsForm, document_field_name
+from inaproc.vendors.forms.company import (
+    CompanyDataForm,
+    DocumentsForm,
+    document_field_name,
+    input_name,
+)
 from inaproc.vendors.models import LegalForm
 from inaproc.vendors.services.registration import (
     npwp_taken_message,
@@ -21,7 +26,6 @@ from inaproc.vendors.services.registration import (
 )
 
 USERNAME_MAX_LENGTH = 150
-DOCUMENT_PREFIX = "document:"
 
 # The page's order, which is also the order of the error summary.
 COMPANY_FIELDS = ("name", "legal_form", "npwp", "nib")
@@ -157,9 +161,5 @@ class RegistrationForm(CompanyDataForm, DocumentsForm):
             if message in errors.get(name, [])
         }
         for key, messages in errors.items():
-            self.add_error(self._field_for(key), messages)
-
-    def _field_for(self, key: str) -> str | None:
-        if key.startswith(DOCUMENT_PREFIX):
-            key = document_field_name(key.removeprefix(DOCUMENT_PREFIX))
-        return key if key in self.fields else None
+            name = input_name(key)
+            self.add_error(name if name in self.fields else None, messages)

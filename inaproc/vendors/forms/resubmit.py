@@ -7,13 +7,17 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
-from inaproc.vendors.forms.company import CompanyDataForm, DocumentsForm, document_field_name
+from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_key
+from inaproc.vendors.forms.company import (
+    CompanyDataForm,
+    DocumentsForm,
+    document_field_name,
+    ticked_ids,
+)
 from inaproc.vendors.models import Document
 from inaproc.vendors.services.registration import CompanyData
 
 REMOVE_DOCUMENT_FIELD = "remove_document"
-_MAX_ID_DIGITS = 18  # beyond any primary key, and within what the database accepts
 
 
 def note_help(note: str, help_text: str = "") -> str:
@@ -62,19 +66,9 @@ class ResubmitDocumentsForm(DocumentsForm):
                 field.help_text = (
                     _("A new file replaces the current one.") if kind in current_kinds else ""
                 )
-            note = notes.get(f"document:{kind}")
+            note = notes.get(document_key(kind))
             if isinstance(note, str):
                 field.help_text = note_help(note, field.help_text)
-
-
-def ticked_ids(data: QueryDict, name: str) -> set[int]:
-    """The ids ticked in checkbox list `name`; anything that is not a plain number is
-    ignored."""
-    return {
-        int(value)
-        for value in data.getlist(name)
-        if value.isascii() and value.isdigit() and len(value) <= _MAX_ID_DIGITS
-    }
 
 
 def documents_to_remove(

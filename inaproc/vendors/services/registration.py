@@ -20,7 +20,7 @@ from inaproc.audit.services import audit_record
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
-from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
+from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_key
 from inaproc.vendors.models import (
     Company,
     CompanyMember,
@@ -180,7 +180,7 @@ def registration_create(
         **documents_missing(legal_form=company.legal_form, kinds=set(kinds)),
         **_too_many_per_kind(kinds),
     }.items():
-        errors[f"document:{kind}"] = message
+        errors[document_key(kind)] = message
     if errors:
         raise ValidationError(errors)
 
@@ -442,7 +442,7 @@ def registration_resubmit(
             added_kinds = [item.kind for item in uploads] + [h.kind for h in held]
             kinds = kept_kinds + added_kinds
             errors = {
-                f"document:{kind}": message
+                document_key(kind): message
                 for kind, message in {
                     **documents_missing(legal_form=company.legal_form, kinds=set(kinds)),
                     **_too_many_per_kind(kinds),

@@ -4,18 +4,21 @@ under it, listed again with a "remove" box, and used when the form finally succe
 
 import re
 import secrets
+from dataclasses import dataclass, field
 
+from django.forms import BoundField
 from django.http import HttpRequest
 
-from inaproc.vendors.forms.company import DocumentsForm
-from inaproc.vendors.models import HeldUpload
+from inaproc.vendors.documents import DocumentKind, document_key
+from inaproc.vendors.forms.company import DocumentsForm, document_field_name, ticked_ids
+from inaproc.vendors.models import Document, HeldUpload
 from inaproc.vendors.selectors import held_uploads
+from inaproc.vendors.services.registration import required_document_kinds
 from inaproc.vendors.services.uploads import held_uploads_add, held_uploads_remove
 
 FORM_KEY_FIELD = "form_key"
 REMOVE_HELD_FIELD = "remove_held"
 _FORM_KEY = re.compile(r"[A-Za-z0-9_\-]{20,64}")
-_ID = re.compile(r"[0-9]{1,18}")  # a database id, never beyond a 64-bit integer
 
 
 def form_key(request: HttpRequest) -> str:
@@ -27,7 +30,7 @@ def form_key(request: HttpRequest) -> str:
 def held_for_submit(request: HttpRequest, key: str) -> list[HeldUpload]:
     """The held files of this form, without those the user ticked to remove (which are
     deleted now)."""
-    remove = {int(v) for v in request.POST.getlist(REMOVE_HELD_FIELD) if _ID.fullmatch(v)}
+    remove = ticked_ids(request.POST, REMOVE_HELD_FIELD)
     if remove:
         held_uploads_remove(portal=request.portal, key=key, ids=remove)
     return held_uploads(portal=request.portal, key=key)
@@ -36,3 +39,47 @@ def held_for_submit(request: HttpRequest, key: str) -> list[HeldUpload]:
 def hold_valid_uploads(request: HttpRequest, key: str, documents: DocumentsForm) -> None:
     """The form failed: keep its uploads that passed their checks for the next submit."""
     held_uploads_add(portal=request.portal, key=key, items=documents.valid_uploads())
+
+
+@dataclass
+class DocumentSlot:
+    """One document type on a form with document fields: the upload field, the files
+    held from a failed submit and, on the resubmission form, the current files (each with
+    a "remove" box) and the verifier's note."""
+
+    kind: str
+    label: str
+    required: bool
+    field: BoundField
+    note: str = ""
+    documents: list[Document] = field(default_factory=list)
+    held: list[HeldUpload] = field(default_factory=list)
+
+
+def document_slots(
+    *,
+    documents_form,
+    held: list[HeldUpload],
+    documents: list[Document] = (),
+    notes: dict | None = None,
+    legal_form: str = "",
+) -> list[DocumentSlot]:
+    notes = notes or {}
+    required = set(required_document_kinds(legal_form))
+    slots = {
+        kind: DocumentSlot(
+            kind=kind,
+            label=str(label),
+            required=kind in required,
+            field=documents_form[document_field_name(kind)],
+            note=notes.get(document_key(kind), ""),
+        )
+        for kind, label in DocumentKind.choices
+    }
+    for document in documents:
+        if document.kind in slots:
+            slots[document.kind].documents.append(document)
+    for upload in held:
+        if upload.kind in slots:
+            slots[upload.kind].held.append(upload)
+    return list(slots.values())

@@ -1,13 +1,11 @@
 """The public registration pages: the form, "check your email", sending the link again,
 the confirmation link, the KBLI search and the privacy notice."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -22,8 +20,7 @@ from inaproc.accounts.views.login import retry_later
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import registration_from_grant, registration_grant
-from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_max_bytes
-from inaproc.vendors.forms.company import document_field_name
+from inaproc.vendors.documents import MULTIPLE_ALLOWED, document_max_bytes
 from inaproc.vendors.forms.registration import RegistrationForm
 from inaproc.vendors.models import HeldUpload, Registration, RegistrationStatus
 from inaproc.vendors.selectors import held_uploads, kbli_search, registration_for_form_key
@@ -37,7 +34,12 @@ from inaproc.vendors.services.registration import (
     registration_create,
 )
 from inaproc.vendors.services.uploads import CheckedUpload, held_uploads_remove
-from inaproc.vendors.views.held_uploads import form_key, held_for_submit, hold_valid_uploads
+from inaproc.vendors.views.held_uploads import (
+    document_slots,
+    form_key,
+    held_for_submit,
+    hold_valid_uploads,
+)
 
 # The confirmation link's token, moved from the URL into the session (as Django's password
 # reset does), so that it is in no address bar, history or Referer.
@@ -51,12 +53,6 @@ RETURN_TO = {"registered": "vendors:registered", "status": "vendors:status"}
 # ---------------------------------------------------------------------------
 # The registration form
 # ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    field: BoundField
-    held: list[HeldUpload]
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,14 +110,10 @@ def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
 
 def _register_page(request: HttpRequest, form: RegistrationForm, key: str) -> HttpResponse:
     held = held_uploads(portal=request.portal, key=key) if request.method == "POST" else []
-    rows = [
-        DocumentRow(form[document_field_name(kind)], [h for h in held if h.kind == kind])
-        for kind, _label in DocumentKind.choices
-    ]
     context = {
         "form": form,
         "form_key": key,
-        "document_rows": rows,
+        "document_rows": document_slots(documents_form=form, held=held),
         "max_megabytes": f"{document_max_bytes() / (1024 * 1024):g}",
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         "confirmation_hours": confirmation_hours(),

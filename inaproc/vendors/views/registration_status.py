@@ -2,12 +2,11 @@
 (after a correct password at login, or right after registering) and the way to correct
 and resubmit it when the verifiers ask for changes."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,18 +21,15 @@ from inaproc.vendors.access import (
     registration_grant,
     registration_grant_end,
 )
-from inaproc.vendors.documents import DocumentKind
-from inaproc.vendors.forms.company import document_field_name
+from inaproc.vendors.forms.company import input_name, ticked_ids
 from inaproc.vendors.forms.resubmit import (
     REMOVE_DOCUMENT_FIELD,
     ResubmitDocumentsForm,
     ResubmitForm,
     documents_to_remove,
-    ticked_ids,
 )
 from inaproc.vendors.models import (
     Document,
-    HeldUpload,
     Registration,
     RegistrationStatus,
 )
@@ -50,10 +46,10 @@ from inaproc.vendors.services.registration import (
     RegistrationNotEditable,
     confirmation_hours,
     registration_resubmit,
-    required_document_kinds,
 )
 from inaproc.vendors.views.held_uploads import (
     FORM_KEY_FIELD,
+    document_slots,
     form_key,
     held_for_submit,
     hold_valid_uploads,
@@ -122,43 +118,6 @@ def status_view(request: HttpRequest) -> HttpResponse:
 # --- Correcting and resubmitting ---------------------------------------------------------
 
 
-@dataclass
-class DocumentSlot:
-    """One document type on the resubmission form: the current files (each with a
-    "remove" box), the files held from a failed submit, and the upload field."""
-
-    kind: str
-    label: str
-    required: bool
-    field: BoundField
-    note: str = ""
-    documents: list[Document] = field(default_factory=list)
-    held: list[HeldUpload] = field(default_factory=list)
-
-
-def document_slots(
-    *, documents_form, documents: list[Document], held: list[HeldUpload], notes: dict, legal_form
-) -> list[DocumentSlot]:
-    required = set(required_document_kinds(legal_form))
-    slots = {
-        kind: DocumentSlot(
-            kind=kind,
-            label=str(label),
-            required=kind in required,
-            field=documents_form[document_field_name(kind)],
-            note=notes.get(f"document:{kind}", ""),
-        )
-        for kind, label in DocumentKind.choices
-    }
-    for document in documents:
-        if document.kind in slots:
-            slots[document.kind].documents.append(document)
-    for upload in held:
-        if upload.kind in slots:
-            slots[upload.kind].held.append(upload)
-    return list(slots.values())
-
-
 def _back_to_status(request: HttpRequest, message: str) -> HttpResponse:
     messages.info(request, message)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
@@ -177,7 +136,7 @@ def _service_errors(error: ValidationError, form: ResubmitForm, documents_form) 
         form.add_error(None, error.messages)
         return
     for key, problems in error.message_dict.items():
-        name = _input_name(key)
+        name = input_name(key)
         if name in documents_form.fields:
             documents_form.add_error(name, problems)
         else:
@@ -282,13 +241,7 @@ def _note_links(notes: dict) -> list[tuple[str, str, str]]:
     """[(label, note, id of the input it is about)], in form order, for the list of notes
     at the top of the form."""
     return [
-        (label, notes[key], f"id_{_input_name(key)}")
+        (label, notes[key], f"id_{input_name(key)}")
         for key, label in correctable_labels().items()
         if isinstance(notes.get(key), str)
     ]
-
-
-def _input_name(note_key: str) -> str:
-    if note_key.startswith("document:"):
-        return document_field_name(note_key.removeprefix("document:"))
-    return note_key
