@@ -6,17 +6,16 @@ from datetime import datetime, timedelta
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.models import (
     LoginAttempt,
     LoginOutcome,
     Passkey,
-    RecoveryCode,
     RememberedBrowser,
     User,
     UsernameLock,
 )
+from inaproc.accounts.services.factors import recovery_codes_left, totp_device
 from inaproc.accounts.usernames import username_key
 from inaproc.portals.models import Portal
 
@@ -93,8 +92,8 @@ class FactorStatus:
 def factor_status(*, user: User) -> FactorStatus:
     now = timezone.now()
     return FactorStatus(
-        app=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        app=totp_device(user) is not None,
         passkeys=Passkey.objects.filter(user=user).count(),
-        recovery_codes_left=RecoveryCode.objects.filter(user=user, used_at__isnull=True).count(),
+        recovery_codes_left=recovery_codes_left(user),
         remembered_browsers=RememberedBrowser.objects.filter(user=user, expires_at__gt=now).count(),
     )

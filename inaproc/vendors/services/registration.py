@@ -131,6 +131,16 @@ def _too_many_per_kind(kinds: list[str]) -> dict[str, str]:
     }
 
 
+def document_errors(*, legal_form: str, kinds: list[str]) -> dict[str, str]:
+    """{`document:<kind>`: message} for a set of files (one kind per file): required
+    types missing, and several files of a type that takes one."""
+    problems = {
+        **documents_missing(legal_form=legal_form, kinds=set(kinds)),
+        **_too_many_per_kind(kinds),
+    }
+    return {document_key(kind): message for kind, message in problems.items()}
+
+
 @dataclass(frozen=True)
 class RegistrationResult:
     registration: Registration
@@ -176,11 +186,7 @@ def registration_create(
     except ValidationError as error:
         errors["password"] = error.messages
     kinds = [item.kind for item in uploads] + [h.kind for h in held]
-    for kind, message in {
-        **documents_missing(legal_form=company.legal_form, kinds=set(kinds)),
-        **_too_many_per_kind(kinds),
-    }.items():
-        errors[document_key(kind)] = message
+    errors.update(document_errors(legal_form=company.legal_form, kinds=kinds))
     if errors:
         raise ValidationError(errors)
 
@@ -441,13 +447,7 @@ def registration_resubmit(
             kept_kinds = [d.kind for d in current if d.pk not in remove_document_ids]
             added_kinds = [item.kind for item in uploads] + [h.kind for h in held]
             kinds = kept_kinds + added_kinds
-            errors = {
-                document_key(kind): message
-                for kind, message in {
-                    **documents_missing(legal_form=company.legal_form, kinds=set(kinds)),
-                    **_too_many_per_kind(kinds),
-                }.items()
-            }
+            errors = document_errors(legal_form=company.legal_form, kinds=kinds)
             if errors:
                 raise ValidationError(errors)
             before = CompanyData.from_company(record)
