@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -35,7 +35,9 @@ from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
 PENDING_LOGIN_KEY = "inaproc_pending_login"
-WRONG_CODE_MESSAGE = _lazy("This code is not right, or it was already used. Type the newest code.")
+WRONG_CODE_MESSAGE = gettext_lazy(
+    "This code is not right, or it was already used. Type the newest code."
+)
 PENDING_LOGIN_MINUTES = 5
 REMEMBER_COOKIE = "inaproc_remember"
 
