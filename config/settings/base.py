@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "inaproc.notifications",
     "inaproc.vendors",
     "inaproc.helpdesk",
+    "inaproc.announcements",
     "inaproc.demo",
 ]
 

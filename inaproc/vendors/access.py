@@ -1,13 +1,23 @@
 """Who may reach a registration or a document. Missing and forbidden look the same (404)."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role
-from inaproc.vendors.models import Document, Registration, RegistrationStatus
+from inaproc.vendors.models import (
+    CompanyMember,
+    CompanyRole,
+    Document,
+    Registration,
+    RegistrationStatus,
+)
 
 # A not-yet-active applicant who proved the password (or just registered) may see the
 # registration's status and correct it for this long, in this browser only.
@@ -97,3 +107,43 @@ def access_document(request: HttpRequest, public_id) -> tuple[Document, bool]:
     if registration is not None and registration.company_id == document.company_id:
         return document, False
     raise Http404
+
+
+def company_member_of(request: HttpRequest) -> CompanyMember | None:
+    """The signed-in vendor's membership of an approved company of this portal."""
+    user = request.user
+    if not user.is_authenticated or not user.has_role(Role.VENDOR):
+        return None
+    return (
+        CompanyMember.objects.select_related("company", "company__registration")
+        .filter(
+            user=user,
+            suspended_at__isnull=True,
+            company__portal=request.portal,
+            company__registration__status=RegistrationStatus.APPROVED,
+        )
+        .first()
+    )
+
+
+def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """The view needs a signed-in vendor of this portal who is an active member of an
+    approved company with one of `roles` (all company roles when none are given). Sets
+    `request.company_member`. Not a member: 404; a member without the role: 403."""
+    allowed = roles or tuple(CompanyRole.values)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @portal_role_required(Role.VENDOR)
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            member = company_member_of(request)
+            if member is None:
+                raise Http404
+            if member.role not in allowed:
+                raise PermissionDenied
+            request.company_member = member
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

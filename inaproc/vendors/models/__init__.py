@@ -1,5 +1,12 @@
+from inaproc.vendors.models.changes import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    EmailChange,
+    ProposedDocument,
+)
 from inaproc.vendors.models.companies import Company, CompanyMember, CompanyRole, LegalForm
 from inaproc.vendors.models.documents import Document, HeldUpload
+from inaproc.vendors.models.invitations import CompanyInvitation
 from inaproc.vendors.models.kbli import Kbli, KbliLevel, KbliQuerySet
 from inaproc.vendors.models.registrations import (
     EventKind,
@@ -9,6 +16,11 @@ from inaproc.vendors.models.registrations import (
 )
 
 __all__ = [
+    "ChangeRequest",
+    "ChangeRequestStatus",
+    "CompanyInvitation",
+    "EmailChange",
+    "ProposedDocument",
     "Company",
     "CompanyMember",
     "CompanyRole",

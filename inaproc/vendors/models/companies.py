@@ -21,8 +21,9 @@ class LegalForm(models.TextChoices):
 
 
 class CompanyRole(models.TextChoices):
-    # Delegated roles (bid preparer, viewer) come with company staff accounts.
     ADMIN = "admin", _("Company administrator")
+    BID_PREPARER = "bid_preparer", _("Bid preparer")
+    VIEWER = "viewer", _("Viewer")
 
 
 class Company(TimeStampedModel):
@@ -84,6 +85,17 @@ class CompanyMember(models.Model):
         _("company role"), max_length=20, choices=CompanyRole.choices, default=CompanyRole.ADMIN
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A suspended member's account is also inactive (so it cannot sign in); this field
+    # says why and since when.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("company member")

@@ -52,6 +52,9 @@ class Document(StoredDocumentFields):
         related_name="+",
     )
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    # A licence with an end date: the vendor is warned 30 days before (once).
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("document")

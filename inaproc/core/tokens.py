@@ -1,0 +1,23 @@
+"""Single-use links sent by email (invitations, email changes, ticket links): the token
+is only in the email; the database keeps its keyed hash, so a leaked table opens nothing."""
+
+import secrets
+
+from django.utils.crypto import salted_hmac
+
+TOKEN_MAX_LENGTH = 100
+
+
+def token_new() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(purpose: str, token: str) -> str:
+    """The stored form of `token`. `purpose` (e.g. "inaproc.vendors.invitation") keeps a
+    token of one kind from matching a hash of another."""
+    return salted_hmac(purpose, token).hexdigest()
+
+
+def token_plausible(token: str | None) -> bool:
+    """Worth hashing and looking up: anything else is simply an invalid link."""
+    return bool(token) and len(token) <= TOKEN_MAX_LENGTH
