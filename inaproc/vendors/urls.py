@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from inaproc.vendors.views import company, documents, registration, registration_status, review
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("pendaftaran/perbaiki/", registration_status.resubmit_view, name="resubmit"),
     # The active vendor's company.
     path("perusahaan/", company.company_view, name="company"),
+    # The company's users: invitations, roles, suspension (vendors.urls_members).
+    path("", include("inaproc.vendors.urls_members")),
     # Documents, for the company's users and the portal's staff only.
     path("dokumen/<uuid:public_id>/", documents.document_view, name="document"),
     # Verifiers.

@@ -1,0 +1,5 @@
+"""The company's own users (delegated staff accounts), mounted by vendors.urls."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
