@@ -64,3 +64,29 @@ def make_totp_device(user: User):
     return TOTPDevice.objects.create(
         user=user, name="authenticator", confirmed=True, tolerance=1, step=30, digits=6
     )
+
+
+def make_company_member(user: User, *, role: str = "admin", npwp: str | None = None):
+    """Make `user` a member of a new company of its portal with `role`: the bare rows,
+    for tests about accounts that only need to know the company role (registration and
+    verification have their own builders in tests/vendors/builders.py)."""
+    from inaproc.vendors.models import Company, CompanyMember
+
+    n = next(_counter)
+    company = Company.objects.create(
+        portal=user.portal,
+        name=f"PT Uji {n}",
+        legal_form="pt",
+        npwp=npwp or f"{n:016d}",
+        nib=f"{n:013d}",
+        province="dki_jakarta",
+        city="Jakarta",
+        street="Jl. Uji 1",
+        postal_code="10110",
+        phone="+62215550100",
+        email=user.email,
+        representative_name="Wakil",
+        representative_nik="3171010101900001",
+        representative_position="Direktur",
+    )
+    return CompanyMember.objects.create(company=company, user=user, role=role)

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "inaproc.accounts.middleware.PortalAuthenticationMiddleware",
     "inaproc.accounts.middleware.SessionTimeoutMiddleware",
     "inaproc.accounts.middleware.SecondFactorEnrolmentMiddleware",
+    "inaproc.announcements.middleware.MaintenanceMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inaproc.portals.context_processors.portal",
+                "inaproc.announcements.context_processors.maintenance",
             ],
         },
     }
@@ -213,12 +215,23 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # A correct password of an inactive account: a vendor awaiting verification sees the
 # status of the registration (accounts.views.login.inactive_login_response).
 INACTIVE_LOGIN_HANDLERS = ["inaproc.vendors.views.registration_status.inactive_login_response"]
+# Whether a vendor account administers its company (a portal may require a second factor
+# of vendor administrators; accounts does not know company roles).
+VENDOR_ADMIN_CHECK = "inaproc.vendors.selectors.members.is_company_admin"
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)
 # A registration nobody confirmed is deleted this long after its last link
 # (`prune_registrations`), freeing the NPWP for the real company.
 REGISTRATION_UNCONFIRMED_DAYS = env.int("REGISTRATION_UNCONFIRMED_DAYS", default=7)
+# After approval: a new company email address's confirmation link, and how many such
+# links a company may ask for per hour; company user invitations.
+COMPANY_EMAIL_CHANGE_HOURS = env.int("COMPANY_EMAIL_CHANGE_HOURS", default=48)
+COMPANY_EMAIL_CHANGES_PER_HOUR = env.int("COMPANY_EMAIL_CHANGES_PER_HOUR", default=3)
+COMPANY_INVITATION_DAYS = env.int("COMPANY_INVITATION_DAYS", default=7)
+COMPANY_INVITATIONS_PER_DAY = env.int("COMPANY_INVITATIONS_PER_DAY", default=10)
+# Helpdesk tickets one email address may open per portal and hour.
+HELPDESK_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_TICKETS_PER_EMAIL_PER_HOUR", default=3)
 # KBLI 2020 reference data for `load_kbli` (see its README for the format).
 KBLI_CSV_PATH = env.path(
     "KBLI_CSV_PATH", default=str(BASE_DIR.parent / "shared" / "data" / "kbli2020.csv")

@@ -44,6 +44,7 @@ urlpatterns = [
         portal_settings.portal_factor_settings_view,
         name="portal_factor_settings",
     ),
+    path("staf/pengaturan/kontak/", portal_settings.portal_contacts_view, name="portal_contacts"),
     path("keluar/", login.logout_view, name="logout"),
     path("sudah-keluar/", login.logged_out_view, name="logged_out"),
     path("dasbor/", login.dashboard_view, name="dashboard"),

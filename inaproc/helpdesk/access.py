@@ -1,9 +1,21 @@
-"""Access chokepoints of the helpdesk: how an object of a portal reaches a view."""
+"""Access chokepoints of the helpdesk: how an account or a ticket of a portal reaches a
+view. Missing and forbidden look the same (404)."""
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
-from inaproc.accounts.models import User
+from inaproc.accounts.models import Role, User
+from inaproc.core.tokens import token_plausible
+from inaproc.helpdesk.models import Ticket, TicketAttachment
 from inaproc.portals.models import Portal
+
+# Helpdesk officers and portal administrators run the helpdesk of their portal.
+STAFF_ROLES = (Role.HELPDESK, Role.PORTAL_ADMIN)
+
+# The private link's token, moved from the URL into the session (as the registration's
+# confirmation link is), with the portal it was opened on.
+TICKET_SESSION_KEY = "inaproc_helpdesk_ticket"
+# Ticket numbers are a PostgreSQL integer: anything larger is simply not a ticket.
+TICKET_NUMBER_MAX = 2_147_483_647
 
 
 def access_portal_user(*, portal: Portal, user_id: int) -> User:
@@ -15,3 +27,71 @@ def access_portal_user(*, portal: Portal, user_id: int) -> User:
     if user is None:
         raise Http404
     return user
+
+
+def _ticket(portal: Portal, **lookup) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("portal", "requester").filter(portal=portal, **lookup).first()
+    )
+
+
+def access_ticket_for_staff(*, portal: Portal, number: int) -> Ticket:
+    """Ticket `number` of `portal`, for its staff (the caller checked the role)."""
+    ticket = _ticket(portal, number=number) if 0 < number <= TICKET_NUMBER_MAX else None
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def access_ticket_of_requester(request: HttpRequest, number: int) -> Ticket:
+    """Ticket `number` of the request's portal, for the signed-in account that opened it."""
+    user = request.user
+    ticket = None
+    if user.is_authenticated and 0 < number <= TICKET_NUMBER_MAX:
+        ticket = _ticket(request.portal, number=number, requester=user)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_link_remember(request: HttpRequest, token: str) -> None:
+    """Keep the private link's token in this browser's session, for this portal only."""
+    request.session[TICKET_SESSION_KEY] = {
+        "portal": request.portal.pk,
+        "token": token if token_plausible(token) else "",
+    }
+
+
+def ticket_from_link(request: HttpRequest) -> Ticket | None:
+    """The ticket whose private link this browser opened on this portal, if still valid."""
+    from inaproc.helpdesk.services.tickets import ticket_token_hash
+
+    remembered = request.session.get(TICKET_SESSION_KEY)
+    if not isinstance(remembered, dict) or remembered.get("portal") != request.portal.pk:
+        return None
+    token = remembered.get("token")
+    if not isinstance(token, str) or not token_plausible(token):
+        return None
+    return _ticket(request.portal, access_token_hash=ticket_token_hash(token))
+
+
+def access_attachment(request: HttpRequest, public_id) -> tuple[TicketAttachment, bool]:
+    """A ticket's file, for the portal's helpdesk staff, the signed-in requester and the
+    browser holding the ticket's private link. Returns it and whether staff opened it
+    (staff views are audited)."""
+    attachment = (
+        TicketAttachment.objects.select_related("ticket", "ticket__portal")
+        .filter(public_id=public_id, ticket__portal=request.portal)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    user = request.user
+    if user.is_authenticated and user.has_role(*STAFF_ROLES):
+        return attachment, True
+    if user.is_authenticated and attachment.ticket.requester_id == user.pk:
+        return attachment, False
+    linked = ticket_from_link(request)
+    if linked is not None and linked.pk == attachment.ticket_id:
+        return attachment, False
+    raise Http404

@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("inaproc.vendors.urls")),
     path("staf/audit/", include("inaproc.audit.urls")),
     path("staf/helpdesk/", include("inaproc.helpdesk.urls")),
+    path("bantuan/", include("inaproc.helpdesk.urls_public")),
+    path("", include("inaproc.announcements.urls")),
 ]

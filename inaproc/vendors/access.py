@@ -1,4 +1,5 @@
-"""Who may reach a registration or a document. Missing and forbidden look the same (404)."""
+"""Who may reach a registration, a change request or a document. Missing and forbidden look
+the same (404)."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,9 +13,11 @@ from django.utils.dateparse import parse_datetime
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role
 from inaproc.vendors.models import (
+    ChangeRequest,
     CompanyMember,
     CompanyRole,
     Document,
+    ProposedDocument,
     Registration,
     RegistrationStatus,
 )
@@ -81,32 +84,65 @@ def access_registration_for_review(request: HttpRequest, registration_id: int) -
     return registration
 
 
-def access_document(request: HttpRequest, public_id) -> tuple[Document, bool]:
+def access_change_request_for_review(request: HttpRequest, change_id: int) -> ChangeRequest:
+    """A change request of the request's portal, for a verifier of that portal."""
+    user = request.user
+    if not (user.is_authenticated and user.has_role(*REVIEW_ROLES)):
+        raise Http404
+    change_request = (
+        ChangeRequest.objects.select_related("company", "requested_by", "decided_by")
+        .filter(pk=change_id, portal=request.portal)
+        .first()
+    )
+    if change_request is None:
+        raise Http404
+    return change_request
+
+
+def _opened_by(request: HttpRequest, company_id: int) -> str:
+    """ "staff" (this portal's staff), "member" (a signed-in user of the company) or ""."""
+    user = request.user
+    if not (user.is_authenticated and user.portal_id == request.portal.pk):
+        return ""
+    if user.has_role(*DOCUMENT_STAFF_ROLES):
+        return "staff"
+    membership = getattr(user, "company_membership", None)
+    if user.has_role(Role.VENDOR) and membership and membership.company_id == company_id:
+        return "member"
+    return ""
+
+
+def access_document(request: HttpRequest, public_id) -> tuple[Document | ProposedDocument, bool]:
     """A document of the request's portal, for the company's own users (signed in, or the
-    applicant holding a registration grant) and that portal's staff. Returns the document
-    and whether staff opened it (staff views are audited)."""
+    applicant holding a registration grant) and that portal's staff; or a file proposed
+    with a change request, for the company's signed-in users and that portal's staff.
+    Returns the document and whether staff opened it (staff views are audited)."""
     document = (
         Document.objects.select_related("company")
         .filter(public_id=public_id, company__portal=request.portal)
         .first()
     )
     if document is None:
-        raise Http404
-    user = request.user
-    if user.is_authenticated and user.portal_id == request.portal.pk:
-        if user.has_role(*DOCUMENT_STAFF_ROLES):
-            return document, True
-        membership = getattr(user, "company_membership", None)
-        if (
-            user.has_role(Role.VENDOR)
-            and membership
-            and membership.company_id == document.company_id
-        ):
-            return document, False
+        return _access_proposed_document(request, public_id)
+    opened_by = _opened_by(request, document.company_id)
+    if opened_by:
+        return document, opened_by == "staff"
     registration = registration_from_grant(request)
     if registration is not None and registration.company_id == document.company_id:
         return document, False
     raise Http404
+
+
+def _access_proposed_document(request: HttpRequest, public_id) -> tuple[ProposedDocument, bool]:
+    document = (
+        ProposedDocument.objects.select_related("change_request__company")
+        .filter(public_id=public_id, change_request__portal=request.portal)
+        .first()
+    )
+    opened_by = _opened_by(request, document.change_request.company_id) if document else ""
+    if not opened_by:
+        raise Http404
+    return document, opened_by == "staff"
 
 
 def company_member_of(request: HttpRequest) -> CompanyMember | None:

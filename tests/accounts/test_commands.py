@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create
 from inaproc.audit.models import AuditEvent
+from inaproc.demo.extras import STAFF_MEMBER
 from inaproc.demo.management.commands.load_demo import (
     DEMO_ACCOUNTS,
     DEMO_APPLICANTS,
@@ -235,8 +236,13 @@ def test_load_demo_creates_two_portals_and_is_idempotent(db):
     second = run("load_demo", force=True)
 
     assert Portal.objects.count() == 2
-    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) == 10
+    # Plus the delegated company user of the demo vendor on each portal.
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) + 2 == 12
     assert User.objects.filter(username=DEMO_VENDOR_NPWP).count() == 2
+    staff = User.objects.filter(username=STAFF_MEMBER["username"])
+    assert staff.count() == 2
+    assert all(user.check_password(STAFF_MEMBER["password"]) for user in staff)
+    assert all(user.company_membership.role == "bid_preparer" for user in staff)
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(portal__slug=account.portal, username=account.username)
         assert user.role == account.role
@@ -381,7 +387,8 @@ def test_load_demo_registers_once_and_keeps_decisions_taken_in_the_demo(db, demo
 
     run("load_demo", force=True)
 
-    assert counts == (4, 18, 7)  # 4 confirmation emails, 2 approvals, 1 rejection
+    # 4 confirmation emails, 2 approvals, 1 rejection, 2 helpdesk ticket confirmations
+    assert counts == (4, 18, 9)
     assert (Registration.objects.count(), Document.objects.count(), Email.objects.count()) == (
         counts
     )

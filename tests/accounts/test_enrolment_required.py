@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from inaproc.accounts.models import Passkey, Role, UserSession
 from inaproc.accounts.views.factors import ENROLMENT_SESSION_KEY
 from tests.accounts.factor_helpers import START, code_of
-from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
+from tests.factories import DEFAULT_PASSWORD, make_company_member, make_portal, make_user
 from tests.helpers import login_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -158,12 +158,25 @@ def test_a_vendor_is_not_forced(client, vendor_a):
 def test_a_vendor_is_forced_where_the_portal_requires_it_of_vendor_admins(client):
     strict = make_portal("ketat", require_second_factor_for_vendor_admins=True)
     vendor = make_user(strict, username="0012345674101000")
+    make_company_member(vendor, role="admin")
     login_post(client, "ketat", vendor.username, DEFAULT_PASSWORD)
 
     assert client.get("/ketat/dasbor/").headers["Location"] == "/ketat/akun/faktor-kedua/"
     factors = client.get("/ketat/akun/faktor-kedua/")
     assert factors.status_code == 200
     assert "Your role needs a second factor before you can continue." in factors.text
+
+
+@pytest.mark.parametrize("role", ["bid_preparer", "viewer"])
+def test_the_vendor_admin_policy_leaves_delegated_company_users_free(client, role):
+    """The portal requires a factor of vendor administrators: a bid preparer or viewer of
+    the company may still choose (they are not administrators)."""
+    strict = make_portal("ketat", require_second_factor_for_vendor_admins=True)
+    staff_member = make_user(strict, username="staf.penyedia")
+    make_company_member(staff_member, role=role)
+    login_post(client, "ketat", staff_member.username, DEFAULT_PASSWORD)
+
+    assert client.get("/ketat/dasbor/").status_code == 200
 
 
 # --- Who may open the factor pages -----------------------------------------------------------

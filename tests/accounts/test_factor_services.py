@@ -43,7 +43,7 @@ from inaproc.audit.models import AuditEvent
 from inaproc.core.http import ClientInfo
 from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import START, code_of
-from tests.factories import make_portal, make_user
+from tests.factories import make_company_member, make_portal, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -99,9 +99,13 @@ def test_platform_operators_must_have_a_second_factor(db):
 
 def test_a_portal_can_require_it_of_vendor_administrators(db):
     strict = make_portal("ketat", require_second_factor_for_vendor_admins=True)
-    vendor = make_user(strict, username="v")
+    admin = make_user(strict, username="v")
+    make_company_member(admin, role="admin")
+    viewer = make_user(strict, username="w")
+    make_company_member(viewer, role="viewer")
 
-    assert second_factor_required(vendor) is True
+    assert second_factor_required(admin) is True
+    assert second_factor_required(viewer) is False
 
 
 def test_recovery_codes_alone_are_not_a_second_factor(vendor_a):

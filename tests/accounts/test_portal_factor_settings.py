@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from inaproc.accounts.models import RememberedBrowser, Role
 from inaproc.audit.models import AuditEvent
-from tests.factories import make_portal, make_user
+from tests.factories import make_company_member, make_portal, make_user
 from tests.helpers import force_login_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
@@ -30,6 +30,7 @@ def admin(portal_a):
 
 def test_the_admin_requires_a_factor_of_vendors_and_it_is_audited(portal_a, admin):
     vendor = make_user(portal_a, username="penyedia")
+    make_company_member(vendor, role="admin")
     client = signed_in(admin)
 
     response = client.post(

@@ -145,3 +145,14 @@ def register_submitted(portal, **kwargs) -> Registration:
     )
     assert registration.status == RegistrationStatus.SUBMITTED, outcome
     return registration
+
+
+def register_approved(portal, *, verifier=None, **kwargs) -> Registration:
+    """An approved registration: its applicant is the company's active administrator."""
+    from inaproc.accounts.models import Role
+    from inaproc.vendors.services.verification import registration_approve
+    from tests.factories import make_user
+
+    registration = register_submitted(portal, **kwargs)
+    verifier = verifier or make_user(portal, role=Role.VERIFIER)
+    return registration_approve(registration_id=registration.pk, portal=portal, verifier=verifier)

@@ -18,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from inaproc.accounts.models import Role, User
 from inaproc.audit.models import AuditEvent
+from inaproc.core.text import email_mask
 from inaproc.notifications.models import Email, EmailStatus
 from inaproc.vendors.models import (
     Company,
@@ -28,7 +29,6 @@ from inaproc.vendors.models import (
     RegistrationEvent,
     RegistrationStatus,
 )
-from inaproc.vendors.views.registration import email_mask
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import captcha_answer, force_login_session, run_task_worker
 from tests.vendors.builders import (

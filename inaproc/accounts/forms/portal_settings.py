@@ -33,3 +33,20 @@ class PortalFactorSettingsForm(forms.ModelForm):
                 "Off is recommended: staff accounts can act on other people's data."
             ),
         }
+
+
+class PortalContactsForm(forms.ModelForm):
+    class Meta:
+        model = Portal
+        fields = ["helpdesk_phone", "helpdesk_email", "helpdesk_hours", "helpdesk_address"]
+        labels = {
+            "helpdesk_phone": _("Helpdesk phone"),
+            "helpdesk_email": _("Helpdesk email"),
+            "helpdesk_hours": _("Opening hours"),
+            "helpdesk_address": _("Address"),
+        }
+        help_texts = {
+            "helpdesk_hours": _("For example: Monday–Friday 08.00–16.00 WIB"),
+            "helpdesk_address": _("Where users can come in person; several lines are fine."),
+        }
+        widgets = {"helpdesk_address": forms.Textarea(attrs={"rows": 3})}

@@ -14,6 +14,7 @@ class SessionEndReason(models.TextChoices):
     NOT_ME = "not_me", _("Ended: the owner reported a sign-in that was not theirs")
     STAFF = "staff", _("Ended by staff")
     FACTORS_RESET = "factors_reset", _("Ended: second factors reset by the helpdesk")
+    COMPANY_ADMIN = "company_admin", _("Ended: account suspended or removed by the company")
 
 
 class UserSession(models.Model):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.models import (
@@ -44,14 +45,15 @@ class FactorKind:
 
 
 def second_factor_required(user: User) -> bool:
-    """Staff must have a second factor; vendors when their portal requires it of vendor
-    administrators (today every vendor account is its company's administrator)."""
+    """Staff must have a second factor; a company's administrators when their portal
+    requires it of vendor administrators (settings.VENDOR_ADMIN_CHECK names the function
+    that knows company roles, which accounts does not)."""
     if user.role in PORTAL_STAFF_ROLES or user.role == Role.OPERATOR:
         return True
     portal = user.portal
-    return bool(
-        user.role == Role.VENDOR and portal and portal.require_second_factor_for_vendor_admins
-    )
+    if not (user.role == Role.VENDOR and portal and portal.require_second_factor_for_vendor_admins):
+        return False
+    return bool(import_string(settings.VENDOR_ADMIN_CHECK)(user))
 
 
 def totp_device(user: User) -> TOTPDevice | None:

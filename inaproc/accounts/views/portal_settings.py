@@ -1,4 +1,4 @@
-"""The portal administrator's second-factor policy page."""
+"""The portal administrator's settings pages: second-factor policy, helpdesk contacts."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -8,9 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
-from inaproc.accounts.forms.portal_settings import PortalFactorSettingsForm
+from inaproc.accounts.forms.portal_settings import PortalContactsForm, PortalFactorSettingsForm
 from inaproc.accounts.models import Role
 from inaproc.accounts.services.factors import portal_factor_settings_update
+from inaproc.portals.services import PORTAL_CONTACT_FIELDS, portal_contacts_update
 from inaproc.portals.urls_helpers import portal_url
 
 
@@ -36,3 +37,26 @@ def portal_factor_settings_view(request: HttpRequest) -> HttpResponse:
         )
         return HttpResponseRedirect(portal_url(portal, "accounts:portal_factor_settings"))
     return render(request, "accounts/portal_factor_settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_role_required(Role.PORTAL_ADMIN)
+@second_factor_fresh_required
+def portal_contacts_view(request: HttpRequest) -> HttpResponse:
+    portal = request.portal
+    # Not bound to the portal instance: the service alone changes it (and audits).
+    form = PortalContactsForm(
+        request.POST if request.method == "POST" else None,
+        initial={name: getattr(portal, name) for name in PORTAL_CONTACT_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = portal_contacts_update(
+            portal=portal, actor=request.user, values=form.cleaned_data, request=request
+        )
+        messages.success(
+            request,
+            _("The helpdesk contacts are saved.") if changed else _("Nothing was changed."),
+        )
+        return HttpResponseRedirect(portal_url(portal, "accounts:portal_contacts"))
+    return render(request, "accounts/portal_contacts.html", {"form": form})

@@ -237,3 +237,19 @@ class DocumentsForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             return []
         return self.checked_uploads()
+
+
+def service_errors_place(
+    error: ValidationError, form: forms.Form, documents_form: forms.Form
+) -> None:
+    """Put a service's errors (keyed by field or `document:<kind>`) next to the fields of
+    a data form and its documents form; the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, problems in error.message_dict.items():
+        name = input_name(key)
+        if name in documents_form.fields:
+            documents_form.add_error(name, problems)
+        else:
+            form.add_error(name if name in form.fields else None, problems)

@@ -1,4 +1,6 @@
-"""`{% vendor_dashboard as panel %}`: what the dashboard's vendor and verifier panels show.
+"""`{% vendor_dashboard as panel %}`: what the dashboard's vendor and verifier panels show;
+`{% company_changes_panel as changes %}`: the company's change request and expiring
+documents (vendors/_dashboard_changes.html).
 
 The dashboard belongs to accounts, which must not import vendors; its template loads this
 library instead, so the panels get their data without accounts knowing about companies."""
@@ -8,7 +10,14 @@ from typing import Any
 from django import template
 
 from inaproc.accounts.models import Role
+from inaproc.vendors.models import CompanyRole, RegistrationStatus
 from inaproc.vendors.selectors import company_for_user, pending_registration_count
+from inaproc.vendors.selectors.changes import (
+    EXPIRY_WARNING_DAYS,
+    documents_expiring,
+    pending_change_count,
+    pending_change_request,
+)
 from inaproc.vendors.templatetags.vendors import npwp
 
 register = template.Library()
@@ -17,7 +26,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def vendor_dashboard(context: template.Context) -> dict[str, Any]:
     """For a vendor: the company, its NPWP as people read it and its registration. For a
-    verifier: how many registrations of the portal wait for a decision. Else nothing."""
+    verifier: how many registrations and changes of company data of the portal wait for a
+    decision (`pending_count`, both together). Else nothing."""
     user, portal = context.get("user"), context.get("portal")
     if user is None or portal is None or not user.is_authenticated:
         return {}
@@ -31,5 +41,39 @@ def vendor_dashboard(context: template.Context) -> dict[str, Any]:
             "registration": getattr(company, "registration", None),
         }
     if user.has_role(Role.VERIFIER):
-        return {"pending_count": pending_registration_count(portal=portal)}
+        registrations = pending_registration_count(portal=portal)
+        changes = pending_change_count(portal=portal)
+        return {
+            "pending_count": registrations + changes,
+            "pending_registrations": registrations,
+            "pending_changes": changes,
+        }
     return {}
+
+
+@register.simple_tag(takes_context=True)
+def company_changes_panel(context: template.Context) -> dict[str, Any]:
+    """For a user of an approved company of this portal: the change request waiting for
+    the verifiers, and the documents that end within 30 days or have ended. Else nothing.
+    Used by vendors/_dashboard_changes.html."""
+    user, portal = context.get("user"), context.get("portal")
+    if user is None or portal is None or not user.is_authenticated:
+        return {}
+    if not user.has_role(Role.VENDOR):
+        return {}
+    membership = getattr(user, "company_membership", None)
+    if membership is None or membership.suspended_at is not None:
+        return {}
+    company = membership.company
+    registration = getattr(company, "registration", None)
+    if company.portal_id != portal.pk or registration is None:
+        return {}
+    if registration.status != RegistrationStatus.APPROVED:
+        return {}
+    return {
+        "company": company,
+        "is_admin": membership.role == CompanyRole.ADMIN,
+        "pending": pending_change_request(company=company),
+        "expiring": documents_expiring(company),
+        "within_days": EXPIRY_WARNING_DAYS,
+    }

@@ -1,33 +1,47 @@
-"""The active vendor's own company: its data, documents and verification history."""
+"""The vendor's own company, for every user of it: the approved data, documents (with
+their end dates), a change request waiting for the verifiers, and the history."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from inaproc.accounts.decorators import portal_role_required
-from inaproc.accounts.models import Role
+from inaproc.vendors.access import company_role_required
+from inaproc.vendors.models import CompanyRole
 from inaproc.vendors.selectors import (
     company_document_groups,
-    company_for_user,
     company_removed_documents,
     registration_history_rows,
+)
+from inaproc.vendors.selectors.changes import (
+    change_requests_decided,
+    changed_labels,
+    documents_expiring,
+    pending_change_request,
 )
 
 
 @require_GET
 @never_cache
-@portal_role_required(Role.VENDOR)
+@company_role_required()
 def company_view(request: HttpRequest) -> HttpResponse:
-    company = company_for_user(user=request.user)
-    if company is None or company.portal_id != request.portal.pk:
-        raise Http404
+    member = request.company_member
+    company = member.company
     registration = getattr(company, "registration", None)
+    expiring = documents_expiring(company)
     context = {
         "company": company,
+        "is_admin": member.role == CompanyRole.ADMIN,
         "registration": registration,
         "sectors": list(company.sectors.order_by("code")),
         "document_groups": company_document_groups(company=company),
+        "expiring": expiring,
+        "expired_ids": {item.document.pk for item in expiring if item.expired},
+        "expiring_ids": {item.document.pk for item in expiring if not item.expired},
+        "pending_change": pending_change_request(company=company),
+        "change_history": [
+            (change, changed_labels(change)) for change in change_requests_decided(company=company)
+        ],
         "history": registration_history_rows(registration=registration) if registration else [],
         "removed_documents": company_removed_documents(company=company),
     }

@@ -1,5 +1,6 @@
-"""A company's document, served to the company's own users and its portal's staff only
-(`access_document`; everyone else gets the same 404). Staff views are audited."""
+"""A company's document (or a file proposed with a change request), served to the
+company's own users and its portal's staff only (`access_document`; everyone else gets the
+same 404). Staff views are audited."""
 
 import logging
 import os
@@ -15,7 +16,9 @@ from django.views.decorators.http import require_http_methods
 from inaproc.portals.decorators import portal_required
 from inaproc.vendors.access import access_document
 from inaproc.vendors.documents import document_open
-from inaproc.vendors.models import Document
+from inaproc.vendors.models import ProposedDocument
+from inaproc.vendors.models.documents import StoredDocumentFields
+from inaproc.vendors.services.changes import proposed_document_view_record
 from inaproc.vendors.services.documents import document_view_record
 
 logger = logging.getLogger(__name__)
@@ -36,7 +39,7 @@ EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "im
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._ ()\-]+")
 
 
-def download_name(document: Document) -> str:
+def download_name(document: StoredDocumentFields) -> str:
     """The name the browser saves the file under: the uploader's name, with an extension
     that matches the checked content (a PNG named `x.pdf` is saved as `x.pdf.png`)."""
     name = document.original_name or "dokumen"
@@ -61,7 +64,7 @@ def content_disposition(name: str, *, download: bool) -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def _headers(response: HttpResponseBase, document: Document, *, download: bool) -> None:
+def _headers(response: HttpResponseBase, document: StoredDocumentFields, *, download: bool) -> None:
     response["Content-Type"] = document.content_type
     response["Content-Disposition"] = content_disposition(
         download_name(document), download=download
@@ -71,15 +74,12 @@ def _headers(response: HttpResponseBase, document: Document, *, download: bool) 
     response["Cross-Origin-Resource-Policy"] = "same-origin"
 
 
-@require_http_methods(["GET", "HEAD"])
-@never_cache
-@xframe_options_sameorigin
-@portal_required
-def document_view(request: HttpRequest, public_id) -> HttpResponseBase:
-    """The file itself, inline (`?download=1`: as an attachment). Current and removed
-    documents alike, to the same people: removed ones stay part of the history."""
-    document, opened_by_staff = access_document(request, public_id)
-    download = request.GET.get("download") == "1"
+def stored_file_response(
+    request: HttpRequest, document: StoredDocumentFields, *, download: bool
+) -> HttpResponseBase:
+    """A stored file (a document, or another app's file kept the same way) with the safe
+    headers above: the headers only for HEAD, else the file. Http404 when the file cannot
+    be read. Call only after an access check."""
     if request.method == "HEAD":
         response: HttpResponseBase = HttpResponse()
         _headers(response, document, download=download)
@@ -88,12 +88,29 @@ def document_view(request: HttpRequest, public_id) -> HttpResponseBase:
     try:
         file = document_open(name=document.stored_name)
     except (OSError, ValueError):
-        logger.exception("Document %s has no readable file", document.public_id)
+        logger.exception("%s %s has no readable file", type(document).__name__, document.pk)
         raise Http404 from None
-    if opened_by_staff:
-        document_view_record(
-            actor=request.user, document=document, download=download, request=request
-        )
     response = FileResponse(file, content_type=document.content_type)
     _headers(response, document, download=download)
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+@xframe_options_sameorigin
+@portal_required
+def document_view(request: HttpRequest, public_id) -> HttpResponseBase:
+    """The file itself, inline (`?download=1`: as an attachment). Current and removed
+    documents alike, to the same people: removed ones stay part of the history; proposed
+    files while and after their change request is decided."""
+    document, opened_by_staff = access_document(request, public_id)
+    download = request.GET.get("download") == "1"
+    response = stored_file_response(request, document, download=download)
+    if opened_by_staff and request.method != "HEAD":
+        record = (
+            proposed_document_view_record
+            if isinstance(document, ProposedDocument)
+            else document_view_record
+        )
+        record(actor=request.user, document=document, download=download, request=request)
     return response

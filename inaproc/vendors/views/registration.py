@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from inaproc.accounts.forms.login import wait_minutes
 from inaproc.accounts.views.login import retry_later
+from inaproc.core.text import email_mask
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import registration_from_grant, registration_grant
@@ -250,15 +251,6 @@ def _confirm_page(
 # ---------------------------------------------------------------------------
 # Helpers of the email pages
 # ---------------------------------------------------------------------------
-
-
-def email_mask(address: str) -> str:
-    """Enough of an address to recognise it, not to learn it: `bu***@example.id`."""
-    local, _at, domain = address.rpartition("@")
-    if not local:
-        return "***"
-    shown = local[:2] if len(local) > 3 else local[:1]
-    return f"{shown}***@{domain}"
 
 
 def _link_context(registration: Registration) -> dict:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from inaproc.accounts.models import Role, User
+from inaproc.core.text import email_mask
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import (
@@ -21,7 +22,7 @@ from inaproc.vendors.access import (
     registration_grant,
     registration_grant_end,
 )
-from inaproc.vendors.forms.company import input_name, ticked_ids
+from inaproc.vendors.forms.company import input_name, service_errors_place, ticked_ids
 from inaproc.vendors.forms.resubmit import (
     REMOVE_DOCUMENT_FIELD,
     ResubmitDocumentsForm,
@@ -54,7 +55,6 @@ from inaproc.vendors.views.held_uploads import (
     held_for_submit,
     hold_valid_uploads,
 )
-from inaproc.vendors.views.registration import email_mask
 
 
 def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | None:
@@ -128,19 +128,6 @@ def _not_editable_message() -> str:
         "Your registration can be corrected only while the verifiers are asking for "
         "changes. Its current status is shown below."
     )
-
-
-def _service_errors(error: ValidationError, form: ResubmitForm, documents_form) -> None:
-    """Put the service's errors (keyed by field or `document:<kind>`) next to the fields."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, problems in error.message_dict.items():
-        name = input_name(key)
-        if name in documents_form.fields:
-            documents_form.add_error(name, problems)
-        else:
-            form.add_error(name if name in form.fields else None, problems)
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,7 +215,7 @@ def _resubmit(
         )
     except ValidationError as error:
         hold_valid_uploads(request, key, documents_form)
-        _service_errors(error, form, documents_form)
+        service_errors_place(error, form, documents_form)
         return False
     return True
 

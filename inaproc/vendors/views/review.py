@@ -1,5 +1,6 @@
-"""The verifiers' queue of registrations, and the review page where a verifier compares a
-registration's data with its documents and decides: approve, reject or ask for changes."""
+"""The verifiers' queue of registrations and changes of company data, the review page where
+a verifier compares a registration's data with its documents and decides (approve, reject
+or ask for changes), and the review page of a change (approve or reject)."""
 
 from typing import Any
 
@@ -16,19 +17,31 @@ from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role
 from inaproc.core.templatetags.inaproc import wib
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.access import access_registration_for_review
+from inaproc.vendors.access import (
+    access_change_request_for_review,
+    access_registration_for_review,
+)
+from inaproc.vendors.forms.changes import ApproveChangeForm, VerificationQueueFilterForm
 from inaproc.vendors.forms.review import (
     ApproveForm,
     Decision,
-    QueueFilterForm,
     RejectForm,
     RequestChangesForm,
 )
-from inaproc.vendors.models import Registration
-from inaproc.vendors.selectors import (
-    company_document_groups,
-    registration_history_rows,
-    registration_queue,
+from inaproc.vendors.models import ChangeRequest, Registration
+from inaproc.vendors.selectors import company_document_groups, registration_history_rows
+from inaproc.vendors.selectors.changes import (
+    change_document_groups,
+    change_rows,
+    queue_rows,
+    verification_queue,
+    verification_queue_parts,
+)
+from inaproc.vendors.services.changes import (
+    ChangeDecisionConflict,
+    ChangeNotApplicable,
+    change_request_approve,
+    change_request_reject,
 )
 from inaproc.vendors.services.verification import (
     DecisionConflict,
@@ -50,11 +63,21 @@ DECISION_FORMS = {
 @never_cache
 @portal_role_required(Role.VERIFIER)
 def queue_view(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET)
+    """Registrations and changes of company data together, longest waiting first."""
+    form = VerificationQueueFilterForm(request.GET)
     status, query = form.filters()
-    registrations = registration_queue(portal=request.portal, status=status, query=query)
-    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "status": status, "query": query, "page": page}
+    kind = form.kind_filter()
+    parts = verification_queue_parts(portal=request.portal, kind=kind, status=status, query=query)
+    page = Paginator(verification_queue(parts), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "status": status,
+        "query": query,
+        "kind": kind,
+        "page": page,
+        "rows": queue_rows(page.object_list),
+        "counts": {name: part.count() for name, part in parts.items()},
+    }
     return render(request, "vendors/queue.html", context)
 
 
@@ -171,3 +194,102 @@ def _review_page(
         "error": error,
     }
     return render(request, "vendors/review.html", context, status=status)
+
+
+# --- Changes of company data ------------------------------------------------------------
+
+CHANGE_DECISION_FORMS = {Decision.APPROVE: ApproveChangeForm, Decision.REJECT: RejectForm}
+
+
+def _unbound_change_forms() -> dict[str, Any]:
+    return {
+        name: form_class(auto_id=f"{name}-%s") for name, form_class in CHANGE_DECISION_FORMS.items()
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@csp_update({"frame-src": ["'self'"]})
+@portal_role_required(Role.VERIFIER)
+def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
+    """A change of company data: the approved data beside the proposed data, current and
+    new documents previewed, and the decision (approve applies it; reject with a reason)."""
+    change_request = access_change_request_for_review(request, change_id)
+    forms = _unbound_change_forms()
+    if request.method == "GET":
+        return _change_page(request, change_request, forms)
+    decision = _one(request.POST.getlist("decision"))
+    if decision not in CHANGE_DECISION_FORMS:
+        error = _("Choose one of the decisions below and submit its form.")
+        return _change_page(request, change_request, forms, error=error, status=400)
+    if not change_request.is_pending:
+        return _change_page(
+            request,
+            change_request,
+            forms,
+            error=change_conflict_message(change_request),
+            status=409,
+        )
+    form = CHANGE_DECISION_FORMS[decision](request.POST, auto_id=f"{decision}-%s")
+    forms[decision] = form
+    if not form.is_valid():
+        return _change_page(request, change_request, forms)
+    common = {"change_id": change_request.pk, "portal": request.portal, "verifier": request.user}
+    try:
+        if decision == Decision.APPROVE:
+            change_request_approve(**common, request=request)
+            text = _("The change of %(company)s is approved and applied; the vendor has been told.")
+        else:
+            change_request_reject(**common, reason=form.cleaned_data["reason"], request=request)
+            text = _(
+                "The change of %(company)s is rejected; the vendor has been emailed the reason."
+            )
+    except ChangeDecisionConflict as conflict:
+        decided = access_change_request_for_review(request, conflict.change_request.pk)
+        return _change_page(
+            request,
+            decided,
+            _unbound_change_forms(),
+            error=change_conflict_message(decided),
+            status=409,
+        )
+    except ChangeNotApplicable as problem:
+        return _change_page(request, change_request, forms, error=str(problem), status=409)
+    messages.success(request, text % {"company": change_request.company.name})
+    return HttpResponseRedirect(portal_url(request.portal, "vendors:queue"))
+
+
+def change_conflict_message(change_request: ChangeRequest) -> str:
+    by = change_request.decided_by
+    if by is not None and change_request.decided_at is not None:
+        return _(
+            "This change was already decided by %(by)s at %(at)s (%(status)s). "
+            "Your decision was not recorded."
+        ) % {
+            "by": by.full_name or by.username,
+            "at": wib(change_request.decided_at),
+            "status": change_request.get_status_display(),
+        }
+    return _(
+        "This change is not waiting for a decision (%(status)s). Your decision was not recorded."
+    ) % {"status": change_request.get_status_display()}
+
+
+def _change_page(
+    request: HttpRequest,
+    change_request: ChangeRequest,
+    forms: dict[str, Any],
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "change_request": change_request,
+        "company": change_request.company,
+        "rows": change_rows(change_request=change_request),
+        "document_groups": change_document_groups(change_request=change_request),
+        "approve_form": forms[Decision.APPROVE],
+        "reject_form": forms[Decision.REJECT],
+        "error": error,
+    }
+    return render(request, "vendors/change_review.html", context, status=status)

@@ -1,6 +1,8 @@
 """Demo data for `make run`: two portals, their staff and one vendor on both, with its
 approved company; on the first portal also a registration waiting for verification and
-one waiting for its email confirmation.
+one waiting for its email confirmation; on both, announcements, an upcoming maintenance
+window, a helpdesk ticket, a delegated user of the vendor's company and a licence that
+expires soon (inaproc.demo.extras).
 
 Idempotent: running it again resets the demo accounts to the printed passwords and leaves
 the registrations as they are (decisions taken while trying the demo stay). Staff get no
@@ -21,11 +23,12 @@ from django.db import transaction
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create, user_set_password
 from inaproc.core.commands import validation_error_to_command_error
+from inaproc.demo.extras import STAFF_MEMBER, demo_extras_load
 from inaproc.demo.registrations import KARYA_DIGITAL, MAJU_BERSAMA, SINAR_TERANG, demo_register
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
 from inaproc.vendors.documents import DocumentKind
-from inaproc.vendors.models import CompanyMember, RegistrationStatus
+from inaproc.vendors.models import CompanyMember, CompanyRole, RegistrationStatus
 
 # The same company NPWP registered on both portals (16-digit form of 01.234.567.4-101.000).
 DEMO_VENDOR_NPWP = "0012345674101000"
@@ -200,6 +203,11 @@ class Command(BaseCommand):
             for demo in DEMO_REGISTRATIONS:
                 portal = portals[demo.account.portal]
                 self._registration(portal, demo, verifier=users[(portal.slug, Role.VERIFIER)])
+            for slug, portal in portals.items():
+                vendor = User.objects.filter(portal=portal, username=DEMO_VENDOR_NPWP).first()
+                demo_extras_load(
+                    portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
+                )
         self._print(portals)
 
     @staticmethod
@@ -277,6 +285,11 @@ class Command(BaseCommand):
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
                 label = Role(account.role).label
                 self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
+            staff = STAFF_MEMBER
+            self.stdout.write(
+                f"    {CompanyRole.BID_PREPARER.label:<22} {staff['username']:<18} "
+                f"{staff['password']}   ({MAJU_BERSAMA['name']})"
+            )
             for demo in (d for d in DEMO_REGISTRATIONS if d.account in DEMO_APPLICANTS):
                 if demo.account.portal == slug:
                     account, label = demo.account, Role(demo.account.role).label

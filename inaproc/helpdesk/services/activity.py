@@ -1,4 +1,4 @@
-"""Writes of the helpdesk app. Unlocking itself is `accounts.services.signin.account_unlock`."""
+"""The audit of staff opening a user's login activity."""
 
 from django.db import transaction
 from django.http import HttpRequest

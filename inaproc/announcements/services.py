@@ -1,0 +1,224 @@
+"""Writes: announcements and maintenance windows. Each change is audited in its own
+transaction; validation comes first and raises ValidationError keyed by field."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inaproc.announcements.models import Announcement, MaintenanceWindow
+from inaproc.audit.services import audit_record
+from inaproc.portals.models import Portal
+
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 20_000
+MESSAGE_MAX_LENGTH = 1_000
+# A maintenance window longer than three days is more likely a typo (a wrong month) than
+# a plan; longer work is scheduled as several windows.
+MAINTENANCE_MAX_LENGTH = timedelta(hours=72)
+# "Now" typed into a form is already a minute old when it arrives.
+MAINTENANCE_START_GRACE = timedelta(minutes=5)
+MAINTENANCE_MAX_NOTICE = timedelta(days=7)
+ANNOUNCEMENT_FIELDS = ("title", "body", "publish_at", "end_at", "pinned")
+
+
+def _text_errors(values: dict[str, str], limits: dict[str, int]) -> dict[str, str]:
+    errors = {}
+    for name, limit in limits.items():
+        value = values.get(name) or ""
+        try:
+            ProhibitNullCharactersValidator()(value)
+        except ValidationError as error:
+            errors[name] = error.messages[0]
+            continue
+        if not value.strip():
+            errors[name] = _("This field is required.")
+        elif len(value) > limit:
+            errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
+    return errors
+
+
+def announcement_errors(values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with an announcement's values, by field (empty: nothing)."""
+    errors = _text_errors(values, {"title": TITLE_MAX_LENGTH, "body": BODY_MAX_LENGTH})
+    publish_at, end_at = values.get("publish_at"), values.get("end_at")
+    if publish_at is None:
+        errors["publish_at"] = _("This field is required.")
+    elif end_at is not None and end_at <= publish_at:
+        errors["end_at"] = _("The end must be after the publication time.")
+    return errors
+
+
+def announcement_create(
+    *, portal: Portal, actor: Any, values: dict[str, Any], request: HttpRequest | None = None
+) -> Announcement:
+    """A new announcement from `values` (title, body, publish_at, end_at, pinned)."""
+    values = {name: values.get(name) for name in ANNOUNCEMENT_FIELDS}
+    values["pinned"] = bool(values["pinned"])
+    if errors := announcement_errors(values):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        announcement = Announcement.objects.create(portal=portal, created_by=actor, **values)
+        audit_record(
+            actor=actor,
+            verb="announcement.created",
+            target=announcement,
+            portal=portal,
+            payload=_summary(announcement),
+            request=request,
+        )
+    return announcement
+
+
+def announcement_update(
+    *,
+    announcement: Announcement,
+    actor: Any,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Change an announcement; returns the names of the fields that changed."""
+    values = {name: values.get(name) for name in ANNOUNCEMENT_FIELDS}
+    values["pinned"] = bool(values["pinned"])
+    if errors := announcement_errors(values):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Announcement.objects.select_for_update().filter(pk=announcement.pk).first()
+        if locked is None:  # deleted meanwhile by another administrator
+            raise Announcement.DoesNotExist
+        changed = [name for name in ANNOUNCEMENT_FIELDS if getattr(locked, name) != values[name]]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="announcement.updated",
+            target=locked,
+            portal=locked.portal,
+            payload={"changed": changed, **_summary(locked)},
+            request=request,
+        )
+    return changed
+
+
+def announcement_delete(
+    *, announcement: Announcement, actor: Any, request: HttpRequest | None = None
+) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="announcement.deleted",
+            target=announcement,
+            portal=announcement.portal,
+            payload=_summary(announcement),
+            request=request,
+        )
+        Announcement.objects.filter(pk=announcement.pk).delete()
+
+
+def _summary(announcement: Announcement) -> dict[str, Any]:
+    end_at = announcement.end_at
+    return {
+        "publish_at": announcement.publish_at.isoformat(),
+        "end_at": end_at.isoformat() if end_at else None,
+        "pinned": announcement.pinned,
+    }
+
+
+def maintenance_errors(
+    *, starts_at: datetime, ends_at: datetime, notice_from: datetime, now: datetime
+) -> dict[str, str]:
+    """What is wrong with a window's times, by field (empty: nothing)."""
+    errors = {}
+    if starts_at < now - MAINTENANCE_START_GRACE:
+        errors["starts_at"] = _("The start has passed. Choose a time from now on.")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    elif ends_at - starts_at > MAINTENANCE_MAX_LENGTH:
+        errors["ends_at"] = _(
+            "A window may last at most %(hours)d hours. Schedule longer work as several windows."
+        ) % {"hours": MAINTENANCE_MAX_LENGTH // timedelta(hours=1)}
+    if notice_from > starts_at:
+        errors["notice_from"] = _("The banner must show before the start.")
+    elif starts_at - notice_from > MAINTENANCE_MAX_NOTICE:
+        errors["notice_from"] = _("The banner may show at most %(days)d days before.") % {
+            "days": MAINTENANCE_MAX_NOTICE.days
+        }
+    return errors
+
+
+def maintenance_schedule(
+    *,
+    portal: Portal | None,
+    actor: Any,
+    starts_at: datetime,
+    ends_at: datetime,
+    notice_from: datetime,
+    message: str,
+    request: HttpRequest | None = None,
+) -> MaintenanceWindow:
+    """A window for `portal`, or for every portal when `portal` is None (operators)."""
+    errors = maintenance_errors(
+        starts_at=starts_at, ends_at=ends_at, notice_from=notice_from, now=timezone.now()
+    )
+    errors.update(_text_errors({"message": message}, {"message": MESSAGE_MAX_LENGTH}))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        window = MaintenanceWindow.objects.create(
+            portal=portal,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            notice_from=notice_from,
+            message=message.strip(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            verb="maintenance.scheduled",
+            target=window,
+            portal=portal,
+            payload=_window_summary(window),
+            request=request,
+        )
+    return window
+
+
+def maintenance_cancel(
+    *, window: MaintenanceWindow, actor: Any, request: HttpRequest | None = None
+) -> bool:
+    """Cancel a window that has not ended (one under way ends at once). False when it
+    was already cancelled or over: nothing changes then."""
+    with transaction.atomic():
+        locked = MaintenanceWindow.objects.select_for_update().filter(pk=window.pk).first()
+        now = timezone.now()
+        if locked is None or locked.cancelled_at is not None or locked.ends_at <= now:
+            return False
+        locked.cancelled_at = now
+        locked.save(update_fields=["cancelled_at"])
+        audit_record(
+            actor=actor,
+            verb="maintenance.cancelled",
+            target=locked,
+            portal=locked.portal,
+            payload=_window_summary(locked),
+            request=request,
+        )
+    window.cancelled_at = locked.cancelled_at
+    return True
+
+
+def _window_summary(window: MaintenanceWindow) -> dict[str, Any]:
+    return {
+        "starts_at": window.starts_at.isoformat(),
+        "ends_at": window.ends_at.isoformat(),
+        "notice_from": window.notice_from.isoformat(),
+        "all_portals": window.portal_id is None,
+    }

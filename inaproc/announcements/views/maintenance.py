@@ -1,0 +1,56 @@
+"""The portal administrator's maintenance windows: the list, the schedule form and the
+cancel button. Windows for every portal are the platform operator's (a command)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inaproc.accounts.decorators import portal_role_required
+from inaproc.accounts.models import Role
+from inaproc.announcements.access import access_portal_window
+from inaproc.announcements.forms import MaintenanceForm
+from inaproc.announcements.selectors import maintenance_list_staff
+from inaproc.announcements.services import maintenance_cancel, maintenance_schedule
+from inaproc.portals.urls_helpers import portal_url
+
+
+@require_http_methods(["GET", "POST"])
+@portal_role_required(Role.PORTAL_ADMIN)
+def maintenance_view(request: HttpRequest) -> HttpResponse:
+    form = MaintenanceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            maintenance_schedule(
+                portal=request.portal,
+                actor=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                notice_from=data["notice_from"],
+                message=data["message"],
+                request=request,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error("notice_hours" if field == "notice_from" else field, errors)
+        else:
+            messages.success(request, _("The maintenance window is scheduled."))
+            return HttpResponseRedirect(portal_url(request.portal, "announcements:maintenance"))
+    context = {"form": form, **maintenance_list_staff(portal=request.portal)}
+    return render(request, "announcements/maintenance_staff.html", context)
+
+
+@require_POST
+@portal_role_required(Role.PORTAL_ADMIN)
+def maintenance_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    window = access_portal_window(portal=request.portal, pk=pk)
+    if maintenance_cancel(window=window, actor=request.user, request=request):
+        messages.success(request, _("The maintenance window is cancelled."))
+    else:
+        messages.error(
+            request, _("This window was already cancelled or is over. Nothing was changed.")
+        )
+    return HttpResponseRedirect(portal_url(request.portal, "announcements:maintenance"))

@@ -1,0 +1,280 @@
+"""Tickets: opening one, answering it (requester or staff) and changing its status.
+
+The private link is mailed once, when the ticket is opened: the database keeps only the
+keyed hash of its token, so later emails (staff replies) cannot repeat it; they tell the
+requester to use the first email's link, or to sign in when the ticket has an account.
+"""
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from inaproc.accounts.models import AccountEmailRequest, User
+from inaproc.audit.services import audit_record
+from inaproc.core.http import client_ip
+from inaproc.core.tokens import token_hash, token_new
+from inaproc.helpdesk.models import (
+    Ticket,
+    TicketAttachment,
+    TicketMessage,
+    TicketStatus,
+)
+from inaproc.notifications.services import email_send
+from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.vendors.services.uploads import CheckedUpload, files_remove, files_store
+
+TOKEN_PURPOSE = "inaproc.helpdesk.ticket"  # noqa: S105 (a purpose, not a secret)
+OPENED_EMAIL = "helpdesk/email/ticket_opened"
+REPLY_EMAIL = "helpdesk/email/ticket_reply"
+# Counted with the reset and code requests of `accounts` (AccountEmailRequest): one
+# client address may ask a portal for ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS emails an hour.
+EMAIL_REQUEST_KIND = "helpdesk_ticket"
+NUMBER_ATTEMPTS = 5
+
+T = TypeVar("T")
+
+
+def ticket_token_hash(token: str) -> str:
+    return token_hash(TOKEN_PURPOSE, token)
+
+
+@dataclass(frozen=True)
+class TicketData:
+    """What the requester typed, cleaned by the form."""
+
+    category: str
+    name: str
+    npwp: str
+    email: str
+    occurred_at: datetime
+    description: str
+
+
+def _with_files(portal: Portal, uploads: list[CheckedUpload], write: Callable[[list], T]) -> T:
+    """Store the uploads, then run `write(fields)` in a transaction; the files are removed
+    again if it fails, so no file is left without its row."""
+    written = files_store(items=uploads, portal=portal)
+    try:
+        with transaction.atomic():
+            return write(written)
+    except BaseException:
+        files_remove(names=[fields["stored_name"] for fields in written])
+        raise
+
+
+def _attach(ticket: Ticket, message: TicketMessage | None, written: list[dict]) -> None:
+    TicketAttachment.objects.bulk_create(
+        [TicketAttachment(ticket=ticket, message=message, **fields) for fields in written]
+    )
+
+
+def _ticket_insert(portal: Portal, **fields) -> Ticket:
+    """The next number of the portal; two tickets opened at once meet at the unique
+    constraint and the later one takes the number after."""
+    for _attempt in range(NUMBER_ATTEMPTS):
+        last = Ticket.objects.filter(portal=portal).aggregate(last=Max("number"))["last"]
+        try:
+            with transaction.atomic():
+                return Ticket.objects.create(portal=portal, number=(last or 0) + 1, **fields)
+        except IntegrityError:
+            continue
+    raise IntegrityError("No free ticket number after several attempts.")
+
+
+def ticket_create(
+    *,
+    portal: Portal,
+    data: TicketData,
+    requester: User | None,
+    uploads: list[CheckedUpload],
+    request: HttpRequest | None = None,
+) -> Ticket:
+    """Open a ticket and email its private link to the address given. The link is the
+    only way in without an account, so it goes only to that mailbox."""
+    token = token_new()
+
+    def write(written: list[dict]) -> Ticket:
+        ticket = _ticket_insert(
+            portal,
+            access_token_hash=ticket_token_hash(token),
+            requester=requester if requester and requester.is_authenticated else None,
+            **asdict(data),
+        )
+        _attach(ticket, None, written)
+        AccountEmailRequest.objects.create(
+            portal=portal, kind=EMAIL_REQUEST_KIND, ip_address=client_ip(request)
+        )
+        _opened_notify(ticket, token)
+        return ticket
+
+    return _with_files(portal, uploads, write)
+
+
+def _link(portal: Portal, viewname: str, **kwargs) -> str:
+    return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL, **kwargs)
+
+
+def _opened_notify(ticket: Ticket, token: str) -> None:
+    email_send(
+        to=ticket.email,
+        portal=ticket.portal,
+        template=OPENED_EMAIL,
+        context={
+            "ticket": ticket,
+            "reference": ticket.reference,
+            "category": ticket.get_category_display(),
+            "ticket_url": _link(ticket.portal, "helpdesk_public:ticket_link", token=token),
+            "contact_url": _link(ticket.portal, "helpdesk_public:contact"),
+        },
+    )
+
+
+def _locked(ticket_id: int, portal: Portal) -> Ticket:
+    # Only this row: FOR UPDATE on the joined portal would hold up every insert that
+    # refers to the portal.
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("portal", "requester")
+        .get(pk=ticket_id, portal=portal)
+    )
+
+
+def _status_set(ticket: Ticket, status: str) -> bool:
+    """Move the ticket to `status` (saved by the caller); False if it is there already."""
+    if ticket.status == status:
+        return False
+    ticket.status = status
+    ticket.resolved_at = timezone.now() if status == TicketStatus.RESOLVED else None
+    return True
+
+
+def ticket_requester_reply(
+    *, ticket: Ticket, body: str, author: User | None, uploads: list[CheckedUpload]
+) -> TicketMessage:
+    """The requester answers. A ticket waiting for them, or resolved, is open again."""
+
+    def write(written: list[dict]) -> TicketMessage:
+        locked = _locked(ticket.pk, ticket.portal)
+        reopened = _status_set(locked, TicketStatus.OPEN)
+        locked.save(update_fields=["status", "resolved_at", "updated_at"])
+        message = TicketMessage.objects.create(
+            ticket=locked,
+            author=author if author and author.is_authenticated else None,
+            body=body,
+            status=TicketStatus.OPEN if reopened else "",
+        )
+        _attach(locked, message, written)
+        return message
+
+    return _with_files(ticket.portal, uploads, write)
+
+
+def ticket_staff_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    status: str,
+    uploads: list[CheckedUpload],
+    request: HttpRequest | None = None,
+) -> TicketMessage:
+    """A helpdesk officer answers (and may change the status at once): audited, and
+    emailed to the requester."""
+
+    def write(written: list[dict]) -> TicketMessage:
+        locked = _locked(ticket.pk, ticket.portal)
+        changed = _status_set(locked, status)
+        locked.save(update_fields=["status", "resolved_at", "updated_at"])
+        message = TicketMessage.objects.create(
+            ticket=locked,
+            author=actor,
+            from_staff=True,
+            body=body,
+            status=status if changed else "",
+        )
+        _attach(locked, message, written)
+        audit_record(
+            actor=actor,
+            verb="helpdesk.ticket_replied",
+            target=locked,
+            portal=locked.portal,
+            payload={"ticket": locked.reference, "status": locked.status, "files": len(written)},
+            request=request,
+        )
+        _reply_notify(locked, message)
+        return message
+
+    return _with_files(ticket.portal, uploads, write)
+
+
+def _reply_notify(ticket: Ticket, message: TicketMessage) -> None:
+    # In the portal's language, not the officer's: the requester chose no language here.
+    with translation.override(settings.LANGUAGE_CODE):
+        email_send(
+            to=ticket.email,
+            portal=ticket.portal,
+            template=REPLY_EMAIL,
+            context={
+                "ticket": ticket,
+                "reference": ticket.reference,
+                "body": message.body,
+                "status": ticket.get_status_display(),
+                "status_changed": bool(message.status),
+                "has_files": message.attachments.exists(),
+                "account_url": (
+                    _link(ticket.portal, "helpdesk_public:my_ticket", number=ticket.number)
+                    if ticket.requester_id
+                    else ""
+                ),
+                "new_ticket_url": _link(ticket.portal, "helpdesk_public:ticket_new"),
+            },
+        )
+
+
+def ticket_status_change(
+    *, ticket: Ticket, actor: User, status: str, request: HttpRequest | None = None
+) -> bool:
+    """A helpdesk officer changes the status without a message (not emailed). False if
+    the ticket already had that status: nothing is written."""
+    with transaction.atomic():
+        locked = _locked(ticket.pk, ticket.portal)
+        if not _status_set(locked, status):
+            return False
+        locked.save(update_fields=["status", "resolved_at", "updated_at"])
+        TicketMessage.objects.create(ticket=locked, author=actor, from_staff=True, status=status)
+        audit_record(
+            actor=actor,
+            verb="helpdesk.ticket_status_changed",
+            target=locked,
+            portal=locked.portal,
+            payload={"ticket": locked.reference, "status": status},
+            request=request,
+        )
+    return True
+
+
+def attachment_view_record(
+    *, actor: User, attachment: TicketAttachment, request: HttpRequest | None = None
+) -> None:
+    """A helpdesk officer opened a requester's file: audited, as staff views of a
+    company's documents are."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            verb="helpdesk.attachment_viewed",
+            target=attachment.ticket,
+            portal=attachment.ticket.portal,
+            payload={
+                "ticket": attachment.ticket.reference,
+                "attachment": str(attachment.public_id),
+            },
+            request=request,
+        )

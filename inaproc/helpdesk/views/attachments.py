@@ -1,0 +1,29 @@
+"""A ticket's file, served like a company's document (same checks on the way in, same
+safe headers on the way out) to the portal's helpdesk staff (audited), the signed-in
+requester and the browser holding the ticket's private link; everyone else gets the same
+404."""
+
+from django.http import HttpRequest, HttpResponseBase
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods
+
+from inaproc.helpdesk.access import access_attachment
+from inaproc.helpdesk.services.tickets import attachment_view_record
+from inaproc.portals.decorators import portal_required
+from inaproc.vendors.views.documents import stored_file_response
+
+
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+@xframe_options_sameorigin
+@portal_required
+def attachment_view(request: HttpRequest, public_id) -> HttpResponseBase:
+    """The file inline (`?download=1`: as an attachment)."""
+    attachment, opened_by_staff = access_attachment(request, public_id)
+    response = stored_file_response(
+        request, attachment, download=request.GET.get("download") == "1"
+    )
+    if opened_by_staff and request.method != "HEAD":
+        attachment_view_record(actor=request.user, attachment=attachment, request=request)
+    return response

@@ -1,0 +1,209 @@
+"""The public side of the helpdesk: the contact page, opening a ticket, and following it
+through the private link or, signed in, from one's list of tickets."""
+
+from dataclasses import fields
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from inaproc.accounts.decorators import portal_login_required
+from inaproc.accounts.forms.login import wait_minutes
+from inaproc.accounts.views.login import retry_later
+from inaproc.core.http import client_ip
+from inaproc.core.text import email_mask
+from inaproc.helpdesk.access import (
+    access_ticket_of_requester,
+    ticket_from_link,
+    ticket_link_remember,
+)
+from inaproc.helpdesk.forms.tickets import MAX_ATTACHMENTS, RequesterReplyForm, TicketForm
+from inaproc.helpdesk.models import Ticket
+from inaproc.helpdesk.selectors.tickets import (
+    ticket_create_wait,
+    ticket_messages,
+    ticket_opening_attachments,
+    tickets_of_requester,
+)
+from inaproc.helpdesk.services.tickets import TicketData, ticket_create, ticket_requester_reply
+from inaproc.portals.decorators import portal_required
+from inaproc.portals.urls_helpers import portal_url
+from inaproc.vendors.selectors import company_for_user
+
+# What the "sent" page shows: the number of the ticket this browser just opened.
+SENT_SESSION_KEY = "inaproc_helpdesk_ticket_sent"
+PAGE_SIZE = 25
+
+
+@require_safe
+@portal_required
+def contact_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "helpdesk/contact.html")
+
+
+# ---------------------------------------------------------------------------
+# Opening a ticket
+# ---------------------------------------------------------------------------
+
+
+def _initial(request: HttpRequest) -> dict:
+    """A signed-in user's email, name and NPWP (their company's, else a username that
+    is one), so they need not type them."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    company = company_for_user(user=user)
+    npwp = company.npwp if company else ""
+    if not npwp and user.username.isdigit() and len(user.username) == 16:
+        npwp = user.username
+    return {"email": user.email, "name": user.full_name, "npwp": npwp}
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_required
+def ticket_new_view(request: HttpRequest) -> HttpResponse:
+    signed_in = request.user.is_authenticated
+    if request.method == "GET":
+        form = TicketForm(initial=_initial(request), signed_in=signed_in)
+        return _new_page(request, form)
+    form = TicketForm(request.POST, request.FILES, signed_in=signed_in)
+    if not form.is_valid():
+        return _new_page(request, form)
+    wait = ticket_create_wait(
+        portal=request.portal, email=form.cleaned_data["email"], ip_address=client_ip(request)
+    )
+    if wait:
+        form.add_error(None, _wait_message(wait))
+        return retry_later(_new_page(request, form), wait)
+    ticket = ticket_create(
+        portal=request.portal,
+        data=TicketData(**{f.name: form.cleaned_data[f.name] for f in fields(TicketData)}),
+        requester=request.user if signed_in else None,
+        uploads=form.checked_uploads(),
+        request=request,
+    )
+    request.session[SENT_SESSION_KEY] = {"portal": request.portal.pk, "number": ticket.number}
+    return HttpResponseRedirect(portal_url(request.portal, "helpdesk_public:ticket_sent"))
+
+
+def _new_page(request: HttpRequest, form: TicketForm) -> HttpResponse:
+    if form.files_lost():
+        form.add_error(None, _("Your files were not kept. Choose them again before you send."))
+    context = {"form": form, "max_files": MAX_ATTACHMENTS}
+    return render(request, "helpdesk/ticket_new.html", context)
+
+
+def _wait_message(seconds: int) -> str:
+    minutes = wait_minutes(seconds)
+    return ngettext(
+        "Several tickets were opened for this address or from your network in the last "
+        "hour. Wait %(minutes)d minute, or answer on a ticket you already have.",
+        "Several tickets were opened for this address or from your network in the last "
+        "hour. Wait %(minutes)d minutes, or answer on a ticket you already have.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+@require_safe
+@never_cache
+@portal_required
+def ticket_sent_view(request: HttpRequest) -> HttpResponse:
+    sent = request.session.get(SENT_SESSION_KEY)
+    ticket = None
+    if isinstance(sent, dict) and sent.get("portal") == request.portal.pk:
+        ticket = Ticket.objects.filter(portal=request.portal, number=sent.get("number")).first()
+    if ticket is None:
+        return HttpResponseRedirect(portal_url(request.portal, "helpdesk_public:ticket_new"))
+    user = request.user
+    context = {
+        "ticket": ticket,
+        "masked_email": email_mask(ticket.email),
+        "own": user.is_authenticated and ticket.requester_id == user.pk,
+    }
+    return render(request, "helpdesk/ticket_sent.html", context)
+
+
+# ---------------------------------------------------------------------------
+# Following a ticket: the private link, or one's own tickets when signed in
+# ---------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+@portal_required
+def ticket_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the email: its token moves into the session and the browser goes on
+    to a page without it in the address (history, Referer)."""
+    if not request.user.is_authenticated:
+        request.session.cycle_key()  # a session key planted before does not ride along
+    ticket_link_remember(request, token)
+    return HttpResponseRedirect(portal_url(request.portal, "helpdesk_public:ticket_by_link"))
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_required
+def ticket_by_link_view(request: HttpRequest) -> HttpResponse:
+    ticket = ticket_from_link(request)
+    if ticket is None:
+        return render(request, "helpdesk/ticket_link_invalid.html", status=404)
+    here = portal_url(request.portal, "helpdesk_public:ticket_by_link")
+    return _requester_ticket(request, ticket, here=here)
+
+
+@require_safe
+@never_cache
+@portal_login_required
+def my_tickets_view(request: HttpRequest) -> HttpResponse:
+    tickets = tickets_of_requester(portal=request.portal, user=request.user)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "helpdesk/my_tickets.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_login_required
+def my_ticket_view(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = access_ticket_of_requester(request, number)
+    here = portal_url(request.portal, "helpdesk_public:my_ticket", number=ticket.number)
+    return _requester_ticket(request, ticket, here=here)
+
+
+def _requester_ticket(request: HttpRequest, ticket: Ticket, *, here: str) -> HttpResponse:
+    if request.method == "GET":
+        return _requester_page(request, ticket, RequesterReplyForm())
+    form = RequesterReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _requester_page(request, ticket, form)
+    user = request.user
+    ticket_requester_reply(
+        ticket=ticket,
+        body=form.cleaned_data["body"],
+        author=user if user.is_authenticated and user.pk == ticket.requester_id else None,
+        uploads=form.checked_uploads(),
+    )
+    messages.success(
+        request,
+        _("Your answer was added to %(reference)s. The helpdesk answers here and by email.")
+        % {"reference": ticket.reference},
+    )
+    return HttpResponseRedirect(here)
+
+
+def _requester_page(request: HttpRequest, ticket: Ticket, form: RequesterReplyForm) -> HttpResponse:
+    if form.is_bound and form.files_lost():
+        form.add_error(None, _("Your files were not kept. Choose them again before you send."))
+    context = {
+        "ticket": ticket,
+        "history": ticket_messages(ticket=ticket),
+        "opening_attachments": ticket_opening_attachments(ticket=ticket),
+        "form": form,
+        "max_files": MAX_ATTACHMENTS,
+    }
+    return render(request, "helpdesk/ticket_requester.html", context)
