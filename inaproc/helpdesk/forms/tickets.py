@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.captcha import PortalCaptchaField
+from inaproc.core.validators import single_line_validator
 from inaproc.helpdesk.models import TicketCategory, TicketStatus
 from inaproc.helpdesk.selectors.tickets import FILTER_ALL, FILTER_UNRESOLVED
 from inaproc.vendors.documents import document_max_bytes
@@ -103,6 +104,7 @@ class TicketForm(AttachmentsMixin, forms.Form):
         label=_("Your name (optional)"),
         required=False,
         max_length=200,
+        validators=[single_line_validator],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     npwp = forms.CharField(

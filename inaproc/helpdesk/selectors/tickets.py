@@ -17,6 +17,10 @@ from inaproc.helpdesk.models import Ticket, TicketAttachment, TicketMessage, Tic
 from inaproc.portals.models import Portal
 
 DEFAULT_TICKETS_PER_EMAIL_PER_HOUR = 3
+# A requester's answers on one ticket per hour, and the files one ticket may hold: the
+# private link needs no CAPTCHA, so these bound what one link can store.
+REQUESTER_REPLIES_PER_HOUR = 10
+TICKET_MAX_FILES = 20
 CANDIDATES_MAX = 20
 UNRESOLVED = (TicketStatus.OPEN, TicketStatus.WAITING_FOR_USER)
 # What the queue's status filter offers besides the statuses themselves.
@@ -64,6 +68,20 @@ def ticket_create_wait(
     )
     per_address = account_email_request_retry_after(portal=portal, ip_address=ip_address, at=at)
     return max(per_email, per_address)
+
+
+def ticket_reply_wait(*, ticket: Ticket, at: datetime | None = None) -> int:
+    """Seconds before the requester may answer on `ticket` again, or 0."""
+    return _seconds_until_below_limit(
+        TicketMessage.objects.filter(ticket=ticket, from_staff=False),
+        limit=REQUESTER_REPLIES_PER_HOUR,
+        at=at or timezone.now(),
+    )
+
+
+def ticket_files_left(*, ticket: Ticket) -> int:
+    """How many more files `ticket` may hold."""
+    return max(0, TICKET_MAX_FILES - TicketAttachment.objects.filter(ticket=ticket).count())
 
 
 def _search(query: str) -> Q:

@@ -11,10 +11,12 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from inaproc.accounts.models import AccountEmailRequest, User
 from inaproc.audit.services import audit_record
@@ -26,6 +28,7 @@ from inaproc.helpdesk.models import (
     TicketMessage,
     TicketStatus,
 )
+from inaproc.helpdesk.selectors.tickets import TICKET_MAX_FILES, ticket_files_left
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
@@ -156,6 +159,16 @@ def _status_set(ticket: Ticket, status: str) -> bool:
     return True
 
 
+def files_full_message() -> str:
+    return ngettext(
+        "This ticket already holds the most files allowed (%(count)d). Describe the rest "
+        "in your answer, or send without files.",
+        "This ticket already holds the most files allowed (%(count)d). Describe the rest "
+        "in your answer, or send without files.",
+        TICKET_MAX_FILES,
+    ) % {"count": TICKET_MAX_FILES}
+
+
 def ticket_requester_reply(
     *, ticket: Ticket, body: str, author: User | None, uploads: list[CheckedUpload]
 ) -> TicketMessage:
@@ -163,6 +176,8 @@ def ticket_requester_reply(
 
     def write(written: list[dict]) -> TicketMessage:
         locked = _locked(ticket.pk, ticket.portal)
+        if len(written) > ticket_files_left(ticket=locked):
+            raise ValidationError({"attachments": files_full_message()})
         reopened = _status_set(locked, TicketStatus.OPEN)
         locked.save(update_fields=["status", "resolved_at", "updated_at"])
         message = TicketMessage.objects.create(

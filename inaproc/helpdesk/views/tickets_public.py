@@ -4,6 +4,7 @@ through the private link or, signed in, from one's list of tickets."""
 from dataclasses import fields
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -28,6 +29,7 @@ from inaproc.helpdesk.selectors.tickets import (
     ticket_create_wait,
     ticket_messages,
     ticket_opening_attachments,
+    ticket_reply_wait,
     tickets_of_requester,
 )
 from inaproc.helpdesk.services.tickets import TicketData, ticket_create, ticket_requester_reply
@@ -97,6 +99,17 @@ def _new_page(request: HttpRequest, form: TicketForm) -> HttpResponse:
         form.add_error(None, _("Your files were not kept. Choose them again before you send."))
     context = {"form": form, "max_files": MAX_ATTACHMENTS}
     return render(request, "helpdesk/ticket_new.html", context)
+
+
+def _reply_wait_message(seconds: int) -> str:
+    minutes = wait_minutes(seconds)
+    return ngettext(
+        "You have answered on this ticket many times in the last hour. Wait %(minutes)d "
+        "minute, or call the helpdesk.",
+        "You have answered on this ticket many times in the last hour. Wait %(minutes)d "
+        "minutes, or call the helpdesk.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _wait_message(seconds: int) -> str:
@@ -181,13 +194,22 @@ def _requester_ticket(request: HttpRequest, ticket: Ticket, *, here: str) -> Htt
     form = RequesterReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _requester_page(request, ticket, form)
+    wait = ticket_reply_wait(ticket=ticket)
+    if wait:
+        form.add_error(None, _reply_wait_message(wait))
+        return retry_later(_requester_page(request, ticket, form), wait)
     user = request.user
-    ticket_requester_reply(
-        ticket=ticket,
-        body=form.cleaned_data["body"],
-        author=user if user.is_authenticated and user.pk == ticket.requester_id else None,
-        uploads=form.checked_uploads(),
-    )
+    try:
+        ticket_requester_reply(
+            ticket=ticket,
+            body=form.cleaned_data["body"],
+            author=user if user.is_authenticated and user.pk == ticket.requester_id else None,
+            uploads=form.checked_uploads(),
+        )
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return _requester_page(request, ticket, form)
     messages.success(
         request,
         _("Your answer was added to %(reference)s. The helpdesk answers here and by email.")

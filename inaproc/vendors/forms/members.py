@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from inaproc.accounts.forms.passwords import SetNewPasswordForm
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.usernames import username_normalize
+from inaproc.core.validators import single_line_validator
 from inaproc.vendors.models import CompanyInvitation, CompanyRole
 
 EMAIL_MAX_LENGTH = 254
@@ -48,6 +49,7 @@ class InvitationForm(forms.Form):
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=NAME_MAX_LENGTH,
+        validators=[single_line_validator],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     role = RoleField(initial=CompanyRole.VIEWER)

@@ -16,7 +16,7 @@ from inaproc.core.tokens import token_hash, token_new, token_plausible
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
-from inaproc.vendors.models import Company, EmailChange
+from inaproc.vendors.models import Company, CompanyMember, CompanyRole, EmailChange
 from inaproc.vendors.selectors.changes import CONTACT_FIELDS
 
 DEFAULT_EMAIL_CHANGE_HOURS = 48
@@ -205,6 +205,16 @@ def _state_of(change: EmailChange | None) -> str:
     return EmailChangeState.VALID
 
 
+def _requester_still_admin(change: EmailChange) -> bool:
+    return CompanyMember.objects.filter(
+        company=change.company_id,
+        user=change.user_id,
+        user__is_active=True,
+        role=CompanyRole.ADMIN,
+        suspended_at__isnull=True,
+    ).exists()
+
+
 def company_email_change_confirm(
     *, portal: Portal, token: str, request=None
 ) -> tuple[str, EmailChange | None]:
@@ -219,6 +229,11 @@ def company_email_change_confirm(
         state = _state_of(change)
         if state != EmailChangeState.VALID:
             return state, change
+        if not _requester_still_admin(change):
+            # Withdrawn with the requester's rights (members._admin_requests_withdraw).
+            change.cancelled_at = timezone.now()
+            change.save(update_fields=["cancelled_at"])
+            return EmailChangeState.CANCELLED, change
         company.email = change.new_email
         company.save(update_fields=["email", "updated_at"])
         change.confirmed_at = timezone.now()

@@ -20,7 +20,12 @@ from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.models import Company, CompanyInvitation, CompanyMember, CompanyRole
-from inaproc.vendors.services.members import MemberActionRefused, company_locked, require_admin
+from inaproc.vendors.services.members import (
+    MemberActionRefused,
+    company_locked,
+    is_active_admin,
+    require_admin,
+)
 
 TOKEN_PURPOSE = "inaproc.vendors.invitation"  # noqa: S105 (a purpose, not a secret)
 DEFAULT_INVITATION_DAYS = 7
@@ -161,6 +166,12 @@ def invitation_accept(
         state = _state(invitation)
         if state != InvitationState.VALID:
             return state, invitation, None
+        if not _inviter_still_admin(invitation):
+            # Withdrawn with the inviter's rights (members._admin_requests_withdraw); this
+            # catches an invitation left over from before that rule.
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at"])
+            return InvitationState.REVOKED, invitation, None
         user = user_create(
             portal=portal,
             role=Role.VENDOR,
@@ -257,6 +268,15 @@ def _invitation_by_token(
     return invitations.filter(
         token_hash=token_hash(TOKEN_PURPOSE, token), company__portal=portal
     ).first()
+
+
+def _inviter_still_admin(invitation: CompanyInvitation) -> bool:
+    inviter = (
+        CompanyMember.objects.select_related("user")
+        .filter(company=invitation.company_id, user=invitation.invited_by_id)
+        .first()
+    )
+    return inviter is not None and is_active_admin(inviter)
 
 
 def _state(invitation: CompanyInvitation | None) -> str:

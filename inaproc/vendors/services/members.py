@@ -16,7 +16,13 @@ from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.services.sessions import sessions_end_all
 from inaproc.audit.services import audit_record
 from inaproc.core.exceptions import ApplicationError
-from inaproc.vendors.models import Company, CompanyMember, CompanyRole
+from inaproc.vendors.models import (
+    Company,
+    CompanyInvitation,
+    CompanyMember,
+    CompanyRole,
+    EmailChange,
+)
 
 
 class MemberActionRefused(ApplicationError):
@@ -55,6 +61,8 @@ def member_role_change(
         old = target.role
         target.role = role
         target.save(update_fields=["role"])
+        if old == CompanyRole.ADMIN:
+            _admin_requests_withdraw(target)
         _member_changed(
             target, actor, "company.member_role_changed", request, {"from": old, "to": role}
         )
@@ -77,6 +85,7 @@ def member_suspend(*, company: Company, member_id: int, actor: User, request=Non
         target.suspended_at = timezone.now()
         target.save(update_fields=["suspended_at"])
         _account_close(target.user, unusable_password=False)
+        _admin_requests_withdraw(target)
         _member_changed(target, actor, "company.member_suspended", request)
         _member_email(target, "member_suspended")
     return True
@@ -106,11 +115,31 @@ def member_remove(*, company: Company, member_id: int, actor: User, request=None
         _keep_an_admin(members, target)
         user = target.user
         _account_close(user, unusable_password=True)
+        _admin_requests_withdraw(target)
         _member_changed(
             target, actor, "company.member_removed", request, {"own_account": user.pk == actor.pk}
         )
         _member_email(target, "member_removed")
         target.delete()
+
+
+def _admin_requests_withdraw(target: CompanyMember) -> None:
+    """What `target` set in motion as an administrator and nobody has answered yet ends
+    with their rights: invitations they sent and company email changes they asked for. A
+    removed administrator's invitation could otherwise bring them back in."""
+    now = timezone.now()
+    CompanyInvitation.objects.filter(
+        company=target.company_id,
+        invited_by=target.user_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).update(revoked_at=now)
+    EmailChange.objects.filter(
+        company=target.company_id,
+        user=target.user_id,
+        confirmed_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).update(cancelled_at=now)
 
 
 def company_locked(company: Company) -> Company:

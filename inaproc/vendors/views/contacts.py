@@ -125,6 +125,9 @@ def _wait_message(seconds: int) -> str:
 def email_confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the email: its token moves into the session and the browser goes on to
     a page without it. Opening a link changes nothing (mail scanners open links)."""
+    if not request.user.is_authenticated:
+        # A new key, so that a session planted in this browser cannot ride along.
+        request.session.cycle_key()
     request.session[EMAIL_TOKEN_SESSION_KEY] = token if len(token) <= TOKEN_MAX_LENGTH else ""
     return HttpResponseRedirect(portal_url(request.portal, "vendors:company_email_confirm_submit"))
 
