@@ -21,3 +21,13 @@ def token_hash(purpose: str, token: str) -> str:
 def token_plausible(token: str | None) -> bool:
     """Worth hashing and looking up: anything else is simply an invalid link."""
     return bool(token) and len(token) <= TOKEN_MAX_LENGTH
+
+
+def link_token_keep(request, session_key: str, token: str) -> None:
+    """An emailed link was opened: keep its token in this browser's session, so that the
+    page the browser goes on to does not carry it in its address (history, Referer). An
+    anonymous browser gets a new session key first: a key planted before cannot ride
+    along."""
+    if not request.user.is_authenticated:
+        request.session.cycle_key()
+    request.session[session_key] = token if token_plausible(token) else ""

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from inaproc.accounts.decorators import second_factor_fresh_required
 from inaproc.accounts.forms.login import wait_minutes
 from inaproc.accounts.views.login import retry_later
-from inaproc.core.tokens import TOKEN_MAX_LENGTH
+from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import company_role_required
@@ -125,10 +125,7 @@ def _wait_message(seconds: int) -> str:
 def email_confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the email: its token moves into the session and the browser goes on to
     a page without it. Opening a link changes nothing (mail scanners open links)."""
-    if not request.user.is_authenticated:
-        # A new key, so that a session planted in this browser cannot ride along.
-        request.session.cycle_key()
-    request.session[EMAIL_TOKEN_SESSION_KEY] = token if len(token) <= TOKEN_MAX_LENGTH else ""
+    link_token_keep(request, EMAIL_TOKEN_SESSION_KEY, token)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:company_email_confirm_submit"))
 
 

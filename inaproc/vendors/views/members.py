@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inaproc.accounts.decorators import second_factor_fresh_required
 from inaproc.accounts.views.login import retry_later
+from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import company_role_required
@@ -49,7 +50,6 @@ from inaproc.vendors.services.members import (
 # The invitation link's token, moved from the URL into the session (as the registration's
 # confirmation link does), so that it is in no address bar, history or Referer.
 INVITATION_TOKEN_SESSION_KEY = "inaproc_invitation_token"  # noqa: S105 (a key name)
-TOKEN_MAX_LENGTH = 100
 
 admin_only = company_role_required(CompanyRole.ADMIN)
 
@@ -324,10 +324,7 @@ def _invitation_or_404(request: HttpRequest, invitation_id: int) -> CompanyInvit
 def invitation_link_view(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the email: its token moves into the session and the browser goes on to
     a page without it. Opening the link changes nothing (mail scanners open links)."""
-    if not request.user.is_authenticated:
-        # A new key, so that a session planted in this browser cannot ride along.
-        request.session.cycle_key()
-    request.session[INVITATION_TOKEN_SESSION_KEY] = token if len(token) <= TOKEN_MAX_LENGTH else ""
+    link_token_keep(request, INVITATION_TOKEN_SESSION_KEY, token)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:invitation_accept"))
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from inaproc.accounts.forms.login import wait_minutes
 from inaproc.accounts.views.login import retry_later
 from inaproc.core.text import email_mask
+from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import registration_from_grant, registration_grant
@@ -45,7 +46,6 @@ from inaproc.vendors.views.held_uploads import (
 # The confirmation link's token, moved from the URL into the session (as Django's password
 # reset does), so that it is in no address bar, history or Referer.
 CONFIRM_TOKEN_SESSION_KEY = "inaproc_registration_confirm_token"  # noqa: S105 (a key name)
-CONFIRM_TOKEN_MAX_LENGTH = 100
 KBLI_RESULTS = 20
 # Where "send the link again" returns to: the "check your email" page, or the status page.
 RETURN_TO = {"registered": "vendors:registered", "status": "vendors:status"}
@@ -190,9 +190,7 @@ def resend_view(request: HttpRequest) -> HttpResponse:
 def confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the email: its token moves into the session and the browser goes on
     to a page without it. Nothing is confirmed by opening a link (mail scanners do)."""
-    request.session[CONFIRM_TOKEN_SESSION_KEY] = (
-        token if len(token) <= CONFIRM_TOKEN_MAX_LENGTH else ""
-    )
+    link_token_keep(request, CONFIRM_TOKEN_SESSION_KEY, token)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:confirm_submit"))
 
 
