@@ -232,6 +232,9 @@ COMPANY_INVITATION_DAYS = env.int("COMPANY_INVITATION_DAYS", default=7)
 COMPANY_INVITATIONS_PER_DAY = env.int("COMPANY_INVITATIONS_PER_DAY", default=10)
 # Helpdesk tickets one email address may open per portal and hour.
 HELPDESK_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_TICKETS_PER_EMAIL_PER_HOUR", default=3)
+# A ticket (messages, attachment files) with no activity for this many days, resolved or
+# abandoned, is deleted by `prune_tickets` (UU PDP: personal data is not kept forever).
+HELPDESK_TICKET_RETENTION_DAYS = env.int("HELPDESK_TICKET_RETENTION_DAYS", default=730)
 # KBLI 2020 reference data for `load_kbli` (see its README for the format).
 KBLI_CSV_PATH = env.path(
     "KBLI_CSV_PATH", default=str(BASE_DIR.parent / "shared" / "data" / "kbli2020.csv")

@@ -186,3 +186,15 @@ def test_every_portal_page_links_to_the_announcements(english, portal_a):
     text = english.get("/lpse-a/masuk/").text
 
     assert '<a href="/lpse-a/pengumuman/">Announcements</a>' in text
+
+
+def test_every_portal_page_names_its_feeds_for_feed_readers(client, portal_a):
+    """Feed readers find the feeds from any page of the portal (<link rel=alternate>)."""
+    page = client.get("/lpse-a/masuk/").text
+
+    assert 'rel="alternate" type="application/rss+xml" href="/lpse-a/pengumuman/rss/"' in page
+    assert 'rel="alternate" type="application/atom+xml" href="/lpse-a/pengumuman/atom/"' in page
+
+
+def test_the_platform_home_names_no_portal_feed(client, portal_a):
+    assert 'rel="alternate"' not in client.get("/").text

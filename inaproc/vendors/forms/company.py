@@ -2,9 +2,12 @@
 forms: the company's data, and one upload field per document type."""
 
 import re
+from collections.abc import Iterable
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,6 +30,8 @@ from inaproc.vendors.validators import (
 )
 
 KBLI_MAX_SECTORS = 50
+LICENCE = DocumentKind.BUSINESS_LICENCE
+LICENCE_VALID_UNTIL_FIELD = "licence_valid_until"
 _KBLI_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -237,6 +242,56 @@ class DocumentsForm(forms.Form):
         if not hasattr(self, "cleaned_data"):
             return []
         return self.checked_uploads()
+
+
+class LicenceValidUntilMixin(forms.Form):
+    """The end date of the licence files a form adds (optional: many licences have none),
+    for the registration, resubmission and change-request forms. The date applies to
+    every licence file of the submit: chosen now, or held from a failed submit
+    (`held_kinds`). Mixed in before a DocumentsForm."""
+
+    licence_valid_until = forms.DateField(
+        label=_("New licence valid until"),
+        required=False,
+        help_text=_(
+            "Optional. The end date printed on the new licence, if it has one; we remind "
+            "you 30 days before. It applies to each licence file added here."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date, e.g. 2027-12-31.")},
+    )
+
+    def __init__(self, *args, held_kinds: Iterable[str] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.held_kinds = set(held_kinds)
+
+    def clean_licence_valid_until(self) -> date | None:
+        value = self.cleaned_data.get(LICENCE_VALID_UNTIL_FIELD)
+        if value is not None and value < timezone.localdate():
+            raise ValidationError(
+                _("This date has passed: upload a licence that is still valid."), code="past"
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        licence_field = document_field_name(LICENCE)
+        has_licence = bool(cleaned.get(licence_field)) or LICENCE in self.held_kinds
+        # A licence file that failed its checks has its own message; no second one here.
+        failed = licence_field in self.errors
+        if cleaned.get(LICENCE_VALID_UNTIL_FIELD) and not (has_licence or failed):
+            self.add_error(
+                LICENCE_VALID_UNTIL_FIELD,
+                ValidationError(
+                    _("Choose the new licence file this date belongs to, or clear the date."),
+                    code="no_licence",
+                ),
+            )
+        return cleaned
+
+    def valid_until(self) -> dict[str, date | None]:
+        """End dates by document type, for the services' `valid_until`."""
+        return {LICENCE: self.cleaned_data.get(LICENCE_VALID_UNTIL_FIELD)}
 
 
 def service_errors_place(

@@ -13,8 +13,10 @@ from inaproc.accounts.services.users import password_validate
 from inaproc.accounts.usernames import username_normalize
 from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
 from inaproc.vendors.forms.company import (
+    LICENCE_VALID_UNTIL_FIELD,
     CompanyDataForm,
     DocumentsForm,
+    LicenceValidUntilMixin,
     document_field_name,
     input_name,
 )
@@ -32,7 +34,10 @@ COMPANY_FIELDS = ("name", "legal_form", "npwp", "nib")
 ADDRESS_FIELDS = ("province", "city", "street", "postal_code", "phone", "email")
 SECTOR_FIELDS = ("sectors",)
 REPRESENTATIVE_FIELDS = ("representative_name", "representative_nik", "representative_position")
-DOCUMENT_FIELDS = tuple(document_field_name(kind) for kind, _label in DocumentKind.choices)
+DOCUMENT_FIELDS = (
+    *(document_field_name(kind) for kind, _label in DocumentKind.choices),
+    LICENCE_VALID_UNTIL_FIELD,
+)
 ACCOUNT_FIELDS = ("username", "password", "password_again")
 FINAL_FIELDS = ("consent", "captcha")
 FIELD_ORDER = (
@@ -65,10 +70,11 @@ def document_requirement(kind: str) -> str:
     return str(text)
 
 
-class RegistrationForm(CompanyDataForm, DocumentsForm):
+class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
     """Everything the registration page asks. Cleaned, it feeds `registration_create`:
-    `CompanyData.from_mapping(cleaned_data)`, `checked_uploads()`, `account_username`
-    and `cleaned_data["password"]`."""
+    `CompanyData.from_mapping(cleaned_data)`, `checked_uploads()`, `valid_until()`,
+    `account_username` and `cleaned_data["password"]`. `held_kinds`: the types of the
+    files held from a failed submit."""
 
     username = forms.CharField(
         label=_("Username"),
@@ -101,6 +107,12 @@ class RegistrationForm(CompanyDataForm, DocumentsForm):
         self.portal = portal
         for kind, _label in DocumentKind.choices:
             self.fields[document_field_name(kind)].help_text = document_requirement(kind)
+        valid_until = self.fields[LICENCE_VALID_UNTIL_FIELD]
+        valid_until.label = _("Licence valid until")
+        valid_until.help_text = _(
+            "Optional. The end date printed on the licence, if it has one; we remind you "
+            "30 days before. It applies to each licence file uploaded here."
+        )
         self.order_fields(FIELD_ORDER)
         # Which of "npwp" / "username" the service found already registered.
         self.taken: set[str] = set()

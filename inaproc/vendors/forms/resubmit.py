@@ -11,6 +11,7 @@ from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_k
 from inaproc.vendors.forms.company import (
     CompanyDataForm,
     DocumentsForm,
+    LicenceValidUntilMixin,
     document_field_name,
     ticked_ids,
 )
@@ -50,8 +51,9 @@ class ResubmitForm(CompanyDataForm):
         return CompanyData.from_mapping({**self.cleaned_data, "email": email})
 
 
-class ResubmitDocumentsForm(DocumentsForm):
-    """The upload fields, labelled as additions to the documents already there."""
+class ResubmitDocumentsForm(LicenceValidUntilMixin, DocumentsForm):
+    """The upload fields, labelled as additions to the documents already there, and the
+    end date of the licence files added (`held_kinds`: types of the files held)."""
 
     def __init__(self, *args, notes: dict | None = None, current_kinds=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

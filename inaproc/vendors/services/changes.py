@@ -33,7 +33,12 @@ from inaproc.vendors.selectors.changes import (
     company_critical_values,
 )
 from inaproc.vendors.services.registration import document_errors, npwp_taken_message
-from inaproc.vendors.services.uploads import CheckedUpload, files_remove, files_store
+from inaproc.vendors.services.uploads import (
+    CheckedUpload,
+    files_remove,
+    files_store,
+    stored_file_rows,
+)
 
 
 class ChangePending(Exception):
@@ -90,21 +95,9 @@ def _proposed_documents(
 ) -> None:
     """ProposedDocument rows for newly written files and for held uploads (whose files the
     request now owns)."""
-    stored = written + [
-        {
-            name: getattr(h, name)
-            for name in ("kind", "stored_name", "original_name", "content_type", "size", "sha256")
-        }
-        for h in held
-    ]
     ProposedDocument.objects.bulk_create(
-        ProposedDocument(
-            change_request=change_request,
-            uploaded_by=uploaded_by,
-            valid_until=valid_until.get(fields["kind"]),
-            **fields,
-        )
-        for fields in stored
+        ProposedDocument(change_request=change_request, uploaded_by=uploaded_by, **fields)
+        for fields in stored_file_rows(written=written, held=held, valid_until=valid_until)
     )
     HeldUpload.objects.filter(pk__in=[h.pk for h in held]).delete()
 

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -156,11 +156,13 @@ def registration_create(
     uploads: list[CheckedUpload],
     held: list[HeldUpload],
     form_key: str,
+    valid_until: dict[str, date | None] | None = None,
     request=None,
 ) -> RegistrationResult:
-    """Create the inactive vendor account, the company, its documents and the registration,
-    all or nothing, and email the confirmation link (delivered once the email server
-    answers). Raises ValidationError keyed by field (or `document:<kind>`).
+    """Create the inactive vendor account, the company, its documents (with their end
+    dates by type, `valid_until`) and the registration, all or nothing, and email the
+    confirmation link (delivered once the email server answers). Raises ValidationError
+    keyed by field (or `document:<kind>`).
 
     Submitting the same form twice (same `form_key`) returns the first registration."""
     key_hash = held_key_hash(form_key)
@@ -206,7 +208,13 @@ def registration_create(
             record = Company.objects.create(portal=portal, **company.model_values())
             record.sectors.set(company.sectors)
             CompanyMember.objects.create(company=record, user=user, role=CompanyRole.ADMIN)
-            documents_attach(company=record, written=written, held=held, uploaded_by=user)
+            documents_attach(
+                company=record,
+                written=written,
+                held=held,
+                valid_until=valid_until,
+                uploaded_by=user,
+            )
             registration = Registration.objects.create(
                 portal=portal, company=record, applicant=user, form_key_hash=key_hash
             )
@@ -418,12 +426,14 @@ def registration_resubmit(
     uploads: list[CheckedUpload],
     remove_document_ids: set[int],
     held: list[HeldUpload] | None = None,
+    valid_until: dict[str, date | None] | None = None,
     request=None,
 ) -> Registration:
     """The applicant corrected the data and documents: save the changes and put the
     registration back in the queue as resubmitted. Raises ValidationError keyed by field
     (or `document:<kind>`), or `RegistrationNotEditable` if it is no longer awaiting
-    changes. `held`: files kept from an earlier failed submit of the same form."""
+    changes. `held`: files kept from an earlier failed submit of the same form;
+    `valid_until`: end dates of the added files by document type."""
     held = list(held or [])
     written = files_store(items=uploads, portal=portal)
     try:
@@ -459,7 +469,11 @@ def registration_resubmit(
             now = timezone.now()
             Document.objects.filter(pk__in=[d.pk for d in removed]).update(removed_at=now)
             documents_attach(
-                company=record, written=written, held=held, uploaded_by=registration.applicant
+                company=record,
+                written=written,
+                held=held,
+                valid_until=valid_until,
+                uploaded_by=registration.applicant,
             )
             registration.resubmit(at=now)
             registration.save()

@@ -5,7 +5,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.core.files.uploadedfile import UploadedFile
@@ -101,29 +101,37 @@ def held_uploads_prune(*, now: datetime | None = None) -> int:
     return len(old)
 
 
+# The fields a stored file brings to a Document or ProposedDocument row.
+STORED_FILE_FIELDS = ("kind", "stored_name", "original_name", "content_type", "size", "sha256")
+
+
+def stored_file_rows(
+    *,
+    written: list[dict],
+    held: Iterable[HeldUpload],
+    valid_until: dict[str, date | None] | None = None,
+) -> list[dict]:
+    """Field values for the rows of newly written files and of held uploads, each with
+    the end date given for its document type (`valid_until`, e.g. licences) or None."""
+    valid_until = valid_until or {}
+    stored = written + [{name: getattr(h, name) for name in STORED_FILE_FIELDS} for h in held]
+    return [{**fields, "valid_until": valid_until.get(fields["kind"])} for fields in stored]
+
+
 def documents_attach(
     *,
     company: Company,
     written: list[dict],
     held: Iterable[HeldUpload] = (),
+    valid_until: dict[str, date | None] | None = None,
     uploaded_by: User | None,
 ) -> list[Document]:
     """Inside the caller's transaction: Document rows for newly written files and for
-    held uploads (whose files the documents now own)."""
+    held uploads (whose files the documents now own), with their end dates by type."""
     held = list(held)
-    rows = [Document(company=company, uploaded_by=uploaded_by, **fields) for fields in written]
-    rows += [
-        Document(
-            company=company,
-            uploaded_by=uploaded_by,
-            kind=h.kind,
-            stored_name=h.stored_name,
-            original_name=h.original_name,
-            content_type=h.content_type,
-            size=h.size,
-            sha256=h.sha256,
-        )
-        for h in held
+    rows = [
+        Document(company=company, uploaded_by=uploaded_by, **fields)
+        for fields in stored_file_rows(written=written, held=held, valid_until=valid_until)
     ]
     HeldUpload.objects.filter(pk__in=[h.pk for h in held]).delete()
     return Document.objects.bulk_create(rows)

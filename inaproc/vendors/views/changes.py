@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import company_role_required
-from inaproc.vendors.forms.changes import (
+from inaproc.vendors.forms.changes import ChangeDocumentsForm, CriticalDataForm
+from inaproc.vendors.forms.company import (
     LICENCE_VALID_UNTIL_FIELD,
-    ChangeDocumentsForm,
-    CriticalDataForm,
+    service_errors_place,
+    ticked_ids,
 )
-from inaproc.vendors.forms.company import service_errors_place, ticked_ids
 from inaproc.vendors.forms.resubmit import REMOVE_DOCUMENT_FIELD, documents_to_remove
 from inaproc.vendors.models import ChangeRequest, Company, CompanyRole, Document
 from inaproc.vendors.selectors import company_documents, held_uploads

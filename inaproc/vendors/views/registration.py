@@ -23,6 +23,7 @@ from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.access import registration_from_grant, registration_grant
 from inaproc.vendors.documents import MULTIPLE_ALLOWED, document_max_bytes
+from inaproc.vendors.forms.company import LICENCE_VALID_UNTIL_FIELD
 from inaproc.vendors.forms.registration import RegistrationForm
 from inaproc.vendors.models import HeldUpload, Registration, RegistrationStatus
 from inaproc.vendors.selectors import held_uploads, kbli_search, registration_for_form_key
@@ -73,8 +74,10 @@ def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
     earlier = registration_for_form_key(portal=request.portal, key=key)
     if earlier is not None:  # the same form sent twice: its first answer again
         return _registered_redirect(request, earlier)
-    form = RegistrationForm(request.POST, request.FILES, portal=request.portal)
     held = held_for_submit(request, key)
+    form = RegistrationForm(
+        request.POST, request.FILES, portal=request.portal, held_kinds={h.kind for h in held}
+    )
     valid = form.is_valid()
     held = _without_replaced(request, key, held, form.valid_uploads())
     if valid:
@@ -87,6 +90,7 @@ def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
                 uploads=form.checked_uploads(),
                 held=held,
                 form_key=key,
+                valid_until=form.valid_until(),
                 request=request,
             )
         except ValidationError as error:
@@ -115,6 +119,7 @@ def _register_page(request: HttpRequest, form: RegistrationForm, key: str) -> Ht
         "form": form,
         "form_key": key,
         "document_rows": document_slots(documents_form=form, held=held),
+        "valid_until_field": form[LICENCE_VALID_UNTIL_FIELD],
         "max_megabytes": f"{document_max_bytes() / (1024 * 1024):g}",
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
         "confirmation_hours": confirmation_hours(),

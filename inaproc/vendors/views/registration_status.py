@@ -22,7 +22,12 @@ from inaproc.vendors.access import (
     registration_grant,
     registration_grant_end,
 )
-from inaproc.vendors.forms.company import input_name, service_errors_place, ticked_ids
+from inaproc.vendors.forms.company import (
+    LICENCE_VALID_UNTIL_FIELD,
+    input_name,
+    service_errors_place,
+    ticked_ids,
+)
 from inaproc.vendors.forms.resubmit import (
     REMOVE_DOCUMENT_FIELD,
     ResubmitDocumentsForm,
@@ -31,6 +36,7 @@ from inaproc.vendors.forms.resubmit import (
 )
 from inaproc.vendors.models import (
     Document,
+    HeldUpload,
     Registration,
     RegistrationStatus,
 )
@@ -148,7 +154,12 @@ def resubmit_view(request: HttpRequest) -> HttpResponse:
         change_request.notes if change_request and isinstance(change_request.notes, dict) else {}
     )
     key = form_key(request)
-    documents_options = {"notes": notes, "current_kinds": {d.kind for d in documents}}
+    held = held_for_submit(request, key) if request.method == "POST" else []
+    documents_options = {
+        "notes": notes,
+        "current_kinds": {d.kind for d in documents},
+        "held_kinds": {h.kind for h in held},
+    }
     if request.method == "GET":
         form = ResubmitForm(initial=asdict(CompanyData.from_company(company)), notes=notes)
         documents_form = ResubmitDocumentsForm(**documents_options)
@@ -156,7 +167,7 @@ def resubmit_view(request: HttpRequest) -> HttpResponse:
         form = ResubmitForm(request.POST, notes=notes)
         documents_form = ResubmitDocumentsForm(request.POST, request.FILES, **documents_options)
         try:
-            if _resubmit(request, registration, key, form, documents_form, documents):
+            if _resubmit(request, registration, key, form, documents_form, documents, held):
                 messages.success(request, _resubmitted_message())
                 return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
         except RegistrationNotEditable:
@@ -166,6 +177,7 @@ def resubmit_view(request: HttpRequest) -> HttpResponse:
         "company": company,
         "form": form,
         "documents_form": documents_form,
+        "valid_until_field": documents_form[LICENCE_VALID_UNTIL_FIELD],
         "change_request": change_request,
         "change_notes": _note_links(notes),
         "slots": document_slots(
@@ -191,10 +203,10 @@ def _resubmit(
     form: ResubmitForm,
     documents_form: ResubmitDocumentsForm,
     documents: list[Document],
+    held: list[HeldUpload],
 ) -> bool:
     """Validate and resubmit; False (with the errors on the forms and the valid uploads
     held) if anything is wrong. Raises RegistrationNotEditable."""
-    held = held_for_submit(request, key)
     valid = form.is_valid()
     if not (documents_form.is_valid() and valid):
         hold_valid_uploads(request, key, documents_form)
@@ -208,6 +220,7 @@ def _resubmit(
             company=form.company_data(email=registration.company.email),
             uploads=uploads,
             held=held,
+            valid_until=documents_form.valid_until(),
             remove_document_ids=documents_to_remove(
                 data=request.POST, documents=documents, new_kinds=new_kinds
             ),
