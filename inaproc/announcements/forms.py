@@ -46,7 +46,7 @@ class AnnouncementForm(forms.Form):
         label=_("Text"),
         help_text=_(
             "Markdown: **bold**, *italic*, [link text](https://…), lists with - or 1., "
-            "headings with #. HTML and images are not shown."
+            "headings with #. HTML is shown as text; images become links."
         ),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -73,7 +73,7 @@ class Ticket(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.number}"
+        return self.reference
 
     @property
     def reference(self) -> str:

@@ -77,7 +77,7 @@ def test_done_when_a_locked_vendor_is_unlocked_from_a_ticket_and_logs_in(
     assert event.target_id == str(vendor.pk)
     assert event.reason == f"HD-000001: {REASON}"
     # The ticket lists what was done from it.
-    assert "account.unlocked" in officer.get(ticket_url(ticket)).text
+    assert "Unlocked the username" in officer.get(ticket_url(ticket)).text
 
 
 # ---------------------------------------------------------------------------

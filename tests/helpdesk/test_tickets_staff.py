@@ -258,7 +258,7 @@ def test_an_answer_is_emailed_audited_and_changes_the_status(client, portal_a, h
     assert event.payload["status"] == TicketStatus.WAITING_FOR_USER
     page = client.get(ticket_url(ticket))
     assert "Please send a screenshot." in page.text
-    assert "helpdesk.ticket_replied" in page.text
+    assert "Answered the requester" in page.text
 
 
 def test_the_answer_email_is_in_the_portals_language_and_links_the_account(

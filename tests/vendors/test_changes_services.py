@@ -230,6 +230,24 @@ def test_approval_is_emailed_and_audited(registration, portal_a, verifier):
     assert event.payload == {"company": registration.company.pk, "fields": ["name"]}
 
 
+def test_the_emails_name_the_documents_a_change_adds_or_withdraws(registration, portal_a, verifier):
+    old_nib = registration.company.documents.get(kind=DocumentKind.NIB)
+    change = submit_change(
+        registration,
+        uploads=[licence(), checked(DocumentKind.NIB, "nib-baru.pdf")],
+        remove=[old_nib],
+        valid_until=date(2030, 6, 30),
+    )
+
+    change_request_approve(change_id=change.pk, portal=portal_a, verifier=verifier)
+
+    labels = f"{DocumentKind.NIB.label}, {DocumentKind.BUSINESS_LICENCE.label}"
+    received = Email.objects.get(template="vendors/email/company_change_received")
+    approved = Email.objects.get(template="vendors/email/company_change_approved")
+    assert labels in received.body
+    assert labels in approved.body
+
+
 def test_withdrawn_documents_get_removed_at_on_approval_only(registration, portal_a, verifier):
     first_licence = submit_change(registration, uploads=[licence("izin-1.pdf")])
     change_request_approve(change_id=first_licence.pk, portal=portal_a, verifier=verifier)

@@ -317,6 +317,20 @@ def test_withdrawing_the_pending_request(admin, registration):
     assert 'name="name"' in admin.get(CHANGE_URL).text
 
 
+def test_after_withdrawing_the_form_holds_the_withdrawn_data_once(admin, registration):
+    """Withdrawing to correct a request does not mean typing it all again; the company
+    itself keeps its approved name."""
+    submit_change(registration, name=NEW_NAME)
+    admin.post(CHANGE_URL, {"action": "withdraw"})
+
+    form = admin.get(CHANGE_URL).text
+
+    assert f'value="{NEW_NAME}"' in form
+    registration.company.refresh_from_db()
+    assert registration.company.name != NEW_NAME
+    assert f'value="{NEW_NAME}"' not in admin.get(CHANGE_URL).text
+
+
 def test_withdrawing_with_nothing_pending_changes_nothing(admin):
     response = admin.post(CHANGE_URL, {"action": "withdraw"}, follow=True)
 

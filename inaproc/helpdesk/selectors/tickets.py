@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inaproc.accounts.models import User
 from inaproc.accounts.selectors import account_email_request_retry_after, lock_until
@@ -142,6 +143,24 @@ def ticket_messages(*, ticket: Ticket) -> list[TicketMessage]:
             Prefetch("attachments", queryset=TicketAttachment.objects.order_by("uploaded_at", "pk"))
         )
     )
+
+
+# What the staff-actions table of a ticket calls each audited action (the audit log page
+# shows the codes themselves).
+ACTION_LABELS = {
+    "helpdesk.ticket_replied": _("Answered the requester"),
+    "helpdesk.ticket_status_changed": _("Changed the status"),
+    "helpdesk.confirmation_resent": _("Sent the registration's confirmation link again"),
+    "helpdesk.password_reset_started": _("Emailed a password reset link"),
+    "helpdesk.attachment_viewed": _("Opened an attachment"),
+    "account.unlocked": _("Unlocked the username"),
+    "login_activity.viewed": _("Read the login activity"),
+    "second_factor.reset": _("Reset the second factors"),
+}
+
+
+def action_label(verb: str) -> str:
+    return str(ACTION_LABELS.get(verb, verb))
 
 
 def ticket_actions(*, ticket: Ticket) -> QuerySet[AuditEvent]:

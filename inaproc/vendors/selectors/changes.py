@@ -137,6 +137,13 @@ def changed_labels(change_request: ChangeRequest) -> list[str]:
     return [field_label(name) for name in CRITICAL_FIELDS if name in proposed]
 
 
+def changed_document_labels(change_request: ChangeRequest) -> list[str]:
+    """The document types the request adds files to or withdraws files from."""
+    kinds = {p.kind for p in change_request.proposed_documents.all()}
+    kinds |= {d.kind for d in change_request.documents_removed.all()}
+    return [str(label) for kind, label in DocumentKind.choices if kind in kinds]
+
+
 @dataclass
 class ChangeDocumentGroup:
     """One document type of a change request: the current files (those withdrawn with

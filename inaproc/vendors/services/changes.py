@@ -29,6 +29,7 @@ from inaproc.vendors.models import (
 )
 from inaproc.vendors.selectors.changes import (
     CRITICAL_FIELDS,
+    changed_document_labels,
     changed_labels,
     company_critical_values,
 )
@@ -142,6 +143,8 @@ def change_request_submit(
                 valid_until=valid_until or {},
                 uploaded_by=user,
             )
+            # After the files: the email names the document types too.
+            _email(change_request=change_request, template="vendors/email/company_change_received")
     except IntegrityError as error:
         # Two submits at once: the one-pending-request constraint let only one through.
         files_remove(names=[fields["stored_name"] for fields in written])
@@ -201,7 +204,6 @@ def _submit(
         },
         request=request,
     )
-    _email(change_request=change_request, template="vendors/email/company_change_received")
     return change_request
 
 
@@ -215,6 +217,7 @@ def _email(*, change_request: ChangeRequest, template: str) -> None:
         context={
             "company_name": change_request.company.name,
             "fields": changed_labels(change_request),
+            "documents": changed_document_labels(change_request),
             "reason": change_request.decision_reason,
             "company_url": portal_absolute_url(
                 portal, "vendors:company", base_url=settings.SITE_URL

@@ -19,7 +19,13 @@ from inaproc.vendors.forms.company import (
     ticked_ids,
 )
 from inaproc.vendors.forms.resubmit import REMOVE_DOCUMENT_FIELD, documents_to_remove
-from inaproc.vendors.models import ChangeRequest, Company, CompanyRole, Document
+from inaproc.vendors.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    Company,
+    CompanyRole,
+    Document,
+)
 from inaproc.vendors.selectors import company_documents, held_uploads
 from inaproc.vendors.selectors.changes import (
     change_document_groups,
@@ -41,6 +47,9 @@ from inaproc.vendors.views.held_uploads import (
     held_for_submit,
     hold_valid_uploads,
 )
+
+# A request this browser withdrew: the form starts from its data.
+WITHDRAWN_SESSION_KEY = "inaproc_change_withdrawn"
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,10 +91,34 @@ def _withdraw(request: HttpRequest, pending: ChangeRequest | None) -> HttpRespon
     except ChangeDecisionConflict:
         messages.error(request, _("The verifiers decided on this request before it was withdrawn."))
         return HttpResponseRedirect(portal_url(request.portal, "vendors:company"))
+    # The form below starts from what was withdrawn, so that correcting it is not typing
+    # it all again (files are chosen again).
+    request.session[WITHDRAWN_SESSION_KEY] = pending.pk
     messages.success(
-        request, _("The change request was withdrawn. The company's data stay as they are.")
+        request,
+        _(
+            "The change request was withdrawn; the company's data stay as they are. The "
+            "form below holds the withdrawn data to correct and send again; choose the "
+            "files again."
+        ),
     )
     return _here(request)
+
+
+def _initial(request: HttpRequest, company: Company) -> dict:
+    """The approved data, with the data of a request this browser just withdrawn."""
+    initial = company_critical_values(company)
+    withdrawn_id = request.session.pop(WITHDRAWN_SESSION_KEY, None)
+    withdrawn = (
+        ChangeRequest.objects.filter(
+            pk=withdrawn_id, company=company, status=ChangeRequestStatus.WITHDRAWN
+        ).first()
+        if isinstance(withdrawn_id, int)
+        else None
+    )
+    if withdrawn is not None and isinstance(withdrawn.proposed, dict):
+        initial.update({k: v for k, v in withdrawn.proposed.items() if k in initial})
+    return initial
 
 
 def _pending_page(request: HttpRequest, pending: ChangeRequest, *, status: int) -> HttpResponse:
@@ -106,7 +139,7 @@ def _form_page(request: HttpRequest, company: Company) -> HttpResponse:
     held = held_for_submit(request, key) if request.method == "POST" else []
     options = {"current_kinds": {d.kind for d in documents}, "held_kinds": {h.kind for h in held}}
     if request.method == "GET":
-        form = CriticalDataForm(initial=company_critical_values(company))
+        form = CriticalDataForm(initial=_initial(request, company))
         documents_form = ChangeDocumentsForm(**options)
     else:
         form = CriticalDataForm(request.POST)
