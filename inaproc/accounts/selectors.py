@@ -53,7 +53,7 @@ def ip_retry_after(*, portal: Portal, ip_address: str | None, at: datetime | Non
     failures = LoginAttempt.objects.filter(
         portal=portal, ip_address=ip_address, outcome__in=COUNTED_OUTCOMES
     )
-    return _seconds_until_below_limit(
+    return seconds_until_below_limit(
         failures,
         limit=settings.LOGIN_IP_FAILURE_LIMIT,
         window=timedelta(minutes=settings.LOGIN_IP_FAILURE_WINDOW_MINUTES),
@@ -72,7 +72,7 @@ def account_email_request_retry_after(
     """
     if not ip_address:
         return 0
-    return _seconds_until_below_limit(
+    return seconds_until_below_limit(
         AccountEmailRequest.objects.filter(portal=portal, ip_address=ip_address),
         limit=settings.ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS,
         window=timedelta(hours=1),
@@ -80,7 +80,7 @@ def account_email_request_retry_after(
     )
 
 
-def _seconds_until_below_limit(events, *, limit: int, window: timedelta, at: datetime) -> int:
+def seconds_until_below_limit(events, *, limit: int, window: timedelta, at: datetime) -> int:
     """With `limit` or more `events` (rows with created_at) inside the window, the
     seconds until the oldest of the latest `limit` leaves it; else 0."""
     recent = list(

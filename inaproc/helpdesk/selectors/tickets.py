@@ -1,7 +1,6 @@
 """Reads of tickets: the staff queue, a requester's tickets, a ticket's history and the
 accounts a ticket may be about. Every query is scoped to one portal."""
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.accounts.models import User
-from inaproc.accounts.selectors import account_email_request_retry_after, lock_until
+from inaproc.accounts.selectors import (
+    account_email_request_retry_after,
+    lock_until,
+    seconds_until_below_limit,
+)
 from inaproc.audit.models import AuditEvent
 from inaproc.helpdesk.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
 from inaproc.portals.models import Portal
@@ -42,18 +45,6 @@ def _rank():
     )
 
 
-def _seconds_until_below_limit(events: QuerySet, *, limit: int, at: datetime) -> int:
-    window = timedelta(hours=1)
-    recent = list(
-        events.filter(created_at__gt=at - window)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
-    )
-    if len(recent) < limit:
-        return 0
-    return max(1, math.ceil((recent[-1] + window - at).total_seconds()))
-
-
 def ticket_create_wait(
     *, portal: Portal, email: str, ip_address: str | None, at: datetime | None = None
 ) -> int:
@@ -64,8 +55,11 @@ def ticket_create_wait(
     limit = getattr(
         settings, "HELPDESK_TICKETS_PER_EMAIL_PER_HOUR", DEFAULT_TICKETS_PER_EMAIL_PER_HOUR
     )
-    per_email = _seconds_until_below_limit(
-        Ticket.objects.filter(portal=portal, email__iexact=email), limit=limit, at=at
+    per_email = seconds_until_below_limit(
+        Ticket.objects.filter(portal=portal, email__iexact=email),
+        limit=limit,
+        window=timedelta(hours=1),
+        at=at,
     )
     per_address = account_email_request_retry_after(portal=portal, ip_address=ip_address, at=at)
     return max(per_email, per_address)
@@ -73,9 +67,10 @@ def ticket_create_wait(
 
 def ticket_reply_wait(*, ticket: Ticket, at: datetime | None = None) -> int:
     """Seconds before the requester may answer on `ticket` again, or 0."""
-    return _seconds_until_below_limit(
+    return seconds_until_below_limit(
         TicketMessage.objects.filter(ticket=ticket, from_staff=False),
         limit=REQUESTER_REPLIES_PER_HOUR,
+        window=timedelta(hours=1),
         at=at or timezone.now(),
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from inaproc.accounts.models import User
+from inaproc.accounts.selectors import seconds_until_below_limit
 from inaproc.audit.services import audit_record
 from inaproc.core.tokens import token_hash, token_new, token_plausible
 from inaproc.notifications.services import email_send
@@ -79,16 +80,12 @@ def open_email_change(*, company: Company) -> EmailChange | None:
 
 def _wait_seconds(company: Company) -> int:
     """0 if another link may go out now, else the seconds until one may."""
-    limit = email_changes_per_hour()
-    since = timezone.now() - timedelta(hours=1)
-    recent = list(
-        EmailChange.objects.filter(company=company, created_at__gt=since)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
+    return seconds_until_below_limit(
+        EmailChange.objects.filter(company=company),
+        limit=email_changes_per_hour(),
+        window=timedelta(hours=1),
+        at=timezone.now(),
     )
-    if len(recent) < limit:
-        return 0
-    return max(1, int((recent[-1] + timedelta(hours=1) - timezone.now()).total_seconds()) + 1)
 
 
 def company_email_change_request(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.models import Role, User
+from inaproc.accounts.selectors import seconds_until_below_limit
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.services.users import user_create
 from inaproc.audit.services import audit_record
@@ -303,15 +304,16 @@ def _pending(company: Company):
 
 def _require_below_daily_limit(company: Company) -> None:
     limit = invitations_per_day()
-    since = timezone.now() - timedelta(days=1)
-    recent = list(
-        CompanyInvitation.objects.filter(company=company, created_at__gt=since)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
+    now = timezone.now()
+    wait = seconds_until_below_limit(
+        CompanyInvitation.objects.filter(company=company),
+        limit=limit,
+        window=timedelta(days=1),
+        at=now,
     )
-    if len(recent) < limit:
+    if not wait:
         return
-    until = recent[-1] + timedelta(days=1)
+    until = now + timedelta(seconds=wait)
     raise MemberActionRefused(
         ngettext(
             "This company has sent %(count)d invitation in the last 24 hours, the most "
@@ -321,5 +323,5 @@ def _require_below_daily_limit(company: Company) -> None:
             limit,
         )
         % {"count": limit, "until": wib(until)},
-        extra={"retry_after": max(1, int((until - timezone.now()).total_seconds()) + 1)},
+        extra={"retry_after": wait},
     )
