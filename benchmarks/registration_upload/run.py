@@ -179,7 +179,7 @@ def fixtures_ensure() -> tuple[int, bool]:
     loaded)."""
     from inaproc.portals.models import Portal
     from inaproc.portals.services import portal_create
-    from inaproc.vendors.models import Kbli
+    from inaproc.reference.models import Kbli
 
     portal = Portal.objects.filter(slug=PORTAL_SLUG).first() or portal_create(
         slug=PORTAL_SLUG, name="LPSE Benchmark", institution="Benchmark"

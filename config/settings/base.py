@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "inaproc.accounts",
     "inaproc.audit",
     "inaproc.notifications",
+    "inaproc.reference",
+    "inaproc.files",
     "inaproc.vendors",
     "inaproc.helpdesk",
     "inaproc.announcements",
@@ -202,9 +204,16 @@ STATICFILES_DIRS = [BASE_DIR / "inaproc" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "documents": {
+        "BACKEND": env.str(
+            "DOCUMENT_STORAGE_BACKEND", default="inaproc.files.storage.PrivateFileSystemStorage"
+        )
+    },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-# Vendor documents: outside any URL, under random names (inaproc/vendors/documents.py).
+# Uploaded files (vendor documents, ticket attachments): outside any URL, under random
+# names, in STORAGES["documents"] (inaproc/files/storage.py). DOCUMENT_STORAGE_BACKEND may
+# name another Django storage class (e.g. an S3-compatible one) with its own settings.
 DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents"))
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A request with more file data than this goes to temporary files on disk, not memory
@@ -214,10 +223,12 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # A correct password of an inactive account: a vendor awaiting verification sees the
 # status of the registration (accounts.views.login.inactive_login_response).
-INACTIVE_LOGIN_HANDLERS = ["inaproc.vendors.views.registration_status.inactive_login_response"]
+INACTIVE_LOGIN_HANDLERS = [
+    "inaproc.vendors.registrations.views.registration_status.inactive_login_response"
+]
 # Whether a vendor account administers its company (a portal may require a second factor
 # of vendor administrators; accounts does not know company roles).
-VENDOR_ADMIN_CHECK = "inaproc.vendors.selectors.members.is_company_admin"
+VENDOR_ADMIN_CHECK = "inaproc.vendors.companies.selectors.members.is_company_admin"
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)
@@ -235,9 +246,10 @@ HELPDESK_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_TICKETS_PER_EMAIL_PER_HO
 # A ticket (messages, attachment files) with no activity for this many days, resolved or
 # abandoned, is deleted by `prune_tickets` (UU PDP: personal data is not kept forever).
 HELPDESK_TICKET_RETENTION_DAYS = env.int("HELPDESK_TICKET_RETENTION_DAYS", default=730)
-# KBLI 2020 reference data for `load_kbli` (see its README for the format).
+# KBLI 2020 reference data for `load_kbli`: the table shipped in the project
+# (inaproc/reference/data/, with its provenance), or another file of the same format.
 KBLI_CSV_PATH = env.path(
-    "KBLI_CSV_PATH", default=str(BASE_DIR.parent / "shared" / "data" / "kbli2020.csv")
+    "KBLI_CSV_PATH", default=str(BASE_DIR / "inaproc" / "reference" / "data" / "kbli2020.csv")
 )
 
 # =============================================================================

@@ -17,6 +17,7 @@ PASSWORD_HASHERS = ["inaproc.accounts.hashers.FastArgon2PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": {"BACKEND": "inaproc.files.storage.PrivateFileSystemStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
 # Documents written by tests (load_demo in the browser tests, for one) go to a temporary

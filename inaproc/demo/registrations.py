@@ -13,22 +13,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from inaproc.accounts.models import User
+from inaproc.files.checks import document_check
+from inaproc.files.services import CheckedUpload
 from inaproc.notifications.models import Email
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.documents import DocumentKind, document_check
-from inaproc.vendors.models import Kbli, LegalForm, Registration, RegistrationStatus
-from inaproc.vendors.regions import Province
-from inaproc.vendors.selectors import kbli_get_many
-from inaproc.vendors.services.kbli import kbli_load
-from inaproc.vendors.services.registration import (
-    CompanyData,
-    registration_confirm_email,
-    registration_create,
-    required_document_kinds,
-)
-from inaproc.vendors.services.uploads import CheckedUpload
-from inaproc.vendors.services.verification import registration_approve
+from inaproc.reference.models import Kbli
+from inaproc.reference.regions import Province
+from inaproc.reference.selectors import kbli_get_many
+from inaproc.reference.services import kbli_load
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.companies.documents import required_document_kinds
+from inaproc.vendors.documents import DocumentKind
+from inaproc.vendors.models import LegalForm, Registration, RegistrationStatus
+from inaproc.vendors.registrations.services.confirmation import registration_confirm_email
+from inaproc.vendors.registrations.services.registration import registration_create
+from inaproc.vendors.registrations.services.verification import registration_approve
 
 # Document titles and files as a vendor would scan them (demo content, not interface text).
 DOCUMENT_FILES = {

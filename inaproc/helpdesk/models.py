@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from inaproc.files.models import StoredDocumentFields
 from inaproc.portals.models import Portal
-from inaproc.vendors.models.documents import StoredDocumentFields
 
 
 class TicketCategory(models.TextChoices):

@@ -18,13 +18,15 @@ from inaproc.demo.management.commands.load_demo import (
     DEMO_PORTALS,
     DEMO_VENDOR_NPWP,
 )
+from inaproc.files.checks import document_check
+from inaproc.files.storage import document_open
 from inaproc.notifications.models import Email
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
-from inaproc.vendors.documents import document_check, document_open
-from inaproc.vendors.models import Company, Document, Kbli, Registration, RegistrationStatus
-from inaproc.vendors.selectors import registration_queue
-from inaproc.vendors.services.verification import registration_reject
+from inaproc.reference.models import Kbli
+from inaproc.vendors.models import Company, Document, Registration, RegistrationStatus
+from inaproc.vendors.registrations.selectors import registration_queue
+from inaproc.vendors.registrations.services.verification import registration_reject
 from tests.factories import make_totp_device
 from tests.helpers import login_post, run_task_worker
 

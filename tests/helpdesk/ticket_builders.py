@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from inaproc.accounts.services.signin import failure_register
 from inaproc.core.http import ClientInfo
+from inaproc.files.services import CheckedUpload
 from inaproc.helpdesk.models import Ticket, TicketCategory
 from inaproc.helpdesk.services.tickets import OPENED_EMAIL, TicketData, ticket_create
 from inaproc.notifications.models import Email
-from inaproc.vendors.services.uploads import CheckedUpload
 from tests.vendors.builders import checked
 
 TOKEN_IN_LINK = re.compile(r"/bantuan/tiket/([A-Za-z0-9_\-]{20,})/")

@@ -9,14 +9,14 @@ from PIL import Image
 from pypdf import PdfWriter
 from stdnum import luhn
 
-from inaproc.vendors.documents import DocumentKind, document_check
-from inaproc.vendors.models import Kbli, KbliLevel, Registration, RegistrationStatus
-from inaproc.vendors.services.registration import (
-    CompanyData,
-    registration_confirm_email,
-    registration_create,
-)
-from inaproc.vendors.services.uploads import CheckedUpload
+from inaproc.files.checks import document_check
+from inaproc.files.services import CheckedUpload
+from inaproc.reference.models import Kbli, KbliLevel
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.documents import DocumentKind
+from inaproc.vendors.models import Registration, RegistrationStatus
+from inaproc.vendors.registrations.services.confirmation import registration_confirm_email
+from inaproc.vendors.registrations.services.registration import registration_create
 from tests.factories import DEFAULT_PASSWORD
 
 _counter = itertools.count(1)
@@ -150,7 +150,7 @@ def register_submitted(portal, **kwargs) -> Registration:
 def register_approved(portal, *, verifier=None, **kwargs) -> Registration:
     """An approved registration: its applicant is the company's active administrator."""
     from inaproc.accounts.models import Role
-    from inaproc.vendors.services.verification import registration_approve
+    from inaproc.vendors.registrations.services.verification import registration_approve
     from tests.factories import make_user
 
     registration = register_submitted(portal, **kwargs)

@@ -5,10 +5,10 @@ from datetime import date
 from django.test import Client
 
 from inaproc.accounts.models import Role
+from inaproc.vendors.companies.selectors.changes import company_critical_values
+from inaproc.vendors.companies.services.changes import change_request_submit
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import ChangeRequest, CompanyMember, CompanyRole, Registration
-from inaproc.vendors.selectors.changes import company_critical_values
-from inaproc.vendors.services.changes import change_request_submit
 from tests.factories import make_user
 from tests.helpers import force_login_session
 from tests.vendors.builders import checked, register_approved

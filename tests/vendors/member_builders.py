@@ -6,8 +6,8 @@ from django.conf import settings
 from django.test import Client
 
 from inaproc.notifications.models import Email
+from inaproc.vendors.companies.services.invitations import invitation_accept, invitation_create
 from inaproc.vendors.models import Company, CompanyInvitation, CompanyMember, CompanyRole
-from inaproc.vendors.services.invitations import invitation_accept, invitation_create
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import force_login_session
 from tests.vendors.builders import register_approved

@@ -11,13 +11,13 @@ from django.db import connection, connections
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
-from inaproc.vendors.models import ChangeRequest, ChangeRequestStatus, Company
-from inaproc.vendors.services.changes import (
+from inaproc.vendors.companies.services.changes import (
     ChangeDecisionConflict,
     ChangePending,
     change_request_approve,
     change_request_withdraw,
 )
+from inaproc.vendors.models import ChangeRequest, ChangeRequestStatus, Company
 from tests.factories import make_portal, make_user
 from tests.vendors.change_builders import NEW_NAME, approved, licence, submit_change
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from inaproc.accounts.models import Role
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.companies.selectors.company import company_documents, company_for_user
+from inaproc.vendors.companies.services.changes import change_request_reject
 from inaproc.vendors.models import Company, CompanyRole
-from inaproc.vendors.selectors import company_documents, company_for_user
-from inaproc.vendors.services.changes import change_request_reject
-from inaproc.vendors.services.registration import CompanyData
 from tests.factories import make_user
 from tests.helpers import force_login_session
 from tests.vendors.builders import npwp_make

@@ -13,8 +13,11 @@ from django.utils import timezone
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
+from inaproc.vendors.companies.services.changes import (
+    change_request_approve,
+    change_request_withdraw,
+)
 from inaproc.vendors.models import ChangeRequestStatus, CompanyRole
-from inaproc.vendors.services.changes import change_request_approve, change_request_withdraw
 from tests.factories import make_user
 from tests.vendors.builders import company_data, npwp_make, register_submitted
 from tests.vendors.change_builders import (

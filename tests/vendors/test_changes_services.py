@@ -9,16 +9,9 @@ from django.utils import timezone
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
+from inaproc.files.storage import document_open
 from inaproc.notifications.models import Email
-from inaproc.vendors.documents import DocumentKind, document_open
-from inaproc.vendors.models import (
-    ChangeRequest,
-    ChangeRequestStatus,
-    Company,
-    Document,
-    ProposedDocument,
-)
-from inaproc.vendors.services.changes import (
+from inaproc.vendors.companies.services.changes import (
     ChangeDecisionConflict,
     ChangeNotApplicable,
     ChangePending,
@@ -26,6 +19,14 @@ from inaproc.vendors.services.changes import (
     change_request_approve,
     change_request_reject,
     change_request_withdraw,
+)
+from inaproc.vendors.documents import DocumentKind
+from inaproc.vendors.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
+    Company,
+    Document,
+    ProposedDocument,
 )
 from tests.factories import make_user
 from tests.vendors.builders import checked, company_data, npwp_make
@@ -169,7 +170,7 @@ def test_a_failure_inside_the_transaction_removes_the_new_files(
     def broken(**kwargs):
         raise RuntimeError("audit down")
 
-    monkeypatch.setattr("inaproc.vendors.services.changes.audit_record", broken)
+    monkeypatch.setattr("inaproc.vendors.companies.services.changes.audit_record", broken)
     with pytest.raises(RuntimeError):
         submit_change(registration, name=NEW_NAME, uploads=[licence()])
 

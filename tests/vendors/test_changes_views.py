@@ -11,14 +11,10 @@ from django.utils import timezone
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
+from inaproc.files.models import HeldUpload
 from inaproc.notifications.models import Email
 from inaproc.vendors.documents import DocumentKind
-from inaproc.vendors.models import (
-    ChangeRequest,
-    ChangeRequestStatus,
-    CompanyRole,
-    HeldUpload,
-)
+from inaproc.vendors.models import ChangeRequest, ChangeRequestStatus, CompanyRole
 from tests.factories import make_user
 from tests.vendors.builders import pdf_bytes, upload
 from tests.vendors.change_builders import (
@@ -381,7 +377,7 @@ def test_company_page_offers_the_edit_links_to_admins_only(admin, registration):
 
 
 def test_company_history_lists_decided_changes(portal_a, admin, registration):
-    from inaproc.vendors.services.changes import change_request_reject
+    from inaproc.vendors.companies.services.changes import change_request_reject
 
     change = submit_change(registration, name=NEW_NAME)
     verifier = make_user(portal_a, role=Role.VERIFIER)

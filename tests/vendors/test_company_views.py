@@ -6,8 +6,9 @@ from django.utils import translation
 
 from inaproc.accounts.models import Role
 from inaproc.core.templatetags.inaproc import wib
-from inaproc.vendors.services.registration import CompanyData, registration_resubmit
-from inaproc.vendors.services.verification import (
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.registrations.services.registration import registration_resubmit
+from inaproc.vendors.registrations.services.verification import (
     registration_approve,
     registration_request_changes,
 )

@@ -9,13 +9,14 @@ from django.test import Client
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
-from inaproc.vendors.documents import document_delete
-from inaproc.vendors.services.registration import CompanyData, registration_resubmit
-from inaproc.vendors.services.verification import (
+from inaproc.files.responses import DOCUMENT_CSP
+from inaproc.files.storage import document_delete
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.registrations.services.registration import registration_resubmit
+from inaproc.vendors.registrations.services.verification import (
     registration_approve,
     registration_request_changes,
 )
-from inaproc.vendors.views.documents import DOCUMENT_CSP
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import force_login_session, login_post
 from tests.vendors.builders import checked, png_bytes, register, register_submitted

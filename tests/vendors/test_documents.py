@@ -11,17 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from PIL import Image
 from pypdf import PdfWriter
 
-from inaproc.vendors.documents import (
-    ALLOWED_TYPES,
-    MULTIPLE_ALLOWED,
-    CheckedDocument,
-    DocumentKind,
-    document_check,
-    document_delete,
-    document_open,
-    document_storage,
-    document_store,
-)
+from inaproc.files.checks import ALLOWED_TYPES, CheckedDocument, document_check
+from inaproc.files.storage import document_delete, document_open, document_storage, document_store
+from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
 
 # Messages are checked in English, the source language.
 pytestmark = pytest.mark.usefixtures("pages_in_english")

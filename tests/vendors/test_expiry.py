@@ -14,11 +14,11 @@ from django.utils import timezone
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
+from inaproc.vendors.companies.selectors.changes import documents_expiring
+from inaproc.vendors.companies.services.changes import change_request_approve
+from inaproc.vendors.companies.services.expiry import expiring_documents_warn
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import CompanyRole, Document
-from inaproc.vendors.selectors.changes import documents_expiring
-from inaproc.vendors.services.changes import change_request_approve
-from inaproc.vendors.services.expiry import expiring_documents_warn
 from tests.factories import make_user
 from tests.vendors.change_builders import approved, licence, member, signed_in, submit_change
 

@@ -12,10 +12,10 @@ from inaproc.accounts.forms.login import ONE_MESSAGE
 from inaproc.accounts.models import LoginAttempt, LoginOutcome, User
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
-from inaproc.vendors.access import REGISTRATION_SESSION_KEY
+from inaproc.vendors.companies.access import REGISTRATION_SESSION_KEY
+from inaproc.vendors.companies.services.members import member_remove, member_suspend
+from inaproc.vendors.companies.views.members import INVITATION_TOKEN_SESSION_KEY
 from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole
-from inaproc.vendors.services.members import member_remove, member_suspend
-from inaproc.vendors.views.members import INVITATION_TOKEN_SESSION_KEY
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login_post
 from tests.vendors.member_builders import add_member, approved_company, invite, signed_in

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from inaproc.vendors.models import Kbli, KbliLevel
-from inaproc.vendors.selectors import kbli_get_many, kbli_search
-from inaproc.vendors.services import KbliLoadResult, kbli_load
+from inaproc.reference.models import Kbli, KbliLevel
+from inaproc.reference.selectors import kbli_get_many, kbli_search
+from inaproc.reference.services import KbliLoadResult, kbli_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
 

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from inaproc.accounts.models import Role, User
+from inaproc.files.models import HeldUpload
 from inaproc.notifications.models import Email
+from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.documents import DocumentKind
-from inaproc.vendors.models import Company, Document, HeldUpload, RegistrationStatus
-from inaproc.vendors.services.registration import CompanyData, registration_confirm_email
-from inaproc.vendors.services.verification import (
+from inaproc.vendors.models import Company, Document, RegistrationStatus
+from inaproc.vendors.registrations.services.confirmation import registration_confirm_email
+from inaproc.vendors.registrations.services.verification import (
     registration_approve,
     registration_request_changes,
 )

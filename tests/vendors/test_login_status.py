@@ -12,8 +12,8 @@ from inaproc.accounts.forms.login import ONE_MESSAGE
 from inaproc.accounts.models import Role
 from inaproc.core.templatetags.inaproc import wib
 from inaproc.notifications.models import Email
-from inaproc.vendors.access import REGISTRATION_SESSION_KEY
-from inaproc.vendors.services.verification import (
+from inaproc.vendors.companies.access import REGISTRATION_SESSION_KEY
+from inaproc.vendors.registrations.services.verification import (
     registration_approve,
     registration_reject,
     registration_request_changes,

@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from inaproc.accounts.models import User
-from inaproc.vendors.models import CompanyMember, CompanyRole
-from inaproc.vendors.services.invitations import InvitationState, invitation_accept
-from inaproc.vendors.services.members import (
+from inaproc.vendors.companies.services.invitations import InvitationState, invitation_accept
+from inaproc.vendors.companies.services.members import (
     MemberActionRefused,
     is_active_admin,
     member_role_change,
     member_suspend,
 )
+from inaproc.vendors.models import CompanyMember, CompanyRole
 from tests.factories import make_portal
 from tests.vendors.member_builders import add_member, approved_company, invite
 

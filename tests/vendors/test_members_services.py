@@ -11,8 +11,7 @@ from django.utils import timezone
 from inaproc.accounts.models import SessionEndReason, User, UserSession
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
-from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole
-from inaproc.vendors.services.invitations import (
+from inaproc.vendors.companies.services.invitations import (
     InvitationState,
     invitation_accept,
     invitation_create,
@@ -20,13 +19,14 @@ from inaproc.vendors.services.invitations import (
     invitation_revoke,
     invitation_state,
 )
-from inaproc.vendors.services.members import (
+from inaproc.vendors.companies.services.members import (
     MemberActionRefused,
     member_reactivate,
     member_remove,
     member_role_change,
     member_suspend,
 )
+from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import force_login_session
 from tests.vendors.member_builders import add_member, approved_company, invite, token_of

@@ -6,15 +6,19 @@ import pytest
 from django.test import Client
 
 from inaproc.notifications.models import Email
-from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole, EmailChange
-from inaproc.vendors.services.contacts import (
+from inaproc.vendors.companies.services.contacts import (
     EmailChangeState,
     company_email_change_confirm,
     company_email_change_request,
 )
-from inaproc.vendors.services.invitations import InvitationState, invitation_accept
-from inaproc.vendors.services.members import member_remove, member_role_change, member_suspend
-from inaproc.vendors.views.members import INVITATION_TOKEN_SESSION_KEY
+from inaproc.vendors.companies.services.invitations import InvitationState, invitation_accept
+from inaproc.vendors.companies.services.members import (
+    member_remove,
+    member_role_change,
+    member_suspend,
+)
+from inaproc.vendors.companies.views.members import INVITATION_TOKEN_SESSION_KEY
+from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole, EmailChange
 from tests.factories import DEFAULT_PASSWORD
 from tests.vendors.member_builders import add_member, approved_company, invite
 from tests.vendors.test_contacts_views import link_path

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from inaproc.accounts.models import User
 from inaproc.audit.models import AuditEvent
+from inaproc.files.models import HeldUpload
+from inaproc.files.services import held_uploads_add
 from inaproc.vendors.documents import DocumentKind
-from inaproc.vendors.models import Company, Document, HeldUpload, Registration
-from inaproc.vendors.services.registration import confirmation_resend
-from inaproc.vendors.services.uploads import held_uploads_add
+from inaproc.vendors.models import Company, Document, Registration
+from inaproc.vendors.registrations.services.confirmation import confirmation_resend
 from tests.vendors.builders import checked, company_data, register, register_submitted
 
 pytestmark = pytest.mark.django_db

@@ -15,30 +15,31 @@ from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
 from inaproc.audit.models import AuditEvent
+from inaproc.files.models import HeldUpload
+from inaproc.files.services import held_uploads_add
+from inaproc.files.storage import document_open
 from inaproc.notifications.models import Email, EmailStatus
-from inaproc.vendors.documents import DocumentKind, document_open
+from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import (
     Company,
     CompanyMember,
     CompanyRole,
     Document,
     EventKind,
-    HeldUpload,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
 )
-from inaproc.vendors.selectors import pending_registration_count, registration_queue
-from inaproc.vendors.services import registration as registration_services
-from inaproc.vendors.services.registration import (
+from inaproc.vendors.registrations.selectors import pending_registration_count, registration_queue
+from inaproc.vendors.registrations.services import registration as registration_services
+from inaproc.vendors.registrations.services.confirmation import (
     ConfirmOutcome,
     confirmation_resend,
     confirmation_state,
     confirmation_token_hash,
     registration_confirm_email,
-    registration_create,
 )
-from inaproc.vendors.services.uploads import held_uploads_add
+from inaproc.vendors.registrations.services.registration import registration_create
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import run_task_worker, run_tasks_until_idle
 from tests.vendors.builders import (

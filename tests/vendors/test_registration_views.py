@@ -19,12 +19,12 @@ from django_tasks_db.models import DBTaskResult
 from inaproc.accounts.models import Role, User
 from inaproc.audit.models import AuditEvent
 from inaproc.core.text import email_mask
+from inaproc.files.models import HeldUpload
 from inaproc.notifications.models import Email, EmailStatus
 from inaproc.vendors.models import (
     Company,
     Document,
     EventKind,
-    HeldUpload,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
@@ -473,7 +473,7 @@ def test_files_are_not_held_without_a_right_captcha(client, portal, document_roo
 def test_unknown_service_errors_go_above_the_form(portal):
     from django.core.exceptions import ValidationError
 
-    from inaproc.vendors.forms.registration import RegistrationForm
+    from inaproc.vendors.registrations.forms.registration import RegistrationForm
 
     form = RegistrationForm({}, portal=portal)
     form.is_valid()

@@ -14,15 +14,15 @@ from django.utils import timezone
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
+from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import EventKind, Registration, RegistrationStatus
-from inaproc.vendors.services.registration import (
-    CompanyData,
-    registration_confirm_email,
+from inaproc.vendors.registrations.services.confirmation import registration_confirm_email
+from inaproc.vendors.registrations.services.registration import (
     registration_create,
     registration_resubmit,
 )
-from inaproc.vendors.services.verification import (
+from inaproc.vendors.registrations.services.verification import (
     registration_approve,
     registration_reject,
     registration_request_changes,
@@ -290,7 +290,7 @@ def test_queue_search_by_npwp_with_punctuation_and_by_name(portal_a, verifier_a)
 
 
 def test_queue_paginates_and_keeps_the_filters(portal_a, verifier_a, monkeypatch):
-    monkeypatch.setattr("inaproc.vendors.views.review.PAGE_SIZE", 2)
+    monkeypatch.setattr("inaproc.vendors.registrations.views.review.PAGE_SIZE", 2)
     for n, name in enumerate(["PT Satu", "PT Dua", "PT Tiga"]):
         with time_machine.travel(START + timedelta(minutes=n), tick=False):
             register_submitted(portal_a, company=company_data(name=name))
@@ -584,7 +584,7 @@ def test_requesting_changes_stores_notes_per_field_emails_them_and_requeues_on_r
 
 
 def test_request_changes_form_labels_fields_as_written():
-    from inaproc.vendors.forms.review import RequestChangesForm
+    from inaproc.vendors.registrations.forms.review import RequestChangesForm
 
     form = RequestChangesForm()
 
@@ -669,7 +669,7 @@ def test_a_decision_that_loses_the_race_inside_the_service_is_a_409(
     """The page was loaded as pending; another verifier decides between the access check
     and the locked write."""
     other = make_user(portal_a, role=Role.VERIFIER, username="cepat", full_name="Cepat Sekali")
-    from inaproc.vendors.views import review
+    from inaproc.vendors.registrations.views import review
 
     real_approve = review.registration_approve
 

@@ -6,16 +6,12 @@ from unittest import mock
 import pytest
 
 from inaproc.accounts.models import Role
+from inaproc.files.models import HeldUpload
 from inaproc.notifications.models import Email
-from inaproc.vendors.models import (
-    Company,
-    Document,
-    EventKind,
-    HeldUpload,
-    RegistrationStatus,
-)
-from inaproc.vendors.services.registration import CompanyData, RegistrationNotEditable
-from inaproc.vendors.services.verification import registration_request_changes
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.models import Company, Document, EventKind, RegistrationStatus
+from inaproc.vendors.registrations.services.registration import RegistrationNotEditable
+from inaproc.vendors.registrations.services.verification import registration_request_changes
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login_post
 from tests.vendors.builders import (
@@ -299,7 +295,8 @@ def test_decided_meanwhile_sends_back_to_the_status(client, asked):
     refusal = RegistrationNotEditable(asked)
 
     with mock.patch(
-        "inaproc.vendors.views.registration_status.registration_resubmit", side_effect=refusal
+        "inaproc.vendors.registrations.views.registration_status.registration_resubmit",
+        side_effect=refusal,
     ):
         response = client.post(RESUBMIT_URL, form_data(page))
 

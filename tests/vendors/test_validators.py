@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inaproc.accounts.usernames import username_normalize
-from inaproc.vendors.validators import (
+from inaproc.core.identity import (
     nib_normalize,
     nik_normalize,
     npwp_normalize,

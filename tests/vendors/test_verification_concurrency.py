@@ -12,12 +12,12 @@ from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from inaproc.vendors.models import EventKind, Registration, RegistrationEvent, RegistrationStatus
-from inaproc.vendors.services.registration import (
+from inaproc.vendors.registrations.services.confirmation import (
     ConfirmOutcome,
     confirmation_resend,
     registration_confirm_email,
 )
-from inaproc.vendors.services.verification import (
+from inaproc.vendors.registrations.services.verification import (
     DecisionConflict,
     registration_approve,
     registration_reject,

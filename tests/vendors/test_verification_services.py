@@ -14,31 +14,27 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
+from inaproc.files.models import HeldUpload
+from inaproc.files.services import held_uploads_add
 from inaproc.notifications.models import Email
+from inaproc.vendors.companies import documents as company_documents_rules
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.companies.selectors.company import company_documents, registration_history
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import (
     Company,
     Document,
     EventKind,
-    HeldUpload,
     Registration,
     RegistrationEvent,
     RegistrationStatus,
 )
-from inaproc.vendors.selectors import (
-    company_documents,
-    latest_change_request,
-    registration_history,
-    registration_queue,
-)
-from inaproc.vendors.services import registration as registration_services
-from inaproc.vendors.services.registration import (
-    CompanyData,
+from inaproc.vendors.registrations.selectors import latest_change_request, registration_queue
+from inaproc.vendors.registrations.services.registration import (
     RegistrationNotEditable,
     registration_resubmit,
 )
-from inaproc.vendors.services.uploads import held_uploads_add
-from inaproc.vendors.services.verification import (
+from inaproc.vendors.registrations.services.verification import (
     DecisionConflict,
     registration_approve,
     registration_reject,
@@ -533,13 +529,13 @@ def test_a_concurrent_company_with_the_new_npwp_is_refused_cleanly(
     """Another company takes the NPWP after the check: the unique constraint answers and
     the vendor sees the same message."""
     data = company_data()
-    real_documents_missing = registration_services.documents_missing
+    real_documents_missing = company_documents_rules.documents_missing
 
     def documents_missing(**kwargs):
         Company.objects.create(portal=portal_a, **company_data(npwp=data.npwp).model_values())
         return real_documents_missing(**kwargs)
 
-    monkeypatch.setattr(registration_services, "documents_missing", documents_missing)
+    monkeypatch.setattr(company_documents_rules, "documents_missing", documents_missing)
     files = stored_files(document_root)
 
     with pytest.raises(ValidationError) as refused:

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.captcha import PortalCaptchaField
+from inaproc.core.identity import npwp_normalize
 from inaproc.core.validators import single_line_validator
+from inaproc.files.checks import document_max_bytes
+from inaproc.files.forms import CheckedFilesField
+from inaproc.files.services import CheckedUpload
 from inaproc.helpdesk.models import TicketCategory, TicketStatus
 from inaproc.helpdesk.selectors.tickets import FILTER_ALL, FILTER_UNRESOLVED
-from inaproc.vendors.documents import document_max_bytes
-from inaproc.vendors.forms.company import DocumentFileField, MultipleFileInput
-from inaproc.vendors.services.uploads import CheckedUpload
-from inaproc.vendors.validators import npwp_normalize
 
 ATTACHMENT_KIND = "attachment"
 MAX_ATTACHMENTS = 5
@@ -28,23 +28,13 @@ CLOCK_SKEW = timedelta(minutes=5)
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class AttachmentsField(DocumentFileField):
+class AttachmentsField(CheckedFilesField):
     """Optional files, each checked by content as a registration's documents are (PDF,
     JPEG or PNG, size-capped). Cleans to a list of CheckedUpload."""
 
     def __init__(self, **kwargs) -> None:
-        # DocumentFileField's own __init__ names a vendor document type; a ticket's file
-        # has none, so only its checks (clean) are inherited.
-        self.kind = ATTACHMENT_KIND
-        self.multiple = True
-        attrs = {
-            "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
-            "multiple": True,
-        }
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
-        kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments (optional)"))
-        forms.FileField.__init__(self, **kwargs)
+        super().__init__(kind=ATTACHMENT_KIND, multiple=True, **kwargs)
 
     def clean(self, data, initial=None) -> list[CheckedUpload]:
         files = data if isinstance(data, list | tuple) else [data] if data else []

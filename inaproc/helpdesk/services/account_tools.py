@@ -21,7 +21,7 @@ from inaproc.audit.services import audit_record
 from inaproc.helpdesk.models import Ticket
 from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.models import Registration, RegistrationStatus
-from inaproc.vendors.services.registration import confirmation_resend
+from inaproc.vendors.registrations.services.confirmation import confirmation_resend
 
 
 class ToolOutcome(StrEnum):

@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inaproc.audit.services import audit_record
+from inaproc.files.storage import document_delete
 from inaproc.helpdesk.models import Ticket, TicketAttachment, TicketStatus
 from inaproc.portals.models import Portal
-from inaproc.vendors.documents import document_delete
 
 logger = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from inaproc.accounts.models import AccountEmailRequest, User
 from inaproc.audit.services import audit_record
 from inaproc.core.http import client_ip
 from inaproc.core.tokens import token_hash, token_new
+from inaproc.files.services import CheckedUpload, files_remove, files_store
 from inaproc.helpdesk.models import (
     Ticket,
     TicketAttachment,
@@ -32,7 +33,6 @@ from inaproc.helpdesk.selectors.tickets import TICKET_MAX_FILES, ticket_files_le
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
-from inaproc.vendors.services.uploads import CheckedUpload, files_remove, files_store
 
 TOKEN_PURPOSE = "inaproc.helpdesk.ticket"  # noqa: S105 (a purpose, not a secret)
 OPENED_EMAIL = "helpdesk/email/ticket_opened"

@@ -8,10 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from inaproc.files.responses import stored_file_response
 from inaproc.helpdesk.access import access_attachment
 from inaproc.helpdesk.services.tickets import attachment_view_record
 from inaproc.portals.decorators import portal_required
-from inaproc.vendors.views.documents import stored_file_response
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -35,7 +35,7 @@ from inaproc.helpdesk.selectors.tickets import (
 from inaproc.helpdesk.services.tickets import TicketData, ticket_create, ticket_requester_reply
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.selectors import company_for_user
+from inaproc.vendors.companies.selectors.company import company_for_user
 
 # What the "sent" page shows: the number of the ticket this browser just opened.
 SENT_SESSION_KEY = "inaproc_helpdesk_ticket_sent"

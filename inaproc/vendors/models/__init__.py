@@ -5,9 +5,8 @@ from inaproc.vendors.models.changes import (
     ProposedDocument,
 )
 from inaproc.vendors.models.companies import Company, CompanyMember, CompanyRole, LegalForm
-from inaproc.vendors.models.documents import Document, HeldUpload
+from inaproc.vendors.models.documents import Document
 from inaproc.vendors.models.invitations import CompanyInvitation
-from inaproc.vendors.models.kbli import Kbli, KbliLevel, KbliQuerySet
 from inaproc.vendors.models.registrations import (
     EventKind,
     Registration,
@@ -26,10 +25,6 @@ __all__ = [
     "CompanyRole",
     "Document",
     "EventKind",
-    "HeldUpload",
-    "Kbli",
-    "KbliLevel",
-    "KbliQuerySet",
     "LegalForm",
     "Registration",
     "RegistrationEvent",

@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from inaproc.files.models import StoredDocumentFields
 from inaproc.portals.models import Portal
-from inaproc.vendors.models.documents import StoredDocumentFields
+from inaproc.vendors.documents import DocumentKind
 
 
 class ChangeRequestStatus(models.TextChoices):
@@ -99,6 +100,7 @@ class ProposedDocument(StoredDocumentFields):
     file) only when the request is approved; until then only the company's users and the
     portal's staff can open it."""
 
+    kind = models.CharField(_("document type"), max_length=30, choices=DocumentKind.choices)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     change_request = models.ForeignKey(
         ChangeRequest,

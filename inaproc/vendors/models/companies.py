@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from inaproc.core.models import TimeStampedModel
 from inaproc.portals.models import Portal
-from inaproc.vendors.models.kbli import Kbli
-from inaproc.vendors.regions import Province
+from inaproc.reference.models import Kbli
+from inaproc.reference.regions import Province
 
 
 class LegalForm(models.TextChoices):
@@ -35,7 +35,7 @@ class Company(TimeStampedModel):
     )
     name = models.CharField(_("company name"), max_length=200)
     legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
-    # Normalised: 16 digits (see vendors.validators.npwp_normalize).
+    # Normalised: 16 digits (see core.identity.npwp_normalize).
     npwp = models.CharField(_("NPWP"), max_length=16)
     nib = models.CharField(_("NIB"), max_length=13)
     province = models.CharField(_("province"), max_length=40, choices=Province.choices)

@@ -5,8 +5,8 @@ from typing import Any
 
 from django import template
 
-from inaproc.vendors.access import company_member_of
-from inaproc.vendors.selectors.members import members_summary
+from inaproc.vendors.companies.access import company_member_of
+from inaproc.vendors.companies.selectors.members import members_summary
 
 register = template.Library()
 

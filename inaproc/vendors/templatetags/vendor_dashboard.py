@@ -10,14 +10,15 @@ from typing import Any
 from django import template
 
 from inaproc.accounts.models import Role
-from inaproc.vendors.models import CompanyRole, RegistrationStatus
-from inaproc.vendors.selectors import company_for_user, pending_registration_count
-from inaproc.vendors.selectors.changes import (
+from inaproc.vendors.companies.selectors.changes import (
     EXPIRY_WARNING_DAYS,
     documents_expiring,
     pending_change_count,
     pending_change_request,
 )
+from inaproc.vendors.companies.selectors.company import company_for_user
+from inaproc.vendors.models import CompanyRole, RegistrationStatus
+from inaproc.vendors.registrations.selectors import pending_registration_count
 from inaproc.vendors.templatetags.vendors import npwp
 
 register = template.Library()

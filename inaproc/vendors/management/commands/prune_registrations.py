@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from inaproc.vendors.services.registration import (
+from inaproc.files.services import HELD_UPLOAD_HOURS, held_uploads_prune
+from inaproc.vendors.registrations.services.confirmation import (
     unconfirmed_days,
     unconfirmed_registrations_prune,
 )
-from inaproc.vendors.services.uploads import HELD_UPLOAD_HOURS, held_uploads_prune
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from inaproc.vendors.selectors.changes import EXPIRY_WARNING_DAYS
-from inaproc.vendors.services.expiry import expiring_documents_warn
+from inaproc.vendors.companies.selectors.changes import EXPIRY_WARNING_DAYS
+from inaproc.vendors.companies.services.expiry import expiring_documents_warn
 
 
 class Command(BaseCommand):

@@ -1,0 +1,42 @@
+"""Files kept across a failed submit of a form with file fields: the form carries a
+random key; files that passed their checks are held under it, listed again with a
+"remove" box, and used when the form finally succeeds."""
+
+import re
+import secrets
+
+from django.http import HttpRequest
+
+from inaproc.files.forms import ticked_ids
+from inaproc.files.models import HeldUpload
+from inaproc.files.selectors import held_uploads
+from inaproc.files.services import held_uploads_add, held_uploads_remove
+from inaproc.vendors.companies.forms.company import DocumentsForm
+
+FORM_KEY_FIELD = "form_key"
+
+
+REMOVE_HELD_FIELD = "remove_held"
+
+
+_FORM_KEY = re.compile(r"[A-Za-z0-9_\-]{20,64}")
+
+
+def form_key(request: HttpRequest) -> str:
+    """The key of the form being submitted, or a new one for a new form."""
+    key = request.POST.get(FORM_KEY_FIELD, "") if request.method == "POST" else ""
+    return key if _FORM_KEY.fullmatch(key) else secrets.token_urlsafe(24)
+
+
+def held_for_submit(request: HttpRequest, key: str) -> list[HeldUpload]:
+    """The held files of this form, without those the user ticked to remove (which are
+    deleted now)."""
+    remove = ticked_ids(request.POST, REMOVE_HELD_FIELD)
+    if remove:
+        held_uploads_remove(portal=request.portal, key=key, ids=remove)
+    return held_uploads(portal=request.portal, key=key)
+
+
+def hold_valid_uploads(request: HttpRequest, key: str, documents: DocumentsForm) -> None:
+    """The form failed: keep its uploads that passed their checks for the next submit."""
+    held_uploads_add(portal=request.portal, key=key, items=documents.valid_uploads())

@@ -1,0 +1,104 @@
+"""Storing checked uploads, and uploads held while the user corrects the rest of a form."""
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from inaproc.files.checks import CheckedDocument
+from inaproc.files.models import HeldUpload
+from inaproc.files.storage import document_delete, document_store
+from inaproc.portals.models import Portal
+
+HELD_UPLOAD_HOURS = 24
+ORIGINAL_NAME_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed `document_check`, with the kind of file it was given as."""
+
+    kind: str
+    upload: UploadedFile
+    checked: CheckedDocument
+
+
+def original_name_clean(name: str | None) -> str:
+    """The uploaded file's own name, only for display: no directories, no control
+    characters, bounded length."""
+    name = PureWindowsPath(PurePosixPath(name or "").name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[-ORIGINAL_NAME_MAX_LENGTH:] or "dokumen"
+
+
+def held_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _stored_fields(item: CheckedUpload, *, portal_id: int) -> dict:
+    stored = document_store(upload=item.upload, checked=item.checked, portal_id=portal_id)
+    return {
+        "kind": item.kind,
+        "stored_name": stored.name,
+        "original_name": original_name_clean(item.upload.name),
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+    }
+
+
+def files_store(*, items: Iterable[CheckedUpload], portal: Portal) -> list[dict]:
+    """Write each checked upload to the document storage; all or none (a failure removes
+    the files already written). Returns the field values for rows of StoredDocumentFields models."""
+    written: list[dict] = []
+    try:
+        for item in items:
+            written.append(_stored_fields(item, portal_id=portal.pk))
+    except BaseException:
+        files_remove(names=[fields["stored_name"] for fields in written])
+        raise
+    return written
+
+
+def files_remove(*, names: Iterable[str]) -> None:
+    for name in names:
+        document_delete(name=name)
+
+
+def held_uploads_add(*, portal: Portal, key: str, items: list[CheckedUpload]) -> list[HeldUpload]:
+    """Keep checked uploads of a form that failed elsewhere, under the form's key."""
+    if not items:
+        return []
+    written = files_store(items=items, portal=portal)
+    try:
+        return HeldUpload.objects.bulk_create(
+            [HeldUpload(portal=portal, key_hash=held_key_hash(key), **fields) for fields in written]
+        )
+    except BaseException:
+        files_remove(names=[fields["stored_name"] for fields in written])
+        raise
+
+
+def held_uploads_remove(*, portal: Portal, key: str, ids: Iterable[int]) -> None:
+    """The applicant took these held files out of the form."""
+    held = list(HeldUpload.objects.filter(portal=portal, key_hash=held_key_hash(key), pk__in=ids))
+    HeldUpload.objects.filter(pk__in=[h.pk for h in held]).delete()
+    files_remove(names=[h.stored_name for h in held])
+
+
+def held_uploads_prune(*, now: datetime | None = None) -> int:
+    """Remove held files older than HELD_UPLOAD_HOURS (abandoned forms)."""
+    cutoff = (now or timezone.now()) - timedelta(hours=HELD_UPLOAD_HOURS)
+    old = list(HeldUpload.objects.filter(uploaded_at__lt=cutoff))
+    HeldUpload.objects.filter(pk__in=[h.pk for h in old]).delete()
+    files_remove(names=[h.stored_name for h in old])
+    return len(old)
+
+
+# The fields a stored file brings to the row of a StoredDocumentFields model.
+STORED_FILE_FIELDS = ("kind", "stored_name", "original_name", "content_type", "size", "sha256")

@@ -1,0 +1,126 @@
+"""Storing checked uploads under random names in a storage without URLs.
+
+The storage is Django's `STORAGES["documents"]` (by default `PrivateFileSystemStorage` in
+DOCUMENT_ROOT), so an S3-compatible backend can be configured without code changes. A
+stored file is only ever served through an access-checked view (`files.responses`).
+"""
+
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from inaproc.files.checks import CheckedDocument
+
+FILE_PERMISSIONS = 0o640
+DIRECTORY_PERMISSIONS = 0o750
+STORAGE_ALIAS = "documents"
+_STORED_NAME = re.compile(r"\d+/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|jpeg|png)")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    sha256: str
+    size: int
+    content_type: str
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A file system storage with no URL, in DOCUMENT_ROOT unless given a `location`:
+    files are served only through a view that checks access (a plain FileSystemStorage
+    with base_url=None falls back to MEDIA_URL). The root is read from the settings on
+    each use, so a test that points DOCUMENT_ROOT elsewhere is obeyed."""
+
+    def __init__(self, location=None, **kwargs) -> None:
+        kwargs.setdefault("file_permissions_mode", FILE_PERMISSIONS)
+        kwargs.setdefault("directory_permissions_mode", DIRECTORY_PERMISSIONS)
+        super().__init__(location=location, **kwargs)
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        default_root = os.path.join(str(settings.MEDIA_ROOT), "documents")
+        return self._value_or_setting(
+            self._location, str(getattr(settings, "DOCUMENT_ROOT", default_root))
+        )
+
+    @property
+    def location(self):  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise NotImplementedError("Stored files have no URL; serve them through an access check.")
+
+
+def document_storage() -> Storage:
+    return storages[STORAGE_ALIAS]
+
+
+class _HashingStream:
+    """Feeds the storage the upload's chunks while hashing and counting them.
+
+    It deliberately has no `temporary_file_path`: given a TemporaryUploadedFile, the storage
+    would otherwise *move* the temporary file into place, and we could not tell whether the
+    bytes it moved are the bytes `document_check` read. Streaming through this wrapper costs
+    one copy of at most DOCUMENT_MAX_BYTES, and proves the stored bytes are the checked ones."""
+
+    def __init__(self, upload: UploadedFile) -> None:
+        self._upload = upload
+        self.name = "document"
+        self.hasher = hashlib.sha256()
+        self.size = 0
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        for chunk in self._upload.chunks(chunk_size):
+            self.size += len(chunk)
+            self.hasher.update(chunk)
+            yield chunk
+
+
+def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id: int) -> StoredFile:
+    """Write a checked upload under `<portal_id>/<yyyy>/<mm>/<random>.<ext>`.
+
+    The bytes are re-hashed while they are written; if they differ from what was checked
+    (the upload changed, or it is not the upload that was checked) the file is removed and
+    ValueError raised, so a stored file always matches its recorded SHA-256."""
+    storage = document_storage()
+    now = timezone.now()
+    wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
+    stream = _HashingStream(upload)
+    try:
+        name = storage.save(wanted, stream)
+    except BaseException:
+        storage.delete(wanted)  # a partly written file; the random name is ours alone
+        raise
+    finally:
+        upload.seek(0)
+    if stream.hasher.hexdigest() != checked.sha256 or stream.size != checked.size:
+        storage.delete(name)
+        raise ValueError("The upload's bytes differ from the checked document; not stored.")
+    return StoredFile(
+        name=name, sha256=checked.sha256, size=checked.size, content_type=checked.content_type
+    )
+
+
+def _valid_name(name: str) -> str:
+    if not _STORED_NAME.fullmatch(name):
+        raise ValueError(f"Not a stored document name: {name!r}")
+    return name
+
+
+def document_open(*, name: str) -> File:
+    """Open a stored document for reading (binary). Call only after an access check."""
+    return document_storage().open(_valid_name(name), "rb")
+
+
+def document_delete(*, name: str) -> None:
+    """Remove a stored document; removing one that is already gone is not an error."""
+    document_storage().delete(_valid_name(name))

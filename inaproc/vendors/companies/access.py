@@ -1,0 +1,157 @@
+"""Who may reach a company's pages and documents: its users by role, the applicant
+before activation (a short grant in the session), and the portal's staff. Missing and
+forbidden look the same (404)."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from inaproc.accounts.decorators import portal_role_required
+from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role
+from inaproc.vendors.models import (
+    CompanyMember,
+    CompanyRole,
+    Document,
+    ProposedDocument,
+    Registration,
+    RegistrationStatus,
+)
+
+# Staff who review registrations and may open any document of their portal.
+DOCUMENT_STAFF_ROLES = PORTAL_STAFF_ROLES
+
+
+def _opened_by(request: HttpRequest, company_id: int) -> str:
+    """ "staff" (this portal's staff), "member" (a signed-in user of the company) or ""."""
+    user = request.user
+    if not (user.is_authenticated and user.portal_id == request.portal.pk):
+        return ""
+    if user.has_role(*DOCUMENT_STAFF_ROLES):
+        return "staff"
+    membership = getattr(user, "company_membership", None)
+    if user.has_role(Role.VENDOR) and membership and membership.company_id == company_id:
+        return "member"
+    return ""
+
+
+def access_document(request: HttpRequest, public_id) -> tuple[Document | ProposedDocument, bool]:
+    """A document of the request's portal, for the company's own users (signed in, or the
+    applicant holding a registration grant) and that portal's staff; or a file proposed
+    with a change request, for the company's signed-in users and that portal's staff.
+    Returns the document and whether staff opened it (staff views are audited)."""
+    document = (
+        Document.objects.select_related("company")
+        .filter(public_id=public_id, company__portal=request.portal)
+        .first()
+    )
+    if document is None:
+        return _access_proposed_document(request, public_id)
+    opened_by = _opened_by(request, document.company_id)
+    if opened_by:
+        return document, opened_by == "staff"
+    registration = registration_from_grant(request)
+    if registration is not None and registration.company_id == document.company_id:
+        return document, False
+    raise Http404
+
+
+def _access_proposed_document(request: HttpRequest, public_id) -> tuple[ProposedDocument, bool]:
+    document = (
+        ProposedDocument.objects.select_related("change_request__company")
+        .filter(public_id=public_id, change_request__portal=request.portal)
+        .first()
+    )
+    opened_by = _opened_by(request, document.change_request.company_id) if document else ""
+    if not opened_by:
+        raise Http404
+    return document, opened_by == "staff"
+
+
+def company_member_of(request: HttpRequest) -> CompanyMember | None:
+    """The signed-in vendor's membership of an approved company of this portal."""
+    user = request.user
+    if not user.is_authenticated or not user.has_role(Role.VENDOR):
+        return None
+    return (
+        CompanyMember.objects.select_related("company", "company__registration")
+        .filter(
+            user=user,
+            suspended_at__isnull=True,
+            company__portal=request.portal,
+            company__registration__status=RegistrationStatus.APPROVED,
+        )
+        .first()
+    )
+
+
+def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """The view needs a signed-in vendor of this portal who is an active member of an
+    approved company with one of `roles` (all company roles when none are given). Sets
+    `request.company_member`. Not a member: 404; a member without the role: 403."""
+    allowed = roles or tuple(CompanyRole.values)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @portal_role_required(Role.VENDOR)
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            member = company_member_of(request)
+            if member is None:
+                raise Http404
+            if member.role not in allowed:
+                raise PermissionDenied
+            request.company_member = member
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# A not-yet-active applicant who proved the password (or just registered) may see the
+# registration's status and correct it for this long, in this browser only.
+REGISTRATION_SESSION_KEY = "inaproc_registration"
+
+
+REGISTRATION_GRANT_MINUTES = 30
+
+
+def registration_grant(request: HttpRequest, registration: Registration) -> None:
+    """Let this browser see and correct `registration` for a while. A new session key, so
+    a key planted before cannot ride along."""
+    request.session.cycle_key()
+    until = timezone.now() + timedelta(minutes=REGISTRATION_GRANT_MINUTES)
+    request.session[REGISTRATION_SESSION_KEY] = {
+        "id": registration.pk,
+        "portal": registration.portal_id,
+        "until": until.isoformat(),
+    }
+
+
+def registration_grant_end(request: HttpRequest) -> None:
+    request.session.pop(REGISTRATION_SESSION_KEY, None)
+
+
+def registration_from_grant(request: HttpRequest) -> Registration | None:
+    """The registration this browser was granted, if the grant holds on this portal and
+    the registration is not approved (an approved vendor signs in normally)."""
+    grant = request.session.get(REGISTRATION_SESSION_KEY)
+    if not isinstance(grant, dict) or grant.get("portal") != getattr(request.portal, "pk", None):
+        return None
+    until = parse_datetime(str(grant.get("until", "")))
+    if until is None or until <= timezone.now():
+        registration_grant_end(request)
+        return None
+    registration = (
+        Registration.objects.select_related("company", "applicant", "portal")
+        .filter(pk=grant.get("id"), portal=request.portal)
+        .exclude(status=RegistrationStatus.APPROVED)
+        .first()
+    )
+    if registration is None:
+        registration_grant_end(request)
+    return registration

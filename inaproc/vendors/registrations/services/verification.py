@@ -1,0 +1,166 @@
+"""Verifiers decide on registrations: approve (the account becomes active), reject with a
+reason, or ask for changes per field or document. One decision per queue visit: the row is
+locked and a registration no longer in the queue refuses a second decision."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from inaproc.accounts.models import User
+from inaproc.audit.services import audit_record
+from inaproc.notifications.services import email_send
+from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.vendors.models import EventKind, Registration, RegistrationEvent
+
+
+class DecisionConflict(Exception):
+    """The registration is not (or no longer) waiting for a decision: someone else decided
+    first, or the vendor has not resubmitted yet."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(f"Registration {registration.pk} is {registration.status}")
+        self.registration = registration
+
+
+def _decide(
+    *,
+    registration_id: int,
+    portal: Portal,
+    verifier: User,
+    apply: Callable[[Registration], None],
+    event_kind: str,
+    verb: str,
+    message: str = "",
+    notes: dict | None = None,
+    email_template: str,
+    request=None,
+) -> Registration:
+    with transaction.atomic():
+        registration = (
+            # Only this row: FOR UPDATE on the joined portal row would hold up every
+            # insert that refers to the portal (audit rows, emails, login attempts).
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("company", "applicant", "portal")
+            .get(pk=registration_id, portal=portal)
+        )
+        if not registration.is_pending:
+            raise DecisionConflict(registration)
+        apply(registration)
+        registration.save()
+        RegistrationEvent.objects.create(
+            registration=registration,
+            kind=event_kind,
+            actor=verifier,
+            message=message,
+            notes=notes or {},
+        )
+        audit_record(
+            actor=verifier,
+            verb=verb,
+            target=registration,
+            portal=portal,
+            reason=message,
+            payload={"fields": sorted(notes)} if notes else None,
+            request=request,
+        )
+        _decision_email(
+            registration=registration, template=email_template, message=message, notes=notes
+        )
+    return registration
+
+
+def _decision_email(*, registration: Registration, template: str, message: str, notes) -> None:
+    from inaproc.vendors.companies.selectors.company import note_labels
+
+    portal = registration.portal
+    email_send(
+        to=registration.applicant.email,
+        portal=portal,
+        template=template,
+        language=get_language(),
+        context={
+            "company_name": registration.company.name,
+            "username": registration.applicant.username,
+            "message": message,
+            "notes": note_labels(notes or {}),
+            "login_url": portal_absolute_url(portal, "accounts:login", base_url=settings.SITE_URL),
+            "reset_url": portal_absolute_url(
+                portal, "accounts:password_reset", base_url=settings.SITE_URL
+            ),
+        },
+    )
+
+
+def registration_approve(
+    *, registration_id: int, portal: Portal, verifier: User, request=None
+) -> Registration:
+    """Approve: the vendor's account becomes active and the vendor is told, with the login
+    link of this portal."""
+
+    def apply(registration: Registration) -> None:
+        registration.approve(by=verifier, at=timezone.now())
+        applicant = registration.applicant
+        applicant.is_active = True
+        applicant.save(update_fields=["is_active"])
+
+    return _decide(
+        registration_id=registration_id,
+        portal=portal,
+        verifier=verifier,
+        apply=apply,
+        event_kind=EventKind.APPROVED,
+        verb="registration.approved",
+        email_template="vendors/email/registration_approved",
+        request=request,
+    )
+
+
+def registration_reject(
+    *, registration_id: int, portal: Portal, verifier: User, reason: str, request=None
+) -> Registration:
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason.")
+    return _decide(
+        registration_id=registration_id,
+        portal=portal,
+        verifier=verifier,
+        apply=lambda registration: registration.reject(
+            by=verifier, at=timezone.now(), reason=reason.strip()
+        ),
+        event_kind=EventKind.REJECTED,
+        verb="registration.rejected",
+        message=reason.strip(),
+        email_template="vendors/email/registration_rejected",
+        request=request,
+    )
+
+
+def registration_request_changes(
+    *,
+    registration_id: int,
+    portal: Portal,
+    verifier: User,
+    notes: dict[str, str],
+    message: str = "",
+    request=None,
+) -> Registration:
+    """Ask for changes: `notes` maps a field name or `document:<kind>` to what to fix."""
+    notes = {key: text.strip() for key, text in notes.items() if text and text.strip()}
+    if not notes and not message.strip():
+        raise ValueError("A request for changes needs at least one note.")
+    return _decide(
+        registration_id=registration_id,
+        portal=portal,
+        verifier=verifier,
+        apply=lambda registration: registration.request_changes(by=verifier, at=timezone.now()),
+        event_kind=EventKind.CHANGES_REQUESTED,
+        verb="registration.changes_requested",
+        message=message.strip(),
+        notes=notes,
+        email_template="vendors/email/registration_changes_requested",
+        request=request,
+    )

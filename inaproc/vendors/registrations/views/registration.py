@@ -1,0 +1,311 @@
+"""The public registration pages: the form, "check your email", sending the link again,
+the confirmation link, the KBLI search and the privacy notice."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from inaproc.accounts.forms.login import wait_minutes
+from inaproc.accounts.views.login import retry_later
+from inaproc.core.text import email_mask
+from inaproc.core.tokens import link_token_keep
+from inaproc.files.checks import document_max_bytes
+from inaproc.files.held import form_key, held_for_submit, hold_valid_uploads
+from inaproc.files.models import HeldUpload
+from inaproc.files.selectors import held_uploads
+from inaproc.files.services import CheckedUpload, held_uploads_remove
+from inaproc.portals.decorators import portal_required
+from inaproc.portals.urls_helpers import portal_url
+from inaproc.reference.selectors import kbli_search
+from inaproc.vendors.companies.access import registration_from_grant, registration_grant
+from inaproc.vendors.companies.data import CompanyData
+from inaproc.vendors.companies.forms.company import LICENCE_VALID_UNTIL_FIELD
+from inaproc.vendors.companies.views.slots import document_slots
+from inaproc.vendors.documents import MULTIPLE_ALLOWED
+from inaproc.vendors.models import Registration, RegistrationStatus
+from inaproc.vendors.registrations.forms.registration import RegistrationForm
+from inaproc.vendors.registrations.selectors import registration_for_form_key
+from inaproc.vendors.registrations.services.confirmation import (
+    ConfirmOutcome,
+    confirmation_hours,
+    confirmation_resend,
+    confirmation_state,
+    registration_confirm_email,
+)
+from inaproc.vendors.registrations.services.registration import registration_create
+
+# The confirmation link's token, moved from the URL into the session (as Django's password
+# reset does), so that it is in no address bar, history or Referer.
+CONFIRM_TOKEN_SESSION_KEY = "inaproc_registration_confirm_token"  # noqa: S105 (a key name)
+KBLI_RESULTS = 20
+# Where "send the link again" returns to: the "check your email" page, or the status page.
+RETURN_TO = {"registered": "vendors:registered", "status": "vendors:status"}
+
+
+# ---------------------------------------------------------------------------
+# The registration form
+# ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("password", "password_again")
+@portal_required
+def register_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(portal_url(request.portal, "accounts:dashboard"))
+    key = form_key(request)
+    if request.method == "GET":
+        return _register_page(request, RegistrationForm(portal=request.portal), key)
+    return _register_submit(request, key)
+
+
+def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
+    earlier = registration_for_form_key(portal=request.portal, key=key)
+    if earlier is not None:  # the same form sent twice: its first answer again
+        return _registered_redirect(request, earlier)
+    held = held_for_submit(request, key)
+    form = RegistrationForm(
+        request.POST, request.FILES, portal=request.portal, held_kinds={h.kind for h in held}
+    )
+    valid = form.is_valid()
+    held = _without_replaced(request, key, held, form.valid_uploads())
+    if valid:
+        try:
+            result = registration_create(
+                portal=request.portal,
+                company=CompanyData.from_mapping(form.cleaned_data),
+                username=form.account_username,
+                password=form.cleaned_data["password"],
+                uploads=form.checked_uploads(),
+                held=held,
+                form_key=key,
+                valid_until=form.valid_until(),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return _registered_redirect(request, result.registration)
+    if "captcha" in form.errors:
+        # Files are kept only for a form that proved a human: otherwise anyone could park
+        # 100 MB a request on the server for a day.
+        if form.valid_uploads():
+            form.add_error(
+                None,
+                _(
+                    "Your files were not kept because the characters in the image did not "
+                    "match. Choose them again before you submit."
+                ),
+            )
+    else:
+        hold_valid_uploads(request, key, form)
+    return _register_page(request, form, key)
+
+
+def _register_page(request: HttpRequest, form: RegistrationForm, key: str) -> HttpResponse:
+    held = held_uploads(portal=request.portal, key=key) if request.method == "POST" else []
+    context = {
+        "form": form,
+        "form_key": key,
+        "document_rows": document_slots(documents_form=form, held=held),
+        "valid_until_field": form[LICENCE_VALID_UNTIL_FIELD],
+        "max_megabytes": f"{document_max_bytes() / (1024 * 1024):g}",
+        "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        "confirmation_hours": confirmation_hours(),
+    }
+    return render(request, "vendors/register.html", context)
+
+
+def _without_replaced(
+    request: HttpRequest, key: str, held: list[HeldUpload], uploads: list[CheckedUpload]
+) -> list[HeldUpload]:
+    """A new file of a one-file document type replaces the file held for it."""
+    new_kinds = {item.kind for item in uploads if item.kind not in MULTIPLE_ALLOWED}
+    replaced = {h.pk for h in held if h.kind in new_kinds}
+    if replaced:
+        held_uploads_remove(portal=request.portal, key=key, ids=replaced)
+    return [h for h in held if h.pk not in replaced]
+
+
+def _registered_redirect(request: HttpRequest, registration: Registration) -> HttpResponse:
+    registration_grant(request, registration)
+    return HttpResponseRedirect(portal_url(request.portal, "vendors:registered"))
+
+
+# ---------------------------------------------------------------------------
+# "Check your email" and sending the link again
+# ---------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+@portal_required
+def registered_view(request: HttpRequest) -> HttpResponse:
+    return _registered_page(request, registration_from_grant(request))
+
+
+def _registered_page(
+    request: HttpRequest, registration: Registration | None, *, wait: int = 0
+) -> HttpResponse:
+    context = {"registration": registration, "wait_message": _wait_message(wait) if wait else ""}
+    if registration is not None:
+        context.update(_link_context(registration))
+    response = render(request, "vendors/registered.html", context)
+    return retry_later(response, wait)
+
+
+@require_POST
+@never_cache
+@portal_required
+def resend_view(request: HttpRequest) -> HttpResponse:
+    """Another confirmation link, for the applicant holding this browser's grant."""
+    back = RETURN_TO.get(request.POST.get("return_to", ""), RETURN_TO["registered"])
+    registration = registration_from_grant(request)
+    if registration is None:
+        return HttpResponseRedirect(portal_url(request.portal, "vendors:registered"))
+    if registration.status != RegistrationStatus.EMAIL_UNCONFIRMED:
+        messages.info(request, _("The email address is already confirmed; nothing was sent."))
+        return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
+    wait = confirmation_resend(registration_id=registration.pk)
+    if wait:
+        return _registered_page(request, registration, wait=wait)
+    messages.success(request, _sent_message(registration))
+    return HttpResponseRedirect(portal_url(request.portal, back))
+
+
+# ---------------------------------------------------------------------------
+# The confirmation link
+# ---------------------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+@portal_required
+def confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the email: its token moves into the session and the browser goes on
+    to a page without it. Nothing is confirmed by opening a link (mail scanners do)."""
+    link_token_keep(request, CONFIRM_TOKEN_SESSION_KEY, token)
+    return HttpResponseRedirect(portal_url(request.portal, "vendors:confirm_submit"))
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_required
+def confirm_view(request: HttpRequest) -> HttpResponse:
+    token = request.session.get(CONFIRM_TOKEN_SESSION_KEY, "")
+    token = token if isinstance(token, str) else ""
+    if request.method == "POST" and request.POST.get("action") == "resend":
+        return _confirm_resend(request, token)
+    if request.method == "POST":
+        outcome, registration = registration_confirm_email(
+            portal=request.portal, token=token, request=request
+        )
+        return _confirm_page(request, _state(outcome, used=True), registration)
+    outcome, registration = confirmation_state(portal=request.portal, token=token)
+    return _confirm_page(request, _state(outcome), registration)
+
+
+def _state(outcome: str, *, used: bool = False) -> str:
+    """The page to show: `valid` (a button to confirm), `done` (just confirmed), else
+    the outcome (`already_confirmed`, `expired`, `invalid`)."""
+    if outcome == ConfirmOutcome.CONFIRMED:
+        return "done" if used else "valid"
+    return outcome
+
+
+def _confirm_resend(request: HttpRequest, token: str) -> HttpResponse:
+    """A new link for an expired one, sent to the registration's own address."""
+    outcome, registration = confirmation_state(portal=request.portal, token=token)
+    if outcome != ConfirmOutcome.EXPIRED:
+        return _confirm_page(request, _state(outcome), registration)
+    wait = confirmation_resend(registration_id=registration.pk)
+    if wait:
+        return _confirm_page(request, outcome, registration, wait=wait)
+    request.session.pop(CONFIRM_TOKEN_SESSION_KEY, None)  # replaced by the new link
+    registration.refresh_from_db()
+    return _confirm_page(request, "resent", registration)
+
+
+def _confirm_page(
+    request: HttpRequest, state: str, registration: Registration | None, *, wait: int = 0
+) -> HttpResponse:
+    context = {
+        "state": state,
+        "registration": registration if state != ConfirmOutcome.INVALID else None,
+        "wait_message": _wait_message(wait) if wait else "",
+    }
+    if registration is not None and state != ConfirmOutcome.INVALID:
+        context.update(_link_context(registration))
+    response = render(request, "vendors/confirm.html", context)
+    return retry_later(response, wait)
+
+
+# ---------------------------------------------------------------------------
+# Helpers of the email pages
+# ---------------------------------------------------------------------------
+
+
+def _link_context(registration: Registration) -> dict:
+    hours = confirmation_hours()
+    sent_at = registration.confirmation_sent_at
+    return {
+        "masked_email": email_mask(registration.applicant.email),
+        "confirmation_hours": hours,
+        "link_expires_at": sent_at + timedelta(hours=hours) if sent_at else None,
+    }
+
+
+def _sent_message(registration: Registration) -> str:
+    return _("A new confirmation link is on its way to %(email)s. Only the newest link works.") % {
+        "email": email_mask(registration.applicant.email)
+    }
+
+
+def _wait_message(seconds: int) -> str:
+    minutes = wait_minutes(seconds)
+    return ngettext(
+        "Several links were sent in the last hour. Wait %(minutes)d minute before asking "
+        "for another one, and look in your spam folder meanwhile.",
+        "Several links were sent in the last hour. Wait %(minutes)d minutes before asking "
+        "for another one, and look in your spam folder meanwhile.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+# ---------------------------------------------------------------------------
+# KBLI search and the privacy notice
+# ---------------------------------------------------------------------------
+
+
+@require_safe
+@portal_required
+def kbli_search_view(request: HttpRequest) -> HttpResponse:
+    """Kelompok codes matching `q`: a page of its own (without JavaScript), or only the
+    results (for the picker on the registration page) when asked with `HX-Request` or
+    `?fragment=1`."""
+    query = request.GET.get("q", "").strip()
+    results = list(kbli_search(query=query, limit=KBLI_RESULTS)) if query else []
+    fragment = request.headers.get("HX-Request") == "true" or request.GET.get("fragment") == "1"
+    template = "vendors/kbli_search.html#results" if fragment else "vendors/kbli_search.html"
+    context = {"query": query, "results": results, "limit": KBLI_RESULTS, "picker": fragment}
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_safe
+@portal_required
+def privacy_view(request: HttpRequest) -> HttpResponse:
+    context = {"login_retention_days": settings.LOGIN_ACTIVITY_RETENTION_DAYS}
+    return render(request, "vendors/privacy.html", context)
