@@ -45,10 +45,9 @@ test-fast: install
 test-e2e: install check-chromium
 	$(BIN)/python -m pytest -m e2e
 
+## check-chromium: Chromium for the browser tests; installs Debian's package when it can
 check-chromium:
-	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { \
-	  echo "Chromium not found at $${CHROMIUM_PATH:-/usr/bin/chromium}: the browser tests need it."; \
-	  echo "Install it with: sudo apt-get install chromium   (or set CHROMIUM_PATH)"; exit 1; }
+	@scripts/ensure-chromium.sh
 
 lint: install
 	$(BIN)/ruff check .
