@@ -7,7 +7,8 @@ PORT   ?= 8000
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast test-e2e install lint format migrate demo worker messages clean check-chromium
+.PHONY: run test test-fast test-e2e install lint format typecheck migrate demo worker \
+        messages clean check-chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## typecheck: mypy with django-stubs, held to mypy-baseline.txt (which may only shrink)
+typecheck: install
+	$(BIN)/python scripts/mypy-baseline.py
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -63,4 +68,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts .mypy_cache
