@@ -7,8 +7,8 @@ PORT   ?= 8000
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast test-e2e install lint format typecheck migrate demo worker \
-        messages clean check-chromium
+.PHONY: run test test-fast test-e2e install lint format typecheck lint-imports migrate demo \
+        worker messages clean check-chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ lint: install
 typecheck: install
 	$(BIN)/python scripts/mypy-baseline.py
 
+## lint-imports: import-linter's contracts (pyproject.toml): apps in layers, services apart from views
+lint-imports: install
+	$(BIN)/lint-imports --no-logo
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -68,4 +72,5 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts .mypy_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts .mypy_cache \
+	  .import_linter_cache
