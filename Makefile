@@ -53,6 +53,7 @@ check-chromium:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint inaproc --lint
 
 ## typecheck: mypy with django-stubs, held to mypy-baseline.txt (which may only shrink)
 typecheck: install
