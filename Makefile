@@ -7,7 +7,8 @@ PORT   ?= 8000
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast test-e2e install lint format migrate demo worker messages clean check-chromium
+.PHONY: run test test-fast test-e2e install lint format typecheck lint-imports migrate demo \
+        worker messages clean check-chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,14 +46,22 @@ test-fast: install
 test-e2e: install check-chromium
 	$(BIN)/python -m pytest -m e2e
 
+## check-chromium: Chromium for the browser tests; installs Debian's package when it can
 check-chromium:
-	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { \
-	  echo "Chromium not found at $${CHROMIUM_PATH:-/usr/bin/chromium}: the browser tests need it."; \
-	  echo "Install it with: sudo apt-get install chromium   (or set CHROMIUM_PATH)"; exit 1; }
+	@scripts/ensure-chromium.sh
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint inaproc --lint
+
+## typecheck: mypy with django-stubs, held to mypy-baseline.txt (which may only shrink)
+typecheck: install
+	$(BIN)/python scripts/mypy-baseline.py
+
+## lint-imports: import-linter's contracts (pyproject.toml): apps in layers, services apart from views
+lint-imports: install
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -64,4 +73,5 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l id --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles var .pytest_cache test-artifacts .mypy_cache \
+	  .import_linter_cache
