@@ -96,3 +96,15 @@ def postal_code_normalize(value: str) -> str:
     if not re.fullmatch(r"[0-9]{5}", code, re.ASCII):
         raise ValidationError(POSTAL_CODE_FORMAT_MESSAGE, code="format")
     return code
+
+
+def npwp_display(value: str) -> str:
+    """An NPWP as people read it: a 16-digit NPWP made from a legacy one (a leading `0`)
+    in the legacy form `01.234.567.4-101.000`, any other 16 digits (a NIK) in groups of
+    four. Anything else is shown as it is."""
+    if not (isinstance(value, str) and len(value) == 16 and value.isascii() and value.isdigit()):
+        return value
+    if value.startswith("0"):
+        d = value[1:]
+        return f"{d[:2]}.{d[2:5]}.{d[5:8]}.{d[8]}-{d[9:12]}.{d[12:]}"
+    return " ".join(value[i : i + 4] for i in range(0, 16, 4))

@@ -4,14 +4,14 @@ random key; files that passed their checks are held under it, listed again with 
 
 import re
 import secrets
+from typing import Protocol
 
 from django.http import HttpRequest
 
 from inaproc.files.forms import ticked_ids
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
-from inaproc.files.services import held_uploads_add, held_uploads_remove
-from inaproc.vendors.companies.forms.company import DocumentsForm
+from inaproc.files.services import CheckedUpload, held_uploads_add, held_uploads_remove
 
 FORM_KEY_FIELD = "form_key"
 
@@ -37,6 +37,10 @@ def held_for_submit(request: HttpRequest, key: str) -> list[HeldUpload]:
     return held_uploads(portal=request.portal, key=key)
 
 
-def hold_valid_uploads(request: HttpRequest, key: str, documents: DocumentsForm) -> None:
+class FormWithUploads(Protocol):
+    def valid_uploads(self) -> list[CheckedUpload]: ...
+
+
+def hold_valid_uploads(request: HttpRequest, key: str, documents: FormWithUploads) -> None:
     """The form failed: keep its uploads that passed their checks for the next submit."""
     held_uploads_add(portal=request.portal, key=key, items=documents.valid_uploads())

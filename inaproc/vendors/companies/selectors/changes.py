@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from inaproc.core.identity import npwp_display
 from inaproc.portals.models import Portal
 from inaproc.reference.models import Kbli
 from inaproc.vendors.documents import DocumentKind
@@ -21,7 +22,6 @@ from inaproc.vendors.models import (
     LegalForm,
     ProposedDocument,
 )
-from inaproc.vendors.templatetags.vendors import npwp as npwp_display
 
 # Data that changes only through a change request a verifier approves ("sectors": the
 # KBLI codes), and contact data the company's administrator changes at once.

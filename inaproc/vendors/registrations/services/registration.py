@@ -64,71 +64,30 @@ def registration_create(
     keyed by field (or `document:<kind>`).
 
     Submitting the same form twice (same `form_key`) returns the first registration."""
-    key_hash = held_key_hash(form_key)
     existing = registration_for_form_key(portal=portal, key=form_key)
     if existing is not None:
         return RegistrationResult(existing, created=False)
-
-    errors: dict[str, Any] = {}
-    if Company.objects.filter(portal=portal, npwp=company.npwp).exists():
-        errors["npwp"] = npwp_taken_message()
     username = username_normalize(username)
-    if User.objects.filter(portal=portal, username__iexact=username).exists():
-        errors["username"] = username_taken_message()
-    candidate = User(
+    _registration_check(
         portal=portal,
-        role=Role.VENDOR,
+        company=company,
         username=username,
-        email=company.email,
-        full_name=company.representative_name,
+        password=password,
+        uploads=uploads,
+        held=held,
     )
-    try:
-        password_validate(password=password, user=candidate)
-    except ValidationError as error:
-        errors["password"] = error.messages
-    kinds = [item.kind for item in uploads] + [h.kind for h in held]
-    errors.update(document_errors(legal_form=company.legal_form, kinds=kinds))
-    if errors:
-        raise ValidationError(errors)
-
     written = files_store(items=uploads, portal=portal)
     try:
         with transaction.atomic():
-            user = user_create(
+            registration = _registration_insert(
                 portal=portal,
-                role=Role.VENDOR,
+                company=company,
                 username=username,
-                email=company.email,
                 password=password,
-                full_name=company.representative_name,
-                notify=False,
-                is_active=False,
-            )
-            record = Company.objects.create(portal=portal, **company.model_values())
-            record.sectors.set(company.sectors)
-            CompanyMember.objects.create(company=record, user=user, role=CompanyRole.ADMIN)
-            documents_attach(
-                company=record,
-                written=written,
-                held=held,
-                valid_until=valid_until,
-                uploaded_by=user,
-            )
-            registration = Registration.objects.create(
-                portal=portal, company=record, applicant=user, form_key_hash=key_hash
-            )
-            RegistrationEvent.objects.create(
-                registration=registration, kind=EventKind.REGISTERED, actor=user
-            )
-            audit_record(
-                actor=None,
-                verb="registration.created",
-                target=registration,
-                portal=portal,
-                payload={"npwp": company.npwp, "username": username},
+                documents={"written": written, "held": held, "valid_until": valid_until},
+                key_hash=held_key_hash(form_key),
                 request=request,
             )
-            confirmation_send(registration=registration)
     except (IntegrityError, ValidationError) as error:
         files_remove(names=[fields["stored_name"] for fields in written])
         # A concurrent registration of the same NPWP or username, or the same form twice
@@ -149,10 +108,80 @@ def registration_create(
     return RegistrationResult(registration, created=True)
 
 
-# --- Email confirmation ------------------------------------------------------------------
+def _registration_check(
+    *,
+    portal: Portal,
+    company: CompanyData,
+    username: str,
+    password: str,
+    uploads: list[CheckedUpload],
+    held: list[HeldUpload],
+) -> None:
+    """Every error of the registration at once (NPWP, username, password, documents)."""
+    errors: dict[str, Any] = {}
+    if Company.objects.filter(portal=portal, npwp=company.npwp).exists():
+        errors["npwp"] = npwp_taken_message()
+    if User.objects.filter(portal=portal, username__iexact=username).exists():
+        errors["username"] = username_taken_message()
+    candidate = User(
+        portal=portal,
+        role=Role.VENDOR,
+        username=username,
+        email=company.email,
+        full_name=company.representative_name,
+    )
+    try:
+        password_validate(password=password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    kinds = [item.kind for item in uploads] + [h.kind for h in held]
+    errors.update(document_errors(legal_form=company.legal_form, kinds=kinds))
+    if errors:
+        raise ValidationError(errors)
 
 
-# --- Resubmission after a request for changes ---------------------------------------------
+def _registration_insert(
+    *,
+    portal: Portal,
+    company: CompanyData,
+    username: str,
+    password: str,
+    documents: dict[str, Any],
+    key_hash: str,
+    request,
+) -> Registration:
+    """Inside the caller's transaction: the account, company, membership, documents,
+    registration, its first history row, the audit row and the confirmation email."""
+    user = user_create(
+        portal=portal,
+        role=Role.VENDOR,
+        username=username,
+        email=company.email,
+        password=password,
+        full_name=company.representative_name,
+        notify=False,
+        is_active=False,
+    )
+    record = Company.objects.create(portal=portal, **company.model_values())
+    record.sectors.set(company.sectors)
+    CompanyMember.objects.create(company=record, user=user, role=CompanyRole.ADMIN)
+    documents_attach(company=record, uploaded_by=user, **documents)
+    registration = Registration.objects.create(
+        portal=portal, company=record, applicant=user, form_key_hash=key_hash
+    )
+    RegistrationEvent.objects.create(
+        registration=registration, kind=EventKind.REGISTERED, actor=user
+    )
+    audit_record(
+        actor=None,
+        verb="registration.created",
+        target=registration,
+        portal=portal,
+        payload={"npwp": company.npwp, "username": username},
+        request=request,
+    )
+    confirmation_send(registration=registration)
+    return registration
 
 
 def registration_resubmit(
@@ -175,13 +204,7 @@ def registration_resubmit(
     written = files_store(items=uploads, portal=portal)
     try:
         with transaction.atomic():
-            registration = (
-                Registration.objects.select_for_update()
-                .select_related("company", "applicant")
-                .get(pk=registration_id, portal=portal)
-            )
-            if registration.status != RegistrationStatus.CHANGES_REQUESTED:
-                raise RegistrationNotEditable(registration)
+            registration = _locked_for_resubmit(registration_id=registration_id, portal=portal)
             record = registration.company
             if (
                 Company.objects.filter(portal=portal, npwp=company.npwp)
@@ -193,47 +216,20 @@ def registration_resubmit(
             removed = [d for d in current if d.pk in remove_document_ids]
             kept_kinds = [d.kind for d in current if d.pk not in remove_document_ids]
             added_kinds = [item.kind for item in uploads] + [h.kind for h in held]
-            kinds = kept_kinds + added_kinds
-            errors = document_errors(legal_form=company.legal_form, kinds=kinds)
+            errors = document_errors(legal_form=company.legal_form, kinds=kept_kinds + added_kinds)
             if errors:
                 raise ValidationError(errors)
-            before = CompanyData.from_company(record)
-            for name, value in company.model_values().items():
-                if name != "email":
-                    setattr(record, name, value)
-            record.save()
-            record.sectors.set(company.sectors)
-            now = timezone.now()
-            Document.objects.filter(pk__in=[d.pk for d in removed]).update(removed_at=now)
-            documents_attach(
-                company=record,
-                written=written,
-                held=held,
-                valid_until=valid_until,
-                uploaded_by=registration.applicant,
+            changed = _resubmission_apply(
+                registration,
+                company=company,
+                removed=removed,
+                documents={"written": written, "held": held, "valid_until": valid_until},
             )
-            registration.resubmit(at=now)
-            registration.save()
-            after = CompanyData.from_company(record)
-            changed = sorted(
-                name for name in CORRECTABLE_FIELDS if getattr(before, name) != getattr(after, name)
-            )
-            RegistrationEvent.objects.create(
-                registration=registration,
-                kind=EventKind.RESUBMITTED,
-                actor=registration.applicant,
-                notes={
-                    "changed_fields": changed,
-                    "documents_added": added_kinds,
-                    "documents_removed": [d.kind for d in removed],
-                },
-            )
-            audit_record(
-                actor=registration.applicant,
-                verb="registration.resubmitted",
-                target=registration,
-                portal=portal,
-                payload={"changed_fields": changed},
+            _resubmission_record(
+                registration,
+                changed=changed,
+                added_kinds=added_kinds,
+                removed=removed,
                 request=request,
             )
     except IntegrityError as error:
@@ -244,6 +240,72 @@ def registration_resubmit(
         files_remove(names=[fields["stored_name"] for fields in written])
         raise
     return registration
+
+
+def _locked_for_resubmit(*, registration_id: int, portal: Portal) -> Registration:
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("company", "applicant")
+        .get(pk=registration_id, portal=portal)
+    )
+    if registration.status != RegistrationStatus.CHANGES_REQUESTED:
+        raise RegistrationNotEditable(registration)
+    return registration
+
+
+def _resubmission_apply(
+    registration: Registration,
+    *,
+    company: CompanyData,
+    removed: list[Document],
+    documents: dict[str, Any],
+) -> list[str]:
+    """Save the corrected data and documents and move the registration to resubmitted;
+    the names of the correctable fields that changed."""
+    record = registration.company
+    before = CompanyData.from_company(record)
+    for name, value in company.model_values().items():
+        if name != "email":
+            setattr(record, name, value)
+    record.save()
+    record.sectors.set(company.sectors)
+    now = timezone.now()
+    Document.objects.filter(pk__in=[d.pk for d in removed]).update(removed_at=now)
+    documents_attach(company=record, uploaded_by=registration.applicant, **documents)
+    registration.resubmit(at=now)
+    registration.save()
+    after = CompanyData.from_company(record)
+    return sorted(
+        name for name in CORRECTABLE_FIELDS if getattr(before, name) != getattr(after, name)
+    )
+
+
+def _resubmission_record(
+    registration: Registration,
+    *,
+    changed: list[str],
+    added_kinds: list[str],
+    removed: list[Document],
+    request,
+) -> None:
+    RegistrationEvent.objects.create(
+        registration=registration,
+        kind=EventKind.RESUBMITTED,
+        actor=registration.applicant,
+        notes={
+            "changed_fields": changed,
+            "documents_added": added_kinds,
+            "documents_removed": [d.kind for d in removed],
+        },
+    )
+    audit_record(
+        actor=registration.applicant,
+        verb="registration.resubmitted",
+        target=registration,
+        portal=registration.portal,
+        payload={"changed_fields": changed},
+        request=request,
+    )
 
 
 class RegistrationNotEditable(Exception):
