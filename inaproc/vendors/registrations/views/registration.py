@@ -1,6 +1,7 @@
 """The public registration pages: the form, "check your email", sending the link again,
 the confirmation link, the KBLI search and the privacy notice."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from inaproc.files.selectors import held_uploads
 from inaproc.files.services import CheckedUpload, held_uploads_remove
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.reference.selectors import kbli_search
+from inaproc.reference.selectors import kbli_is_loaded, kbli_search
 from inaproc.vendors.companies.access import registration_from_grant, registration_grant
 from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.companies.forms.company import LICENCE_VALID_UNTIL_FIELD
@@ -50,6 +51,8 @@ CONFIRM_TOKEN_SESSION_KEY = "inaproc_registration_confirm_token"  # noqa: S105 (
 KBLI_RESULTS = 20
 # Where "send the link again" returns to: the "check your email" page, or the status page.
 RETURN_TO = {"registered": "vendors:registered", "status": "vendors:status"}
+
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------------------
@@ -299,6 +302,9 @@ def kbli_search_view(request: HttpRequest) -> HttpResponse:
     fragment = request.headers.get("HX-Request") == "true" or request.GET.get("fragment") == "1"
     template = "vendors/kbli_search.html#results" if fragment else "vendors/kbli_search.html"
     context = {"query": query, "results": results, "limit": KBLI_RESULTS, "picker": fragment}
+    if query and not results and not kbli_is_loaded():
+        logger.warning("The KBLI table is empty: run `manage.py load_kbli`.")
+        context["kbli_missing"] = True
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

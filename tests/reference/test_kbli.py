@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
@@ -13,7 +14,8 @@ from inaproc.reference.services import KbliLoadResult, kbli_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
 
-KBLI_CSV = Path("/work/shared/data/kbli2020.csv")
+# The table the project ships (inaproc/reference/data/), never a file outside the repository.
+KBLI_CSV = Path(__file__).resolve().parents[2] / "inaproc" / "reference" / "data" / "kbli2020.csv"
 
 SMALL_CSV = """code,level,title
 A,kategori,"Pertanian, Kehutanan dan Perikanan"
@@ -264,3 +266,36 @@ def test_get_many_returns_only_existing_kelompok_codes(tmp_path):
     found = kbli_get_many(codes=["01111", "05100", "0111", "A", "99999", "1111"])
 
     assert found == {"01111", "05100"}
+
+
+def test_the_default_file_is_the_table_shipped_in_the_project(settings):
+    assert Path(str(settings.KBLI_CSV_PATH)) == KBLI_CSV
+    assert KBLI_CSV.is_file()
+
+
+def test_search_page_says_when_the_table_was_never_loaded(client, portal_a):
+    response = client.get("/lpse-a/pendaftaran/kbli/", {"q": "konstruksi"})
+
+    assert response.status_code == 200
+    assert "has not been loaded on this portal yet" in response.text
+
+
+def test_search_page_with_a_loaded_table_says_nothing_matches(client, portal_a, tmp_path):
+    load_small(tmp_path)
+
+    response = client.get("/lpse-a/pendaftaran/kbli/", {"q": "konstruksi"})
+
+    assert "has not been loaded" not in response.text
+    assert "No KBLI 2020 code matches" in response.text
+
+
+def test_migrate_warns_while_the_table_is_empty():
+    warnings = [m.id for m in run_checks(databases=["default"])]
+
+    assert "reference.W001" in warnings
+
+
+def test_no_warning_once_loaded(tmp_path):
+    load_small(tmp_path)
+
+    assert "reference.W001" not in [m.id for m in run_checks(databases=["default"])]
