@@ -3,7 +3,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ua_parser import parse as parse_user_agent
 
 USER_AGENT_MAX_LENGTH = 300
@@ -61,3 +61,12 @@ def describe_user_agent(user_agent: str) -> tuple[str, str]:
     if result.os and result.os.family != "Other":
         operating_system = " ".join(filter(None, [result.os.family, result.os.major]))
     return browser[:100], operating_system[:100]
+
+
+def retry_later(response: HttpResponse, seconds: int) -> HttpResponse:
+    """With `seconds` to wait: the response becomes 429 Too Many Requests with
+    Retry-After. With 0 it is left as it is."""
+    if seconds:
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+    return response

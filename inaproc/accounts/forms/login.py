@@ -10,7 +10,7 @@ from inaproc.accounts.models import LoginMethod, LoginOutcome
 from inaproc.accounts.selectors import captcha_required, ip_retry_after, lock_until
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.core.http import client_info
-from inaproc.core.templatetags.inaproc import wib
+from inaproc.core.timefmt import wait_minutes, wib
 from inaproc.portals.models import CaptchaMode
 
 # After a failure the session asks for the CAPTCHA (portals in "after a failure" mode).
@@ -27,10 +27,6 @@ def locked_message(until) -> str:
         "This account is temporarily locked after too many failed sign-in attempts. "
         "Try again after %(until)s, reset your password, or contact the helpdesk."
     ) % {"until": wib(until)}
-
-
-def wait_minutes(seconds: int) -> int:
-    return max(1, -(-seconds // 60))  # rounded up: never "wait 0 minutes"
 
 
 def requests_throttled_message(seconds: int) -> str:

@@ -21,7 +21,7 @@ from inaproc.accounts.models import LoginMethod, SessionEndReason, User, UserSes
 from inaproc.accounts.selectors import account_email_request_retry_after, dashboard_context
 from inaproc.accounts.services.sessions import session_end_current, session_open
 from inaproc.accounts.services.signin import success_register
-from inaproc.core.http import client_info, client_ip
+from inaproc.core.http import client_info, client_ip, retry_later
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -68,15 +68,6 @@ def email_request_throttle(request: HttpRequest, form) -> int:
 def refused_response(response: HttpResponse, form) -> HttpResponse:
     """A throttled address gets 429 with Retry-After; every other refusal is a 200."""
     return retry_later(response, getattr(form, "retry_after", 0))
-
-
-def retry_later(response: HttpResponse, seconds: int) -> HttpResponse:
-    """With `seconds` to wait: the response becomes 429 Too Many Requests with
-    Retry-After. With 0 it is left as it is."""
-    if seconds:
-        response.status_code = 429
-        response["Retry-After"] = str(seconds)
-    return response
 
 
 @method_decorator(portal_required, name="dispatch")

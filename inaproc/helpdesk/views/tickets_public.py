@@ -14,10 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from inaproc.accounts.decorators import portal_login_required
-from inaproc.accounts.forms.login import wait_minutes
-from inaproc.accounts.views.login import retry_later
-from inaproc.core.http import client_ip
+from inaproc.core.http import client_ip, retry_later
 from inaproc.core.text import email_mask
+from inaproc.core.timefmt import wait_minutes
 from inaproc.helpdesk.access import (
     access_ticket_of_requester,
     ticket_from_link,
