@@ -213,7 +213,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # A correct password of an inactive account: a vendor awaiting verification sees the
-# status of the registration (accounts.views.login.inactive_login_response).
+# status of the registration (accounts.flows.login.inactive_login_response).
 INACTIVE_LOGIN_HANDLERS = ["inaproc.vendors.views.registration_status.inactive_login_response"]
 # Whether a vendor account administers its company (a portal may require a second factor
 # of vendor administrators; accounts does not know company roles).

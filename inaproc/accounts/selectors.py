@@ -14,7 +14,7 @@ from inaproc.accounts.models import (
     UserSession,
 )
 from inaproc.accounts.models.signin import COUNTED_OUTCOMES, LoginAttempt
-from inaproc.accounts.usernames import username_key
+from inaproc.accounts.usernames import username_key, username_normalize
 from inaproc.core.limits import seconds_until_below_limit
 from inaproc.portals.models import CaptchaMode, Portal
 
@@ -27,6 +27,16 @@ def dashboard_context(*, user: User) -> dict[str, Any]:
         "is_helpdesk": user.role == Role.HELPDESK,
         "is_portal_admin": user.role == Role.PORTAL_ADMIN,
     }
+
+
+def account_for_username(*, portal: Portal | None, username: str) -> User | None:
+    """The account `username` names on `portal` (None: platform accounts), looked up as
+    the sign-in backend does: normalised (an NPWP however typed), case-insensitive."""
+    return (
+        User.objects.filter(portal=portal, username__iexact=username_normalize(username))
+        .select_related("portal")
+        .first()
+    )
 
 
 def lock_until(*, portal: Portal, username: str, at: datetime | None = None) -> datetime | None:

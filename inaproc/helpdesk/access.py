@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 from inaproc.accounts.models import Role, User
 from inaproc.core.tokens import token_plausible
 from inaproc.helpdesk.models import Ticket, TicketAttachment
+from inaproc.helpdesk.services.tickets import ticket_token_hash
 from inaproc.portals.models import Portal
 
 # Helpdesk officers and portal administrators run the helpdesk of their portal.
@@ -64,8 +65,6 @@ def ticket_link_remember(request: HttpRequest, token: str) -> None:
 
 def ticket_from_link(request: HttpRequest) -> Ticket | None:
     """The ticket whose private link this browser opened on this portal, if still valid."""
-    from inaproc.helpdesk.services.tickets import ticket_token_hash
-
     remembered = request.session.get(TICKET_SESSION_KEY)
     if not isinstance(remembered, dict) or remembered.get("portal") != request.portal.pk:
         return None

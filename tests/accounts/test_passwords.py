@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from inaproc.accounts.links import not_me_link
 from inaproc.accounts.models import (
     LoginAttempt,
     Role,
@@ -19,7 +20,6 @@ from inaproc.accounts.models import (
     UserSession,
 )
 from inaproc.accounts.selectors import lock_until
-from inaproc.accounts.services.passwords import not_me_link
 from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
 from inaproc.core.http import ClientInfo

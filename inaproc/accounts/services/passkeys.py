@@ -4,8 +4,8 @@ a step-up, or to sign in without a password), removing one.
 The relying party is the portal's host name: a credential is bound to it by the browser,
 and every lookup here is limited to passkeys of the portal's users stored with that same
 host, so a passkey of one portal never works on another, even on the same host. The
-callers (views/passkeys.py) keep the single-use challenge in the session and decide what
-a verified passkey opens."""
+callers (views/passkeys.py, flows/passkeys.py) keep the single-use challenge in the
+session and decide what a verified passkey opens."""
 
 import logging
 

@@ -7,15 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from inaproc.accounts.links import password_reset_link
 from inaproc.accounts.models import SessionEndReason, User, UserSession
 from inaproc.accounts.services.emails import account_email_allowed, account_email_send
 from inaproc.accounts.services.sessions import sessions_end_all
 from inaproc.accounts.services.signin import lock_clear
 from inaproc.accounts.services.users import password_validate
-from inaproc.accounts.tokens import not_me_token, password_reset_token
+from inaproc.accounts.tokens import password_reset_token
 from inaproc.accounts.usernames import username_normalize
 from inaproc.audit.services import audit_record
 from inaproc.core.http import client_ip
@@ -27,37 +26,12 @@ REMINDER_EMAIL = "accounts/email/username_reminder"
 CHANGED_EMAIL = "accounts/email/password_changed"
 
 
-def _uid(user: User) -> str:
-    return urlsafe_base64_encode(force_bytes(user.pk))
-
-
-def password_reset_link(user: User) -> str:
-    """A single-use link that lets the owner of `user`'s email set a new password."""
-    return portal_absolute_url(
-        user.portal,
-        "accounts:password_reset_confirm",
-        base_url=settings.SITE_URL,
-        uidb64=_uid(user),
-        token=password_reset_token.make_token(user),
-    )
-
-
-def not_me_link(user: User) -> str:
-    return portal_absolute_url(
-        user.portal,
-        "accounts:not_me",
-        base_url=settings.SITE_URL,
-        uidb64=_uid(user),
-        token=not_me_token.make_token(user),
-    )
-
-
 def _portal_link(portal: Portal, viewname: str) -> str:
     return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL)
 
 
 # ---------------------------------------------------------------------------
-# Worker side of the anonymous forms (inaproc.accounts.services.requests)
+# Worker side of the anonymous forms (inaproc.accounts.services.request_handlers)
 # ---------------------------------------------------------------------------
 
 

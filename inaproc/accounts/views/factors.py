@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.decorators import portal_login_required, second_factor_fresh_required
+from inaproc.accounts.flows.passkeys import passkeys_section_context
 from inaproc.accounts.forms.factors import RecoveryCodesDownloadForm, TotpConfirmForm
 from inaproc.accounts.services.factors import (
     has_second_factor,
@@ -36,7 +37,6 @@ from inaproc.accounts.services.factors import (
     totp_enrolment_start,
     totp_remove,
 )
-from inaproc.accounts.views.passkeys import passkeys_section_context
 from inaproc.portals.urls_helpers import portal_url
 
 # The unconfirmed device being set up in this session. Kept here, not in the form, and

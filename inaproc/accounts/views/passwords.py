@@ -20,21 +20,21 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inaproc.accounts.decorators import portal_login_required, second_factor_fresh_required
+from inaproc.accounts.flows.email_requests import email_request_throttle, refused_response
 from inaproc.accounts.forms.passwords import (
     PasswordChangeForm,
     ResetRequestForm,
     SetNewPasswordForm,
     UsernameReminderForm,
 )
-from inaproc.accounts.models import User
+from inaproc.accounts.models import EmailRequestKind, User
 from inaproc.accounts.services.passwords import (
     account_secure_after_not_me,
     password_change,
     password_reset_complete,
 )
-from inaproc.accounts.services.requests import EmailRequestKind, account_email_request
+from inaproc.accounts.services.requests import account_email_request
 from inaproc.accounts.tokens import not_me_token, password_reset_token
-from inaproc.accounts.views.login import email_request_throttle, refused_response
 from inaproc.core.http import client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
 
+from inaproc.accounts.links import password_reset_link
 from inaproc.accounts.models import User
 from inaproc.accounts.services.emails import account_email_allowed, account_email_send
-from inaproc.accounts.services.passwords import RESET_EMAIL, password_reset_link
+from inaproc.accounts.services.passwords import RESET_EMAIL
 from inaproc.accounts.services.signin import account_unlock
 from inaproc.accounts.tokens import password_reset_token
 from inaproc.audit.services import audit_record

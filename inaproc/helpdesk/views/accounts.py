@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.flows.login import safe_next_url
 from inaproc.accounts.selectors import lock_until, login_activity_for_user, user_session_list
 from inaproc.accounts.services.factors import second_factors_reset
 from inaproc.accounts.services.signin import account_unlock
 from inaproc.accounts.usernames import username_key
-from inaproc.accounts.views.login import safe_next_url
 from inaproc.helpdesk.access import STAFF_ROLES, access_portal_user
 from inaproc.helpdesk.forms import FactorResetForm, LockSearchForm, UnlockForm, UserSearchForm
 from inaproc.helpdesk.selectors import factor_status, locked_username_list, user_search
