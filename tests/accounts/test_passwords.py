@@ -22,7 +22,7 @@ from inaproc.accounts.models import (
 from inaproc.accounts.selectors import lock_until
 from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import comparable_headers, login_post, mask_tokens, run_tasks_until_idle

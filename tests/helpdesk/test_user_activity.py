@@ -11,7 +11,7 @@ from django.utils import timezone
 from inaproc.accounts.models import LoginOutcome, Role
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.helpdesk.access import access_portal_user
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpdesk.helpers import staff_login

@@ -14,7 +14,7 @@ from inaproc.accounts.flows.pending import pending_login_start, remember_cookie_
 from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG
 from inaproc.accounts.models import User, UserSession
 from inaproc.accounts.services.factors import has_second_factor, remembered_browser_valid
-from inaproc.accounts.services.sessions import session_open
+from inaproc.accounts.services.sessions import session_end_by_key, session_open
 from inaproc.accounts.services.signin import success_register
 from inaproc.core.http import client_info
 from inaproc.portals.urls_helpers import portal_url
@@ -51,6 +51,13 @@ def sign_in(request: HttpRequest, user: User, *, method: str) -> UserSession:
     user_session = session_open(user=user, session_key=request.session.session_key, client=client)
     success_register(portal=request.portal, user=user, client=client, method=method)
     return user_session
+
+
+def sign_out(request: HttpRequest, *, reason: str) -> None:
+    """End the request's own session: the record is closed and `auth.logout()` flushes
+    Django's session and its cookie."""
+    session_end_by_key(session_key=request.session.session_key, reason=reason)
+    auth.logout(request)
 
 
 def login_continue(

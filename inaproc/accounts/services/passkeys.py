@@ -31,6 +31,7 @@ from webauthn.helpers.structs import (
 
 from inaproc.accounts.models import Passkey, User
 from inaproc.accounts.services.factors import FactorKind, _factor_changed
+from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def passkey_register(
     challenge: bytes,
     rp_id: str,
     origin: str,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Passkey:
     """Verify the browser's answer to the registration options and store the passkey;
     the owner is emailed and the addition audited."""
@@ -149,7 +150,7 @@ def passkey_register(
             user=user,
             verb="second_factor.added",
             kind=FactorKind.PASSKEY,
-            request=request,
+            context=context,
             name=passkey.name,
         )
     return passkey
@@ -243,7 +244,7 @@ def passkey_verify(
 # --- Removal --------------------------------------------------------------------------------
 
 
-def passkey_remove(*, user: User, passkey_id: int, request=None) -> bool:
+def passkey_remove(*, user: User, passkey_id: int, context: AuditContext | None = None) -> bool:
     """Remove one of `user`'s own passkeys (audited, emailed). False if `user` has no
     passkey with that id."""
     with transaction.atomic():
@@ -256,7 +257,7 @@ def passkey_remove(*, user: User, passkey_id: int, request=None) -> bool:
             user=user,
             verb="second_factor.removed",
             kind=FactorKind.PASSKEY,
-            request=request,
+            context=context,
             name=name,
         )
     return True

@@ -21,7 +21,7 @@ from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.tokens import password_reset_token
 from inaproc.accounts.usernames import username_key
 from inaproc.audit.services import audit_record
-from inaproc.core.http import ClientInfo, browser_label
+from inaproc.core.context import AuditContext, ClientInfo, browser_label
 from inaproc.portals.models import Portal
 
 
@@ -156,7 +156,7 @@ def lock_clear(*, portal: Portal, username: str, at: datetime | None = None) -> 
 
 
 def account_unlock(
-    *, portal: Portal, username: str, actor: User, reason: str, request=None
+    *, portal: Portal, username: str, actor: User, reason: str, context: AuditContext | None = None
 ) -> bool:
     """A helpdesk officer ends a lock (audited, with the reason). False if none held."""
     with transaction.atomic():
@@ -171,7 +171,7 @@ def account_unlock(
                 portal=portal,
                 reason=reason,
                 payload={"username": key},
-                request=request,
+                context=context,
             )
         return unlocked
 

@@ -9,11 +9,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inaproc.accounts.decorators import portal_login_required
 from inaproc.accounts.flows.email_requests import refused_response
-from inaproc.accounts.flows.login import inactive_login_response, login_continue, safe_next_url
+from inaproc.accounts.flows.login import (
+    inactive_login_response,
+    login_continue,
+    safe_next_url,
+    sign_out,
+)
 from inaproc.accounts.forms import LoginForm
 from inaproc.accounts.models import LoginMethod, SessionEndReason
 from inaproc.accounts.selectors import dashboard_context
-from inaproc.accounts.services.sessions import session_end_current
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -58,7 +62,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     # Only this portal's session is ended; a session of another portal sharing the
     # cookie is left alone (it is invisible here anyway).
     if request.user.is_authenticated:
-        session_end_current(request=request, reason=SessionEndReason.LOGOUT)
+        sign_out(request, reason=SessionEndReason.LOGOUT)
     return HttpResponseRedirect(portal_url(request.portal, "accounts:logged_out"))
 
 

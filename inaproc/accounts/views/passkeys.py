@@ -50,6 +50,7 @@ from inaproc.accounts.services.passkeys import (
     passkey_registration_options,
     passkey_remove,
 )
+from inaproc.core.http import audit_context
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -120,7 +121,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
             challenge=challenge,
             rp_id=rp_id_for(request),
             origin=origin_for(request),
-            request=request,
+            context=audit_context(request),
         )
     except PasskeyError as error:
         if error.code == PasskeyError.DUPLICATE:
@@ -156,7 +157,7 @@ def remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
             ),
         )
         return HttpResponseRedirect(factors)
-    if not passkey_remove(user=request.user, passkey_id=passkey_id, request=request):
+    if not passkey_remove(user=request.user, passkey_id=passkey_id, context=audit_context(request)):
         raise Http404
     messages.success(request, _("The passkey was removed."))
     if not has_second_factor(request.user):

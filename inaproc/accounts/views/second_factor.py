@@ -28,6 +28,7 @@ from inaproc.accounts.services.factors import (
     second_factor_code_check,
     second_factor_mark,
 )
+from inaproc.core.http import audit_context
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -54,7 +55,9 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
         proved, locked = factor_attempt(
             request,
             user,
-            proved=lambda: bool(second_factor_code_check(user=user, code=code, request=request)),
+            proved=lambda: bool(
+                second_factor_code_check(user=user, code=code, context=audit_context(request))
+            ),
             method=LoginMethod.SECOND_FACTOR,
         )
         if proved:
@@ -85,7 +88,9 @@ def step_up_view(request: HttpRequest) -> HttpResponse:
         proved, locked = factor_attempt(
             request,
             user,
-            proved=lambda: bool(second_factor_code_check(user=user, code=code, request=request)),
+            proved=lambda: bool(
+                second_factor_code_check(user=user, code=code, context=audit_context(request))
+            ),
             method=LoginMethod.SECOND_FACTOR,
         )
         if proved:

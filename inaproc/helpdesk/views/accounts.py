@@ -20,6 +20,7 @@ from inaproc.accounts.selectors import lock_until, login_activity_for_user, user
 from inaproc.accounts.services.factors import second_factors_reset
 from inaproc.accounts.services.signin import account_unlock
 from inaproc.accounts.usernames import username_key
+from inaproc.core.http import audit_context
 from inaproc.helpdesk.access import STAFF_ROLES, access_portal_user
 from inaproc.helpdesk.forms import FactorResetForm, LockSearchForm, UnlockForm, UserSearchForm
 from inaproc.helpdesk.selectors import factor_status, locked_username_list, user_search
@@ -61,7 +62,7 @@ def unlock_view(request: HttpRequest) -> HttpResponse:
         username=username,
         actor=request.user,
         reason=form.cleaned_data["reason"],
-        request=request,
+        context=audit_context(request),
     )
     if unlocked:
         messages.success(
@@ -97,7 +98,9 @@ def user_activity_view(request: HttpRequest, user_id: int) -> HttpResponse:
     days = settings.LOGIN_ACTIVITY_VISIBLE_DAYS
     attempts = login_activity_for_user(user=account, days=days)
     page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
-    login_activity_view_record(actor=request.user, user=account, page=page.number, request=request)
+    login_activity_view_record(
+        actor=request.user, user=account, page=page.number, context=audit_context(request)
+    )
     locked_until = lock_until(portal=request.portal, username=account.username)
     here = portal_url(request.portal, "helpdesk:user_activity", user_id=account.pk)
     unlock_form = (
@@ -134,7 +137,10 @@ def factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
         return HttpResponseRedirect(back)
     if request.method == "POST" and form.is_valid():
         second_factors_reset(
-            user=account, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            user=account,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            context=audit_context(request),
         )
         messages.success(
             request,

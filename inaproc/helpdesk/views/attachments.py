@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from inaproc.core.http import audit_context
 from inaproc.helpdesk.access import access_attachment
 from inaproc.helpdesk.services.tickets import attachment_view_record
 from inaproc.portals.decorators import portal_required
@@ -25,5 +26,7 @@ def attachment_view(request: HttpRequest, public_id) -> HttpResponseBase:
         request, attachment, download=request.GET.get("download") == "1"
     )
     if opened_by_staff and request.method != "HEAD":
-        attachment_view_record(actor=request.user, attachment=attachment, request=request)
+        attachment_view_record(
+            actor=request.user, attachment=attachment, context=audit_context(request)
+        )
     return response

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from inaproc.accounts.decorators import portal_role_required
+from inaproc.core.http import audit_context
 from inaproc.helpdesk.access import STAFF_ROLES, access_portal_user, access_ticket_for_staff
 from inaproc.helpdesk.forms.tickets import (
     MAX_ATTACHMENTS,
@@ -86,7 +87,7 @@ def ticket_reply_view(request: HttpRequest, number: int) -> HttpResponse:
         body=form.cleaned_data["body"],
         status=form.cleaned_data["status"],
         uploads=form.checked_uploads(),
-        request=request,
+        context=audit_context(request),
     )
     messages.success(
         request,
@@ -104,7 +105,9 @@ def ticket_status_view(request: HttpRequest, number: int) -> HttpResponse:
     if not form.is_valid():
         return _ticket_page(request, ticket, status_form=form)
     status = form.cleaned_data["status"]
-    if ticket_status_change(ticket=ticket, actor=request.user, status=status, request=request):
+    if ticket_status_change(
+        ticket=ticket, actor=request.user, status=status, context=audit_context(request)
+    ):
         ticket.refresh_from_db()
         messages.success(
             request,
@@ -133,7 +136,7 @@ def ticket_account_view(request: HttpRequest, number: int) -> HttpResponse:
         user=account,
         actor=request.user,
         reason=form.cleaned_data["reason"],
-        request=request,
+        context=audit_context(request),
     )
     _tool_message(request, action, outcome, account.username)
     return _back(ticket, anchor="accounts")
