@@ -159,6 +159,10 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "inaproc.core.views.csrf_failure"
+# One-time messages live in the (server-side) session, not in a `messages` cookie: nothing
+# of what the page said travels in a cookie, and a message survives the redirect of any
+# anonymous page too (SessionMiddleware comes before MessageMiddleware).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
