@@ -35,6 +35,11 @@ RECOVERY_CODE_LENGTH = 10
 TOTP_NAME = "authenticator"
 
 
+class LastRequiredFactorError(Exception):
+    """Refused: the account must have a second factor and this is its only one (the
+    caller words it for the factor at hand)."""
+
+
 class FactorKind:
     TOTP = "totp"
     PASSKEY = "passkey"
@@ -67,6 +72,20 @@ def has_second_factor(user: User) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         or Passkey.objects.filter(user=user).exists()
     )
+
+
+def factor_removal_lock(user: User) -> None:
+    """Inside a removal's transaction, first of all: lock the account's row, so that
+    removals of the same account's factors run one after the other."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def factor_removal_guard(user: User) -> None:
+    """Under `factor_removal_lock`: refuse to remove the last factor of an account that
+    must have one (LastRequiredFactorError). Two requests removing the last two factors
+    at once: the second counts after the first committed, sees one left, and stops."""
+    if is_last_required_factor(user):
+        raise LastRequiredFactorError
 
 
 def is_last_required_factor(user: User) -> bool:
@@ -143,7 +162,12 @@ def totp_enrolment_confirm(
 
 
 def totp_remove(*, user: User, context: AuditContext | None = None) -> bool:
+    """Remove the authenticator app. False if there was none; LastRequiredFactorError
+    (nothing removed) when it is the only factor of an account that must have one."""
     with transaction.atomic():
+        factor_removal_lock(user)
+        if totp_device(user) is not None:
+            factor_removal_guard(user)
         deleted, _ = TOTPDevice.objects.filter(user=user).delete()
         if deleted:
             _factor_changed(

@@ -30,7 +30,12 @@ from webauthn.helpers.structs import (
 )
 
 from inaproc.accounts.models import Passkey, User
-from inaproc.accounts.services.factors import FactorKind, _factor_changed
+from inaproc.accounts.services.factors import (
+    FactorKind,
+    _factor_changed,
+    factor_removal_guard,
+    factor_removal_lock,
+)
 from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 
@@ -246,11 +251,14 @@ def passkey_verify(
 
 def passkey_remove(*, user: User, passkey_id: int, context: AuditContext | None = None) -> bool:
     """Remove one of `user`'s own passkeys (audited, emailed). False if `user` has no
-    passkey with that id."""
+    passkey with that id; LastRequiredFactorError (nothing removed) when it is the only
+    factor of an account that must have one."""
     with transaction.atomic():
+        factor_removal_lock(user)
         passkey = Passkey.objects.select_for_update().filter(pk=passkey_id, user=user).first()
         if passkey is None:
             return False
+        factor_removal_guard(user)
         name = passkey.name
         passkey.delete()
         _factor_changed(

@@ -26,8 +26,8 @@ from inaproc.accounts.decorators import portal_login_required, second_factor_fre
 from inaproc.accounts.flows.passkeys import passkeys_section_context
 from inaproc.accounts.forms.factors import RecoveryCodesDownloadForm, TotpConfirmForm
 from inaproc.accounts.services.factors import (
+    LastRequiredFactorError,
     has_second_factor,
-    is_last_required_factor,
     recovery_codes_generate,
     recovery_codes_left,
     second_factor_mark,
@@ -163,7 +163,10 @@ def totp_remove_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_factors_url(request))
     if totp_device(user) is None:
         messages.info(request, _("There is no authenticator app to remove."))
-    elif is_last_required_factor(user):
+        return HttpResponseRedirect(_factors_url(request))
+    try:
+        totp_remove(user=user, context=audit_context(request))
+    except LastRequiredFactorError:
         messages.error(
             request,
             _(
@@ -172,13 +175,12 @@ def totp_remove_view(request: HttpRequest) -> HttpResponse:
                 "passkey first."
             ),
         )
-    else:
-        totp_remove(user=user, context=audit_context(request))
-        messages.success(request, _("The authenticator app was removed."))
-        if not has_second_factor(user):
-            messages.warning(
-                request, _("Your account has no second factor now: only your password protects it.")
-            )
+        return HttpResponseRedirect(_factors_url(request))
+    messages.success(request, _("The authenticator app was removed."))
+    if not has_second_factor(user):
+        messages.warning(
+            request, _("Your account has no second factor now: only your password protects it.")
+        )
     return HttpResponseRedirect(_factors_url(request))
 
 

@@ -36,8 +36,8 @@ from inaproc.accounts.flows.passkeys import (
 from inaproc.accounts.flows.pending import pending_login
 from inaproc.accounts.models import User
 from inaproc.accounts.services.factors import (
+    LastRequiredFactorError,
     has_second_factor,
-    is_last_required_factor,
     recovery_codes_left,
     second_factor_mark,
 )
@@ -148,7 +148,11 @@ def remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
     if step_up_needed(request):
         messages.info(request, _("Removing a passkey needs a fresh check of your second factor."))
         return HttpResponseRedirect(_step_up_url(request))
-    if is_last_required_factor(request.user):
+    try:
+        removed = passkey_remove(
+            user=request.user, passkey_id=passkey_id, context=audit_context(request)
+        )
+    except LastRequiredFactorError:
         messages.error(
             request,
             _(
@@ -157,7 +161,7 @@ def remove_view(request: HttpRequest, passkey_id: int) -> HttpResponse:
             ),
         )
         return HttpResponseRedirect(factors)
-    if not passkey_remove(user=request.user, passkey_id=passkey_id, context=audit_context(request)):
+    if not removed:
         raise Http404
     messages.success(request, _("The passkey was removed."))
     if not has_second_factor(request.user):
