@@ -39,7 +39,9 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @portal_login_required
 def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    user_session = access_user_session(user=request.user, session_id=session_id)
+    user_session = access_user_session(
+        portal=request.portal, user=request.user, session_id=session_id
+    )
     if user_session.pk == _current_session_id(request):
         # Not offered on the page, but ending the session in use is logging out.
         sign_out(request, reason=SessionEndReason.ENDED_BY_USER)

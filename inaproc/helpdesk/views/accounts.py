@@ -94,7 +94,7 @@ def user_search_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @portal_role_required(*STAFF_ROLES)
 def user_activity_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    account = access_portal_user(portal=request.portal, user_id=user_id)
+    account = access_portal_user(portal=request.portal, user=request.user, user_id=user_id)
     days = settings.LOGIN_ACTIVITY_VISIBLE_DAYS
     attempts = login_activity_for_user(user=account, days=days)
     page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -126,7 +126,7 @@ def user_activity_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """Reset every second factor of a user who lost theirs, once the officer has checked
     who is asking. Not for one's own account: another officer must check that identity."""
-    account = access_portal_user(portal=request.portal, user_id=user_id)
+    account = access_portal_user(portal=request.portal, user=request.user, user_id=user_id)
     if account.pk == request.user.pk:
         raise PermissionDenied
     back = portal_url(request.portal, "helpdesk:user_activity", user_id=account.pk)

@@ -9,7 +9,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
 from inaproc.core.http import audit_context
-from inaproc.helpdesk.access import access_attachment
+from inaproc.helpdesk.access import access_attachment, ticket_from_link
 from inaproc.helpdesk.services.tickets import attachment_view_record
 from inaproc.portals.decorators import portal_required
 from inaproc.vendors.views.documents import stored_file_response
@@ -21,7 +21,12 @@ from inaproc.vendors.views.documents import stored_file_response
 @portal_required
 def attachment_view(request: HttpRequest, public_id) -> HttpResponseBase:
     """The file inline (`?download=1`: as an attachment)."""
-    attachment, opened_by_staff = access_attachment(request, public_id)
+    attachment, opened_by_staff = access_attachment(
+        portal=request.portal,
+        user=request.user,
+        public_id=public_id,
+        linked_ticket=ticket_from_link(request),
+    )
     response = stored_file_response(
         request, attachment, download=request.GET.get("download") == "1"
     )

@@ -182,7 +182,7 @@ def my_tickets_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @portal_login_required
 def my_ticket_view(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access_ticket_of_requester(request, number)
+    ticket = access_ticket_of_requester(portal=request.portal, user=request.user, number=number)
     here = portal_url(request.portal, "helpdesk_public:my_ticket", number=ticket.number)
     return _requester_ticket(request, ticket, here=here)
 
