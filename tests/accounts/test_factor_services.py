@@ -17,16 +17,18 @@ from inaproc.accounts.models import (
     SessionEndReason,
     UserSession,
 )
+from inaproc.accounts.services.factor_policy import (
+    remember_allowed,
+    remembered_browser_create,
+    remembered_browser_valid,
+    remembered_browsers_forget,
+)
 from inaproc.accounts.services.factors import (
     FactorKind,
     has_second_factor,
     recovery_code_use,
     recovery_codes_generate,
     recovery_codes_left,
-    remember_allowed,
-    remembered_browser_create,
-    remembered_browser_valid,
-    remembered_browsers_forget,
     second_factor_code_check,
     second_factor_mark,
     second_factor_recent,

@@ -13,7 +13,8 @@ from django.utils.module_loading import import_string
 from inaproc.accounts.flows.pending import pending_login_start, remember_cookie_name
 from inaproc.accounts.forms.login import CAPTCHA_SESSION_FLAG
 from inaproc.accounts.models import User, UserSession
-from inaproc.accounts.services.factors import has_second_factor, remembered_browser_valid
+from inaproc.accounts.services.factor_policy import remembered_browser_valid
+from inaproc.accounts.services.factors import has_second_factor
 from inaproc.accounts.services.sessions import session_end_by_key, session_open
 from inaproc.accounts.services.signin import success_register
 from inaproc.core.http import client_info

@@ -13,11 +13,8 @@ from inaproc.accounts.flows.pending import pending_login_end, remember_cookie_na
 from inaproc.accounts.forms.login import locked_message
 from inaproc.accounts.models import LoginMethod, User
 from inaproc.accounts.selectors import lock_until
-from inaproc.accounts.services.factors import (
-    remember_allowed,
-    remembered_browser_create,
-    second_factor_mark,
-)
+from inaproc.accounts.services.factor_policy import remember_allowed, remembered_browser_create
+from inaproc.accounts.services.factors import second_factor_mark
 from inaproc.accounts.services.signin import failure_register
 from inaproc.core.http import client_info
 

@@ -22,9 +22,9 @@ from inaproc.accounts.flows.second_factor import (
 from inaproc.accounts.forms.login import locked_message
 from inaproc.accounts.forms.second_factor import SecondFactorForm
 from inaproc.accounts.models import LoginMethod
+from inaproc.accounts.services.factor_policy import remember_allowed
 from inaproc.accounts.services.factors import (
     has_second_factor,
-    remember_allowed,
     second_factor_code_check,
     second_factor_mark,
 )
