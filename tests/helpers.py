@@ -98,7 +98,7 @@ def force_login_session(client, user, *, second_factor: bool = True):
         second_factor_required,
     )
     from inaproc.accounts.services.sessions import session_open
-    from inaproc.core.http import ClientInfo
+    from inaproc.core.context import ClientInfo
     from tests.factories import make_totp_device
 
     if second_factor and second_factor_required(user) and not has_second_factor(user):

@@ -161,6 +161,10 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "inaproc.core.views.csrf_failure"
+# One-time messages live in the (server-side) session, not in a `messages` cookie: nothing
+# of what the page said travels in a cookie, and a message survives the redirect of any
+# anonymous page too (SessionMiddleware comes before MessageMiddleware).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -222,7 +226,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # A correct password of an inactive account: a vendor awaiting verification sees the
-# status of the registration (accounts.views.login.inactive_login_response).
+# status of the registration (accounts.flows.login.inactive_login_response).
 INACTIVE_LOGIN_HANDLERS = [
     "inaproc.vendors.registrations.views.registration_status.inactive_login_response"
 ]

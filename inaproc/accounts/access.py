@@ -1,16 +1,19 @@
-"""Access chokepoints of accounts: how an account's object reaches a view."""
+"""Access chokepoints of accounts: how an account's object reaches a view. Each is
+`access_<entity>(*, portal, user, <id>)` and raises the same Http404 for missing and
+forbidden."""
 
 from django.http import Http404
 
 from inaproc.accounts.models import User, UserSession
+from inaproc.portals.models import Portal
 
 
-def access_user_session(*, user: User, session_id: int) -> UserSession:
-    """`user`'s own open session `session_id`. The same 404 for a session that does not
-    exist, has ended, or belongs to anyone else (another account, another portal), so
-    that nobody learns about or ends another person's sessions."""
+def access_user_session(*, portal: Portal, user: User, session_id: int) -> UserSession:
+    """`user`'s own open session `session_id` on `portal`. The same 404 for a session
+    that does not exist, has ended, or belongs to anyone else (another account, another
+    portal), so that nobody learns about or ends another person's sessions."""
     user_session = UserSession.objects.filter(
-        pk=session_id, user=user, ended_at__isnull=True
+        pk=session_id, user=user, user__portal=portal, ended_at__isnull=True
     ).first()
     if user_session is None:
         raise Http404

@@ -4,7 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from inaproc.accounts.models import User
-from inaproc.accounts.usernames import username_normalize
+from inaproc.accounts.selectors import account_for_username
 
 
 class PortalBackend(ModelBackend):
@@ -24,11 +24,7 @@ class PortalBackend(ModelBackend):
         if request is None or username is None or password is None:
             return None
         portal = getattr(request, "portal", None)
-        user = (
-            User.objects.filter(portal=portal, username__iexact=username_normalize(username))
-            .select_related("portal")
-            .first()
-        )
+        user = account_for_username(portal=portal, username=username)
         if user is None:
             # Spend the same hashing time as for a real account (no timing oracle).
             User().set_password(password)

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 
+from inaproc.accounts.services.factors import has_second_factor, second_factor_recent
 from inaproc.portals.urls_helpers import portal_url
 
 View = Callable[..., HttpResponse]
@@ -44,8 +45,6 @@ def portal_role_required(*roles: str) -> Callable[[View], View]:
 def step_up_needed(request: HttpRequest) -> bool:
     """The signed-in account has a second factor and this session last checked it more
     than SECOND_FACTOR_STEP_UP_MINUTES ago."""
-    from inaproc.accounts.services.factors import has_second_factor, second_factor_recent
-
     return has_second_factor(request.user) and not second_factor_recent(
         user_session=getattr(request, "user_session", None)
     )

@@ -2,21 +2,24 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib import auth, messages
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.models import SessionEndReason
 from inaproc.accounts.selectors import user_session_current
+from inaproc.accounts.services.factors import has_second_factor, second_factor_required
 from inaproc.accounts.services.sessions import (
     session_end,
     session_expiry_reason,
     session_touch,
 )
 from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_url
 
 
 def _portal_of(request: HttpRequest) -> int | None:
@@ -59,8 +62,6 @@ class PortalAuthenticationMiddleware:
         request.user = SimpleLazyObject(partial(get_portal_user, request))
 
         async def auser() -> Any:
-            from asgiref.sync import sync_to_async
-
             return await sync_to_async(get_portal_user)(request)
 
         request.auser = auser
@@ -154,11 +155,6 @@ class SecondFactorEnrolmentMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
-        from django.http import HttpResponseRedirect
-
-        from inaproc.accounts.services.factors import has_second_factor, second_factor_required
-        from inaproc.portals.urls_helpers import portal_url
-
         if getattr(request, "portal", None) is None or not request.user.is_authenticated:
             return None
         match = request.resolver_match

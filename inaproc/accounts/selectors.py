@@ -1,4 +1,3 @@
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +14,8 @@ from inaproc.accounts.models import (
     UserSession,
 )
 from inaproc.accounts.models.signin import COUNTED_OUTCOMES, LoginAttempt
-from inaproc.accounts.usernames import username_key
+from inaproc.accounts.usernames import username_key, username_normalize
+from inaproc.core.limits import seconds_until_below_limit
 from inaproc.portals.models import CaptchaMode, Portal
 
 
@@ -27,6 +27,16 @@ def dashboard_context(*, user: User) -> dict[str, Any]:
         "is_helpdesk": user.role == Role.HELPDESK,
         "is_portal_admin": user.role == Role.PORTAL_ADMIN,
     }
+
+
+def account_for_username(*, portal: Portal | None, username: str) -> User | None:
+    """The account `username` names on `portal` (None: platform accounts), looked up as
+    the sign-in backend does: normalised (an NPWP however typed), case-insensitive."""
+    return (
+        User.objects.filter(portal=portal, username__iexact=username_normalize(username))
+        .select_related("portal")
+        .first()
+    )
 
 
 def lock_until(*, portal: Portal, username: str, at: datetime | None = None) -> datetime | None:
@@ -78,19 +88,6 @@ def account_email_request_retry_after(
         window=timedelta(hours=1),
         at=at or timezone.now(),
     )
-
-
-def seconds_until_below_limit(events, *, limit: int, window: timedelta, at: datetime) -> int:
-    """With `limit` or more `events` (rows with created_at) inside the window, the
-    seconds until the oldest of the latest `limit` leaves it; else 0."""
-    recent = list(
-        events.filter(created_at__gt=at - window)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
-    )
-    if len(recent) < limit:
-        return 0
-    return max(1, math.ceil((recent[-1] + window - at).total_seconds()))
 
 
 def ip_has_recent_failure(*, portal: Portal, ip_address: str | None) -> bool:

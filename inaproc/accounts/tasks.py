@@ -5,7 +5,7 @@ time whether or not the account exists."""
 from django.utils import translation
 from django_tasks import task
 
-from inaproc.accounts.services.requests import account_email_request_handle
+from inaproc.accounts.services.request_handlers import account_email_request_handle
 
 
 @task()

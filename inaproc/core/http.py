@@ -1,12 +1,14 @@
 import ipaddress
-from functools import lru_cache
-from typing import NamedTuple
 
 from django.conf import settings
-from django.http import HttpRequest
-from ua_parser import parse as parse_user_agent
+from django.http import HttpRequest, HttpResponse
 
-USER_AGENT_MAX_LENGTH = 300
+from inaproc.core.context import (
+    USER_AGENT_MAX_LENGTH,
+    AuditContext,
+    ClientInfo,
+    describe_user_agent,
+)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -30,13 +32,6 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
 
 
-class ClientInfo(NamedTuple):
-    ip_address: str | None
-    user_agent: str
-    browser: str
-    operating_system: str
-
-
 def client_info(request: HttpRequest) -> ClientInfo:
     """Who is asking, as far as the request tells: for login activity and sessions."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
@@ -44,20 +39,20 @@ def client_info(request: HttpRequest) -> ClientInfo:
     return ClientInfo(client_ip(request), user_agent, browser, operating_system)
 
 
-def browser_label(browser: str, operating_system: str) -> str:
-    """ "Firefox 120 / Windows 10" for emails and audit payloads; "" if both are unknown."""
-    return " / ".join(filter(None, [browser, operating_system]))
+def audit_context(request: HttpRequest) -> AuditContext:
+    """The request's signed-in user (or None), address and User-Agent, for a service."""
+    user = getattr(request, "user", None)
+    return AuditContext(
+        actor=user if user is not None and user.is_authenticated else None,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH],
+    )
 
 
-@lru_cache(maxsize=512)
-def describe_user_agent(user_agent: str) -> tuple[str, str]:
-    """("Chrome 120", "Windows 10") from a User-Agent header; ("", "") if unknown."""
-    if not user_agent:
-        return "", ""
-    result = parse_user_agent(user_agent[:USER_AGENT_MAX_LENGTH])
-    browser = operating_system = ""
-    if result.user_agent and result.user_agent.family != "Other":
-        browser = " ".join(filter(None, [result.user_agent.family, result.user_agent.major]))
-    if result.os and result.os.family != "Other":
-        operating_system = " ".join(filter(None, [result.os.family, result.os.major]))
-    return browser[:100], operating_system[:100]
+def retry_later(response: HttpResponse, seconds: int) -> HttpResponse:
+    """With `seconds` to wait: the response becomes 429 Too Many Requests with
+    Retry-After. With 0 it is left as it is."""
+    if seconds:
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+    return response

@@ -1,11 +1,13 @@
 """Access chokepoints of the helpdesk: how an account or a ticket of a portal reaches a
 view. Missing and forbidden look the same (404)."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 
 from inaproc.accounts.models import Role, User
 from inaproc.core.tokens import token_plausible
 from inaproc.helpdesk.models import Ticket, TicketAttachment
+from inaproc.helpdesk.services.tickets import ticket_token_hash
 from inaproc.portals.models import Portal
 
 # Helpdesk officers and portal administrators run the helpdesk of their portal.
@@ -18,15 +20,22 @@ TICKET_SESSION_KEY = "inaproc_helpdesk_ticket"
 TICKET_NUMBER_MAX = 2_147_483_647
 
 
-def access_portal_user(*, portal: Portal, user_id: int) -> User:
-    """The account `user_id` of `portal`. The same 404 for an account that does not
-    exist and for one of another portal (or of the platform), so that staff of one
-    portal learn nothing about another's accounts. The caller has already checked
-    the staff role (`portal_role_required`)."""
-    user = User.objects.select_related("portal").filter(portal=portal, pk=user_id).first()
-    if user is None:
+def _is_staff(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and user.has_role(*STAFF_ROLES)
+
+
+def access_portal_user(*, portal: Portal, user: User, user_id: int) -> User:
+    """The account `user_id` of `portal`, for `user`, a helpdesk officer or portal
+    administrator of it. The same 404 for an account that does not exist, for one of
+    another portal (or of the platform) and for anyone else asking, so that staff of
+    one portal learn nothing about another's accounts. (The views' role decorator has
+    already answered 403 to a signed-in user without a staff role, whatever the id.)"""
+    account = None
+    if _is_staff(user) and user.portal_id == portal.pk:
+        account = User.objects.select_related("portal").filter(portal=portal, pk=user_id).first()
+    if account is None:
         raise Http404
-    return user
+    return account
 
 
 def _ticket(portal: Portal, **lookup) -> Ticket | None:
@@ -35,20 +44,25 @@ def _ticket(portal: Portal, **lookup) -> Ticket | None:
     )
 
 
-def access_ticket_for_staff(*, portal: Portal, number: int) -> Ticket:
-    """Ticket `number` of `portal`, for its staff (the caller checked the role)."""
-    ticket = _ticket(portal, number=number) if 0 < number <= TICKET_NUMBER_MAX else None
+def _plausible_number(number: int) -> bool:
+    return 0 < number <= TICKET_NUMBER_MAX
+
+
+def access_ticket_for_staff(*, portal: Portal, user: User, number: int) -> Ticket:
+    """Ticket `number` of `portal`, for `user`, one of its helpdesk staff."""
+    ticket = None
+    if _is_staff(user) and user.portal_id == portal.pk and _plausible_number(number):
+        ticket = _ticket(portal, number=number)
     if ticket is None:
         raise Http404
     return ticket
 
 
-def access_ticket_of_requester(request: HttpRequest, number: int) -> Ticket:
-    """Ticket `number` of the request's portal, for the signed-in account that opened it."""
-    user = request.user
+def access_ticket_of_requester(*, portal: Portal, user: User, number: int) -> Ticket:
+    """Ticket `number` of `portal`, for the signed-in account `user` that opened it."""
     ticket = None
-    if user.is_authenticated and 0 < number <= TICKET_NUMBER_MAX:
-        ticket = _ticket(request.portal, number=number, requester=user)
+    if user.is_authenticated and _plausible_number(number):
+        ticket = _ticket(portal, number=number, requester=user)
     if ticket is None:
         raise Http404
     return ticket
@@ -64,8 +78,6 @@ def ticket_link_remember(request: HttpRequest, token: str) -> None:
 
 def ticket_from_link(request: HttpRequest) -> Ticket | None:
     """The ticket whose private link this browser opened on this portal, if still valid."""
-    from inaproc.helpdesk.services.tickets import ticket_token_hash
-
     remembered = request.session.get(TICKET_SESSION_KEY)
     if not isinstance(remembered, dict) or remembered.get("portal") != request.portal.pk:
         return None
@@ -75,23 +87,23 @@ def ticket_from_link(request: HttpRequest) -> Ticket | None:
     return _ticket(request.portal, access_token_hash=ticket_token_hash(token))
 
 
-def access_attachment(request: HttpRequest, public_id) -> tuple[TicketAttachment, bool]:
+def access_attachment(
+    *, portal: Portal, user: User, public_id, linked_ticket: Ticket | None = None
+) -> tuple[TicketAttachment, bool]:
     """A ticket's file, for the portal's helpdesk staff, the signed-in requester and the
-    browser holding the ticket's private link. Returns it and whether staff opened it
-    (staff views are audited)."""
+    browser holding the ticket's private link (`linked_ticket`: `ticket_from_link`).
+    Returns it and whether staff opened it (staff views are audited)."""
     attachment = (
         TicketAttachment.objects.select_related("ticket", "ticket__portal")
-        .filter(public_id=public_id, ticket__portal=request.portal)
+        .filter(public_id=public_id, ticket__portal=portal)
         .first()
     )
     if attachment is None:
         raise Http404
-    user = request.user
-    if user.is_authenticated and user.has_role(*STAFF_ROLES):
+    if _is_staff(user):
         return attachment, True
     if user.is_authenticated and attachment.ticket.requester_id == user.pk:
         return attachment, False
-    linked = ticket_from_link(request)
-    if linked is not None and linked.pk == attachment.ticket_id:
+    if linked_ticket is not None and linked_ticket.pk == attachment.ticket_id:
         return attachment, False
     raise Http404

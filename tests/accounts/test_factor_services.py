@@ -17,16 +17,18 @@ from inaproc.accounts.models import (
     SessionEndReason,
     UserSession,
 )
+from inaproc.accounts.services.factor_policy import (
+    remember_allowed,
+    remembered_browser_create,
+    remembered_browser_valid,
+    remembered_browsers_forget,
+)
 from inaproc.accounts.services.factors import (
     FactorKind,
     has_second_factor,
     recovery_code_use,
     recovery_codes_generate,
     recovery_codes_left,
-    remember_allowed,
-    remembered_browser_create,
-    remembered_browser_valid,
-    remembered_browsers_forget,
     second_factor_code_check,
     second_factor_mark,
     second_factor_recent,
@@ -40,7 +42,8 @@ from inaproc.accounts.services.factors import (
 )
 from inaproc.accounts.services.sessions import session_open
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
+from inaproc.core.http import audit_context
 from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import START, code_of
 from tests.factories import make_company_member, make_portal, make_user
@@ -381,7 +384,7 @@ def test_the_email_tells_where_the_change_came_from(rf, vendor_a):
     request.META["REMOTE_ADDR"] = "203.0.113.9"
 
     confirmed_device(vendor_a)
-    totp_remove(user=vendor_a, request=request)
+    totp_remove(user=vendor_a, context=audit_context(request))
 
     body = Email.objects.get().body
     assert "From: 203.0.113.9 (Firefox 128" in body

@@ -12,7 +12,7 @@ from django.utils import timezone
 from inaproc.accounts.models import LoginAttempt, LoginOutcome, UsernameLock
 from inaproc.accounts.selectors import lock_until
 from inaproc.accounts.services.signin import failure_register, lock_clear
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_portal
 from tests.helpers import assert_indistinguishable, login_post, run_task_worker
 

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from inaproc.accounts.models import LoginAttempt, LoginOutcome, UsernameLock
 from inaproc.accounts.services.signin import failure_register
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from tests.factories import make_portal, make_user
 
 pytestmark = [

@@ -25,7 +25,7 @@ from inaproc.accounts.selectors import login_activity_for_user
 from inaproc.accounts.services.login_codes import login_code_issue
 from inaproc.accounts.services.sessions import session_end, session_open
 from inaproc.accounts.services.signin import attempt_record, failure_register
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login_post
 

@@ -33,7 +33,7 @@ from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.accounts.services.passkeys import passkey_user_handle
 from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import force_login_session, login_post

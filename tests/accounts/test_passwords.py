@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from inaproc.accounts.links import not_me_link
 from inaproc.accounts.models import (
     LoginAttempt,
     Role,
@@ -19,10 +20,9 @@ from inaproc.accounts.models import (
     UserSession,
 )
 from inaproc.accounts.selectors import lock_until
-from inaproc.accounts.services.passwords import not_me_link
 from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import comparable_headers, login_post, mask_tokens, run_tasks_until_idle

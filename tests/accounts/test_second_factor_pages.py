@@ -19,7 +19,7 @@ from inaproc.accounts.services.factors import (
 from inaproc.accounts.services.sessions import session_open
 from inaproc.accounts.views.factors import ENROLMENT_SESSION_KEY, totp_config_url
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import code_of
 from tests.factories import make_user

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from inaproc.accounts.flows.pending import PENDING_LOGIN_KEY, remember_cookie_name
 from inaproc.accounts.models import (
     LoginAttempt,
     LoginMethod,
@@ -19,8 +20,7 @@ from inaproc.accounts.models import (
 )
 from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.accounts.services.signin import failure_register
-from inaproc.accounts.views.second_factor import PENDING_LOGIN_KEY, remember_cookie_name
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import START, code_of, wrong_code
 from tests.factories import DEFAULT_PASSWORD, make_user

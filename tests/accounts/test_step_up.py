@@ -12,7 +12,7 @@ from inaproc.accounts.models import LoginAttempt, LoginMethod, LoginOutcome, Use
 from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.accounts.services.sessions import session_open
 from inaproc.accounts.services.signin import failure_register
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import START, code_of, wrong_code
 from tests.factories import DEFAULT_PASSWORD

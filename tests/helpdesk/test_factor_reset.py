@@ -16,10 +16,8 @@ from inaproc.accounts.models import (
     SessionEndReason,
     UserSession,
 )
-from inaproc.accounts.services.factors import (
-    recovery_codes_generate,
-    remembered_browser_create,
-)
+from inaproc.accounts.services.factor_policy import remembered_browser_create
+from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_totp_device, make_user

@@ -12,7 +12,7 @@ from inaproc.accounts.models import Role, UsernameLock
 from inaproc.accounts.selectors import lock_until
 from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpdesk.helpers import staff_login
 from tests.helpers import login_post

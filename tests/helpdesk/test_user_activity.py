@@ -11,7 +11,7 @@ from django.utils import timezone
 from inaproc.accounts.models import LoginOutcome, Role
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.helpdesk.access import access_portal_user
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpdesk.helpers import staff_login
@@ -165,13 +165,13 @@ def test_activity_survives_odd_page_numbers(client, vendor_a, helpdesk_a):
 
 
 def test_access_portal_user_gives_one_404_for_missing_and_other_portal(
-    portal_a, vendor_a, vendor_b
+    portal_a, vendor_a, vendor_b, helpdesk_a
 ):
-    assert access_portal_user(portal=portal_a, user_id=vendor_a.pk) == vendor_a
+    assert access_portal_user(portal=portal_a, user=helpdesk_a, user_id=vendor_a.pk) == vendor_a
     with pytest.raises(Http404):
-        access_portal_user(portal=portal_a, user_id=vendor_b.pk)
+        access_portal_user(portal=portal_a, user=helpdesk_a, user_id=vendor_b.pk)
     with pytest.raises(Http404):
-        access_portal_user(portal=portal_a, user_id=0)
+        access_portal_user(portal=portal_a, user=helpdesk_a, user_id=0)
 
 
 @pytest.mark.parametrize("role", [Role.VENDOR, Role.VERIFIER])

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from inaproc.accounts.services.signin import failure_register
-from inaproc.core.http import ClientInfo
+from inaproc.core.context import ClientInfo
 from inaproc.files.services import CheckedUpload
 from inaproc.helpdesk.models import Ticket, TicketCategory
 from inaproc.helpdesk.services.tickets import OPENED_EMAIL, TicketData, ticket_create

@@ -7,10 +7,15 @@ from django.utils.translation import ngettext
 
 from inaproc.accounts.captcha import PortalCaptchaField
 from inaproc.accounts.models import LoginMethod, LoginOutcome
-from inaproc.accounts.selectors import captcha_required, ip_retry_after, lock_until
+from inaproc.accounts.selectors import (
+    account_for_username,
+    captcha_required,
+    ip_retry_after,
+    lock_until,
+)
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.core.http import client_info
-from inaproc.core.templatetags.inaproc import wib
+from inaproc.core.timefmt import wait_minutes, wib
 from inaproc.portals.models import CaptchaMode
 
 # After a failure the session asks for the CAPTCHA (portals in "after a failure" mode).
@@ -27,10 +32,6 @@ def locked_message(until) -> str:
         "This account is temporarily locked after too many failed sign-in attempts. "
         "Try again after %(until)s, reset your password, or contact the helpdesk."
     ) % {"until": wib(until)}
-
-
-def wait_minutes(seconds: int) -> int:
-    return max(1, -(-seconds // 60))  # rounded up: never "wait 0 minutes"
 
 
 def requests_throttled_message(seconds: int) -> str:
@@ -96,7 +97,11 @@ class SigninGuardMixin:
             raise ValidationError(throttled_message(self.retry_after), code="throttled")
         self.locked_until = lock_until(portal=self.portal, username=username)
         if self.locked_until:
-            self._record(username, LoginOutcome.LOCKED)
+            # Recorded against the account the username names on this portal (if any),
+            # so that its owner and the helpdesk see every refused attempt; the answer
+            # is the same whether or not the account exists.
+            account = account_for_username(portal=self.portal, username=username)
+            self._record(username, LoginOutcome.LOCKED, user=account)
             raise ValidationError(locked_message(self.locked_until), code="locked")
 
     def _fail(self, username: str) -> None:

@@ -4,6 +4,7 @@ from inaproc.accounts.models.factors import Passkey, RecoveryCode, RememberedBro
 from inaproc.accounts.models.sessions import SessionEndReason, UserSession
 from inaproc.accounts.models.signin import (
     AccountEmailRequest,
+    EmailRequestKind,
     LoginAttempt,
     LoginCode,
     LoginMethod,
@@ -17,6 +18,7 @@ __all__ = [
     "RecoveryCode",
     "RememberedBrowser",
     "AccountEmailRequest",
+    "EmailRequestKind",
     "PORTAL_STAFF_ROLES",
     "LoginAttempt",
     "LoginCode",

@@ -141,6 +141,14 @@ class LoginCode(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class EmailRequestKind(models.TextChoices):
+    """What an anonymous visitor asked to be emailed (AccountEmailRequest.kind)."""
+
+    LOGIN_CODE = "login_code"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of request, not a secret)
+    USERNAME_REMINDER = "username_reminder"
+
+
 class AccountEmailRequest(models.Model):
     """One anonymous request for an email (reset link, username reminder, sign-in
     code), by address: what per-address limiting of those forms counts. Holds no

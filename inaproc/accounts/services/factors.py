@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,13 +26,18 @@ from inaproc.accounts.models import (
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.services.sessions import sessions_end_all
 from inaproc.audit.services import audit_record
-from inaproc.core.http import client_info
+from inaproc.core.context import AuditContext
 from inaproc.notifications.services import email_send
 
 # Recovery codes: 10 characters of a 31-letter alphabet without look-alikes (~50 bits).
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_CODE_LENGTH = 10
 TOTP_NAME = "authenticator"
+
+
+class LastRequiredFactorError(Exception):
+    """Refused: the account must have a second factor and this is its only one (the
+    caller words it for the factor at hand)."""
 
 
 class FactorKind:
@@ -67,6 +72,20 @@ def has_second_factor(user: User) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         or Passkey.objects.filter(user=user).exists()
     )
+
+
+def factor_removal_lock(user: User) -> None:
+    """Inside a removal's transaction, first of all: lock the account's row, so that
+    removals of the same account's factors run one after the other."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def factor_removal_guard(user: User) -> None:
+    """Under `factor_removal_lock`: refuse to remove the last factor of an account that
+    must have one (LastRequiredFactorError). Two requests removing the last two factors
+    at once: the second counts after the first committed, sees one left, and stops."""
+    if is_last_required_factor(user):
+        raise LastRequiredFactorError
 
 
 def is_last_required_factor(user: User) -> bool:
@@ -126,7 +145,9 @@ def totp_code_valid(device: TOTPDevice, code: str) -> bool:
         return locked.verify_token(code)
 
 
-def totp_enrolment_confirm(*, user: User, device_id: int, code: str, request=None) -> bool:
+def totp_enrolment_confirm(
+    *, user: User, device_id: int, code: str, context: AuditContext | None = None
+) -> bool:
     """Activate the pending device if `code` is right; it replaces any earlier app."""
     device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     if device is None or not totp_code_valid(device, code):
@@ -135,17 +156,22 @@ def totp_enrolment_confirm(*, user: User, device_id: int, code: str, request=Non
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         _factor_changed(
-            user=user, verb="second_factor.added", kind=FactorKind.TOTP, request=request
+            user=user, verb="second_factor.added", kind=FactorKind.TOTP, context=context
         )
     return True
 
 
-def totp_remove(*, user: User, request=None) -> bool:
+def totp_remove(*, user: User, context: AuditContext | None = None) -> bool:
+    """Remove the authenticator app. False if there was none; LastRequiredFactorError
+    (nothing removed) when it is the only factor of an account that must have one."""
     with transaction.atomic():
+        factor_removal_lock(user)
+        if totp_device(user) is not None:
+            factor_removal_guard(user)
         deleted, _ = TOTPDevice.objects.filter(user=user).delete()
         if deleted:
             _factor_changed(
-                user=user, verb="second_factor.removed", kind=FactorKind.TOTP, request=request
+                user=user, verb="second_factor.removed", kind=FactorKind.TOTP, context=context
             )
     return bool(deleted)
 
@@ -163,7 +189,7 @@ def recovery_code_normalize(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
 
 
-def recovery_codes_generate(*, user: User, request=None) -> list[str]:
+def recovery_codes_generate(*, user: User, context: AuditContext | None = None) -> list[str]:
     """RECOVERY_CODE_COUNT new codes (shown once); the old ones stop working."""
     codes = [
         "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
@@ -178,12 +204,12 @@ def recovery_codes_generate(*, user: User, request=None) -> list[str]:
             user=user,
             verb="second_factor.recovery_codes_made",
             kind=FactorKind.RECOVERY_CODES,
-            request=request,
+            context=context,
         )
     return [f"{code[:5]}-{code[5:]}" for code in codes]
 
 
-def recovery_code_use(*, user: User, code: str, request=None) -> bool:
+def recovery_code_use(*, user: User, code: str, context: AuditContext | None = None) -> bool:
     """Use one recovery code: it works once, and the owner is warned by email."""
     normalized = recovery_code_normalize(code)
     if len(normalized) != RECOVERY_CODE_LENGTH:
@@ -200,10 +226,10 @@ def recovery_code_use(*, user: User, code: str, request=None) -> bool:
                 target=user,
                 portal=user.portal,
                 payload={"left": left},
-                request=request,
+                context=context,
             )
             _factor_email(
-                user=user, event="recovery_code_used", kind="", request=request, left=left
+                user=user, event="recovery_code_used", kind="", context=context, left=left
             )
     return bool(used)
 
@@ -215,68 +241,25 @@ def recovery_codes_left(user: User) -> int:
 # --- A second factor at sign-in -----------------------------------------------------------
 
 
-def second_factor_code_check(*, user: User, code: str, request=None) -> str | None:
+def second_factor_code_check(
+    *, user: User, code: str, context: AuditContext | None = None
+) -> str | None:
     """Check a code typed at sign-in or step-up: the authenticator app's 6 digits, or a
     recovery code. Returns the factor kind that matched, or None."""
     device = totp_device(user)
     if device is not None and totp_code_valid(device, code):
         return FactorKind.TOTP
-    if recovery_code_use(user=user, code=code, request=request):
+    if recovery_code_use(user=user, code=code, context=context):
         return FactorKind.RECOVERY_CODES
     return None
-
-
-# --- Remembered browsers ----------------------------------------------------------------
-
-
-def remember_allowed(user: User) -> bool:
-    portal = user.portal
-    if portal is None:
-        return False
-    if user.role == Role.VENDOR:
-        return portal.remember_browser_for_vendors
-    return portal.remember_browser_for_staff
-
-
-def _browser_token_hash(token: str) -> str:
-    return salted_hmac("inaproc.accounts.remembered_browser", token, algorithm="sha256").hexdigest()
-
-
-def remembered_browser_create(*, user: User, browser: str) -> str:
-    """A remembered browser for SECOND_FACTOR_REMEMBER_DAYS; returns the cookie value."""
-    token = secrets.token_urlsafe(32)
-    record = RememberedBrowser.objects.create(
-        user=user,
-        token_hash=_browser_token_hash(token),
-        expires_at=timezone.now() + timedelta(days=settings.SECOND_FACTOR_REMEMBER_DAYS),
-        browser=browser[:100],
-    )
-    return f"{record.pk}:{token}"
-
-
-def remembered_browser_valid(*, user: User, cookie: str | None) -> bool:
-    if not cookie or not remember_allowed(user):
-        return False
-    record_id, _sep, token = cookie.partition(":")
-    if not record_id.isdigit() or not token:
-        return False
-    record = RememberedBrowser.objects.filter(
-        pk=int(record_id), user=user, expires_at__gt=timezone.now()
-    ).first()
-    return record is not None and constant_time_compare(
-        record.token_hash, _browser_token_hash(token)
-    )
-
-
-def remembered_browsers_forget(*, user: User) -> int:
-    deleted, _ = RememberedBrowser.objects.filter(user=user).delete()
-    return deleted
 
 
 # --- Losing a factor: the helpdesk's reset --------------------------------------------
 
 
-def second_factors_reset(*, user: User, actor: User, reason: str, request=None) -> None:
+def second_factors_reset(
+    *, user: User, actor: User, reason: str, context: AuditContext | None = None
+) -> None:
     """After checking the user's identity, a helpdesk officer removes every second factor
     of the account (app, passkeys, recovery codes, remembered browsers). All sessions end;
     the user and the portal's administrators are emailed; the reason is audited."""
@@ -294,10 +277,10 @@ def second_factors_reset(*, user: User, actor: User, reason: str, request=None) 
             target=user,
             portal=user.portal,
             reason=reason.strip(),
-            request=request,
+            context=context,
         )
         # No "from" line: the request is the helpdesk officer's, not the account owner's.
-        _factor_email(user=user, event="reset", kind="", request=None)
+        _factor_email(user=user, event="reset", kind="", context=None)
         admins = User.objects.filter(
             portal=user.portal, role=Role.PORTAL_ADMIN, is_active=True
         ).exclude(pk=user.pk)
@@ -319,21 +302,25 @@ def second_factors_reset(*, user: User, actor: User, reason: str, request=None) 
 # --- Audit and email of every change ----------------------------------------------------
 
 
-def _factor_changed(*, user: User, verb: str, kind: str, request=None, name: str = "") -> None:
+def _factor_changed(
+    *, user: User, verb: str, kind: str, context: AuditContext | None = None, name: str = ""
+) -> None:
     audit_record(
         actor=user,
         verb=verb,
         target=user,
         portal=user.portal,
         payload={"kind": kind, **({"name": name} if name else {})},
-        request=request,
+        context=context,
     )
     event = verb.rsplit(".", 1)[1]
-    _factor_email(user=user, event=event, kind=kind, request=request, name=name)
+    _factor_email(user=user, event=event, kind=kind, context=context, name=name)
 
 
-def _factor_email(*, user: User, event: str, kind: str, request=None, **extra) -> None:
-    client = client_info(request) if request is not None else None
+def _factor_email(
+    *, user: User, event: str, kind: str, context: AuditContext | None = None, **extra
+) -> None:
+    client = context.client if context is not None else None
     account_email_send(
         user=user,
         template="accounts/email/second_factor_changed",
@@ -346,48 +333,3 @@ def _factor_email(*, user: User, event: str, kind: str, request=None, **extra) -
             **extra,
         },
     )
-
-
-# --- The portal's second-factor policy (portal administrators) ------------------------
-
-PORTAL_FACTOR_SETTINGS = (
-    "require_second_factor_for_vendor_admins",
-    "remember_browser_for_vendors",
-    "remember_browser_for_staff",
-)
-
-
-def portal_factor_settings_update(*, portal, actor: User, values: dict, request=None) -> list[str]:
-    """Set the portal's second-factor policy; returns the names of the settings that
-    changed (audited with old and new values). Turning a "remember this browser" setting
-    off forgets the browsers remembered under it."""
-    changed = {
-        name: (getattr(portal, name), bool(values[name]))
-        for name in PORTAL_FACTOR_SETTINGS
-        if name in values and getattr(portal, name) != bool(values[name])
-    }
-    if not changed:
-        return []
-    with transaction.atomic():
-        for name, (_old, new) in changed.items():
-            setattr(portal, name, new)
-        portal.save(update_fields=list(changed))
-        forgotten = RememberedBrowser.objects.none()
-        if changed.get("remember_browser_for_vendors", (False, True))[1] is False:
-            forgotten |= RememberedBrowser.objects.filter(
-                user__portal=portal, user__role=Role.VENDOR
-            )
-        if changed.get("remember_browser_for_staff", (False, True))[1] is False:
-            forgotten |= RememberedBrowser.objects.filter(user__portal=portal).exclude(
-                user__role=Role.VENDOR
-            )
-        forgotten.delete()
-        audit_record(
-            actor=actor,
-            verb="portal.second_factor_policy_changed",
-            target=portal,
-            portal=portal,
-            payload={name: {"old": old, "new": new} for name, (old, new) in changed.items()},
-            request=request,
-        )
-    return list(changed)

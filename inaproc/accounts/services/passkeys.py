@@ -4,8 +4,8 @@ a step-up, or to sign in without a password), removing one.
 The relying party is the portal's host name: a credential is bound to it by the browser,
 and every lookup here is limited to passkeys of the portal's users stored with that same
 host, so a passkey of one portal never works on another, even on the same host. The
-callers (views/passkeys.py) keep the single-use challenge in the session and decide what
-a verified passkey opens."""
+callers (views/passkeys.py, flows/passkeys.py) keep the single-use challenge in the
+session and decide what a verified passkey opens."""
 
 import logging
 
@@ -30,7 +30,13 @@ from webauthn.helpers.structs import (
 )
 
 from inaproc.accounts.models import Passkey, User
-from inaproc.accounts.services.factors import FactorKind, _factor_changed
+from inaproc.accounts.services.factors import (
+    FactorKind,
+    _factor_changed,
+    factor_removal_guard,
+    factor_removal_lock,
+)
+from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 
 logger = logging.getLogger(__name__)
@@ -111,7 +117,7 @@ def passkey_register(
     challenge: bytes,
     rp_id: str,
     origin: str,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Passkey:
     """Verify the browser's answer to the registration options and store the passkey;
     the owner is emailed and the addition audited."""
@@ -149,7 +155,7 @@ def passkey_register(
             user=user,
             verb="second_factor.added",
             kind=FactorKind.PASSKEY,
-            request=request,
+            context=context,
             name=passkey.name,
         )
     return passkey
@@ -243,20 +249,23 @@ def passkey_verify(
 # --- Removal --------------------------------------------------------------------------------
 
 
-def passkey_remove(*, user: User, passkey_id: int, request=None) -> bool:
+def passkey_remove(*, user: User, passkey_id: int, context: AuditContext | None = None) -> bool:
     """Remove one of `user`'s own passkeys (audited, emailed). False if `user` has no
-    passkey with that id."""
+    passkey with that id; LastRequiredFactorError (nothing removed) when it is the only
+    factor of an account that must have one."""
     with transaction.atomic():
+        factor_removal_lock(user)
         passkey = Passkey.objects.select_for_update().filter(pk=passkey_id, user=user).first()
         if passkey is None:
             return False
+        factor_removal_guard(user)
         name = passkey.name
         passkey.delete()
         _factor_changed(
             user=user,
             verb="second_factor.removed",
             kind=FactorKind.PASSKEY,
-            request=request,
+            context=context,
             name=name,
         )
     return True

@@ -2,23 +2,21 @@
 completing each one does to locks, sessions and the owner's mailbox."""
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from inaproc.accounts.models import SessionEndReason, User, UserSession
+from inaproc.accounts.links import password_reset_link
+from inaproc.accounts.models import SessionEndReason, User
 from inaproc.accounts.services.emails import account_email_allowed, account_email_send
 from inaproc.accounts.services.sessions import sessions_end_all
 from inaproc.accounts.services.signin import lock_clear
 from inaproc.accounts.services.users import password_validate
-from inaproc.accounts.tokens import not_me_token, password_reset_token
+from inaproc.accounts.tokens import password_reset_token
 from inaproc.accounts.usernames import username_normalize
 from inaproc.audit.services import audit_record
-from inaproc.core.http import client_ip
+from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
 
@@ -27,37 +25,12 @@ REMINDER_EMAIL = "accounts/email/username_reminder"
 CHANGED_EMAIL = "accounts/email/password_changed"
 
 
-def _uid(user: User) -> str:
-    return urlsafe_base64_encode(force_bytes(user.pk))
-
-
-def password_reset_link(user: User) -> str:
-    """A single-use link that lets the owner of `user`'s email set a new password."""
-    return portal_absolute_url(
-        user.portal,
-        "accounts:password_reset_confirm",
-        base_url=settings.SITE_URL,
-        uidb64=_uid(user),
-        token=password_reset_token.make_token(user),
-    )
-
-
-def not_me_link(user: User) -> str:
-    return portal_absolute_url(
-        user.portal,
-        "accounts:not_me",
-        base_url=settings.SITE_URL,
-        uidb64=_uid(user),
-        token=not_me_token.make_token(user),
-    )
-
-
 def _portal_link(portal: Portal, viewname: str) -> str:
     return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL)
 
 
 # ---------------------------------------------------------------------------
-# Worker side of the anonymous forms (inaproc.accounts.services.requests)
+# Worker side of the anonymous forms (inaproc.accounts.services.request_handlers)
 # ---------------------------------------------------------------------------
 
 
@@ -122,20 +95,20 @@ def _password_check(*, user: User, password: str) -> None:
         raise ValidationError({"password": error.messages}) from error
 
 
-def _password_changed_notify(user: User, request) -> None:
+def _password_changed_notify(user: User, context: AuditContext | None) -> None:
     account_email_send(
         user=user,
         template=CHANGED_EMAIL,
         context={
             "at": timezone.now(),
-            "ip_address": client_ip(request) or "-",
+            "ip_address": (context.ip_address if context is not None else None) or "-",
             "reset_request_url": _portal_link(user.portal, "accounts:password_reset"),
         },
     )
 
 
 def _password_replace(
-    *, user: User, password: str, verb: str, reason: str, except_key: str | None, request
+    *, user: User, password: str, verb: str, reason: str, except_key: str | None, context
 ) -> None:
     """Set the new password, end the account's sessions (but `except_key`), audit it
     and tell the owner. Runs inside the caller's transaction."""
@@ -148,12 +121,14 @@ def _password_replace(
         target=user,
         portal=user.portal,
         payload={"sessions_ended": ended},
-        request=request,
+        context=context,
     )
-    _password_changed_notify(user, request)
+    _password_changed_notify(user, context)
 
 
-def password_reset_complete(*, user: User, password: str, request=None) -> None:
+def password_reset_complete(
+    *, user: User, password: str, context: AuditContext | None = None
+) -> None:
     """The owner of the mailbox set a new password through a reset link: the lock on
     the username ends, every session of the account ends, the owner is told."""
     _password_check(user=user, password=password)
@@ -165,13 +140,16 @@ def password_reset_complete(*, user: User, password: str, request=None) -> None:
             verb="account.password_reset",
             reason=SessionEndReason.PASSWORD_RESET,
             except_key=None,
-            request=request,
+            context=context,
         )
 
 
-def password_change(*, user: User, current_session_key: str, password: str, request) -> None:
-    """A signed-in user changed their password: this session stays (under a new key),
-    every other session of the account ends, the owner is told."""
+def password_change(
+    *, user: User, current_session_key: str, password: str, context: AuditContext | None = None
+) -> None:
+    """A signed-in user changed their password: every other session of the account ends,
+    the owner is told. The caller keeps this browser signed in under a new key
+    (flows.passwords.password_change_in_session, with `user_session_rekey`)."""
     _password_check(user=user, password=password)
     with transaction.atomic():
         _password_replace(
@@ -180,16 +158,11 @@ def password_change(*, user: User, current_session_key: str, password: str, requ
             verb="account.password_changed",
             reason=SessionEndReason.PASSWORD_CHANGED,
             except_key=current_session_key,
-            request=request,
-        )
-        # A new session key and hash for this browser; its session record follows the key.
-        update_session_auth_hash(request, user)
-        UserSession.objects.filter(session_key=current_session_key).update(
-            session_key=request.session.session_key
+            context=context,
         )
 
 
-def account_secure_after_not_me(*, user: User, request=None) -> str:
+def account_secure_after_not_me(*, user: User, context: AuditContext | None = None) -> str:
     """The owner says a sign-in was not theirs: every session ends and the password
     stops working (which also kills the "not me" link). Returns a fresh reset token,
     so that the owner, who proved the mailbox is theirs, sets a new password at once."""
@@ -203,6 +176,6 @@ def account_secure_after_not_me(*, user: User, request=None) -> str:
             target=user,
             portal=user.portal,
             payload={"sessions_ended": ended},
-            request=request,
+            context=context,
         )
     return password_reset_token.make_token(user)

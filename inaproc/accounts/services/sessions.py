@@ -6,14 +6,13 @@ from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib import auth
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
 from inaproc.accounts.models import SessionEndReason, User, UserSession
 from inaproc.audit.services import audit_record
-from inaproc.core.http import ClientInfo, browser_label
+from inaproc.core.context import AuditContext, ClientInfo, browser_label
 from inaproc.portals.models import Portal
 
 
@@ -72,15 +71,18 @@ def session_touch(*, user_session: UserSession) -> None:
         user_session.last_seen_at = now
 
 
-def session_end_current(*, request, reason: str) -> None:
-    """End the request's own session: the record is closed and `auth.logout()` flushes
-    Django's session and its cookie."""
-    key = request.session.session_key
-    if key:
-        UserSession.objects.filter(session_key=key, ended_at__isnull=True).update(
+def session_end_by_key(*, session_key: str | None, reason: str) -> None:
+    """Close the record of the session `session_key` (the browser's own, at logout); the
+    caller then flushes Django's session (`auth.logout`)."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
             ended_at=timezone.now(), end_reason=reason
         )
-    auth.logout(request)
+
+
+def user_session_rekey(*, old_key: str, new_key: str) -> None:
+    """The browser's session got a new key (password change): its record follows."""
+    UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 def session_expiry_reason(
@@ -96,7 +98,9 @@ def session_expiry_reason(
     return SessionEndReason.IDLE if idle_end <= absolute_end else SessionEndReason.ABSOLUTE
 
 
-def session_end_by_owner(*, user_session: UserSession, actor: User, request=None) -> bool:
+def session_end_by_owner(
+    *, user_session: UserSession, actor: User, context: AuditContext | None = None
+) -> bool:
     """The account owner ends one of their other sessions ("Sesi aktif"); audited.
     The caller got `user_session` through `access_user_session`. False if it had
     already ended."""
@@ -112,12 +116,14 @@ def session_end_by_owner(*, user_session: UserSession, actor: User, request=None
                     "session_id": user_session.pk,
                     "browser": browser_label(user_session.browser, user_session.operating_system),
                 },
-                request=request,
+                context=context,
             )
     return ended
 
 
-def sessions_end_others(*, user: User, current_key: str, request=None) -> int:
+def sessions_end_others(
+    *, user: User, current_key: str, context: AuditContext | None = None
+) -> int:
     """The account owner ends every session but the one they are using; audited.
     Returns how many ended."""
     if not current_key:
@@ -133,6 +139,6 @@ def sessions_end_others(*, user: User, current_key: str, request=None) -> int:
                 target=user,
                 portal=user.portal,
                 payload={"sessions_ended": ended},
-                request=request,
+                context=context,
             )
     return ended

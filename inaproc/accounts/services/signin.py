@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from inaproc.accounts.links import not_me_link, password_reset_link
 from inaproc.accounts.models import (
     LoginAttempt,
     LoginMethod,
@@ -15,10 +16,12 @@ from inaproc.accounts.models import (
     UsernameLock,
 )
 from inaproc.accounts.models.signin import COUNTED_OUTCOMES
+from inaproc.accounts.selectors import account_for_username
 from inaproc.accounts.services.emails import account_email_send
+from inaproc.accounts.tokens import password_reset_token
 from inaproc.accounts.usernames import username_key
 from inaproc.audit.services import audit_record
-from inaproc.core.http import ClientInfo, browser_label
+from inaproc.core.context import AuditContext, ClientInfo, browser_label
 from inaproc.portals.models import Portal
 
 
@@ -66,7 +69,7 @@ def failure_register(
         )
         # The clock is read under the row lock, so that failures are ordered as counted.
         now = timezone.now()
-        user = _account_for(portal, key)
+        user = account_for_username(portal=portal, username=key)
         if lock.is_locked(now):
             attempt_record(
                 portal=portal,
@@ -111,14 +114,7 @@ def _failures_counted(portal: Portal, lock: UsernameLock, now: datetime) -> int:
     ).count()
 
 
-def _account_for(portal: Portal, key: str) -> User | None:
-    return User.objects.filter(portal=portal, username__iexact=key).first()
-
-
 def _lock_notify(user: User, lock: UsernameLock, client: ClientInfo) -> None:
-    from inaproc.accounts.services.passwords import password_reset_link
-    from inaproc.accounts.tokens import password_reset_token
-
     audit_record(
         actor=None,
         verb="account.locked",
@@ -160,14 +156,14 @@ def lock_clear(*, portal: Portal, username: str, at: datetime | None = None) -> 
 
 
 def account_unlock(
-    *, portal: Portal, username: str, actor: User, reason: str, request=None
+    *, portal: Portal, username: str, actor: User, reason: str, context: AuditContext | None = None
 ) -> bool:
     """A helpdesk officer ends a lock (audited, with the reason). False if none held."""
     with transaction.atomic():
         unlocked = lock_clear(portal=portal, username=username)
         if unlocked:
             key = username_key(username)
-            user = _account_for(portal, key)
+            user = account_for_username(portal=portal, username=key)
             audit_record(
                 actor=actor,
                 verb="account.unlocked",
@@ -175,7 +171,7 @@ def account_unlock(
                 portal=portal,
                 reason=reason,
                 payload={"username": key},
-                request=request,
+                context=context,
             )
         return unlocked
 
@@ -212,8 +208,6 @@ def success_register(
 
 
 def _new_device_notify(user: User, attempt: LoginAttempt) -> None:
-    from inaproc.accounts.services.passwords import not_me_link
-
     account_email_send(
         user=user,
         template="accounts/email/new_device",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.password_validation import (
     UserAttributeSimilarityValidator,
     validate_password,
@@ -92,8 +93,6 @@ def user_create(
 
 
 def _send_staff_welcome(user: User) -> None:
-    from django.conf import settings
-
     email_send(
         to=user.email,
         portal=user.portal,

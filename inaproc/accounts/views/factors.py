@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.decorators import portal_login_required, second_factor_fresh_required
+from inaproc.accounts.flows.passkeys import passkeys_section_context
 from inaproc.accounts.forms.factors import RecoveryCodesDownloadForm, TotpConfirmForm
 from inaproc.accounts.services.factors import (
+    LastRequiredFactorError,
     has_second_factor,
-    is_last_required_factor,
     recovery_codes_generate,
     recovery_codes_left,
     second_factor_mark,
@@ -36,7 +37,7 @@ from inaproc.accounts.services.factors import (
     totp_enrolment_start,
     totp_remove,
 )
-from inaproc.accounts.views.passkeys import passkeys_section_context
+from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
 
 # The unconfirmed device being set up in this session. Kept here, not in the form, and
@@ -90,7 +91,9 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _enrol_page(request, device, form)
     code = form.cleaned_data["code"]
-    if not totp_enrolment_confirm(user=user, device_id=device.pk, code=code, request=request):
+    if not totp_enrolment_confirm(
+        user=user, device_id=device.pk, code=code, context=audit_context(request)
+    ):
         # Not a sign-in: a wrong code here does not count towards the lockout.
         form.add_error(
             "code",
@@ -105,7 +108,9 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
     second_factor_mark(user_session=request.user_session)
     messages.success(request, _("The authenticator app is set up."))
     if recovery_codes_left(user) == 0:
-        return _codes_page(request, recovery_codes_generate(user=user, request=request))
+        return _codes_page(
+            request, recovery_codes_generate(user=user, context=audit_context(request))
+        )
     return HttpResponseRedirect(_factors_url(request))
 
 
@@ -158,7 +163,10 @@ def totp_remove_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_factors_url(request))
     if totp_device(user) is None:
         messages.info(request, _("There is no authenticator app to remove."))
-    elif is_last_required_factor(user):
+        return HttpResponseRedirect(_factors_url(request))
+    try:
+        totp_remove(user=user, context=audit_context(request))
+    except LastRequiredFactorError:
         messages.error(
             request,
             _(
@@ -167,13 +175,12 @@ def totp_remove_view(request: HttpRequest) -> HttpResponse:
                 "passkey first."
             ),
         )
-    else:
-        totp_remove(user=user, request=request)
-        messages.success(request, _("The authenticator app was removed."))
-        if not has_second_factor(user):
-            messages.warning(
-                request, _("Your account has no second factor now: only your password protects it.")
-            )
+        return HttpResponseRedirect(_factors_url(request))
+    messages.success(request, _("The authenticator app was removed."))
+    if not has_second_factor(user):
+        messages.warning(
+            request, _("Your account has no second factor now: only your password protects it.")
+        )
     return HttpResponseRedirect(_factors_url(request))
 
 
@@ -208,7 +215,7 @@ def _codes_generate(request: HttpRequest) -> HttpResponse:
             ),
         )
         return HttpResponseRedirect(_factors_url(request))
-    codes = recovery_codes_generate(user=user, request=request)
+    codes = recovery_codes_generate(user=user, context=audit_context(request))
     messages.success(request, _("New recovery codes were made. The earlier ones no longer work."))
     return _codes_page(request, codes)
 

@@ -10,15 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from inaproc.accounts.flows.email_requests import email_request_throttle, refused_response
+from inaproc.accounts.flows.login import login_continue, safe_next_url
 from inaproc.accounts.forms.login_code import LoginCodeForm, LoginCodeRequestForm
-from inaproc.accounts.models import LoginMethod
-from inaproc.accounts.services.requests import EmailRequestKind, account_email_request
-from inaproc.accounts.views.login import (
-    email_request_throttle,
-    refused_response,
-    safe_next_url,
-)
-from inaproc.accounts.views.second_factor import login_continue
+from inaproc.accounts.models import EmailRequestKind, LoginMethod
+from inaproc.accounts.services.requests import account_email_request
 from inaproc.core.http import client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url

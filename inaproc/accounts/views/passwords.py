@@ -20,22 +20,22 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inaproc.accounts.decorators import portal_login_required, second_factor_fresh_required
+from inaproc.accounts.flows.email_requests import email_request_throttle, refused_response
+from inaproc.accounts.flows.passwords import password_change_in_session
 from inaproc.accounts.forms.passwords import (
     PasswordChangeForm,
     ResetRequestForm,
     SetNewPasswordForm,
     UsernameReminderForm,
 )
-from inaproc.accounts.models import User
+from inaproc.accounts.models import EmailRequestKind, User
 from inaproc.accounts.services.passwords import (
     account_secure_after_not_me,
-    password_change,
     password_reset_complete,
 )
-from inaproc.accounts.services.requests import EmailRequestKind, account_email_request
+from inaproc.accounts.services.requests import account_email_request
 from inaproc.accounts.tokens import not_me_token, password_reset_token
-from inaproc.accounts.views.login import email_request_throttle, refused_response
-from inaproc.core.http import client_ip
+from inaproc.core.http import audit_context, client_ip
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -113,7 +113,9 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form) -> HttpResponse:
         try:
-            password_reset_complete(user=self.user, password=form.password, request=self.request)
+            password_reset_complete(
+                user=self.user, password=form.password, context=audit_context(self.request)
+            )
         except ValidationError as error:
             form.add_error("new_password1", error.messages)
             return self.form_invalid(form)
@@ -176,12 +178,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            password_change(
-                user=request.user,
-                current_session_key=request.session.session_key,
-                password=form.password,
-                request=request,
-            )
+            password_change_in_session(request, password=form.password)
         except ValidationError as error:
             form.add_error("new_password1", error.messages)
         else:
@@ -209,7 +206,7 @@ def not_me_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         return render(request, "accounts/not_me_invalid.html")
     if request.method == "GET":
         return render(request, "accounts/not_me.html", {"account": user})
-    reset_token = account_secure_after_not_me(user=user, request=request)
+    reset_token = account_secure_after_not_me(user=user, context=audit_context(request))
     _session_renew_if_ended(request)
     # Straight on to the set-password form; the token stays out of the URL, in the
     # session, where Django's reset view would have moved it.

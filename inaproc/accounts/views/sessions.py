@@ -9,13 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inaproc.accounts.access import access_user_session
 from inaproc.accounts.decorators import portal_login_required
+from inaproc.accounts.flows.login import sign_out
 from inaproc.accounts.models import SessionEndReason
 from inaproc.accounts.selectors import user_session_list
-from inaproc.accounts.services.sessions import (
-    session_end_by_owner,
-    session_end_current,
-    sessions_end_others,
-)
+from inaproc.accounts.services.sessions import session_end_by_owner, sessions_end_others
+from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
 
 
@@ -41,12 +39,16 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @portal_login_required
 def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    user_session = access_user_session(user=request.user, session_id=session_id)
+    user_session = access_user_session(
+        portal=request.portal, user=request.user, session_id=session_id
+    )
     if user_session.pk == _current_session_id(request):
         # Not offered on the page, but ending the session in use is logging out.
-        session_end_current(request=request, reason=SessionEndReason.ENDED_BY_USER)
+        sign_out(request, reason=SessionEndReason.ENDED_BY_USER)
         return HttpResponseRedirect(portal_url(request.portal, "accounts:logged_out"))
-    session_end_by_owner(user_session=user_session, actor=request.user, request=request)
+    session_end_by_owner(
+        user_session=user_session, actor=request.user, context=audit_context(request)
+    )
     messages.success(request, _("The session has ended. That browser is now logged out."))
     return _back_to_list(request)
 
@@ -55,7 +57,7 @@ def session_end_view(request: HttpRequest, session_id: int) -> HttpResponse:
 @portal_login_required
 def sessions_end_others_view(request: HttpRequest) -> HttpResponse:
     ended = sessions_end_others(
-        user=request.user, current_key=request.session.session_key, request=request
+        user=request.user, current_key=request.session.session_key, context=audit_context(request)
     )
     if ended:
         message = ngettext(

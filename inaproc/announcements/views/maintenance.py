@@ -46,7 +46,7 @@ def maintenance_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @portal_role_required(Role.PORTAL_ADMIN)
 def maintenance_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    window = access_portal_window(portal=request.portal, pk=pk)
+    window = access_portal_window(portal=request.portal, user=request.user, window_id=pk)
     if maintenance_cancel(window=window, actor=request.user, request=request):
         messages.success(request, _("The maintenance window is cancelled."))
     else:

@@ -25,5 +25,7 @@ def announcement_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @portal_required
 def announcement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    announcement = access_public_announcement(portal=request.portal, pk=pk)
+    announcement = access_public_announcement(
+        portal=request.portal, user=request.user, announcement_id=pk
+    )
     return render(request, "announcements/detail.html", {"announcement": announcement})

@@ -59,7 +59,9 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PORTAL_ADMIN)
 def staff_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    announcement = access_staff_announcement(portal=request.portal, pk=pk)
+    announcement = access_staff_announcement(
+        portal=request.portal, user=request.user, announcement_id=pk
+    )
     initial = {name: getattr(announcement, name) for name in ANNOUNCEMENT_FIELDS}
     form = AnnouncementForm(_posted(request), initial=initial)
     if _ready_to_save(request, form):
@@ -85,7 +87,9 @@ def staff_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_role_required(Role.PORTAL_ADMIN)
 def staff_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes."""
-    announcement = access_staff_announcement(portal=request.portal, pk=pk)
+    announcement = access_staff_announcement(
+        portal=request.portal, user=request.user, announcement_id=pk
+    )
     if request.method == "POST":
         announcement_delete(announcement=announcement, actor=request.user, request=request)
         messages.success(

@@ -1,18 +1,9 @@
-from datetime import datetime
-
 from django import forms, template
-from django.utils import formats, timezone
+
+from inaproc.core.timefmt import wib
 
 register = template.Library()
-
-
-@register.filter
-def wib(value: datetime | None) -> str:
-    """A moment in Asia/Jakarta with its zone: `25 November 2026 14:05 WIB`."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'j F Y H:i')} {local.tzname()}"
+register.filter("wib", wib)
 
 
 @register.filter

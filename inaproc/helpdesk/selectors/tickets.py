@@ -11,12 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.accounts.models import User
-from inaproc.accounts.selectors import (
-    account_email_request_retry_after,
-    lock_until,
-    seconds_until_below_limit,
-)
+from inaproc.accounts.selectors import account_email_request_retry_after, lock_until
 from inaproc.audit.models import AuditEvent
+from inaproc.core.limits import seconds_until_below_limit
 from inaproc.helpdesk.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
 from inaproc.portals.models import Portal
 

@@ -9,15 +9,16 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import translation
 
+from inaproc.accounts.links import password_reset_link
 from inaproc.accounts.models import User
 from inaproc.accounts.services.emails import account_email_allowed, account_email_send
-from inaproc.accounts.services.passwords import RESET_EMAIL, password_reset_link
+from inaproc.accounts.services.passwords import RESET_EMAIL
 from inaproc.accounts.services.signin import account_unlock
 from inaproc.accounts.tokens import password_reset_token
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.helpdesk.models import Ticket
 from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.models import Registration, RegistrationStatus
@@ -36,14 +37,14 @@ def ticket_reason(ticket: Ticket, reason: str) -> str:
 
 
 def ticket_account_unlock(
-    *, ticket: Ticket, user: User, actor: User, reason: str, request: HttpRequest | None = None
+    *, ticket: Ticket, user: User, actor: User, reason: str, context: AuditContext | None = None
 ) -> ToolOutcome:
     unlocked = account_unlock(
         portal=ticket.portal,
         username=user.username,
         actor=actor,
         reason=ticket_reason(ticket, reason),
-        request=request,
+        context=context,
     )
     return ToolOutcome.DONE if unlocked else ToolOutcome.NOT_APPLICABLE
 
@@ -56,7 +57,7 @@ def pending_confirmation(user: User) -> Registration | None:
 
 
 def ticket_confirmation_resend(
-    *, ticket: Ticket, user: User, actor: User, reason: str, request: HttpRequest | None = None
+    *, ticket: Ticket, user: User, actor: User, reason: str, context: AuditContext | None = None
 ) -> ToolOutcome:
     """A new confirmation link to the registration's own address (the old one stops
     working). An approved vendor has no such link: the officer starts a reset instead."""
@@ -77,13 +78,13 @@ def ticket_confirmation_resend(
             portal=ticket.portal,
             reason=ticket_reason(ticket, reason),
             payload={"ticket": ticket.reference, "registration": registration.pk},
-            request=request,
+            context=context,
         )
     return ToolOutcome.DONE
 
 
 def ticket_password_reset_start(
-    *, ticket: Ticket, user: User, actor: User, reason: str, request: HttpRequest | None = None
+    *, ticket: Ticket, user: User, actor: User, reason: str, context: AuditContext | None = None
 ) -> ToolOutcome:
     """The ordinary reset email, to the account's own address: its owner chooses the new
     password (which also ends a lock). Bound by the same hourly limit as the form."""
@@ -108,6 +109,6 @@ def ticket_password_reset_start(
             portal=ticket.portal,
             reason=ticket_reason(ticket, reason),
             payload={"ticket": ticket.reference},
-            request=request,
+            context=context,
         )
     return ToolOutcome.DONE

@@ -1,15 +1,15 @@
 """The audit of staff opening a user's login activity."""
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from inaproc.accounts.models import User
 from inaproc.audit.models import AuditEvent
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 
 
 def login_activity_view_record(
-    *, actor: User, user: User, page: int, request: HttpRequest | None = None
+    *, actor: User, user: User, page: int, context: AuditContext | None = None
 ) -> AuditEvent:
     """Record that staff member `actor` opened `user`'s login activity: that is access
     to someone's personal data, so each page view is audited."""
@@ -20,5 +20,5 @@ def login_activity_view_record(
             target=user,
             portal=user.portal,
             payload={"page": page},
-            request=request,
+            context=context,
         )

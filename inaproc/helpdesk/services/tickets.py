@@ -14,13 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from inaproc.accounts.models import AccountEmailRequest, User
 from inaproc.audit.services import audit_record
-from inaproc.core.http import client_ip
+from inaproc.core.context import AuditContext
 from inaproc.core.tokens import token_hash, token_new
 from inaproc.files.services import CheckedUpload, files_remove, files_store
 from inaproc.helpdesk.models import (
@@ -98,7 +97,7 @@ def ticket_create(
     data: TicketData,
     requester: User | None,
     uploads: list[CheckedUpload],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Ticket:
     """Open a ticket and email its private link to the address given. The link is the
     only way in without an account, so it goes only to that mailbox."""
@@ -113,7 +112,9 @@ def ticket_create(
         )
         _attach(ticket, None, written)
         AccountEmailRequest.objects.create(
-            portal=portal, kind=EMAIL_REQUEST_KIND, ip_address=client_ip(request)
+            portal=portal,
+            kind=EMAIL_REQUEST_KIND,
+            ip_address=(context.ip_address if context is not None else None),
         )
         _opened_notify(ticket, token)
         return ticket
@@ -199,7 +200,7 @@ def ticket_staff_reply(
     body: str,
     status: str,
     uploads: list[CheckedUpload],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> TicketMessage:
     """A helpdesk officer answers (and may change the status at once): audited, and
     emailed to the requester."""
@@ -222,7 +223,7 @@ def ticket_staff_reply(
             target=locked,
             portal=locked.portal,
             payload={"ticket": locked.reference, "status": locked.status, "files": len(written)},
-            request=request,
+            context=context,
         )
         _reply_notify(locked, message)
         return message
@@ -255,7 +256,7 @@ def _reply_notify(ticket: Ticket, message: TicketMessage) -> None:
 
 
 def ticket_status_change(
-    *, ticket: Ticket, actor: User, status: str, request: HttpRequest | None = None
+    *, ticket: Ticket, actor: User, status: str, context: AuditContext | None = None
 ) -> bool:
     """A helpdesk officer changes the status without a message (not emailed). False if
     the ticket already had that status: nothing is written."""
@@ -271,13 +272,13 @@ def ticket_status_change(
             target=locked,
             portal=locked.portal,
             payload={"ticket": locked.reference, "status": status},
-            request=request,
+            context=context,
         )
     return True
 
 
 def attachment_view_record(
-    *, actor: User, attachment: TicketAttachment, request: HttpRequest | None = None
+    *, actor: User, attachment: TicketAttachment, context: AuditContext | None = None
 ) -> None:
     """A helpdesk officer opened a requester's file: audited, as staff views of a
     company's documents are."""
@@ -291,5 +292,5 @@ def attachment_view_record(
                 "ticket": attachment.ticket.reference,
                 "attachment": str(attachment.public_id),
             },
-            request=request,
+            context=context,
         )

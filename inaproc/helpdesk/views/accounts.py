@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.flows.login import safe_next_url
 from inaproc.accounts.selectors import lock_until, login_activity_for_user, user_session_list
 from inaproc.accounts.services.factors import second_factors_reset
 from inaproc.accounts.services.signin import account_unlock
 from inaproc.accounts.usernames import username_key
-from inaproc.accounts.views.login import safe_next_url
+from inaproc.core.http import audit_context
 from inaproc.helpdesk.access import STAFF_ROLES, access_portal_user
 from inaproc.helpdesk.forms import FactorResetForm, LockSearchForm, UnlockForm, UserSearchForm
 from inaproc.helpdesk.selectors import factor_status, locked_username_list, user_search
@@ -61,7 +62,7 @@ def unlock_view(request: HttpRequest) -> HttpResponse:
         username=username,
         actor=request.user,
         reason=form.cleaned_data["reason"],
-        request=request,
+        context=audit_context(request),
     )
     if unlocked:
         messages.success(
@@ -93,11 +94,13 @@ def user_search_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @portal_role_required(*STAFF_ROLES)
 def user_activity_view(request: HttpRequest, user_id: int) -> HttpResponse:
-    account = access_portal_user(portal=request.portal, user_id=user_id)
+    account = access_portal_user(portal=request.portal, user=request.user, user_id=user_id)
     days = settings.LOGIN_ACTIVITY_VISIBLE_DAYS
     attempts = login_activity_for_user(user=account, days=days)
     page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
-    login_activity_view_record(actor=request.user, user=account, page=page.number, request=request)
+    login_activity_view_record(
+        actor=request.user, user=account, page=page.number, context=audit_context(request)
+    )
     locked_until = lock_until(portal=request.portal, username=account.username)
     here = portal_url(request.portal, "helpdesk:user_activity", user_id=account.pk)
     unlock_form = (
@@ -123,7 +126,7 @@ def user_activity_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """Reset every second factor of a user who lost theirs, once the officer has checked
     who is asking. Not for one's own account: another officer must check that identity."""
-    account = access_portal_user(portal=request.portal, user_id=user_id)
+    account = access_portal_user(portal=request.portal, user=request.user, user_id=user_id)
     if account.pk == request.user.pk:
         raise PermissionDenied
     back = portal_url(request.portal, "helpdesk:user_activity", user_id=account.pk)
@@ -134,7 +137,10 @@ def factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
         return HttpResponseRedirect(back)
     if request.method == "POST" and form.is_valid():
         second_factors_reset(
-            user=account, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            user=account,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            context=audit_context(request),
         )
         messages.success(
             request,

@@ -14,10 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from inaproc.accounts.decorators import portal_login_required
-from inaproc.accounts.forms.login import wait_minutes
-from inaproc.accounts.views.login import retry_later
-from inaproc.core.http import client_ip
+from inaproc.core.http import audit_context, client_ip, retry_later
 from inaproc.core.text import email_mask
+from inaproc.core.timefmt import wait_minutes
 from inaproc.helpdesk.access import (
     access_ticket_of_requester,
     ticket_from_link,
@@ -88,7 +87,7 @@ def ticket_new_view(request: HttpRequest) -> HttpResponse:
         data=TicketData(**{f.name: form.cleaned_data[f.name] for f in fields(TicketData)}),
         requester=request.user if signed_in else None,
         uploads=form.checked_uploads(),
-        request=request,
+        context=audit_context(request),
     )
     request.session[SENT_SESSION_KEY] = {"portal": request.portal.pk, "number": ticket.number}
     return HttpResponseRedirect(portal_url(request.portal, "helpdesk_public:ticket_sent"))
@@ -183,7 +182,7 @@ def my_tickets_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @portal_login_required
 def my_ticket_view(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access_ticket_of_requester(request, number)
+    ticket = access_ticket_of_requester(portal=request.portal, user=request.user, number=number)
     here = portal_url(request.portal, "helpdesk_public:my_ticket", number=ticket.number)
     return _requester_ticket(request, ticket, here=here)
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from inaproc.accounts.decorators import portal_role_required
+from inaproc.core.http import audit_context
 from inaproc.helpdesk.access import STAFF_ROLES, access_portal_user, access_ticket_for_staff
 from inaproc.helpdesk.forms.tickets import (
     MAX_ATTACHMENTS,
@@ -68,13 +69,15 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @portal_role_required(*STAFF_ROLES)
 def ticket_view(request: HttpRequest, number: int) -> HttpResponse:
-    return _ticket_page(request, access_ticket_for_staff(portal=request.portal, number=number))
+    return _ticket_page(
+        request, access_ticket_for_staff(portal=request.portal, user=request.user, number=number)
+    )
 
 
 @require_POST
 @portal_role_required(*STAFF_ROLES)
 def ticket_reply_view(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access_ticket_for_staff(portal=request.portal, number=number)
+    ticket = access_ticket_for_staff(portal=request.portal, user=request.user, number=number)
     form = StaffReplyForm(request.POST, request.FILES, auto_id="reply-%s")
     if not form.is_valid():
         if form.files_lost():
@@ -86,7 +89,7 @@ def ticket_reply_view(request: HttpRequest, number: int) -> HttpResponse:
         body=form.cleaned_data["body"],
         status=form.cleaned_data["status"],
         uploads=form.checked_uploads(),
-        request=request,
+        context=audit_context(request),
     )
     messages.success(
         request,
@@ -99,12 +102,14 @@ def ticket_reply_view(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 @portal_role_required(*STAFF_ROLES)
 def ticket_status_view(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access_ticket_for_staff(portal=request.portal, number=number)
+    ticket = access_ticket_for_staff(portal=request.portal, user=request.user, number=number)
     form = StatusForm(request.POST, auto_id="status-%s")
     if not form.is_valid():
         return _ticket_page(request, ticket, status_form=form)
     status = form.cleaned_data["status"]
-    if ticket_status_change(ticket=ticket, actor=request.user, status=status, request=request):
+    if ticket_status_change(
+        ticket=ticket, actor=request.user, status=status, context=audit_context(request)
+    ):
         ticket.refresh_from_db()
         messages.success(
             request,
@@ -120,11 +125,13 @@ def ticket_status_view(request: HttpRequest, number: int) -> HttpResponse:
 @portal_role_required(*STAFF_ROLES)
 def ticket_account_view(request: HttpRequest, number: int) -> HttpResponse:
     """One of the account tools, on an account the ticket is about."""
-    ticket = access_ticket_for_staff(portal=request.portal, number=number)
+    ticket = access_ticket_for_staff(portal=request.portal, user=request.user, number=number)
     form = AccountActionForm(request.POST, actions=list(TOOLS))
     if not form.is_valid():
         return _ticket_page(request, ticket, account_form=form)
-    account = access_portal_user(portal=request.portal, user_id=form.cleaned_data["user_id"])
+    account = access_portal_user(
+        portal=request.portal, user=request.user, user_id=form.cleaned_data["user_id"]
+    )
     if account.pk not in {c.user.pk for c in ticket_account_candidates(ticket=ticket)}:
         raise Http404
     action = form.cleaned_data["action"]
@@ -133,7 +140,7 @@ def ticket_account_view(request: HttpRequest, number: int) -> HttpResponse:
         user=account,
         actor=request.user,
         reason=form.cleaned_data["reason"],
-        request=request,
+        context=audit_context(request),
     )
     _tool_message(request, action, outcome, account.username)
     return _back(ticket, anchor="accounts")

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from inaproc.accounts.models import User
-from inaproc.accounts.selectors import seconds_until_below_limit
 from inaproc.audit.services import audit_record
+from inaproc.core.limits import seconds_until_below_limit
 from inaproc.core.tokens import token_hash, token_new, token_plausible
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal

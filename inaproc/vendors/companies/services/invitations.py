@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.models import Role, User
-from inaproc.accounts.selectors import seconds_until_below_limit
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.services.users import user_create
 from inaproc.audit.services import audit_record
+from inaproc.core.limits import seconds_until_below_limit
 from inaproc.core.templatetags.inaproc import wib
 from inaproc.core.tokens import token_hash, token_new, token_plausible
 from inaproc.notifications.services import email_send

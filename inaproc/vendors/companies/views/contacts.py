@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from inaproc.accounts.decorators import second_factor_fresh_required
-from inaproc.accounts.forms.login import wait_minutes
-from inaproc.accounts.views.login import retry_later
+from inaproc.core.http import retry_later
+from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url

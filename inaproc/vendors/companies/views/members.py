@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from inaproc.accounts.decorators import second_factor_fresh_required
-from inaproc.accounts.views.login import retry_later
+from inaproc.core.http import retry_later
 from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url

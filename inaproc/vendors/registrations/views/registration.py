@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from inaproc.accounts.forms.login import wait_minutes
-from inaproc.accounts.views.login import retry_later
+from inaproc.core.http import retry_later
 from inaproc.core.text import email_mask
+from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_keep
 from inaproc.files.checks import document_max_bytes
 from inaproc.files.held import form_key, held_for_submit, hold_valid_uploads

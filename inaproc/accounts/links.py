@@ -1,0 +1,35 @@
+"""Links emailed to an account's owner: set a new password, and "this wasn't me".
+Below the services, so that every service that emails the owner can build them."""
+
+from django.conf import settings
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from inaproc.accounts.models import User
+from inaproc.accounts.tokens import not_me_token, password_reset_token
+from inaproc.portals.urls_helpers import portal_absolute_url
+
+
+def _uid(user: User) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def password_reset_link(user: User) -> str:
+    """A single-use link that lets the owner of `user`'s email set a new password."""
+    return portal_absolute_url(
+        user.portal,
+        "accounts:password_reset_confirm",
+        base_url=settings.SITE_URL,
+        uidb64=_uid(user),
+        token=password_reset_token.make_token(user),
+    )
+
+
+def not_me_link(user: User) -> str:
+    return portal_absolute_url(
+        user.portal,
+        "accounts:not_me",
+        base_url=settings.SITE_URL,
+        uidb64=_uid(user),
+        token=not_me_token.make_token(user),
+    )
