@@ -11,8 +11,8 @@ from inaproc.accounts.decorators import portal_role_required, second_factor_fres
 from inaproc.accounts.forms.portal_settings import PortalContactsForm, PortalFactorSettingsForm
 from inaproc.accounts.models import Role
 from inaproc.accounts.services.factor_policy import portal_factor_settings_update
+from inaproc.accounts.services.portal_settings import PORTAL_CONTACT_FIELDS, portal_contacts_update
 from inaproc.core.http import audit_context
-from inaproc.portals.services import PORTAL_CONTACT_FIELDS, portal_contacts_update
 from inaproc.portals.urls_helpers import portal_url
 
 
@@ -56,7 +56,10 @@ def portal_contacts_view(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changed = portal_contacts_update(
-            portal=portal, actor=request.user, values=form.cleaned_data, request=request
+            portal=portal,
+            actor=request.user,
+            values=form.cleaned_data,
+            context=audit_context(request),
         )
         messages.success(
             request,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, F, Q, QuerySet, Value
 
+from inaproc.files.services import held_key_hash
 from inaproc.portals.models import Portal
 from inaproc.vendors.models import (
     ChangeRequest,
@@ -47,7 +48,6 @@ def registration_queue(
 
 def registration_for_form_key(*, portal: Portal, key: str) -> Registration | None:
     """The registration a registration form (by its random key) already created, if any."""
-    from inaproc.files.services import held_key_hash
 
     return Registration.objects.filter(portal=portal, form_key_hash=held_key_hash(key)).first()
 

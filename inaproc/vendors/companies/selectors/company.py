@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.utils.text import capfirst
 
 from inaproc.accounts.models import User
+from inaproc.vendors.companies.data import CORRECTABLE_FIELDS
 from inaproc.vendors.documents import DocumentKind, document_key
 from inaproc.vendors.models import (
     Company,
@@ -118,7 +119,6 @@ def _ordered(notes: dict[str, str], labels: dict[str, str]) -> list[tuple[str, s
 def correctable_labels() -> dict[str, str]:
     """{note key: label}: each company field a verifier may comment on, then each
     document type (`document:<kind>`)."""
-    from inaproc.vendors.companies.data import CORRECTABLE_FIELDS
 
     labels = {
         name: capfirst(str(Company._meta.get_field(name).verbose_name))
