@@ -1,5 +1,8 @@
 """The portal administrator's settings pages: second-factor policy, helpdesk contacts."""
 
+from collections.abc import Callable, Iterable
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,31 +19,50 @@ from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
 
 
-@require_http_methods(["GET", "POST"])
-@never_cache
-@portal_role_required(Role.PORTAL_ADMIN)
-@second_factor_fresh_required
-def portal_factor_settings_view(request: HttpRequest) -> HttpResponse:
+def _settings_page(
+    request: HttpRequest,
+    *,
+    form_class: type[forms.Form],
+    fields: Iterable[str],
+    update: Callable[..., list[str]],
+    saved: str,
+    url_name: str,
+    template: str,
+) -> HttpResponse:
+    """A settings form of the portal: shown with the portal's values, saved through the
+    service `update` (which alone changes the portal, and audits), then back to itself.
+    The form is not bound to the portal instance, so nothing changes unless saved."""
     portal = request.portal
-    # Not bound to the portal instance: the service alone changes it (and audits).
-    fields = PortalFactorSettingsForm._meta.fields
-    form = PortalFactorSettingsForm(
+    form = form_class(
         request.POST if request.method == "POST" else None,
         initial={name: getattr(portal, name) for name in fields},
     )
     if request.method == "POST" and form.is_valid():
-        changed = portal_factor_settings_update(
+        changed = update(
             portal=portal,
             actor=request.user,
             values=form.cleaned_data,
             context=audit_context(request),
         )
-        messages.success(
-            request,
-            _("The second-factor policy is saved.") if changed else _("Nothing was changed."),
-        )
-        return HttpResponseRedirect(portal_url(portal, "accounts:portal_factor_settings"))
-    return render(request, "accounts/portal_factor_settings.html", {"form": form})
+        messages.success(request, saved if changed else _("Nothing was changed."))
+        return HttpResponseRedirect(portal_url(portal, url_name))
+    return render(request, template, {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@portal_role_required(Role.PORTAL_ADMIN)
+@second_factor_fresh_required
+def portal_factor_settings_view(request: HttpRequest) -> HttpResponse:
+    return _settings_page(
+        request,
+        form_class=PortalFactorSettingsForm,
+        fields=PortalFactorSettingsForm._meta.fields,
+        update=portal_factor_settings_update,
+        saved=_("The second-factor policy is saved."),
+        url_name="accounts:portal_factor_settings",
+        template="accounts/portal_factor_settings.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,22 +70,12 @@ def portal_factor_settings_view(request: HttpRequest) -> HttpResponse:
 @portal_role_required(Role.PORTAL_ADMIN)
 @second_factor_fresh_required
 def portal_contacts_view(request: HttpRequest) -> HttpResponse:
-    portal = request.portal
-    # Not bound to the portal instance: the service alone changes it (and audits).
-    form = PortalContactsForm(
-        request.POST if request.method == "POST" else None,
-        initial={name: getattr(portal, name) for name in PORTAL_CONTACT_FIELDS},
+    return _settings_page(
+        request,
+        form_class=PortalContactsForm,
+        fields=PORTAL_CONTACT_FIELDS,
+        update=portal_contacts_update,
+        saved=_("The helpdesk contacts are saved."),
+        url_name="accounts:portal_contacts",
+        template="accounts/portal_contacts.html",
     )
-    if request.method == "POST" and form.is_valid():
-        changed = portal_contacts_update(
-            portal=portal,
-            actor=request.user,
-            values=form.cleaned_data,
-            context=audit_context(request),
-        )
-        messages.success(
-            request,
-            _("The helpdesk contacts are saved.") if changed else _("Nothing was changed."),
-        )
-        return HttpResponseRedirect(portal_url(portal, "accounts:portal_contacts"))
-    return render(request, "accounts/portal_contacts.html", {"form": form})
