@@ -1,4 +1,5 @@
 from django import forms, template
+from django.utils.safestring import mark_safe
 
 from inaproc.core.timefmt import wib
 
@@ -18,3 +19,57 @@ def accessible_widget(field: forms.BoundField) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+class TableNode(template.Node):
+    """`{% table %}`: see `table` below."""
+
+    def __init__(self, caption, options, columns, rows) -> None:
+        self.caption = caption
+        self.options = options
+        self.columns = columns
+        self.rows = rows
+
+    def render(self, context: template.Context) -> str:
+        values = {"labelledby": None, "region": False, "table_id": None, "table_class": None}
+        values.update({name: value.resolve(context) for name, value in self.options.items()})
+        values["caption"] = self.caption.resolve(context)
+        values["columns"] = mark_safe(self.columns.render(context))  # noqa: S308 - rendered, escaped
+        values["rows"] = mark_safe(self.rows.render(context))  # noqa: S308 - rendered, escaped
+        component = context.template.engine.get_template("components/table.html")
+        with context.push(**values):
+            return component.render(context)
+
+
+@register.tag
+def table(parser: template.base.Parser, token: template.base.Token) -> TableNode:
+    """A data table in components/table.html: the scrolling wrapper, the (visually hidden)
+    caption, the header row and the body; the page gives only its columns and rows.
+
+        {% table _("Tickets, oldest first") labelledby="queue-heading" %}
+          <th scope="col">{% translate "Ticket" %}</th> …
+        {% rows %}
+          {% for ticket in tickets %}<tr>…</tr>{% endfor %}
+        {% endtable %}
+
+    Options: labelledby="id" makes the wrapper a focusable region named by that heading
+    (for wide tables that scroll), region=True the same named by the caption;
+    table_id and table_class go on the <table>.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% table %} needs a caption.")
+    caption = parser.compile_filter(bits[1])
+    options = template.base.token_kwargs(bits[2:], parser, support_legacy=False)
+    if len(options) != len(bits) - 2 or not set(options) <= TABLE_OPTIONS:
+        raise template.TemplateSyntaxError(
+            f"{{% table %}} takes a caption and the options {sorted(TABLE_OPTIONS)}."
+        )
+    columns = parser.parse(("rows",))
+    parser.delete_first_token()
+    rows = parser.parse(("endtable",))
+    parser.delete_first_token()
+    return TableNode(caption, options, columns, rows)
+
+
+TABLE_OPTIONS = {"labelledby", "region", "table_id", "table_class"}
