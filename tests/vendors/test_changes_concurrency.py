@@ -12,12 +12,12 @@ from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from inaproc.vendors.companies.services.changes import (
-    ChangeDecisionConflict,
     ChangePending,
     change_request_approve,
     change_request_withdraw,
 )
 from inaproc.vendors.models import ChangeRequest, ChangeRequestStatus, Company
+from inaproc.vendors.review import ReviewConflict
 from tests.factories import make_portal, make_user
 from tests.vendors.change_builders import NEW_NAME, approved, licence, submit_change
 
@@ -38,7 +38,7 @@ def all_at_once(calls):
         start.wait()
         try:
             return call()
-        except (ChangeDecisionConflict, ChangePending) as refusal:
+        except (ReviewConflict, ChangePending) as refusal:
             return refusal
         finally:
             connections.close_all()
@@ -69,7 +69,7 @@ def test_two_approvals_at_once_apply_once(setting):
     )
 
     assert sum(isinstance(r, ChangeRequest) for r in results) == 1
-    assert sum(isinstance(r, ChangeDecisionConflict) for r in results) == 1
+    assert sum(isinstance(r, ReviewConflict) for r in results) == 1
     assert Company.objects.get(pk=registration.company_id).name == NEW_NAME
     assert registration.company.documents.filter(kind="business_licence").count() == 1
     assert AuditEvent.objects.filter(verb="company_change.approved").count() == 1

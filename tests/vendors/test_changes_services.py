@@ -12,7 +12,6 @@ from inaproc.audit.models import AuditEvent
 from inaproc.files.storage import document_open
 from inaproc.notifications.models import Email
 from inaproc.vendors.companies.services.changes import (
-    ChangeDecisionConflict,
     ChangeNotApplicable,
     ChangePending,
     NothingChanged,
@@ -28,6 +27,7 @@ from inaproc.vendors.models import (
     Document,
     ProposedDocument,
 )
+from inaproc.vendors.review import ReviewConflict
 from tests.factories import make_user
 from tests.vendors.builders import checked, company_data, npwp_make
 from tests.vendors.change_builders import NEW_NAME, approved, licence, submit_change
@@ -282,10 +282,10 @@ def test_a_second_decision_is_a_conflict_and_changes_nothing(registration, porta
     change = submit_change(registration, name=NEW_NAME)
     change_request_reject(change_id=change.pk, portal=portal_a, verifier=verifier, reason="No.")
 
-    with pytest.raises(ChangeDecisionConflict) as conflict:
+    with pytest.raises(ReviewConflict) as conflict:
         change_request_approve(change_id=change.pk, portal=portal_a, verifier=verifier)
 
-    assert conflict.value.change_request.status == ChangeRequestStatus.REJECTED
+    assert conflict.value.subject.status == ChangeRequestStatus.REJECTED
     registration.company.refresh_from_db()
     assert registration.company.name != NEW_NAME
     assert not Email.objects.filter(template="vendors/email/company_change_approved").exists()
@@ -345,7 +345,7 @@ def test_a_withdrawn_request_cannot_be_approved(registration, portal_a, verifier
     change = submit_change(registration, name=NEW_NAME)
     change_request_withdraw(change_id=change.pk, portal=portal_a, user=registration.applicant)
 
-    with pytest.raises(ChangeDecisionConflict):
+    with pytest.raises(ReviewConflict):
         change_request_approve(change_id=change.pk, portal=portal_a, verifier=verifier)
 
     registration.company.refresh_from_db()

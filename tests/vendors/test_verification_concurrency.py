@@ -18,11 +18,11 @@ from inaproc.vendors.registrations.services.confirmation import (
     registration_confirm_email,
 )
 from inaproc.vendors.registrations.services.verification import (
-    DecisionConflict,
     registration_approve,
     registration_reject,
     registration_request_changes,
 )
+from inaproc.vendors.review import ReviewConflict
 from tests.factories import make_portal, make_user
 from tests.vendors.builders import confirmation_token_of, register, register_submitted
 
@@ -44,14 +44,14 @@ DECISION_TEMPLATES = (
 
 def all_at_once(calls):
     """Run each call in its own thread and connection, released together; a
-    DecisionConflict is returned, not raised."""
+    ReviewConflict is returned, not raised."""
     start = Barrier(len(calls))
 
     def run(call):
         start.wait()
         try:
             return call()
-        except DecisionConflict as conflict:
+        except ReviewConflict as conflict:
             return conflict
         finally:
             connections.close_all()
@@ -81,9 +81,9 @@ def test_two_verifiers_approving_at_once_approve_once(setting):
     )
 
     winners = [r for r in results if isinstance(r, Registration)]
-    conflicts = [r for r in results if isinstance(r, DecisionConflict)]
+    conflicts = [r for r in results if isinstance(r, ReviewConflict)]
     assert (len(winners), len(conflicts)) == (1, 1)
-    assert conflicts[0].registration.status == RegistrationStatus.APPROVED
+    assert conflicts[0].subject.status == RegistrationStatus.APPROVED
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.APPROVED
     assert registration.decided_by == winners[0].decided_by
@@ -107,7 +107,7 @@ def test_different_decisions_at_once_leave_exactly_one(setting):
 
     winners = [r for r in results if isinstance(r, Registration)]
     assert len(winners) == 1
-    assert sum(isinstance(r, DecisionConflict) for r in results) == 1
+    assert sum(isinstance(r, ReviewConflict) for r in results) == 1
     registration.refresh_from_db()
     assert registration.status == winners[0].status
     assert registration.status in (

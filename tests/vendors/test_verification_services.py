@@ -35,11 +35,11 @@ from inaproc.vendors.registrations.services.registration import (
     registration_resubmit,
 )
 from inaproc.vendors.registrations.services.verification import (
-    DecisionConflict,
     registration_approve,
     registration_reject,
     registration_request_changes,
 )
+from inaproc.vendors.review import ReviewConflict
 from tests.factories import make_user
 from tests.vendors.builders import checked, company_data, register, register_submitted
 
@@ -320,11 +320,11 @@ def test_a_registration_not_waiting_for_a_decision_refuses_one(portal_a, verifie
     registration = registration_in(status, portal_a, verifier)
     before = snapshot(registration)
 
-    with pytest.raises(DecisionConflict) as conflict:
+    with pytest.raises(ReviewConflict) as conflict:
         decide(registration, portal_a, verifier)
 
-    assert conflict.value.registration.pk == registration.pk
-    assert conflict.value.registration.status == status
+    assert conflict.value.subject.pk == registration.pk
+    assert conflict.value.subject.status == status
     assert snapshot(registration) == before
 
 

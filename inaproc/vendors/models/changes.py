@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from inaproc.files.models import StoredDocumentFields
 from inaproc.portals.models import Portal
@@ -17,7 +18,7 @@ class ChangeRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(ConcurrentTransitionMixin, models.Model):
     """A change of a company's critical data (name, NPWP, NIB, legal form, representative,
     business sectors, legal documents) after approval. Until a verifier approves it, the
     company keeps its approved data: nothing here is read as the company's data.
@@ -25,6 +26,10 @@ class ChangeRequest(models.Model):
     `proposed` holds only the fields that change, by model field name, with "sectors" as a
     list of KBLI codes; `previous` the values they had when the request was made. New files
     are `ProposedDocument`s; `documents_removed` are current documents withdrawn on approval.
+
+    pending -> approved | rejected (by a verifier) | withdrawn (by the company's
+    administrator). As on `Registration`, the transitions are declared here and only
+    services call them (with row locks, audit and email).
     """
 
     portal = models.ForeignKey(
@@ -44,11 +49,12 @@ class ChangeRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    status = models.CharField(
+    status = FSMField(
         _("status"),
         max_length=20,
         choices=ChangeRequestStatus.choices,
         default=ChangeRequestStatus.PENDING,
+        protected=True,
     )
     proposed = models.JSONField(_("proposed data"), default=dict, blank=True)
     previous = models.JSONField(_("data before the change"), default=dict, blank=True)
@@ -93,6 +99,29 @@ class ChangeRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == ChangeRequestStatus.PENDING
+
+    def _decided(self, *, by, at, reason: str = "") -> None:
+        self.decided_by, self.decided_at = by, at
+        self.decision_reason = reason
+
+    @transition(
+        field=status, source=ChangeRequestStatus.PENDING, target=ChangeRequestStatus.APPROVED
+    )
+    def approve(self, *, by, at) -> None:
+        self._decided(by=by, at=at)
+
+    @transition(
+        field=status, source=ChangeRequestStatus.PENDING, target=ChangeRequestStatus.REJECTED
+    )
+    def reject(self, *, by, at, reason: str) -> None:
+        self._decided(by=by, at=at, reason=reason)
+
+    @transition(
+        field=status, source=ChangeRequestStatus.PENDING, target=ChangeRequestStatus.WITHDRAWN
+    )
+    def withdraw(self, *, by, at) -> None:
+        """By the company's administrator: `by` is who took it back."""
+        self._decided(by=by, at=at)
 
 
 class ProposedDocument(StoredDocumentFields):

@@ -37,6 +37,7 @@ from inaproc.vendors.models import (
     Document,
     ProposedDocument,
 )
+from inaproc.vendors.review import Decision, review_decide
 
 
 class ChangePending(Exception):
@@ -199,12 +200,12 @@ def change_request_withdraw(
     *, change_id: int, portal: Portal, user: User, request=None
 ) -> ChangeRequest:
     """The company's administrator takes the pending request back (to correct it, or
-    because it is no longer wanted). Raises ChangeDecisionConflict if already decided."""
+    because it is no longer wanted). Raises ReviewConflict if already decided."""
     return _decide(
         change_id=change_id,
         portal=portal,
         actor=user,
-        status=ChangeRequestStatus.WITHDRAWN,
+        transition="withdraw",
         verb="company_change.withdrawn",
         request=request,
     )
@@ -233,14 +234,6 @@ def proposed_document_view_record(
         )
 
 
-class ChangeDecisionConflict(Exception):
-    """The change request is no longer waiting: someone decided (or withdrew) it first."""
-
-    def __init__(self, change_request: ChangeRequest) -> None:
-        super().__init__(f"Change request {change_request.pk} is {change_request.status}")
-        self.change_request = change_request
-
-
 class ChangeNotApplicable(Exception):
     """Approving would break a rule that holds now (another company took the NPWP)."""
 
@@ -264,63 +257,71 @@ def _email(*, change_request: ChangeRequest, template: str) -> None:
     )
 
 
+def _locked(*, change_id: int, portal: Portal) -> Callable[[], ChangeRequest]:
+    """Lock the company, then the request (always in this order: a submit locks the
+    company too); the request carries the locked company."""
+
+    def lock() -> ChangeRequest:
+        company_id = (
+            ChangeRequest.objects.filter(pk=change_id, portal=portal)
+            .values_list("company_id", flat=True)
+            .get()
+        )
+        company = Company.objects.select_for_update().get(pk=company_id, portal=portal)
+        change_request = (
+            ChangeRequest.objects.select_for_update(of=("self",))
+            .select_related("portal", "decided_by")
+            .get(pk=change_id)
+        )
+        change_request.company = company
+        return change_request
+
+    return lock
+
+
 def _decide(
     *,
     change_id: int,
     portal: Portal,
     actor: User,
-    status: str,
+    transition: str,
     verb: str,
-    apply: Callable[[ChangeRequest, Company], None] | None = None,
+    arguments: dict[str, Any] | None = None,
+    effects: Callable[[ChangeRequest], None] | None = None,
     reason: str = "",
     email_template: str = "",
     request=None,
 ) -> ChangeRequest:
-    """Lock the company, then the request (always in this order), refuse unless it is
-    still pending, apply, record, audit and email: all in one transaction."""
-    company_id = (
-        ChangeRequest.objects.filter(pk=change_id, portal=portal)
-        .values_list("company_id", flat=True)
-        .get()
+    """The review workflow (`vendors.review`): refuse unless still pending, apply, record,
+    audit and email, all in one transaction. Raises ReviewConflict, ChangeNotApplicable."""
+
+    def email(change_request: ChangeRequest) -> None:
+        _email(change_request=change_request, template=email_template)
+
+    decision = Decision[ChangeRequest](
+        transition=transition,
+        arguments=arguments or {},
+        actor=actor,
+        portal=portal,
+        verb=verb,
+        reason=reason,
+        payload=lambda change_request: {
+            "company": change_request.company.pk,
+            "fields": sorted(change_request.proposed),
+        },
+        effects=effects,
+        email=email if email_template else None,
+        request=request,
     )
     try:
-        with transaction.atomic():
-            company = Company.objects.select_for_update().get(pk=company_id, portal=portal)
-            change_request = (
-                ChangeRequest.objects.select_for_update(of=("self",))
-                .select_related("portal", "decided_by")
-                .get(pk=change_id)
-            )
-            change_request.company = company
-            if not change_request.is_pending:
-                raise ChangeDecisionConflict(change_request)
-            if apply is not None:
-                apply(change_request, company)
-            change_request.status = status
-            change_request.decided_at = timezone.now()
-            change_request.decided_by = actor
-            change_request.decision_reason = reason
-            change_request.save(
-                update_fields=["status", "decided_at", "decided_by", "decision_reason"]
-            )
-            audit_record(
-                actor=actor,
-                verb=verb,
-                target=change_request,
-                portal=portal,
-                reason=reason,
-                payload={"company": company.pk, "fields": sorted(change_request.proposed)},
-                request=request,
-            )
-            if email_template:
-                _email(change_request=change_request, template=email_template)
+        return review_decide(lock=_locked(change_id=change_id, portal=portal), decision=decision)
     except IntegrityError as error:
         # Another company saved the same NPWP between our check and our save.
         raise ChangeNotApplicable(npwp_taken_for_approval_message()) from error
-    return change_request
 
 
-def _apply(change_request: ChangeRequest, company: Company) -> None:
+def _apply(change_request: ChangeRequest) -> None:
+    company = change_request.company
     proposed = dict(change_request.proposed)
     if "npwp" in proposed and _npwp_taken(company, proposed["npwp"]):
         raise ChangeNotApplicable(npwp_taken_for_approval_message())
@@ -358,14 +359,14 @@ def change_request_approve(
     *, change_id: int, portal: Portal, verifier: User, request=None
 ) -> ChangeRequest:
     """Apply the change to the company (fields, sectors, new documents, withdrawn
-    documents) and tell the company. Raises ChangeDecisionConflict, ChangeNotApplicable."""
+    documents) and tell the company. Raises ReviewConflict, ChangeNotApplicable."""
     return _decide(
         change_id=change_id,
         portal=portal,
         actor=verifier,
-        status=ChangeRequestStatus.APPROVED,
+        transition="approve",
         verb="company_change.approved",
-        apply=_apply,
+        effects=_apply,
         email_template="vendors/email/company_change_approved",
         request=request,
     )
@@ -381,7 +382,8 @@ def change_request_reject(
         change_id=change_id,
         portal=portal,
         actor=verifier,
-        status=ChangeRequestStatus.REJECTED,
+        transition="reject",
+        arguments={"reason": reason.strip()},
         verb="company_change.rejected",
         reason=reason.strip(),
         email_template="vendors/email/company_change_rejected",

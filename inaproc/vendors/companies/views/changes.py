@@ -26,7 +26,6 @@ from inaproc.vendors.companies.selectors.changes import (
 )
 from inaproc.vendors.companies.selectors.company import company_documents
 from inaproc.vendors.companies.services.changes import (
-    ChangeDecisionConflict,
     ChangePending,
     NothingChanged,
     change_request_submit,
@@ -40,6 +39,7 @@ from inaproc.vendors.models import (
     CompanyRole,
     Document,
 )
+from inaproc.vendors.review import ReviewConflict
 
 # A request this browser withdrew: the form starts from its data.
 WITHDRAWN_SESSION_KEY = "inaproc_change_withdrawn"
@@ -81,7 +81,7 @@ def _withdraw(request: HttpRequest, pending: ChangeRequest | None) -> HttpRespon
         change_request_withdraw(
             change_id=pending.pk, portal=request.portal, user=request.user, request=request
         )
-    except ChangeDecisionConflict:
+    except ReviewConflict:
         messages.error(request, _("The verifiers decided on this request before it was withdrawn."))
         return HttpResponseRedirect(portal_url(request.portal, "vendors:company"))
     # The form below starts from what was withdrawn, so that correcting it is not typing

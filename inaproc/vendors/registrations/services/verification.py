@@ -1,29 +1,32 @@
 """Verifiers decide on registrations: approve (the account becomes active), reject with a
 reason, or ask for changes per field or document. One decision per queue visit: the row is
-locked and a registration no longer in the queue refuses a second decision."""
+locked and a registration no longer in the queue refuses a second decision (ReviewConflict;
+the workflow is `vendors.review`, shared with changes of company data)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import get_language
 
 from inaproc.accounts.models import User
-from inaproc.audit.services import audit_record
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.models import EventKind, Registration, RegistrationEvent
+from inaproc.vendors.review import Decision, review_decide
 
 
-class DecisionConflict(Exception):
-    """The registration is not (or no longer) waiting for a decision: someone else decided
-    first, or the vendor has not resubmitted yet."""
+def _locked(*, registration_id: int, portal: Portal) -> Callable[[], Registration]:
+    def lock() -> Registration:
+        return (
+            # Only this row: FOR UPDATE on the joined portal row would hold up every
+            # insert that refers to the portal (audit rows, emails, login attempts).
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("company", "applicant", "portal", "decided_by")
+            .get(pk=registration_id, portal=portal)
+        )
 
-    def __init__(self, registration: Registration) -> None:
-        super().__init__(f"Registration {registration.pk} is {registration.status}")
-        self.registration = registration
+    return lock
 
 
 def _decide(
@@ -31,26 +34,20 @@ def _decide(
     registration_id: int,
     portal: Portal,
     verifier: User,
-    apply: Callable[[Registration], None],
+    transition: str,
     event_kind: str,
     verb: str,
+    arguments: dict | None = None,
+    effects: Callable[[Registration], None] | None = None,
     message: str = "",
     notes: dict | None = None,
     email_template: str,
     request=None,
 ) -> Registration:
-    with transaction.atomic():
-        registration = (
-            # Only this row: FOR UPDATE on the joined portal row would hold up every
-            # insert that refers to the portal (audit rows, emails, login attempts).
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("company", "applicant", "portal")
-            .get(pk=registration_id, portal=portal)
-        )
-        if not registration.is_pending:
-            raise DecisionConflict(registration)
-        apply(registration)
-        registration.save()
+    """The review workflow (`vendors.review`) with a registration's history event, audit
+    payload and email. Raises ReviewConflict unless the registration is in the queue."""
+
+    def history(registration: Registration) -> None:
         RegistrationEvent.objects.create(
             registration=registration,
             kind=event_kind,
@@ -58,19 +55,28 @@ def _decide(
             message=message,
             notes=notes or {},
         )
-        audit_record(
-            actor=verifier,
-            verb=verb,
-            target=registration,
-            portal=portal,
-            reason=message,
-            payload={"fields": sorted(notes)} if notes else None,
-            request=request,
-        )
+
+    def email(registration: Registration) -> None:
         _decision_email(
             registration=registration, template=email_template, message=message, notes=notes
         )
-    return registration
+
+    decision = Decision[Registration](
+        transition=transition,
+        arguments=arguments or {},
+        actor=verifier,
+        portal=portal,
+        verb=verb,
+        reason=message,
+        payload=lambda _registration: {"fields": sorted(notes)} if notes else None,
+        effects=effects,
+        history=history,
+        email=email,
+        request=request,
+    )
+    return review_decide(
+        lock=_locked(registration_id=registration_id, portal=portal), decision=decision
+    )
 
 
 def _decision_email(*, registration: Registration, template: str, message: str, notes) -> None:
@@ -101,8 +107,7 @@ def registration_approve(
     """Approve: the vendor's account becomes active and the vendor is told, with the login
     link of this portal."""
 
-    def apply(registration: Registration) -> None:
-        registration.approve(by=verifier, at=timezone.now())
+    def activate(registration: Registration) -> None:
         applicant = registration.applicant
         applicant.is_active = True
         applicant.save(update_fields=["is_active"])
@@ -111,7 +116,8 @@ def registration_approve(
         registration_id=registration_id,
         portal=portal,
         verifier=verifier,
-        apply=apply,
+        transition="approve",
+        effects=activate,
         event_kind=EventKind.APPROVED,
         verb="registration.approved",
         email_template="vendors/email/registration_approved",
@@ -128,9 +134,8 @@ def registration_reject(
         registration_id=registration_id,
         portal=portal,
         verifier=verifier,
-        apply=lambda registration: registration.reject(
-            by=verifier, at=timezone.now(), reason=reason.strip()
-        ),
+        transition="reject",
+        arguments={"reason": reason.strip()},
         event_kind=EventKind.REJECTED,
         verb="registration.rejected",
         message=reason.strip(),
@@ -156,7 +161,7 @@ def registration_request_changes(
         registration_id=registration_id,
         portal=portal,
         verifier=verifier,
-        apply=lambda registration: registration.request_changes(by=verifier, at=timezone.now()),
+        transition="request_changes",
         event_kind=EventKind.CHANGES_REQUESTED,
         verb="registration.changes_requested",
         message=message.strip(),

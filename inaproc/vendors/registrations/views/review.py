@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,7 +24,6 @@ from inaproc.vendors.companies.selectors.company import (
     registration_history_rows,
 )
 from inaproc.vendors.companies.services.changes import (
-    ChangeDecisionConflict,
     ChangeNotApplicable,
     change_request_approve,
     change_request_reject,
@@ -47,11 +47,11 @@ from inaproc.vendors.registrations.selectors import (
     verification_queue_parts,
 )
 from inaproc.vendors.registrations.services.verification import (
-    DecisionConflict,
     registration_approve,
     registration_reject,
     registration_request_changes,
 )
+from inaproc.vendors.review import ReviewConflict
 
 PAGE_SIZE = 25
 
@@ -105,8 +105,8 @@ def review_view(request: HttpRequest, registration_id: int) -> HttpResponse:
         return _review_page(request, registration, forms)
     try:
         registration = _decide(request, registration, decision, form)
-    except DecisionConflict as conflict:
-        return _conflict_page(request, conflict.registration, _unbound_forms())
+    except ReviewConflict as conflict:
+        return _conflict_page(request, conflict.subject, _unbound_forms())
     messages.success(request, _success_message(decision, registration))
     return HttpResponseRedirect(portal_url(request.portal, "vendors:queue"))
 
@@ -147,22 +147,36 @@ def _success_message(decision: str, registration: Registration) -> str:
     return text % values
 
 
-def conflict_message(registration: Registration) -> str:
-    """Why a decision was refused: someone decided first, or it is not waiting."""
-    by = registration.decided_by
-    if by is not None and registration.decided_at is not None:
+# The noun of the one conflict message, by what was being decided.
+CONFLICT_NOUNS = {
+    # Translators: fills %(subject)s in "This %(subject)s was already decided by …" and
+    # "This %(subject)s is not waiting …"; capitalised if the sentence starts with it.
+    Registration: pgettext_lazy("decision conflict", "registration"),
+    # Translators: a change of company data; fills %(subject)s as above.
+    ChangeRequest: pgettext_lazy("decision conflict", "change"),
+}
+
+
+def conflict_message(conflict: ReviewConflict) -> str:
+    """Why a decision was refused: someone decided first, or it is not waiting. For a
+    registration and a change of company data alike."""
+    values = {
+        "subject": CONFLICT_NOUNS[type(conflict.subject)],
+        "status": conflict.status_label,
+    }
+    by = conflict.decided_by
+    if by is not None and conflict.decided_at is not None:
         return _(
-            "This registration was already decided by %(by)s at %(at)s (%(status)s). "
+            "This %(subject)s was already decided by %(by)s at %(at)s (%(status)s). "
             "Your decision was not recorded."
-        ) % {
-            "by": by.full_name or by.username,
-            "at": wib(registration.decided_at),
-            "status": registration.get_status_display(),
-        }
-    return _(
-        "This registration is not waiting for a decision (%(status)s). "
-        "Your decision was not recorded."
-    ) % {"status": registration.get_status_display()}
+        ) % {**values, "by": by.full_name or by.username, "at": wib(conflict.decided_at)}
+    return (
+        _(
+            "This %(subject)s is not waiting for a decision (%(status)s). "
+            "Your decision was not recorded."
+        )
+        % values
+    )
 
 
 def _conflict_page(request: HttpRequest, registration: Registration, forms) -> HttpResponse:
@@ -171,9 +185,8 @@ def _conflict_page(request: HttpRequest, registration: Registration, forms) -> H
         .filter(pk=registration.pk)
         .get()
     )
-    return _review_page(
-        request, registration, forms, error=conflict_message(registration), status=409
-    )
+    error = conflict_message(ReviewConflict(registration))
+    return _review_page(request, registration, forms, error=error, status=409)
 
 
 def _review_page(
@@ -226,13 +239,7 @@ def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
         error = _("Choose one of the decisions below and submit its form.")
         return _change_page(request, change_request, forms, error=error, status=400)
     if not change_request.is_pending:
-        return _change_page(
-            request,
-            change_request,
-            forms,
-            error=change_conflict_message(change_request),
-            status=409,
-        )
+        return _change_conflict_page(request, change_request, forms)
     form = CHANGE_DECISION_FORMS[decision](request.POST, auto_id=f"{decision}-%s")
     forms[decision] = form
     if not form.is_valid():
@@ -247,35 +254,20 @@ def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
             text = _(
                 "The change of %(company)s is rejected; the vendor has been emailed the reason."
             )
-    except ChangeDecisionConflict as conflict:
-        decided = access_change_request_for_review(request, conflict.change_request.pk)
-        return _change_page(
-            request,
-            decided,
-            _unbound_change_forms(),
-            error=change_conflict_message(decided),
-            status=409,
-        )
+    except ReviewConflict as conflict:
+        decided = access_change_request_for_review(request, conflict.subject.pk)
+        return _change_conflict_page(request, decided, _unbound_change_forms())
     except ChangeNotApplicable as problem:
         return _change_page(request, change_request, forms, error=str(problem), status=409)
     messages.success(request, text % {"company": change_request.company.name})
     return HttpResponseRedirect(portal_url(request.portal, "vendors:queue"))
 
 
-def change_conflict_message(change_request: ChangeRequest) -> str:
-    by = change_request.decided_by
-    if by is not None and change_request.decided_at is not None:
-        return _(
-            "This change was already decided by %(by)s at %(at)s (%(status)s). "
-            "Your decision was not recorded."
-        ) % {
-            "by": by.full_name or by.username,
-            "at": wib(change_request.decided_at),
-            "status": change_request.get_status_display(),
-        }
-    return _(
-        "This change is not waiting for a decision (%(status)s). Your decision was not recorded."
-    ) % {"status": change_request.get_status_display()}
+def _change_conflict_page(
+    request: HttpRequest, change_request: ChangeRequest, forms: dict[str, Any]
+) -> HttpResponse:
+    error = conflict_message(ReviewConflict(change_request))
+    return _change_page(request, change_request, forms, error=error, status=409)
 
 
 def _change_page(
