@@ -1,4 +1,6 @@
-"""A vendor's document types, and which of them a company must have."""
+"""A vendor's document types, the `document:<kind>` key that names one in errors and
+notes, and the types that may have several files. Which of them a company must have is
+`vendors.companies.documents`."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
