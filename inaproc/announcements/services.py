@@ -7,12 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inaproc.announcements.models import Announcement, MaintenanceWindow
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 
 TITLE_MAX_LENGTH = 200
@@ -55,7 +55,7 @@ def announcement_errors(values: dict[str, Any]) -> dict[str, str]:
 
 
 def announcement_create(
-    *, portal: Portal, actor: Any, values: dict[str, Any], request: HttpRequest | None = None
+    *, portal: Portal, actor: Any, values: dict[str, Any], context: AuditContext | None = None
 ) -> Announcement:
     """A new announcement from `values` (title, body, publish_at, end_at, pinned)."""
     values = {name: values.get(name) for name in ANNOUNCEMENT_FIELDS}
@@ -70,7 +70,7 @@ def announcement_create(
             target=announcement,
             portal=portal,
             payload=_summary(announcement),
-            request=request,
+            context=context,
         )
     return announcement
 
@@ -80,7 +80,7 @@ def announcement_update(
     announcement: Announcement,
     actor: Any,
     values: dict[str, Any],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> list[str]:
     """Change an announcement; returns the names of the fields that changed."""
     values = {name: values.get(name) for name in ANNOUNCEMENT_FIELDS}
@@ -103,13 +103,13 @@ def announcement_update(
             target=locked,
             portal=locked.portal,
             payload={"changed": changed, **_summary(locked)},
-            request=request,
+            context=context,
         )
     return changed
 
 
 def announcement_delete(
-    *, announcement: Announcement, actor: Any, request: HttpRequest | None = None
+    *, announcement: Announcement, actor: Any, context: AuditContext | None = None
 ) -> None:
     with transaction.atomic():
         audit_record(
@@ -118,7 +118,7 @@ def announcement_delete(
             target=announcement,
             portal=announcement.portal,
             payload=_summary(announcement),
-            request=request,
+            context=context,
         )
         Announcement.objects.filter(pk=announcement.pk).delete()
 
@@ -162,7 +162,7 @@ def maintenance_schedule(
     ends_at: datetime,
     notice_from: datetime,
     message: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> MaintenanceWindow:
     """A window for `portal`, or for every portal when `portal` is None (operators)."""
     errors = maintenance_errors(
@@ -186,13 +186,13 @@ def maintenance_schedule(
             target=window,
             portal=portal,
             payload=_window_summary(window),
-            request=request,
+            context=context,
         )
     return window
 
 
 def maintenance_cancel(
-    *, window: MaintenanceWindow, actor: Any, request: HttpRequest | None = None
+    *, window: MaintenanceWindow, actor: Any, context: AuditContext | None = None
 ) -> bool:
     """Cancel a window that has not ended (one under way ends at once). False when it
     was already cancelled or over: nothing changes then."""
@@ -209,7 +209,7 @@ def maintenance_cancel(
             target=locked,
             portal=locked.portal,
             payload=_window_summary(locked),
-            request=request,
+            context=context,
         )
     window.cancelled_at = locked.cancelled_at
     return True

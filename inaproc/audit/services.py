@@ -1,11 +1,9 @@
 from typing import Any
 
 from django.db import models
-from django.http import HttpRequest
 
 from inaproc.audit.models import AuditEvent
 from inaproc.core.context import AuditContext
-from inaproc.core.http import client_ip
 from inaproc.portals.models import Portal
 
 SYSTEM_ACTOR_LABEL = "system"
@@ -19,14 +17,13 @@ def audit_record(
     portal: Portal | None,
     payload: dict[str, Any] | None = None,
     reason: str = "",
-    request: HttpRequest | None = None,
     context: AuditContext | None = None,
 ) -> AuditEvent:
     """Add one audit row. Call it inside the transaction of the change it records.
 
     `actor` is the acting user, or None for the system and operator commands.
     Never put secrets or document contents in `payload`. The address comes from
-    `context` (services of accounts and helpdesk) or from `request`.
+    `context`, which views and flows build from the request (`core.http.audit_context`).
     """
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
@@ -39,5 +36,5 @@ def audit_record(
         target_label=str(target)[:200] if target is not None else "",
         reason=reason,
         payload=payload or {},
-        ip_address=context.ip_address if context is not None else client_ip(request),
+        ip_address=context.ip_address if context is not None else None,
     )

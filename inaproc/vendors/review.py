@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 
 # A model with a protected FSM `status`, `decided_by` and `decided_at` (Registration,
@@ -62,7 +62,7 @@ class Decision(Generic[Subject]):
     effects: Callable[[Subject], None] | None = None
     history: Callable[[Subject], None] | None = None
     email: Callable[[Subject], None] | None = None
-    request: HttpRequest | None = None
+    context: AuditContext | None = None
 
 
 def review_decide(*, lock: Callable[[], Subject], decision: Decision[Subject]) -> Subject:
@@ -89,7 +89,7 @@ def review_decide(*, lock: Callable[[], Subject], decision: Decision[Subject]) -
             portal=decision.portal,
             reason=decision.reason,
             payload=decision.payload(subject),
-            request=decision.request,
+            context=decision.context,
         )
         if decision.email is not None:
             decision.email(subject)

@@ -4,6 +4,7 @@ from django.db import transaction
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from inaproc.audit.services import audit_record
+from inaproc.core.http import audit_context
 from tests.factories import make_user
 from tests.helpers import force_login_session
 
@@ -22,7 +23,7 @@ def test_audit_record_keeps_who_what_whom_why_and_where(rf, portal_a, admin_a, v
         portal=portal_a,
         reason="Penyedia menelepon helpdesk",
         payload={"ticket": 12},
-        request=request,
+        context=audit_context(request),
     )
 
     event.refresh_from_db()
@@ -49,9 +50,13 @@ def test_audit_row_rolls_back_with_the_change_it_records(portal_a, vendor_a):
 def test_ip_comes_from_forwarded_for_only_behind_trusted_proxies(rf, settings, portal_a):
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.9")
 
-    untrusted = audit_record(actor=None, verb="a", target=None, portal=portal_a, request=request)
+    untrusted = audit_record(
+        actor=None, verb="a", target=None, portal=portal_a, context=audit_context(request)
+    )
     settings.TRUSTED_PROXY_COUNT = 1
-    trusted = audit_record(actor=None, verb="b", target=None, portal=portal_a, request=request)
+    trusted = audit_record(
+        actor=None, verb="b", target=None, portal=portal_a, context=audit_context(request)
+    )
 
     assert untrusted.ip_address == "10.0.0.2"
     assert trusted.ip_address == "198.51.100.9"

@@ -14,6 +14,7 @@ from inaproc.announcements.access import access_portal_window
 from inaproc.announcements.forms import MaintenanceForm
 from inaproc.announcements.selectors import maintenance_list_staff
 from inaproc.announcements.services import maintenance_cancel, maintenance_schedule
+from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
 
 
@@ -31,7 +32,7 @@ def maintenance_view(request: HttpRequest) -> HttpResponse:
                 ends_at=data["ends_at"],
                 notice_from=data["notice_from"],
                 message=data["message"],
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -47,7 +48,7 @@ def maintenance_view(request: HttpRequest) -> HttpResponse:
 @portal_role_required(Role.PORTAL_ADMIN)
 def maintenance_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     window = access_portal_window(portal=request.portal, user=request.user, window_id=pk)
-    if maintenance_cancel(window=window, actor=request.user, request=request):
+    if maintenance_cancel(window=window, actor=request.user, context=audit_context(request)):
         messages.success(request, _("The maintenance window is cancelled."))
     else:
         messages.error(

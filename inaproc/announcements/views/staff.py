@@ -24,6 +24,7 @@ from inaproc.announcements.services import (
     announcement_delete,
     announcement_update,
 )
+from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
 
 PAGE_SIZE = 50
@@ -46,7 +47,10 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
     if _ready_to_save(request, form):
         try:
             announcement_create(
-                portal=request.portal, actor=request.user, values=form.cleaned_data, request=request
+                portal=request.portal,
+                actor=request.user,
+                values=form.cleaned_data,
+                context=audit_context(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -70,7 +74,7 @@ def staff_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                 announcement=announcement,
                 actor=request.user,
                 values=form.cleaned_data,
-                request=request,
+                context=audit_context(request),
             )
         except Announcement.DoesNotExist as error:
             raise Http404 from error
@@ -91,7 +95,9 @@ def staff_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         portal=request.portal, user=request.user, announcement_id=pk
     )
     if request.method == "POST":
-        announcement_delete(announcement=announcement, actor=request.user, request=request)
+        announcement_delete(
+            announcement=announcement, actor=request.user, context=audit_context(request)
+        )
         messages.success(
             request, _("The announcement “%(title)s” is deleted.") % {"title": announcement.title}
         )

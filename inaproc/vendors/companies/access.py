@@ -13,7 +13,11 @@ from django.utils.dateparse import parse_datetime
 
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role
+from inaproc.portals.models import Portal
+from inaproc.vendors.companies.selectors.members import invitation_get, member_get
 from inaproc.vendors.models import (
+    Company,
+    CompanyInvitation,
     CompanyMember,
     CompanyRole,
     Document,
@@ -26,10 +30,9 @@ from inaproc.vendors.models import (
 DOCUMENT_STAFF_ROLES = PORTAL_STAFF_ROLES
 
 
-def _opened_by(request: HttpRequest, company_id: int) -> str:
+def _opened_by(*, portal: Portal, user, company_id: int) -> str:
     """ "staff" (this portal's staff), "member" (a signed-in user of the company) or ""."""
-    user = request.user
-    if not (user.is_authenticated and user.portal_id == request.portal.pk):
+    if not (user.is_authenticated and user.portal_id == portal.pk):
         return ""
     if user.has_role(*DOCUMENT_STAFF_ROLES):
         return "staff"
@@ -39,42 +42,43 @@ def _opened_by(request: HttpRequest, company_id: int) -> str:
     return ""
 
 
-def access_document(request: HttpRequest, public_id) -> tuple[Document | ProposedDocument, bool]:
-    """A document of the request's portal, for the company's own users (signed in, or the
-    applicant holding a registration grant) and that portal's staff; or a file proposed
+def access_document(
+    *, portal: Portal, user, public_id, granted: Registration | None = None
+) -> tuple[Document | ProposedDocument, bool]:
+    """A document of the portal, for the company's own users (signed in, or the applicant
+    holding a registration grant: `granted`) and that portal's staff; or a file proposed
     with a change request, for the company's signed-in users and that portal's staff.
     Returns the document and whether staff opened it (staff views are audited)."""
     document = (
         Document.objects.select_related("company")
-        .filter(public_id=public_id, company__portal=request.portal)
+        .filter(public_id=public_id, company__portal=portal)
         .first()
     )
     if document is None:
-        return _access_proposed_document(request, public_id)
-    opened_by = _opened_by(request, document.company_id)
+        return _access_proposed_document(portal=portal, user=user, public_id=public_id)
+    opened_by = _opened_by(portal=portal, user=user, company_id=document.company_id)
     if opened_by:
         return document, opened_by == "staff"
-    registration = registration_from_grant(request)
-    if registration is not None and registration.company_id == document.company_id:
+    if granted is not None and granted.company_id == document.company_id:
         return document, False
     raise Http404
 
 
-def _access_proposed_document(request: HttpRequest, public_id) -> tuple[ProposedDocument, bool]:
+def _access_proposed_document(*, portal: Portal, user, public_id) -> tuple[ProposedDocument, bool]:
     document = (
         ProposedDocument.objects.select_related("change_request__company")
-        .filter(public_id=public_id, change_request__portal=request.portal)
+        .filter(public_id=public_id, change_request__portal=portal)
         .first()
     )
-    opened_by = _opened_by(request, document.change_request.company_id) if document else ""
+    company_id = document.change_request.company_id if document else None
+    opened_by = _opened_by(portal=portal, user=user, company_id=company_id) if document else ""
     if not opened_by:
         raise Http404
     return document, opened_by == "staff"
 
 
-def company_member_of(request: HttpRequest) -> CompanyMember | None:
+def company_member_of(*, portal: Portal, user) -> CompanyMember | None:
     """The signed-in vendor's membership of an approved company of this portal."""
-    user = request.user
     if not user.is_authenticated or not user.has_role(Role.VENDOR):
         return None
     return (
@@ -82,11 +86,36 @@ def company_member_of(request: HttpRequest) -> CompanyMember | None:
         .filter(
             user=user,
             suspended_at__isnull=True,
-            company__portal=request.portal,
+            company__portal=portal,
             company__registration__status=RegistrationStatus.APPROVED,
         )
         .first()
     )
+
+
+def _administered_company(*, portal: Portal, user) -> Company:
+    member = company_member_of(portal=portal, user=user)
+    if member is None or member.role != CompanyRole.ADMIN:
+        raise Http404
+    return member.company
+
+
+def access_company_member(*, portal: Portal, user, member_id: int) -> CompanyMember:
+    """A user of the company that `user` administers."""
+    company = _administered_company(portal=portal, user=user)
+    member = member_get(portal=portal, company=company, member_id=member_id)
+    if member is None:
+        raise Http404
+    return member
+
+
+def access_company_invitation(*, portal: Portal, user, invitation_id: int) -> CompanyInvitation:
+    """An invitation of the company that `user` administers."""
+    company = _administered_company(portal=portal, user=user)
+    invitation = invitation_get(portal=portal, company=company, invitation_id=invitation_id)
+    if invitation is None:
+        raise Http404
+    return invitation
 
 
 def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
@@ -99,7 +128,7 @@ def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]]
         @portal_role_required(Role.VENDOR)
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            member = company_member_of(request)
+            member = company_member_of(portal=request.portal, user=request.user)
             if member is None:
                 raise Http404
             if member.role not in allowed:

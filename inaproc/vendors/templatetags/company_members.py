@@ -18,7 +18,7 @@ def company_members_panel(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     if request is None or getattr(request, "portal", None) is None:
         return {}
-    member = company_member_of(request)
+    member = company_member_of(portal=request.portal, user=request.user)
     if member is None:
         return {}
     return members_summary(member=member)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.files.models import HeldUpload
 from inaproc.files.services import CheckedUpload, files_remove, files_store
 from inaproc.notifications.services import email_send
@@ -100,7 +101,7 @@ def change_request_submit(
     valid_until: dict[str, date | None] | None = None,
     remove_document_ids: set[int] = frozenset(),
     message: str = "",
-    request=None,
+    context: AuditContext | None = None,
 ) -> ChangeRequest:
     """Ask the verifiers to approve a change of the company's critical data: only the
     fields of `data` that differ from the company's go into the request, with the new
@@ -120,7 +121,7 @@ def change_request_submit(
                 added_kinds=[item.kind for item in uploads] + [h.kind for h in held],
                 remove_document_ids=remove_document_ids,
                 message=message,
-                request=request,
+                context=context,
             )
             _proposed_documents(
                 change_request=change_request,
@@ -150,7 +151,7 @@ def _submit(
     added_kinds: list[str],
     remove_document_ids: set[int],
     message: str,
-    request,
+    context: AuditContext | None,
 ) -> ChangeRequest:
     company = Company.objects.select_for_update().get(pk=company_id, portal=portal)
     if ChangeRequest.objects.filter(company=company, status=ChangeRequestStatus.PENDING).exists():
@@ -188,7 +189,7 @@ def _submit(
             "documents_added": sorted(added_kinds),
             "documents_removed": sorted(d.kind for d in removed),
         },
-        request=request,
+        context=context,
     )
     return change_request
 
@@ -197,7 +198,7 @@ def _submit(
 
 
 def change_request_withdraw(
-    *, change_id: int, portal: Portal, user: User, request=None
+    *, change_id: int, portal: Portal, user: User, context: AuditContext | None = None
 ) -> ChangeRequest:
     """The company's administrator takes the pending request back (to correct it, or
     because it is no longer wanted). Raises ReviewConflict if already decided."""
@@ -207,12 +208,12 @@ def change_request_withdraw(
         actor=user,
         transition="withdraw",
         verb="company_change.withdrawn",
-        request=request,
+        context=context,
     )
 
 
 def proposed_document_view_record(
-    *, actor: User, document: ProposedDocument, download: bool, request=None
+    *, actor: User, document: ProposedDocument, download: bool, context: AuditContext | None = None
 ) -> None:
     """Staff member `actor` opened a file proposed with a change request (audited like
     the company's documents: it may carry personal data)."""
@@ -230,7 +231,7 @@ def proposed_document_view_record(
                 "proposed": True,
                 "download": download,
             },
-            request=request,
+            context=context,
         )
 
 
@@ -290,7 +291,7 @@ def _decide(
     effects: Callable[[ChangeRequest], None] | None = None,
     reason: str = "",
     email_template: str = "",
-    request=None,
+    context: AuditContext | None = None,
 ) -> ChangeRequest:
     """The review workflow (`vendors.review`): refuse unless still pending, apply, record,
     audit and email, all in one transaction. Raises ReviewConflict, ChangeNotApplicable."""
@@ -311,7 +312,7 @@ def _decide(
         },
         effects=effects,
         email=email if email_template else None,
-        request=request,
+        context=context,
     )
     try:
         return review_decide(lock=_locked(change_id=change_id, portal=portal), decision=decision)
@@ -356,7 +357,7 @@ def _apply(change_request: ChangeRequest) -> None:
 
 
 def change_request_approve(
-    *, change_id: int, portal: Portal, verifier: User, request=None
+    *, change_id: int, portal: Portal, verifier: User, context: AuditContext | None = None
 ) -> ChangeRequest:
     """Apply the change to the company (fields, sectors, new documents, withdrawn
     documents) and tell the company. Raises ReviewConflict, ChangeNotApplicable."""
@@ -368,12 +369,17 @@ def change_request_approve(
         verb="company_change.approved",
         effects=_apply,
         email_template="vendors/email/company_change_approved",
-        request=request,
+        context=context,
     )
 
 
 def change_request_reject(
-    *, change_id: int, portal: Portal, verifier: User, reason: str, request=None
+    *,
+    change_id: int,
+    portal: Portal,
+    verifier: User,
+    reason: str,
+    context: AuditContext | None = None,
 ) -> ChangeRequest:
     """Refuse the change with a reason, emailed to the company; its data stay as they are."""
     if not reason.strip():
@@ -387,5 +393,5 @@ def change_request_reject(
         verb="company_change.rejected",
         reason=reason.strip(),
         email_template="vendors/email/company_change_rejected",
-        request=request,
+        context=context,
     )

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.core.limits import seconds_until_below_limit
 from inaproc.core.tokens import token_hash, token_new, token_plausible
 from inaproc.notifications.services import email_send
@@ -34,7 +35,12 @@ def email_changes_per_hour() -> int:
 
 
 def company_contact_update(
-    *, company_id: int, portal: Portal, user: User, values: dict[str, Any], request=None
+    *,
+    company_id: int,
+    portal: Portal,
+    user: User,
+    values: dict[str, Any],
+    context: AuditContext | None = None,
 ) -> list[str]:
     """Save the phone and address fields of `values` that differ; audited with the old and
     new values. Returns the names of the fields that changed (none: nothing saved)."""
@@ -56,7 +62,7 @@ def company_contact_update(
             target=company,
             portal=portal,
             payload={"changes": changes},
-            request=request,
+            context=context,
         )
     return sorted(changes)
 
@@ -89,7 +95,12 @@ def _wait_seconds(company: Company) -> int:
 
 
 def company_email_change_request(
-    *, company_id: int, portal: Portal, user: User, new_email: str, request=None
+    *,
+    company_id: int,
+    portal: Portal,
+    user: User,
+    new_email: str,
+    context: AuditContext | None = None,
 ) -> int:
     """Send a confirmation link to `new_email` (an older open request stops working) and a
     notice to the current address. Returns 0, or the seconds to wait when the company
@@ -118,7 +129,7 @@ def company_email_change_request(
             target=company,
             portal=portal,
             payload={"old": change.old_email, "new": new_email},
-            request=request,
+            context=context,
         )
         _emails(change=change, token=token, portal=portal, user=user)
     return 0
@@ -151,7 +162,9 @@ def _emails(*, change: EmailChange, token: str, portal: Portal, user: User) -> N
     )
 
 
-def company_email_change_cancel(*, company_id: int, portal: Portal, user: User, request=None):
+def company_email_change_cancel(
+    *, company_id: int, portal: Portal, user: User, context: AuditContext | None = None
+):
     """The administrator takes back an address change still waiting for its link."""
     with transaction.atomic():
         company = Company.objects.select_for_update().get(pk=company_id, portal=portal)
@@ -164,7 +177,7 @@ def company_email_change_cancel(*, company_id: int, portal: Portal, user: User, 
                 verb="company.email_change_cancelled",
                 target=company,
                 portal=portal,
-                request=request,
+                context=context,
             )
     return cancelled
 
@@ -213,7 +226,7 @@ def _requester_still_admin(change: EmailChange) -> bool:
 
 
 def company_email_change_confirm(
-    *, portal: Portal, token: str, request=None
+    *, portal: Portal, token: str, context: AuditContext | None = None
 ) -> tuple[str, EmailChange | None]:
     """Use a confirmation link: the company's address becomes the new one. A used,
     replaced or expired link changes nothing and says so."""
@@ -247,6 +260,6 @@ def company_email_change_confirm(
                 "new": change.new_email,
                 "requested_by": change.user_id,
             },
-            request=request,
+            context=context,
         )
     return EmailChangeState.CONFIRMED, change

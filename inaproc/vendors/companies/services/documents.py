@@ -4,18 +4,18 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from inaproc.accounts.models import User
 from inaproc.audit.models import AuditEvent
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.files.models import HeldUpload
 from inaproc.files.services import STORED_FILE_FIELDS
 from inaproc.vendors.models import Company, Document
 
 
 def document_view_record(
-    *, actor: User, document: Document, download: bool, request: HttpRequest | None = None
+    *, actor: User, document: Document, download: bool, context: AuditContext | None = None
 ) -> AuditEvent:
     """Record that staff member `actor` opened (or downloaded) a company's document: the
     documents carry personal data (the representative's ID card), so each view is audited."""
@@ -31,7 +31,7 @@ def document_view_record(
                 "removed": document.removed_at is not None,
                 "download": download,
             },
-            request=request,
+            context=context,
         )
 
 

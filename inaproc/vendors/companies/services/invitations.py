@@ -14,6 +14,7 @@ from inaproc.accounts.models import Role, User
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.services.users import user_create
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.core.limits import seconds_until_below_limit
 from inaproc.core.templatetags.inaproc import wib
 from inaproc.core.tokens import token_hash, token_new, token_plausible
@@ -51,7 +52,13 @@ def invitations_per_day() -> int:
 
 
 def invitation_create(
-    *, company: Company, actor: User, email: str, full_name: str, role: str, request=None
+    *,
+    company: Company,
+    actor: User,
+    email: str,
+    full_name: str,
+    role: str,
+    context: AuditContext | None = None,
 ) -> CompanyInvitation:
     """Invite `email` to become a user of `company` with `role`: a single-use link, valid
     for `invitation_days()`, is emailed once the transaction commits. Raises
@@ -86,13 +93,13 @@ def invitation_create(
             target=invitation,
             portal=company.portal,
             payload={"company_id": company.pk, "role": role},
-            request=request,
+            context=context,
         )
     return invitation
 
 
 def invitation_resend(
-    *, company: Company, invitation_id: int, actor: User, request=None
+    *, company: Company, invitation_id: int, actor: User, context: AuditContext | None = None
 ) -> CompanyInvitation:
     """A new link for an invitation not yet accepted (pending or expired): the old one
     stops working. Counts towards the daily limit."""
@@ -116,12 +123,14 @@ def invitation_resend(
             target=invitation,
             portal=company.portal,
             payload={"company_id": company.pk, "role": old.role, "replaces": old.pk},
-            request=request,
+            context=context,
         )
     return invitation
 
 
-def invitation_revoke(*, company: Company, invitation_id: int, actor: User, request=None) -> bool:
+def invitation_revoke(
+    *, company: Company, invitation_id: int, actor: User, context: AuditContext | None = None
+) -> bool:
     """Withdraw an invitation not yet accepted; its link stops working. False if there was
     nothing to withdraw (accepted or withdrawn meanwhile)."""
     with transaction.atomic():
@@ -139,7 +148,7 @@ def invitation_revoke(*, company: Company, invitation_id: int, actor: User, requ
             target=invitation,
             portal=company.portal,
             payload={"company_id": company.pk, "role": invitation.role},
-            request=request,
+            context=context,
         )
     return True
 
@@ -151,7 +160,7 @@ def invitation_state(*, portal: Portal, token: str) -> tuple[str, CompanyInvitat
 
 
 def invitation_accept(
-    *, portal: Portal, token: str, username: str, password: str, request=None
+    *, portal: Portal, token: str, username: str, password: str, context: AuditContext | None = None
 ) -> tuple[str, CompanyInvitation | None, User | None]:
     """Create the invitee's account (active, role vendor, on the company's portal, with the
     invitation's address and name) and make it a user of the company with the invited
@@ -197,7 +206,7 @@ def invitation_accept(
             target=invitation,
             portal=portal,
             payload={"company_id": invitation.company_id, "role": invitation.role},
-            request=request,
+            context=context,
         )
         _inviter_email(invitation=invitation, user=user)
     return InvitationState.CREATED, invitation, user

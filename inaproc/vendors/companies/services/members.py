@@ -15,6 +15,7 @@ from inaproc.accounts.models import SessionEndReason, User
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.services.sessions import sessions_end_all
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.vendors.models import (
     Company,
@@ -47,7 +48,7 @@ def last_admin_message() -> str:
 
 
 def member_role_change(
-    *, company: Company, member_id: int, role: str, actor: User, request=None
+    *, company: Company, member_id: int, role: str, actor: User, context: AuditContext | None = None
 ) -> bool:
     """Give a user of the company another role. False if it already had that role."""
     if role not in CompanyRole.values:
@@ -64,13 +65,15 @@ def member_role_change(
         if old == CompanyRole.ADMIN:
             _admin_requests_withdraw(target)
         _member_changed(
-            target, actor, "company.member_role_changed", request, {"from": old, "to": role}
+            target, actor, "company.member_role_changed", context, {"from": old, "to": role}
         )
         _member_email(target, "member_role_changed", {"role": CompanyRole(role).label})
     return True
 
 
-def member_suspend(*, company: Company, member_id: int, actor: User, request=None) -> bool:
+def member_suspend(
+    *, company: Company, member_id: int, actor: User, context: AuditContext | None = None
+) -> bool:
     """Suspend a user: the account cannot sign in and its sessions end at once. False if
     it was already suspended. Not for one's own account."""
     with transaction.atomic():
@@ -86,12 +89,14 @@ def member_suspend(*, company: Company, member_id: int, actor: User, request=Non
         target.save(update_fields=["suspended_at"])
         _account_close(target.user, unusable_password=False)
         _admin_requests_withdraw(target)
-        _member_changed(target, actor, "company.member_suspended", request)
+        _member_changed(target, actor, "company.member_suspended", context)
         _member_email(target, "member_suspended")
     return True
 
 
-def member_reactivate(*, company: Company, member_id: int, actor: User, request=None) -> bool:
+def member_reactivate(
+    *, company: Company, member_id: int, actor: User, context: AuditContext | None = None
+) -> bool:
     """Lift a suspension: the account can sign in again. False if it was not suspended."""
     with transaction.atomic():
         _members, target = _members_for_change(company=company, member_id=member_id, actor=actor)
@@ -101,12 +106,14 @@ def member_reactivate(*, company: Company, member_id: int, actor: User, request=
         target.save(update_fields=["suspended_at"])
         target.user.is_active = True
         target.user.save(update_fields=["is_active"])
-        _member_changed(target, actor, "company.member_reactivated", request)
+        _member_changed(target, actor, "company.member_reactivated", context)
         _member_email(target, "member_reactivated")
     return True
 
 
-def member_remove(*, company: Company, member_id: int, actor: User, request=None) -> None:
+def member_remove(
+    *, company: Company, member_id: int, actor: User, context: AuditContext | None = None
+) -> None:
     """Remove a user from the company for good. The account is kept (its username stays
     taken, the audit log and documents keep pointing at it) but deactivated, its password
     made unusable and its sessions ended; it no longer belongs to the company."""
@@ -117,7 +124,7 @@ def member_remove(*, company: Company, member_id: int, actor: User, request=None
         _account_close(user, unusable_password=True)
         _admin_requests_withdraw(target)
         _member_changed(
-            target, actor, "company.member_removed", request, {"own_account": user.pk == actor.pk}
+            target, actor, "company.member_removed", context, {"own_account": user.pk == actor.pk}
         )
         _member_email(target, "member_removed")
         target.delete()
@@ -199,7 +206,11 @@ def _account_close(user: User, *, unusable_password: bool) -> None:
 
 
 def _member_changed(
-    target: CompanyMember, actor: User, verb: str, request, payload: dict | None = None
+    target: CompanyMember,
+    actor: User,
+    verb: str,
+    context: AuditContext | None,
+    payload: dict | None = None,
 ) -> None:
     audit_record(
         actor=actor,
@@ -207,7 +218,7 @@ def _member_changed(
         target=target.user,
         portal=target.company.portal,
         payload={"company_id": target.company_id, "role": target.role, **(payload or {})},
-        request=request,
+        context=context,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from inaproc.core.http import audit_context
 from inaproc.files.forms import ticked_ids
 from inaproc.files.held import FORM_KEY_FIELD, form_key, held_for_submit, hold_valid_uploads
 from inaproc.files.selectors import held_uploads
@@ -79,7 +80,10 @@ def _withdraw(request: HttpRequest, pending: ChangeRequest | None) -> HttpRespon
         return _here(request)
     try:
         change_request_withdraw(
-            change_id=pending.pk, portal=request.portal, user=request.user, request=request
+            change_id=pending.pk,
+            portal=request.portal,
+            user=request.user,
+            context=audit_context(request),
         )
     except ReviewConflict:
         messages.error(request, _("The verifiers decided on this request before it was withdrawn."))
@@ -190,7 +194,7 @@ def _submit(
                 data=request.POST, documents=documents, new_kinds=new_kinds
             ),
             message=form.cleaned_data["message"],
-            request=request,
+            context=audit_context(request),
         )
     except NothingChanged:
         form.add_error(None, _nothing_changed_message())

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from inaproc.accounts.decorators import second_factor_fresh_required
-from inaproc.core.http import retry_later
+from inaproc.core.http import audit_context, retry_later
 from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
@@ -47,7 +47,7 @@ def contact_view(request: HttpRequest) -> HttpResponse:
                 portal=request.portal,
                 user=request.user,
                 values=form.contact_values(),
-                request=request,
+                context=audit_context(request),
             )
             messages.success(
                 request,
@@ -73,7 +73,10 @@ def email_change_view(request: HttpRequest) -> HttpResponse:
     back = HttpResponseRedirect(portal_url(request.portal, "vendors:company_contact"))
     if request.method == "POST" and request.POST.get("action") == "cancel":
         company_email_change_cancel(
-            company_id=company.pk, portal=request.portal, user=request.user, request=request
+            company_id=company.pk,
+            portal=request.portal,
+            user=request.user,
+            context=audit_context(request),
         )
         messages.info(request, _("The change of the email address was cancelled."))
         return back
@@ -86,7 +89,7 @@ def email_change_view(request: HttpRequest) -> HttpResponse:
             portal=request.portal,
             user=request.user,
             new_email=new_email,
-            request=request,
+            context=audit_context(request),
         )
         if not wait:
             messages.success(request, _sent_message(new_email))
@@ -137,7 +140,7 @@ def email_confirm_view(request: HttpRequest) -> HttpResponse:
     token = token if isinstance(token, str) else ""
     if request.method == "POST":
         state, change = company_email_change_confirm(
-            portal=request.portal, token=token, request=request
+            portal=request.portal, token=token, context=audit_context(request)
         )
         if state == EmailChangeState.CONFIRMED:
             request.session.pop(EMAIL_TOKEN_SESSION_KEY, None)

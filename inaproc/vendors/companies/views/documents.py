@@ -7,9 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
+from inaproc.core.http import audit_context
 from inaproc.files.responses import stored_file_response
 from inaproc.portals.decorators import portal_required
-from inaproc.vendors.companies.access import access_document
+from inaproc.vendors.companies.access import access_document, registration_from_grant
 from inaproc.vendors.companies.services.changes import proposed_document_view_record
 from inaproc.vendors.companies.services.documents import document_view_record
 from inaproc.vendors.models import ProposedDocument
@@ -23,7 +24,12 @@ def document_view(request: HttpRequest, public_id) -> HttpResponseBase:
     """The file itself, inline (`?download=1`: as an attachment). Current and removed
     documents alike, to the same people: removed ones stay part of the history; proposed
     files while and after their change request is decided."""
-    document, opened_by_staff = access_document(request, public_id)
+    document, opened_by_staff = access_document(
+        portal=request.portal,
+        user=request.user,
+        public_id=public_id,
+        granted=registration_from_grant(request),
+    )
     download = request.GET.get("download") == "1"
     response = stored_file_response(request, document, download=download)
     if opened_by_staff and request.method != "HEAD":
@@ -32,5 +38,7 @@ def document_view(request: HttpRequest, public_id) -> HttpResponseBase:
             if isinstance(document, ProposedDocument)
             else document_view_record
         )
-        record(actor=request.user, document=document, download=download, request=request)
+        record(
+            actor=request.user, document=document, download=download, context=audit_context(request)
+        )
     return response

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import auth, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,20 +17,22 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from inaproc.accounts.decorators import second_factor_fresh_required
-from inaproc.core.http import retry_later
+from inaproc.core.http import audit_context, retry_later
 from inaproc.core.tokens import link_token_keep
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.companies.access import company_role_required
+from inaproc.vendors.companies.access import (
+    access_company_invitation,
+    access_company_member,
+    company_role_required,
+)
 from inaproc.vendors.companies.forms.members import (
     InvitationAcceptForm,
     InvitationForm,
     MemberRoleForm,
 )
 from inaproc.vendors.companies.selectors.members import (
-    invitation_get,
     invitation_rows,
-    member_get,
     member_rows,
 )
 from inaproc.vendors.companies.services.invitations import (
@@ -62,15 +64,6 @@ def _members_url(request: HttpRequest) -> str:
     return portal_url(request.portal, "vendors:members")
 
 
-def _member_or_404(request: HttpRequest, member_id: int) -> CompanyMember:
-    member = member_get(
-        portal=request.portal, company=request.company_member.company, member_id=member_id
-    )
-    if member is None:
-        raise Http404
-    return member
-
-
 # --- The list and the invitation form ---------------------------------------------------
 
 
@@ -100,7 +93,7 @@ def invite_view(request: HttpRequest) -> HttpResponse:
             invitation = invitation_create(
                 company=request.company_member.company,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -126,7 +119,7 @@ def invite_view(request: HttpRequest) -> HttpResponse:
 @admin_only
 @second_factor_fresh_required
 def member_role_view(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = _member_or_404(request, member_id)
+    member = access_company_member(portal=request.portal, user=request.user, member_id=member_id)
     form = MemberRoleForm(request.POST or None, initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         role = form.cleaned_data["role"]
@@ -136,7 +129,7 @@ def member_role_view(request: HttpRequest, member_id: int) -> HttpResponse:
                 member_id=member.pk,
                 role=role,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except MemberActionRefused as refused:
             form.add_error(None, refused.message)
@@ -191,7 +184,9 @@ def _member_action_view(action: MemberAction) -> Callable[..., HttpResponse]:
     @admin_only
     @second_factor_fresh_required
     def view(request: HttpRequest, member_id: int) -> HttpResponse:
-        member = _member_or_404(request, member_id)
+        member = access_company_member(
+            portal=request.portal, user=request.user, member_id=member_id
+        )
         error = ""
         if request.method == "POST":
             try:
@@ -199,7 +194,7 @@ def _member_action_view(action: MemberAction) -> Callable[..., HttpResponse]:
                     company=member.company,
                     member_id=member.pk,
                     actor=request.user,
-                    request=request,
+                    context=audit_context(request),
                 )
             except MemberActionRefused as refused:
                 error = refused.message
@@ -250,12 +245,17 @@ def _name(member: CompanyMember) -> str:
 @admin_only
 def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
     """Withdraw an invitation (the list's button posts here; GET asks first)."""
-    invitation = _invitation_or_404(request, invitation_id)
+    invitation = access_company_invitation(
+        portal=request.portal, user=request.user, invitation_id=invitation_id
+    )
     if request.method == "POST":
         company = request.company_member.company
         try:
             revoked = invitation_revoke(
-                company=company, invitation_id=invitation.pk, actor=request.user, request=request
+                company=company,
+                invitation_id=invitation.pk,
+                actor=request.user,
+                context=audit_context(request),
             )
         except MemberActionRefused as refused:
             messages.error(request, refused.message)
@@ -283,7 +283,9 @@ def _revoked_message(request: HttpRequest, revoked: bool, email: str) -> None:
 @second_factor_fresh_required
 def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
     """A new link for an invitation (the list's button posts here; GET asks first)."""
-    invitation = _invitation_or_404(request, invitation_id)
+    invitation = access_company_invitation(
+        portal=request.portal, user=request.user, invitation_id=invitation_id
+    )
     error, wait = "", 0
     if request.method == "POST":
         try:
@@ -291,7 +293,7 @@ def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResp
                 company=request.company_member.company,
                 invitation_id=invitation.pk,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except MemberActionRefused as refused:
             error, wait = refused.message, refused.extra.get("retry_after", 0)
@@ -308,15 +310,6 @@ def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResp
     context = {"action": "resend", "invitation": invitation, "error": error}
     response = render(request, "vendors/invitation_confirm.html", context)
     return retry_later(response, wait)
-
-
-def _invitation_or_404(request: HttpRequest, invitation_id: int) -> CompanyInvitation:
-    invitation = invitation_get(
-        portal=request.portal, company=request.company_member.company, invitation_id=invitation_id
-    )
-    if invitation is None:
-        raise Http404
-    return invitation
 
 
 # --- The invitee ------------------------------------------------------------------------
@@ -353,7 +346,7 @@ def invitation_accept_view(request: HttpRequest) -> HttpResponse:
                 token=token,
                 username=form.cleaned_data["username"],
                 password=form.password,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -11,6 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.files.services import files_remove
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
@@ -127,7 +128,7 @@ def confirmation_state(*, portal: Portal, token: str) -> tuple[str, Registration
 
 
 def registration_confirm_email(
-    *, portal: Portal, token: str, request=None
+    *, portal: Portal, token: str, context: AuditContext | None = None
 ) -> tuple[str, Registration | None]:
     """Use a confirmation link: the registration enters the verifiers' queue. Using it
     again, or after it expired, changes nothing and says so."""
@@ -149,7 +150,7 @@ def registration_confirm_email(
             verb="registration.email_confirmed",
             target=registration,
             portal=portal,
-            request=request,
+            context=context,
         )
     return ConfirmOutcome.CONFIRMED, registration
 

@@ -13,6 +13,7 @@ from inaproc.accounts.models import Role, User
 from inaproc.accounts.services.users import password_validate, user_create
 from inaproc.accounts.usernames import username_normalize
 from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
 from inaproc.files.models import HeldUpload
 from inaproc.files.services import CheckedUpload, files_remove, files_store, held_key_hash
 from inaproc.portals.models import Portal
@@ -56,7 +57,7 @@ def registration_create(
     held: list[HeldUpload],
     form_key: str,
     valid_until: dict[str, date | None] | None = None,
-    request=None,
+    context: AuditContext | None = None,
 ) -> RegistrationResult:
     """Create the inactive vendor account, the company, its documents (with their end
     dates by type, `valid_until`) and the registration, all or nothing, and email the
@@ -86,7 +87,7 @@ def registration_create(
                 password=password,
                 documents={"written": written, "held": held, "valid_until": valid_until},
                 key_hash=held_key_hash(form_key),
-                request=request,
+                context=context,
             )
     except (IntegrityError, ValidationError) as error:
         files_remove(names=[fields["stored_name"] for fields in written])
@@ -148,7 +149,7 @@ def _registration_insert(
     password: str,
     documents: dict[str, Any],
     key_hash: str,
-    request,
+    context: AuditContext | None,
 ) -> Registration:
     """Inside the caller's transaction: the account, company, membership, documents,
     registration, its first history row, the audit row and the confirmation email."""
@@ -178,7 +179,7 @@ def _registration_insert(
         target=registration,
         portal=portal,
         payload={"npwp": company.npwp, "username": username},
-        request=request,
+        context=context,
     )
     confirmation_send(registration=registration)
     return registration
@@ -193,7 +194,7 @@ def registration_resubmit(
     remove_document_ids: set[int],
     held: list[HeldUpload] | None = None,
     valid_until: dict[str, date | None] | None = None,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Registration:
     """The applicant corrected the data and documents: save the changes and put the
     registration back in the queue as resubmitted. Raises ValidationError keyed by field
@@ -230,7 +231,7 @@ def registration_resubmit(
                 changed=changed,
                 added_kinds=added_kinds,
                 removed=removed,
-                request=request,
+                context=context,
             )
     except IntegrityError as error:
         # Another company took this NPWP between the check and the save.
@@ -286,7 +287,7 @@ def _resubmission_record(
     changed: list[str],
     added_kinds: list[str],
     removed: list[Document],
-    request,
+    context: AuditContext | None,
 ) -> None:
     RegistrationEvent.objects.create(
         registration=registration,
@@ -304,7 +305,7 @@ def _resubmission_record(
         target=registration,
         portal=registration.portal,
         payload={"changed_fields": changed},
-        request=request,
+        context=context,
     )
 
 

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.utils.translation import get_language
 
 from inaproc.accounts.models import User
+from inaproc.core.context import AuditContext
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.vendors.companies.selectors.company import note_labels
 from inaproc.vendors.models import EventKind, Registration, RegistrationEvent
 from inaproc.vendors.review import Decision, review_decide
 
@@ -42,7 +44,7 @@ def _decide(
     message: str = "",
     notes: dict | None = None,
     email_template: str,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Registration:
     """The review workflow (`vendors.review`) with a registration's history event, audit
     payload and email. Raises ReviewConflict unless the registration is in the queue."""
@@ -72,7 +74,7 @@ def _decide(
         effects=effects,
         history=history,
         email=email,
-        request=request,
+        context=context,
     )
     return review_decide(
         lock=_locked(registration_id=registration_id, portal=portal), decision=decision
@@ -80,7 +82,6 @@ def _decide(
 
 
 def _decision_email(*, registration: Registration, template: str, message: str, notes) -> None:
-    from inaproc.vendors.companies.selectors.company import note_labels
 
     portal = registration.portal
     email_send(
@@ -102,7 +103,7 @@ def _decision_email(*, registration: Registration, template: str, message: str, 
 
 
 def registration_approve(
-    *, registration_id: int, portal: Portal, verifier: User, request=None
+    *, registration_id: int, portal: Portal, verifier: User, context: AuditContext | None = None
 ) -> Registration:
     """Approve: the vendor's account becomes active and the vendor is told, with the login
     link of this portal."""
@@ -121,12 +122,17 @@ def registration_approve(
         event_kind=EventKind.APPROVED,
         verb="registration.approved",
         email_template="vendors/email/registration_approved",
-        request=request,
+        context=context,
     )
 
 
 def registration_reject(
-    *, registration_id: int, portal: Portal, verifier: User, reason: str, request=None
+    *,
+    registration_id: int,
+    portal: Portal,
+    verifier: User,
+    reason: str,
+    context: AuditContext | None = None,
 ) -> Registration:
     if not reason.strip():
         raise ValueError("A rejection needs a reason.")
@@ -140,7 +146,7 @@ def registration_reject(
         verb="registration.rejected",
         message=reason.strip(),
         email_template="vendors/email/registration_rejected",
-        request=request,
+        context=context,
     )
 
 
@@ -151,7 +157,7 @@ def registration_request_changes(
     verifier: User,
     notes: dict[str, str],
     message: str = "",
-    request=None,
+    context: AuditContext | None = None,
 ) -> Registration:
     """Ask for changes: `notes` maps a field name or `document:<kind>` to what to fix."""
     notes = {key: text.strip() for key, text in notes.items() if text and text.strip()}
@@ -167,5 +173,5 @@ def registration_request_changes(
         message=message.strip(),
         notes=notes,
         email_template="vendors/email/registration_changes_requested",
-        request=request,
+        context=context,
     )

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from inaproc.core.http import retry_later
+from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_keep
@@ -94,7 +94,7 @@ def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
                 held=held,
                 form_key=key,
                 valid_until=form.valid_until(),
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as error:
             form.add_service_errors(error)
@@ -212,7 +212,7 @@ def confirm_view(request: HttpRequest) -> HttpResponse:
         return _confirm_resend(request, token)
     if request.method == "POST":
         outcome, registration = registration_confirm_email(
-            portal=request.portal, token=token, request=request
+            portal=request.portal, token=token, context=audit_context(request)
         )
         return _confirm_page(request, _state(outcome, used=True), registration)
     outcome, registration = confirmation_state(portal=request.portal, token=token)

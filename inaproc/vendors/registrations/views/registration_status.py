@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from inaproc.accounts.models import Role, User
+from inaproc.core.http import audit_context
 from inaproc.core.text import email_mask
 from inaproc.files.forms import ticked_ids
 from inaproc.files.held import FORM_KEY_FIELD, form_key, held_for_submit, hold_valid_uploads
@@ -215,7 +216,7 @@ def _resubmit(
             remove_document_ids=documents_to_remove(
                 data=request.POST, documents=documents, new_kinds=new_kinds
             ),
-            request=request,
+            context=audit_context(request),
         )
     except ValidationError as error:
         hold_valid_uploads(request, key, documents_form)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role
+from inaproc.core.http import audit_context
 from inaproc.core.templatetags.inaproc import wib
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.selectors.changes import change_document_groups, change_rows
@@ -89,7 +90,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 @csp_update({"frame-src": ["'self'"]})
 @portal_role_required(Role.VERIFIER)
 def review_view(request: HttpRequest, registration_id: int) -> HttpResponse:
-    registration = access_registration_for_review(request, registration_id)
+    registration = access_registration_for_review(
+        portal=request.portal, user=request.user, registration_id=registration_id
+    )
     forms = _unbound_forms()
     if request.method == "GET":
         return _review_page(request, registration, forms)
@@ -125,7 +128,7 @@ def _decide(request: HttpRequest, registration: Registration, decision: str, for
         "registration_id": registration.pk,
         "portal": request.portal,
         "verifier": request.user,
-        "request": request,
+        "context": audit_context(request),
     }
     if decision == Decision.APPROVE:
         return registration_approve(**common)
@@ -230,7 +233,9 @@ def _unbound_change_forms() -> dict[str, Any]:
 def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
     """A change of company data: the approved data beside the proposed data, current and
     new documents previewed, and the decision (approve applies it; reject with a reason)."""
-    change_request = access_change_request_for_review(request, change_id)
+    change_request = access_change_request_for_review(
+        portal=request.portal, user=request.user, change_id=change_id
+    )
     forms = _unbound_change_forms()
     if request.method == "GET":
         return _change_page(request, change_request, forms)
@@ -247,15 +252,19 @@ def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
     common = {"change_id": change_request.pk, "portal": request.portal, "verifier": request.user}
     try:
         if decision == Decision.APPROVE:
-            change_request_approve(**common, request=request)
+            change_request_approve(**common, context=audit_context(request))
             text = _("The change of %(company)s is approved and applied; the vendor has been told.")
         else:
-            change_request_reject(**common, reason=form.cleaned_data["reason"], request=request)
+            change_request_reject(
+                **common, reason=form.cleaned_data["reason"], context=audit_context(request)
+            )
             text = _(
                 "The change of %(company)s is rejected; the vendor has been emailed the reason."
             )
     except ReviewConflict as conflict:
-        decided = access_change_request_for_review(request, conflict.subject.pk)
+        decided = access_change_request_for_review(
+            portal=request.portal, user=request.user, change_id=conflict.subject.pk
+        )
         return _change_conflict_page(request, decided, _unbound_change_forms())
     except ChangeNotApplicable as problem:
         return _change_page(request, change_request, forms, error=str(problem), status=409)
