@@ -11,7 +11,7 @@ from inaproc.reference.models import Kbli, KbliLevel
 from inaproc.reference.selectors import kbli_get_many, kbli_search
 from inaproc.reference.services import KbliLoadResult, kbli_load
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 KBLI_CSV = Path("/work/shared/data/kbli2020.csv")
 
