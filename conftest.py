@@ -26,7 +26,9 @@ def admin_a(portal_a):
 
 
 @pytest.fixture
-def pages_in_english(settings):
+def english(settings):
     """Pages (and emails) in English, the source language, for tests that read texts;
-    without a language cookie pages default to LANGUAGE_CODE (Indonesian)."""
+    without a language cookie pages default to LANGUAGE_CODE (Indonesian). Works for
+    the browser tests too: the live server runs in this process. (`signed_in(user,
+    english=True)` asks for English pages of one client only, with the cookie.)"""
     settings.LANGUAGE_CODE = "en"

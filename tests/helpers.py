@@ -82,16 +82,44 @@ def assert_indistinguishable(first, second, *, replace: dict[str, str] | None = 
     assert body(first) == body(second)
 
 
-def force_login_session(client, user, *, second_factor: bool = True):
-    """`client.force_login(user)` plus the session record that the login view writes
-    (`session_open`), without which SessionTimeoutMiddleware signs the session out.
-    Returns that `UserSession`.
+def signed_in(
+    user,
+    *,
+    client=None,
+    english: bool = False,
+    second_factor: bool = True,
+    checked: bool | None = None,
+    login_form: bool = False,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    **client_options,
+):
+    """A test client signed in as `user`; returns the client (`session_of(client)` is
+    its session record).
 
-    Like a real sign-in through the second step: an account whose role requires a second
-    factor is given an authenticator app if it has none, and the session of an account
-    with a factor is marked as checked just now (step-up is not asked for ten minutes).
-    `second_factor=False` leaves the account as it is and the session unchecked (a staff
-    member without a factor is then sent to enrolment)."""
+    By default as `client.force_login(user)` plus the session record that the login
+    view writes (`session_open`), without which SessionTimeoutMiddleware signs the
+    session out; like a real sign-in through the second step, an account whose role
+    requires a second factor is given an authenticator app if it has none, and the
+    session of an account with a factor is marked as checked just now (step-up is not
+    asked for ten minutes).
+
+    Options:
+    - `client`: sign this client in (e.g. pytest's `client` fixture) instead of a new
+      `Client(**client_options)` (e.g. `enforce_csrf_checks=True`);
+    - `ip`, `user_agent`: the new client's REMOTE_ADDR and User-Agent;
+    - `english`: the client asks for English pages with the language cookie (the
+      `english` fixture instead switches every page and email);
+    - `second_factor=False`: the account is left as it is and the session unchecked (a
+      staff member without a factor is then sent to enrolment);
+    - `checked`: mark the session's second factor as checked just now (True) or not
+      (False) whatever the account has;
+    - `login_form=True`: sign in through the real login form of the user's portal
+      (username, DEFAULT_PASSWORD, CAPTCHA), which must succeed without a second step.
+    """
+    from django.conf import settings
+    from django.test import Client
+
     from inaproc.accounts.services.factors import (
         has_second_factor,
         second_factor_mark,
@@ -99,8 +127,20 @@ def force_login_session(client, user, *, second_factor: bool = True):
     )
     from inaproc.accounts.services.sessions import session_open
     from inaproc.core.context import ClientInfo
-    from tests.factories import make_totp_device
+    from tests.factories import DEFAULT_PASSWORD, make_totp_device
 
+    if client is None:
+        if ip is not None:
+            client_options["REMOTE_ADDR"] = ip
+        if user_agent is not None:
+            client_options["HTTP_USER_AGENT"] = user_agent
+        client = Client(**client_options)
+    if english:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if login_form:
+        response = login_post(client, user.portal.slug, user.username, DEFAULT_PASSWORD)
+        assert response.status_code == 302, response
+        return client
     if second_factor and second_factor_required(user) and not has_second_factor(user):
         make_totp_device(user)
     client.force_login(user)
@@ -109,9 +149,18 @@ def force_login_session(client, user, *, second_factor: bool = True):
         session_key=client.session.session_key,
         client=ClientInfo("127.0.0.1", "", "", ""),
     )
-    if second_factor and has_second_factor(user):
+    if checked is None:
+        checked = second_factor and has_second_factor(user)
+    if checked:
         second_factor_mark(user_session=user_session)
-    return user_session
+    return client
+
+
+def session_of(client):
+    """The session record (`UserSession`) of a signed-in test client."""
+    from inaproc.accounts.models import UserSession
+
+    return UserSession.objects.get(session_key=client.session.session_key)
 
 
 def totp_code(device) -> str:

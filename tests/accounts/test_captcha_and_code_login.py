@@ -14,7 +14,7 @@ from inaproc.accounts.models import LoginAttempt, LoginMethod, LoginOutcome
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import captcha_answer, login_post, mask_tokens, run_tasks_until_idle
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 WRONG = "kata-sandi-yang-salah-sekali"

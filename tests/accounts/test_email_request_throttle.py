@@ -11,7 +11,7 @@ from django.utils import timezone
 from inaproc.accounts.models import AccountEmailRequest
 from inaproc.accounts.services.retention import login_activity_prune
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 FORMS = [
     ("/lpse-a/lupa-kata-sandi/", {"identifier": "siapa@example.id"}),

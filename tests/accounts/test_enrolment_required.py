@@ -12,7 +12,7 @@ from tests.accounts.factor_helpers import START, code_of
 from tests.factories import DEFAULT_PASSWORD, make_company_member, make_portal, make_user
 from tests.helpers import login_post
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock", "english")]
 
 FACTORS = "/lpse-a/akun/faktor-kedua/"
 STAFF_ROLES = [Role.VERIFIER, Role.HELPDESK, Role.PORTAL_ADMIN]
@@ -38,11 +38,6 @@ ENROLMENT_PAGES = [
     "/lpse-a/akun/faktor-kedua/aplikasi/",
     "/lpse-a/akun/faktor-kedua/kode-pemulihan/",
 ]
-
-
-@pytest.fixture(autouse=True)
-def english(pages_in_english):
-    return None
 
 
 def staff_signed_in(client: Client, portal, role: str):

@@ -48,14 +48,9 @@ from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import START, code_of
 from tests.factories import make_company_member, make_portal, make_user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock", "english")]
 
 CLIENT = ClientInfo("127.0.0.1", "", "", "")
-
-
-@pytest.fixture(autouse=True)
-def english(pages_in_english):
-    return None
 
 
 def confirmed_device(user) -> TOTPDevice:

@@ -16,7 +16,7 @@ from inaproc.core.context import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_portal
 from tests.helpers import assert_indistinguishable, login_post, run_task_worker
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 WRONG = "kata-sandi-yang-salah-sekali"

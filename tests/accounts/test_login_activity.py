@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import translation
 
 from inaproc.accounts.models import (
@@ -26,8 +25,8 @@ from inaproc.accounts.services.login_codes import login_code_issue
 from inaproc.accounts.services.sessions import session_end, session_open
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.core.context import ClientInfo
-from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import login_post
+from tests.factories import make_user
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +53,8 @@ def attempt(user_or_portal, *, ip: str, ago: timedelta, outcome=LoginOutcome.SUC
     )
 
 
-def signed_in(user, slug: str = "lpse-a") -> Client:
-    client = Client(REMOTE_ADDR="192.0.2.1")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert login_post(client, slug, user.username, DEFAULT_PASSWORD).status_code == 302
-    return client
+# Signed in through the real login form, from one address, asking for English pages.
+BROWSER = {"login_form": True, "english": True, "ip": "192.0.2.1"}
 
 
 def ips_on(response) -> set[str]:
@@ -83,7 +79,7 @@ def test_activity_page_shows_only_the_users_own_recent_attempts(portal_a, portal
         attempt(other_a, ip="203.0.113.4", ago=timedelta(hours=1))
         attempt(same_npwp_b, ip="203.0.113.5", ago=timedelta(hours=1))
         attempt(portal_a, ip="203.0.113.6", ago=timedelta(hours=1), username=vendor_a.username)
-        client = signed_in(vendor_a)
+        client = signed_in(vendor_a, **BROWSER)
 
         response = client.get(ACTIVITY_URL)
 
@@ -105,7 +101,7 @@ def test_activity_is_newest_first_with_human_labels(vendor_a):
             outcome=LoginOutcome.LOCKED,
             method=LoginMethod.EMAIL_CODE,
         )
-        response = signed_in(vendor_a).get(ACTIVITY_URL)
+        response = signed_in(vendor_a, **BROWSER).get(ACTIVITY_URL)
 
     assert response.text.index("203.0.113.2") < response.text.index("203.0.113.1")
     assert "Refused: temporarily locked" in response.text
@@ -115,7 +111,7 @@ def test_activity_is_newest_first_with_human_labels(vendor_a):
 
 
 def test_activity_page_explains_what_to_do_with_links(vendor_a):
-    response = signed_in(vendor_a).get(ACTIVITY_URL)
+    response = signed_in(vendor_a, **BROWSER).get(ACTIVITY_URL)
 
     assert "recognise, change your password and end your other sessions" in response.text
     assert 'href="/lpse-a/akun/kata-sandi/"' in response.text
@@ -126,7 +122,7 @@ def test_activity_is_paginated_by_50(vendor_a):
     with time_machine.travel(NOW, tick=False):
         for n in range(50):
             attempt(vendor_a, ip="203.0.113.1", ago=timedelta(hours=n + 1))
-        client = signed_in(vendor_a)  # the 51st attempt
+        client = signed_in(vendor_a, **BROWSER)  # the 51st attempt
 
         first = client.get(ACTIVITY_URL)
         second = client.get(ACTIVITY_URL, {"page": "2"})
@@ -139,7 +135,7 @@ def test_activity_is_paginated_by_50(vendor_a):
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "1e999", "9" * 5000, ""])
 def test_invalid_page_numbers_show_a_page_not_an_error(vendor_a, page):
-    response = signed_in(vendor_a).get(ACTIVITY_URL, {"page": page})
+    response = signed_in(vendor_a, **BROWSER).get(ACTIVITY_URL, {"page": page})
 
     assert response.status_code == 200
     assert response.context["page"].number == 1
@@ -153,14 +149,14 @@ def test_anonymous_visitors_are_sent_to_login(client, portal_a):
 
 
 def test_a_user_of_portal_a_is_anonymous_on_portal_bs_activity_page(vendor_a, portal_b):
-    response = signed_in(vendor_a).get("/lpse-b/akun/aktivitas-masuk/")
+    response = signed_in(vendor_a, **BROWSER).get("/lpse-b/akun/aktivitas-masuk/")
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/lpse-b/masuk/")
 
 
 def test_activity_page_needs_get(vendor_a):
-    assert signed_in(vendor_a).post(ACTIVITY_URL).status_code == 405
+    assert signed_in(vendor_a, **BROWSER).post(ACTIVITY_URL).status_code == 405
 
 
 def test_selector_counts_days_back_from_now(vendor_a):
@@ -285,7 +281,7 @@ def test_prune_refuses_less_than_one_day(vendor_a, days):
 
 
 def test_prune_keeps_a_fresh_login_and_its_open_session(vendor_a):
-    signed_in(vendor_a).get("/lpse-a/dasbor/")
+    signed_in(vendor_a, **BROWSER).get("/lpse-a/dasbor/")
     out = StringIO()
 
     call_command("prune_login_activity", stdout=out)

@@ -6,7 +6,7 @@ from django.test import Client
 
 from inaproc.accounts.models import Role
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import assert_indistinguishable, force_login_session, login_post
+from tests.helpers import assert_indistinguishable, login_post, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -227,7 +227,7 @@ def test_logged_in_user_visiting_login_goes_to_dashboard(client, vendor_a):
 )
 def test_dashboard_shows_the_panel_of_the_users_role(client, portal_a, role, heading_fragment):
     user = make_user(portal_a, role=role, username="orang")
-    force_login_session(client, user)
+    signed_in(user, client=client)
 
     response = client.get("/lpse-a/dasbor/")
 
@@ -240,7 +240,7 @@ def test_dashboard_shows_the_panel_of_the_users_role(client, portal_a, role, hea
 
 
 def test_private_pages_are_not_cached(client, vendor_a):
-    force_login_session(client, vendor_a)
+    signed_in(vendor_a, client=client)
 
     response = client.get("/lpse-a/dasbor/")
 

@@ -27,7 +27,6 @@ from inaproc.accounts.models import (
     LoginOutcome,
     Passkey,
     Role,
-    UserSession,
 )
 from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.accounts.services.passkeys import passkey_user_handle
@@ -36,9 +35,9 @@ from inaproc.audit.models import AuditEvent
 from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import force_login_session, login_post
+from tests.helpers import login_post, session_of, signed_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ORIGIN = "http://testserver"
 FLAG_UP, FLAG_UV, FLAG_AT = 0x01, 0x04, 0x40
@@ -157,22 +156,6 @@ def post_json(client: Client, path: str, data, **extra):
     return client.post(path, body, content_type="application/json", **extra)
 
 
-def signed_in_client(user) -> Client:
-    """Signed in, the account left as it is and the session's second factor unchecked."""
-    client = Client()
-    force_login_session(client, user, second_factor=False)
-    return client
-
-
-def fresh_client(user) -> Client:
-    """Signed in, with the second factor checked just now (no step-up asked)."""
-    client = signed_in_client(user)
-    record = session_record(client)
-    record.second_factor_at = timezone.now()
-    record.save()
-    return client
-
-
 def register(client: Client, slug: str, authenticator: FakeAuthenticator, name="Laptop"):
     options = post_json(client, url(slug, "register_options"), {})
     assert options.status_code == 200, options.content
@@ -183,7 +166,7 @@ def register(client: Client, slug: str, authenticator: FakeAuthenticator, name="
 def with_passkey(user, slug: str) -> FakeAuthenticator:
     """`user` gets a passkey through the real endpoints."""
     authenticator = FakeAuthenticator()
-    response = register(fresh_client(user), slug, authenticator)
+    response = register(signed_in(user, second_factor=False, checked=True), slug, authenticator)
     assert response.status_code == 200, response.content
     return authenticator
 
@@ -207,10 +190,6 @@ def is_signed_in(client: Client, slug: str) -> bool:
     return client.get(url(slug, "dashboard")).status_code == 200
 
 
-def session_record(client: Client) -> UserSession:
-    return UserSession.objects.get(session_key=client.session.session_key)
-
-
 @pytest.fixture
 def vendor(portal_a):
     return make_user(portal_a, username="vendor1", full_name="PT Satu")
@@ -220,7 +199,7 @@ def vendor(portal_a):
 
 
 def test_registration_options_name_the_host_and_an_opaque_user(portal_a, vendor):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
 
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
 
@@ -235,7 +214,7 @@ def test_registration_options_name_the_host_and_an_opaque_user(portal_a, vendor)
 
 def test_registration_options_exclude_the_users_passkeys(portal_a, vendor):
     first = with_passkey(vendor, "lpse-a")
-    client = fresh_client(vendor)
+    client = signed_in(vendor, second_factor=False, checked=True)
 
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
 
@@ -251,7 +230,7 @@ def test_user_handle_differs_between_portals_for_the_same_person(portal_a, porta
 
 
 def test_valid_registration_stores_the_passkey_and_tells_the_owner(portal_a, vendor):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     authenticator = FakeAuthenticator()
 
     response = register(client, "lpse-a", authenticator, name="  Work   laptop ")
@@ -280,7 +259,7 @@ def test_valid_registration_stores_the_passkey_and_tells_the_owner(portal_a, ven
 def test_registration_from_another_origin_or_for_another_host_is_refused(
     portal_a, vendor, origin, rp_id
 ):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
     credential = FakeAuthenticator().create(options, origin=origin, rp_id=rp_id)
 
@@ -295,7 +274,7 @@ def test_registration_from_another_origin_or_for_another_host_is_refused(
 
 
 def test_registration_with_another_challenge_is_refused(portal_a, vendor):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
     credential = FakeAuthenticator().create({**options, "challenge": b64(b"x" * 32)})
 
@@ -308,7 +287,7 @@ def test_registration_with_another_challenge_is_refused(portal_a, vendor):
 
 
 def test_a_registration_challenge_is_used_once(portal_a, vendor):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
     data = {"name": "Laptop", "credential": FakeAuthenticator().create(options)}
     assert post_json(client, url("lpse-a", "register"), data).status_code == 200
@@ -321,7 +300,7 @@ def test_a_registration_challenge_is_used_once(portal_a, vendor):
 
 
 def test_a_registration_challenge_expires_after_five_minutes(portal_a, vendor):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
     data = {"name": "Laptop", "credential": FakeAuthenticator().create(options)}
 
@@ -337,7 +316,7 @@ def test_a_registration_challenge_expires_after_five_minutes(portal_a, vendor):
     [("", "Give the passkey a name."), ("x" * 101, "Use at most 100 characters for the name.")],
 )
 def test_a_passkey_needs_a_name_of_at_most_100_characters(portal_a, vendor, name, error):
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     options = post_json(client, url("lpse-a", "register_options"), {}).json()["options"]
     data = {"name": name, "credential": FakeAuthenticator().create(options)}
 
@@ -352,7 +331,12 @@ def test_a_further_passkey_leads_back_to_the_factors_page(portal_a, vendor):
     with_passkey(vendor, "lpse-a")
     recovery_codes_generate(user=vendor)
 
-    response = register(fresh_client(vendor), "lpse-a", FakeAuthenticator(), name="Phone")
+    response = register(
+        signed_in(vendor, second_factor=False, checked=True),
+        "lpse-a",
+        FakeAuthenticator(),
+        name="Phone",
+    )
 
     assert response.json() == {"redirect": url("lpse-a", "factors")}
     assert list(Passkey.objects.values_list("name", flat=True)) == ["Laptop", "Phone"]
@@ -361,7 +345,11 @@ def test_a_further_passkey_leads_back_to_the_factors_page(portal_a, vendor):
 def test_the_factors_page_lists_passkeys_and_offers_to_add_one(portal_a, vendor):
     with_passkey(vendor, "lpse-a")
 
-    page = fresh_client(vendor).get(url("lpse-a", "factors")).content.decode()
+    page = (
+        signed_in(vendor, second_factor=False, checked=True)
+        .get(url("lpse-a", "factors"))
+        .content.decode()
+    )
 
     assert "Laptop" in page
     assert f'action="/lpse-a/akun/faktor-kedua/passkey/{Passkey.objects.get().pk}/hapus/"' in page
@@ -371,7 +359,7 @@ def test_the_factors_page_lists_passkeys_and_offers_to_add_one(portal_a, vendor)
 
 def test_the_same_credential_cannot_be_registered_twice(portal_a, vendor):
     authenticator = with_passkey(vendor, "lpse-a")
-    client = fresh_client(vendor)
+    client = signed_in(vendor, second_factor=False, checked=True)
 
     response = register(client, "lpse-a", authenticator)
 
@@ -382,7 +370,9 @@ def test_the_same_credential_cannot_be_registered_twice(portal_a, vendor):
 
 def test_adding_a_passkey_with_a_factor_asks_for_a_fresh_check(portal_a, vendor):
     with_passkey(vendor, "lpse-a")
-    client = signed_in_client(vendor)  # a session without a recent second-factor check
+    client = signed_in(
+        vendor, second_factor=False
+    )  # a session without a recent second-factor check
 
     response = post_json(client, url("lpse-a", "register_options"), {})
 
@@ -395,7 +385,7 @@ def test_adding_a_passkey_with_a_factor_asks_for_a_fresh_check(portal_a, vendor)
 
 def test_a_staff_member_without_a_factor_can_add_a_passkey_during_enrolment(portal_a):
     verifier = make_user(portal_a, role=Role.VERIFIER, username="verifier")
-    client = signed_in_client(verifier)
+    client = signed_in(verifier, second_factor=False)
     assert client.get(url("lpse-a", "dashboard")).status_code == 302  # enrolment first
 
     response = register(client, "lpse-a", FakeAuthenticator())
@@ -434,7 +424,7 @@ def test_a_passkey_alone_signs_in_without_password_or_captcha(portal_a, vendor):
     assert response.status_code == 200
     assert response.json() == {"redirect": "/lpse-a/akun/sesi/"}
     assert is_signed_in(client, "lpse-a")
-    assert session_record(client).second_factor_at is not None
+    assert session_of(client).second_factor_at is not None
     attempt = LoginAttempt.objects.get(outcome=LoginOutcome.SUCCESS)
     assert (attempt.user, attempt.method) == (vendor, LoginMethod.PASSKEY)
     passkey = Passkey.objects.get()
@@ -636,7 +626,7 @@ def test_a_passkey_completes_the_pending_sign_in(portal_a, vendor):
 
     assert response.json() == {"redirect": "/lpse-a/dasbor/"}
     assert is_signed_in(client, "lpse-a")
-    assert session_record(client).second_factor_at is not None
+    assert session_of(client).second_factor_at is not None
 
 
 def test_remember_this_browser_works_with_a_passkey_where_allowed(portal_a, vendor):
@@ -717,8 +707,8 @@ def test_second_factor_page_offers_a_passkey_only_to_accounts_with_one(portal_a,
 
 def test_a_passkey_confirms_a_sensitive_action(portal_a, vendor):
     authenticator = with_passkey(vendor, "lpse-a")
-    client = signed_in_client(vendor)
-    assert session_record(client).second_factor_at is None
+    client = signed_in(vendor, second_factor=False)
+    assert session_of(client).second_factor_at is None
     assert client.get("/lpse-a/akun/kata-sandi/").status_code == 302  # step-up first
 
     response = passkey_login(
@@ -730,14 +720,14 @@ def test_a_passkey_confirms_a_sensitive_action(portal_a, vendor):
     )
 
     assert response.json() == {"redirect": "/lpse-a/akun/kata-sandi/"}
-    assert session_record(client).second_factor_at is not None
+    assert session_of(client).second_factor_at is not None
     assert client.get("/lpse-a/akun/kata-sandi/").status_code == 200
 
 
 def test_step_up_with_another_users_passkey_is_refused(portal_a, vendor):
     with_passkey(vendor, "lpse-a")
     other_key = with_passkey(make_user(portal_a, username="other"), "lpse-a")
-    client = signed_in_client(vendor)
+    client = signed_in(vendor, second_factor=False)
     options = login_options(client, "lpse-a", "step_up").json()["options"]
 
     response = post_json(
@@ -747,7 +737,7 @@ def test_step_up_with_another_users_passkey_is_refused(portal_a, vendor):
     )
 
     assert response.status_code == 400
-    assert session_record(client).second_factor_at is None
+    assert session_of(client).second_factor_at is None
 
 
 def test_step_up_needs_a_signed_in_user(portal_a):
@@ -766,7 +756,7 @@ def test_the_owner_removes_a_passkey_after_a_fresh_check(portal_a, vendor):
     passkey = Passkey.objects.get()
     Email.objects.all().delete()
 
-    response = fresh_client(vendor).post(remove_url(passkey))
+    response = signed_in(vendor, second_factor=False, checked=True).post(remove_url(passkey))
 
     assert response.headers["Location"] == url("lpse-a", "factors")
     assert not Passkey.objects.exists()
@@ -781,7 +771,7 @@ def test_removing_a_passkey_without_a_fresh_check_asks_for_one(portal_a, vendor)
     with_passkey(vendor, "lpse-a")
     passkey = Passkey.objects.get()
 
-    response = signed_in_client(vendor).post(remove_url(passkey))
+    response = signed_in(vendor, second_factor=False).post(remove_url(passkey))
 
     assert response.headers["Location"].startswith("/lpse-a/akun/konfirmasi-faktor/?next=")
     assert Passkey.objects.exists()
@@ -792,13 +782,13 @@ def test_a_staff_members_only_factor_cannot_be_removed(portal_a):
     with_passkey(verifier, "lpse-a")
     passkey = Passkey.objects.get()
 
-    response = fresh_client(verifier).post(remove_url(passkey))
+    response = signed_in(verifier, second_factor=False, checked=True).post(remove_url(passkey))
 
     assert response.headers["Location"] == url("lpse-a", "factors")
     assert Passkey.objects.exists()
     # With a second one, the first can go.
     with_passkey(verifier, "lpse-a")
-    fresh_client(verifier).post(remove_url(passkey))
+    signed_in(verifier, second_factor=False, checked=True).post(remove_url(passkey))
     assert Passkey.objects.count() == 1
 
 
@@ -809,10 +799,21 @@ def test_nobody_else_removes_a_passkey(portal_a, portal_b, vendor):
     elsewhere = make_user(portal_b, username="vendor1")
     Email.objects.all().delete()
 
-    assert fresh_client(other).post(remove_url(passkey)).status_code == 404
-    assert fresh_client(elsewhere).post(remove_url(passkey, "lpse-b")).status_code == 404
+    assert (
+        signed_in(other, second_factor=False, checked=True).post(remove_url(passkey)).status_code
+        == 404
+    )
+    assert (
+        signed_in(elsewhere, second_factor=False, checked=True)
+        .post(remove_url(passkey, "lpse-b"))
+        .status_code
+        == 404
+    )
     assert Client().post(remove_url(passkey)).status_code == 302  # to the login page
-    assert fresh_client(vendor).get(remove_url(passkey)).status_code == 405
+    assert (
+        signed_in(vendor, second_factor=False, checked=True).get(remove_url(passkey)).status_code
+        == 405
+    )
     assert Passkey.objects.exists()
     assert not AuditEvent.objects.filter(verb="second_factor.removed").exists()
     assert not Email.objects.exists()
@@ -853,11 +854,11 @@ GARBAGE_BODIES = [
 @pytest.mark.parametrize("body", GARBAGE_BODIES)
 def test_garbage_never_causes_a_server_error(portal_a, vendor, body):
     authenticator = with_passkey(vendor, "lpse-a")
-    anonymous, signed_in = Client(), fresh_client(vendor)
+    anonymous, signed_in_browser = Client(), signed_in(vendor, second_factor=False, checked=True)
     login_options(anonymous, "lpse-a")
-    post_json(signed_in, url("lpse-a", "register_options"), {})
+    post_json(signed_in_browser, url("lpse-a", "register_options"), {})
 
-    for client in (anonymous, signed_in):
+    for client in (anonymous, signed_in_browser):
         for name in ("register_options", "register", "login_options", "login"):
             response = post_json(client, url("lpse-a", name), body)
             assert 400 <= response.status_code < 500 or response.status_code in (200, 302)
@@ -890,19 +891,20 @@ def test_login_page_offers_a_passkey_sign_in(portal_a):
 
 def test_the_endpoints_need_the_csrf_token(portal_a, vendor):
     anonymous = Client(enforce_csrf_checks=True)
-    signed_in = Client(enforce_csrf_checks=True)
-    force_login_session(signed_in, vendor)
+    signed_in_browser = signed_in(vendor, enforce_csrf_checks=True)
 
     assert login_options(anonymous, "lpse-a").status_code == 403
     assert post_json(anonymous, url("lpse-a", "login"), {"purpose": "login"}).status_code == 403
-    assert post_json(signed_in, url("lpse-a", "register_options"), {}).status_code == 403
-    assert post_json(signed_in, url("lpse-a", "register"), {}).status_code == 403
+    assert post_json(signed_in_browser, url("lpse-a", "register_options"), {}).status_code == 403
+    assert post_json(signed_in_browser, url("lpse-a", "register"), {}).status_code == 403
 
 
 def test_step_up_page_offers_the_passkey(portal_a, vendor):
     with_passkey(vendor, "lpse-a")
 
-    page = signed_in_client(vendor).get("/lpse-a/akun/konfirmasi-faktor/?next=/lpse-a/akun/sesi/")
+    page = signed_in(vendor, second_factor=False).get(
+        "/lpse-a/akun/konfirmasi-faktor/?next=/lpse-a/akun/sesi/"
+    )
 
     content = page.content.decode()
     assert 'data-purpose="step_up"' in content

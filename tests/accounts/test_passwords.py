@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -27,22 +26,11 @@ from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import comparable_headers, login_post, mask_tokens, run_tasks_until_idle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NEW_PASSWORD = "a-brand-new-long-passphrase-2026"
 START = timezone.datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone(7 * 60))
 RESET_LINK = re.compile(r"https?://\S+/atur-ulang-kata-sandi/[^/\s]+/[^/\s]+/")
-
-
-def english_client() -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-@pytest.fixture
-def en_client():
-    return english_client()
 
 
 def ask_for_reset(client, capture, identifier: str, slug: str = "lpse-a"):
@@ -84,17 +72,15 @@ def set_new_password(client, path: str, password: str = NEW_PASSWORD, capture=No
 
 
 def test_reset_round_trip_through_the_worker_sets_the_new_password(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
-    requested = ask_for_reset(
-        en_client, django_capture_on_commit_callbacks, "00.123.456.7-410.1000"
-    )
+    requested = ask_for_reset(client, django_capture_on_commit_callbacks, "00.123.456.7-410.1000")
     [email] = mail.outbox
     path = link_path(email.body)
 
-    opened = en_client.get(path)
-    form_page = en_client.get(opened.headers["Location"])
-    done = en_client.post(
+    opened = client.get(path)
+    form_page = client.get(opened.headers["Location"])
+    done = client.post(
         opened.headers["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
 
@@ -117,35 +103,35 @@ def test_reset_round_trip_through_the_worker_sets_the_new_password(
 
 
 def test_the_reset_does_not_sign_the_user_in_and_the_done_page_links_to_login(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
 
-    done = set_new_password(en_client, link_path(mail.outbox[0].body))
-    page = en_client.get(done.headers["Location"])
+    done = set_new_password(client, link_path(mail.outbox[0].body))
+    page = client.get(done.headers["Location"])
 
     assert page.status_code == 200
     assert "Your new password is set" in page.text
     assert 'href="/lpse-a/masuk/"' in page.text
-    assert en_client.get("/lpse-a/dasbor/").status_code == 302
+    assert client.get("/lpse-a/dasbor/").status_code == 302
 
 
 def test_the_reset_can_be_asked_for_by_email_address_in_any_letter_case(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.email.upper())
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.email.upper())
 
     assert [m.to for m in reset_emails()] == [[vendor_a.email]]
 
 
 def test_a_reset_by_email_reaches_every_account_of_that_address_on_this_portal_only(
-    en_client, portal_a, portal_b, django_capture_on_commit_callbacks
+    client, portal_a, portal_b, django_capture_on_commit_callbacks
 ):
     first = make_user(portal_a, username="penyedia-satu", email="bersama@example.id")
     second = make_user(portal_a, username="penyedia-dua", email="Bersama@Example.id")
     make_user(portal_b, username="penyedia-beta", email="bersama@example.id")
 
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, "bersama@example.id")
+    ask_for_reset(client, django_capture_on_commit_callbacks, "bersama@example.id")
 
     bodies = [m.body for m in reset_emails()]
     assert len(bodies) == 2
@@ -157,15 +143,15 @@ def test_a_reset_by_email_reaches_every_account_of_that_address_on_this_portal_o
 def test_the_reset_link_expires_after_the_portals_minutes(django_capture_on_commit_callbacks):
     portal = make_portal("lpse-c", password_reset_minutes=10)
     user = make_user(portal, username="penyedia-c")
-    client = english_client()
+    client = Client()
     with time_machine.travel(START, tick=False):
         ask_for_reset(client, django_capture_on_commit_callbacks, user.username, slug="lpse-c")
     path = link_path(mail.outbox[0].body)
 
     with time_machine.travel(START + timedelta(minutes=9, seconds=59), tick=False):
-        still_valid = english_client().get(path)
+        still_valid = Client().get(path)
     with time_machine.travel(START + timedelta(minutes=10, seconds=1), tick=False):
-        expired = english_client().get(path)
+        expired = Client().get(path)
 
     assert "It works once and for 10 minutes" in mail.outbox[0].body
     assert still_valid.status_code == 302
@@ -176,13 +162,13 @@ def test_the_reset_link_expires_after_the_portals_minutes(django_capture_on_comm
 
 
 def test_the_set_password_form_expires_with_the_link(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(START, tick=False):
-        ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
-        opened = en_client.get(link_path(mail.outbox[0].body))
+        ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
+        opened = client.get(link_path(mail.outbox[0].body))
     with time_machine.travel(START + timedelta(minutes=61), tick=False):
-        late = en_client.post(
+        late = client.post(
             opened.headers["Location"],
             {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
         )
@@ -193,36 +179,36 @@ def test_the_set_password_form_expires_with_the_link(
     assert vendor_a.check_password(DEFAULT_PASSWORD)
 
 
-def test_the_reset_link_works_only_once(en_client, vendor_a, django_capture_on_commit_callbacks):
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+def test_the_reset_link_works_only_once(client, vendor_a, django_capture_on_commit_callbacks):
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
     path = link_path(mail.outbox[0].body)
-    set_new_password(en_client, path)
+    set_new_password(client, path)
 
-    again = english_client().get(path)
+    again = Client().get(path)
 
     assert again.status_code == 200
     assert "This link does not work" in again.text
 
 
 def test_an_older_link_dies_when_a_newer_one_is_used(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
     older, newer = (link_path(m.body) for m in reset_emails())
-    set_new_password(english_client(), newer)
+    set_new_password(Client(), newer)
 
-    assert "This link does not work" in english_client().get(older).text
+    assert "This link does not work" in Client().get(older).text
 
 
 def test_a_link_of_portal_a_is_invalid_under_portal_b(
-    en_client, vendor_a, portal_b, django_capture_on_commit_callbacks
+    client, vendor_a, portal_b, django_capture_on_commit_callbacks
 ):
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
     path = link_path(mail.outbox[0].body).replace("/lpse-a/", "/lpse-b/")
 
-    response = en_client.get(path)
-    direct = en_client.post(
+    response = client.get(path)
+    direct = client.post(
         path.rsplit("/", 2)[0] + "/set-password/",
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
@@ -236,19 +222,19 @@ def test_a_link_of_portal_a_is_invalid_under_portal_b(
 
 
 def test_a_session_token_of_portal_a_does_not_open_the_form_under_portal_b(
-    en_client, vendor_a, portal_b, django_capture_on_commit_callbacks
+    client, vendor_a, portal_b, django_capture_on_commit_callbacks
 ):
     make_user(portal_b, username=vendor_a.username)
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
-    opened = en_client.get(link_path(mail.outbox[0].body))
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
+    opened = client.get(link_path(mail.outbox[0].body))
 
-    other = en_client.get(opened.headers["Location"].replace("/lpse-a/", "/lpse-b/"))
+    other = client.get(opened.headers["Location"].replace("/lpse-a/", "/lpse-b/"))
 
     assert "This link does not work" in other.text
 
 
 def test_completing_a_reset_ends_the_lock_and_every_session(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     first, second = Client(), Client()
     login_post(first, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
@@ -262,8 +248,8 @@ def test_completing_a_reset_ends_the_lock_and_every_session(
     assert lock_until(portal=vendor_a.portal, username=vendor_a.username) is not None
     mail.outbox.clear()
 
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
-    set_new_password(en_client, link_path(reset_emails()[0].body))
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
+    set_new_password(client, link_path(reset_emails()[0].body))
 
     assert lock_until(portal=vendor_a.portal, username=vendor_a.username) is None
     assert first.get("/lpse-a/dasbor/").status_code == 302
@@ -275,27 +261,27 @@ def test_completing_a_reset_ends_the_lock_and_every_session(
 
 
 def test_a_reset_from_a_browser_signed_in_as_that_user_ends_its_session_without_error(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
-    login_post(en_client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+    login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
 
-    done = set_new_password(en_client, link_path(reset_emails()[0].body))
+    done = set_new_password(client, link_path(reset_emails()[0].body))
 
     assert done.status_code == 302
-    assert en_client.get("/lpse-a/dasbor/").status_code == 302
-    assert en_client.get(done.headers["Location"]).status_code == 200
+    assert client.get("/lpse-a/dasbor/").status_code == 302
+    assert client.get(done.headers["Location"]).status_code == 200
 
 
 def test_the_password_changed_email_tells_time_address_helpdesk_and_reset_page(
-    en_client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks
 ):
     portal = make_portal("lpse-c", helpdesk_phone="021 555 0101", helpdesk_email="lpse@c.go.id")
     user = make_user(portal, username="penyedia-c")
     with time_machine.travel(START, tick=False):
-        ask_for_reset(en_client, django_capture_on_commit_callbacks, user.username, slug="lpse-c")
+        ask_for_reset(client, django_capture_on_commit_callbacks, user.username, slug="lpse-c")
         path = link_path(mail.outbox.pop().body)
-        set_new_password(en_client, path, capture=django_capture_on_commit_callbacks)
+        set_new_password(client, path, capture=django_capture_on_commit_callbacks)
         run_tasks_until_idle(django_capture_on_commit_callbacks)
 
     [email] = mail.outbox
@@ -309,15 +295,15 @@ def test_the_password_changed_email_tells_time_address_helpdesk_and_reset_page(
 
 
 def test_policy_errors_are_shown_next_to_the_new_password(
-    en_client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks
 ):
     user = make_user(make_portal("lpse-c"), username="budisantoso-rekanan")
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, user.username, slug="lpse-c")
-    form_url = en_client.get(link_path(mail.outbox[0].body)).headers["Location"]
+    ask_for_reset(client, django_capture_on_commit_callbacks, user.username, slug="lpse-c")
+    form_url = client.get(link_path(mail.outbox[0].body)).headers["Location"]
 
     def submit(first, second=None):
         data = {"new_password1": first, "new_password2": second or first}
-        return en_client.post(form_url, data)
+        return client.post(form_url, data)
 
     too_short = submit("short-pass")
     similar = submit("budisantoso-rekanan-2026")
@@ -341,7 +327,7 @@ def test_a_portal_with_a_longer_minimum_says_so_up_front_and_enforces_it(
 ):
     portal = make_portal("lpse-c", password_min_length=20)
     user = make_user(portal, username="penyedia-c", password="twenty-chars-or-more-ok")
-    client = english_client()
+    client = Client()
     ask_for_reset(client, django_capture_on_commit_callbacks, user.username, slug="lpse-c")
     form_url = client.get(link_path(mail.outbox[0].body)).headers["Location"]
 
@@ -360,7 +346,7 @@ def test_a_portal_with_a_longer_minimum_says_so_up_front_and_enforces_it(
 def test_known_and_unknown_identifiers_get_identical_answers_and_only_known_get_mail(
     vendor_a, django_capture_on_commit_callbacks
 ):
-    known_client, unknown_client = english_client(), english_client()
+    known_client, unknown_client = Client(), Client()
 
     known = ask_for_reset(known_client, django_capture_on_commit_callbacks, vendor_a.username)
     unknown = ask_for_reset(unknown_client, django_capture_on_commit_callbacks, "tidak-ada-akun")
@@ -383,36 +369,36 @@ def test_known_and_unknown_identifiers_get_identical_answers_and_only_known_get_
 
 
 def test_an_account_of_another_portal_gets_no_reset_email(
-    en_client, vendor_a, portal_b, django_capture_on_commit_callbacks
+    client, vendor_a, portal_b, django_capture_on_commit_callbacks
 ):
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username, slug="lpse-b")
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.email, slug="lpse-b")
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username, slug="lpse-b")
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.email, slug="lpse-b")
 
     assert mail.outbox == []
     assert Email.objects.count() == 0
 
 
 def test_a_fourth_reset_request_within_the_hour_sends_no_fourth_email(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(START, tick=False):
         answers = [
-            ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+            ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
             for _ in range(4)
         ]
     with time_machine.travel(START + timedelta(minutes=61), tick=False):
-        ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+        ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
 
     assert {a.headers["Location"] for a in answers} == {"/lpse-a/lupa-kata-sandi/terkirim/"}
     assert len(reset_emails()) == 4  # three in the first hour, one after it
 
 
 def test_an_inactive_account_can_still_ask_for_a_reset(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     User.objects.filter(pk=vendor_a.pk).update(is_active=False)
 
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, vendor_a.username)
+    ask_for_reset(client, django_capture_on_commit_callbacks, vendor_a.username)
 
     assert len(reset_emails()) == 1
 
@@ -423,16 +409,14 @@ def test_an_inactive_account_can_still_ask_for_a_reset(
 
 
 def test_forgot_username_emails_every_username_of_that_address_on_this_portal_only(
-    en_client, portal_a, portal_b, django_capture_on_commit_callbacks
+    client, portal_a, portal_b, django_capture_on_commit_callbacks
 ):
     make_user(portal_a, username="penyedia-satu", email="bersama@example.id")
     make_user(portal_a, username="0012345674101000", email="BERSAMA@example.id")
     make_user(portal_a, username="orang-lain", email="lain@example.id")
     make_user(portal_b, username="penyedia-beta", email="bersama@example.id")
 
-    response = ask_for_usernames(
-        en_client, django_capture_on_commit_callbacks, "Bersama@Example.ID"
-    )
+    response = ask_for_usernames(client, django_capture_on_commit_callbacks, "Bersama@Example.ID")
 
     [email] = mail.outbox
     assert response.status_code == 302
@@ -447,7 +431,7 @@ def test_forgot_username_emails_every_username_of_that_address_on_this_portal_on
 def test_forgot_username_answers_the_same_for_known_and_unknown_addresses(
     vendor_a, django_capture_on_commit_callbacks
 ):
-    known_client, unknown_client = english_client(), english_client()
+    known_client, unknown_client = Client(), Client()
 
     known = ask_for_usernames(known_client, django_capture_on_commit_callbacks, vendor_a.email)
     unknown = ask_for_usernames(
@@ -465,18 +449,16 @@ def test_forgot_username_answers_the_same_for_known_and_unknown_addresses(
 
 
 def test_forgot_username_is_rate_limited_per_address(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     for _ in range(4):
-        ask_for_usernames(en_client, django_capture_on_commit_callbacks, vendor_a.email)
+        ask_for_usernames(client, django_capture_on_commit_callbacks, vendor_a.email)
 
     assert len(mail.outbox) == 3
 
 
-def test_forgot_username_refuses_what_is_not_an_email_address_next_to_the_field(
-    en_client, vendor_a
-):
-    response = en_client.post("/lpse-a/lupa-nama-pengguna/", {"email": vendor_a.username})
+def test_forgot_username_refuses_what_is_not_an_email_address_next_to_the_field(client, vendor_a):
+    response = client.post("/lpse-a/lupa-nama-pengguna/", {"email": vendor_a.username})
 
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
@@ -488,20 +470,20 @@ def test_forgot_username_refuses_what_is_not_an_email_address_next_to_the_field(
 # ---------------------------------------------------------------------------
 
 
-def test_changing_the_password_needs_a_login(en_client, portal_a):
-    response = en_client.get("/lpse-a/akun/kata-sandi/")
+def test_changing_the_password_needs_a_login(client, portal_a):
+    response = client.get("/lpse-a/akun/kata-sandi/")
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/lpse-a/masuk/?next=")
 
 
 def test_a_user_of_another_portal_is_sent_to_this_portals_login_and_nothing_changes(
-    en_client, vendor_a, portal_b
+    client, vendor_a, portal_b
 ):
     other = make_user(portal_b, username="penyedia-beta")
-    login_post(en_client, "lpse-b", other.username, DEFAULT_PASSWORD)
+    login_post(client, "lpse-b", other.username, DEFAULT_PASSWORD)
 
-    response = en_client.post(
+    response = client.post(
         "/lpse-a/akun/kata-sandi/",
         {
             "current_password": DEFAULT_PASSWORD,
@@ -519,24 +501,24 @@ def test_a_user_of_another_portal_is_sent_to_this_portals_login_and_nothing_chan
     assert not AuditEvent.objects.filter(verb="account.password_changed").exists()
 
 
-def test_the_change_page_shows_the_policy_before_the_fields(en_client, vendor_a):
-    login_post(en_client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
+def test_the_change_page_shows_the_policy_before_the_fields(client, vendor_a):
+    login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
-    page = en_client.get("/lpse-a/akun/kata-sandi/")
+    page = client.get("/lpse-a/akun/kata-sandi/")
 
     assert page.status_code == 200
     assert page.text.index('id="password-policy"') < page.text.index('name="new_password1"')
     assert 'autocomplete="current-password"' in page.text
     assert page.text.count('autocomplete="new-password"') == 2
-    assert 'href="/lpse-a/akun/kata-sandi/"' in en_client.get("/lpse-a/dasbor/").text
+    assert 'href="/lpse-a/akun/kata-sandi/"' in client.get("/lpse-a/dasbor/").text
 
 
-def test_a_wrong_current_password_is_reported_next_to_it_and_counts_nothing(en_client, vendor_a):
-    login_post(en_client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
+def test_a_wrong_current_password_is_reported_next_to_it_and_counts_nothing(client, vendor_a):
+    login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
     attempts = LoginAttempt.objects.count()
 
     responses = [
-        en_client.post(
+        client.post(
             "/lpse-a/akun/kata-sandi/",
             {
                 "current_password": "not-my-password-at-all",
@@ -556,19 +538,19 @@ def test_a_wrong_current_password_is_reported_next_to_it_and_counts_nothing(en_c
     assert lock_until(portal=vendor_a.portal, username=vendor_a.username) is None
     vendor_a.refresh_from_db()
     assert vendor_a.check_password(DEFAULT_PASSWORD)
-    assert en_client.get("/lpse-a/dasbor/").status_code == 200
+    assert client.get("/lpse-a/dasbor/").status_code == 200
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     other = Client()
-    login_post(en_client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
+    login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
     login_post(other, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
-    old_key = en_client.session.session_key
+    old_key = client.session.session_key
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = en_client.post(
+        response = client.post(
             "/lpse-a/akun/kata-sandi/",
             {
                 "current_password": DEFAULT_PASSWORD,
@@ -577,7 +559,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(
             },
         )
     run_tasks_until_idle(django_capture_on_commit_callbacks)
-    dashboard = en_client.get("/lpse-a/dasbor/")
+    dashboard = client.get("/lpse-a/dasbor/")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/lpse-a/dasbor/"
@@ -585,7 +567,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(
     assert "Your password is changed" in dashboard.text
     assert other.get("/lpse-a/dasbor/").status_code == 302
     current = UserSession.objects.get(ended_at__isnull=True)
-    assert current.session_key == en_client.session.session_key != old_key
+    assert current.session_key == client.session.session_key != old_key
     assert UserSession.objects.get(ended_at__isnull=False).end_reason == (
         SessionEndReason.PASSWORD_CHANGED
     )
@@ -603,11 +585,11 @@ def not_me_path(user) -> str:
     return urlsplit(not_me_link(user)).path
 
 
-def test_opening_the_not_me_link_changes_nothing(en_client, vendor_a):
+def test_opening_the_not_me_link_changes_nothing(client, vendor_a):
     signed_in = Client()
     login_post(signed_in, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
-    page = en_client.get(not_me_path(vendor_a))
+    page = client.get(not_me_path(vendor_a))
 
     assert page.status_code == 200
     assert '<form method="post"' in page.text
@@ -619,15 +601,15 @@ def test_opening_the_not_me_link_changes_nothing(en_client, vendor_a):
 
 
 def test_not_me_ends_every_session_kills_the_password_and_lands_on_the_set_password_form(
-    en_client, vendor_a, django_capture_on_commit_callbacks
+    client, vendor_a, django_capture_on_commit_callbacks
 ):
     attacker = Client()
     login_post(attacker, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
     path = not_me_path(vendor_a)
 
-    response = en_client.post(path)
-    form_page = en_client.get(response.headers["Location"])
-    done = en_client.post(
+    response = client.post(path)
+    form_page = client.get(response.headers["Location"])
+    done = client.post(
         response.headers["Location"],
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
@@ -640,14 +622,14 @@ def test_not_me_ends_every_session_kills_the_password_and_lands_on_the_set_passw
     assert attacker.get("/lpse-a/dasbor/").status_code == 302
     assert UserSession.objects.get().end_reason == SessionEndReason.NOT_ME
     assert AuditEvent.objects.filter(verb="account.reported_not_me", actor=vendor_a).count() == 1
-    assert "This link does not work" in english_client().get(path).text
+    assert "This link does not work" in Client().get(path).text
     assert done.headers["Location"] == "/lpse-a/atur-ulang-kata-sandi/selesai/"
     assert login_post(Client(), "lpse-a", vendor_a.username, DEFAULT_PASSWORD).status_code == 200
     assert login_post(Client(), "lpse-a", vendor_a.username, NEW_PASSWORD).status_code == 302
 
 
-def test_after_not_me_the_old_password_no_longer_works(en_client, vendor_a):
-    en_client.post(not_me_path(vendor_a))
+def test_after_not_me_the_old_password_no_longer_works(client, vendor_a):
+    client.post(not_me_path(vendor_a))
 
     refused = login_post(Client(), "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
@@ -656,27 +638,27 @@ def test_after_not_me_the_old_password_no_longer_works(en_client, vendor_a):
     assert not vendor_a.has_usable_password()
 
 
-def test_not_me_from_the_browser_signed_in_as_that_user_works(en_client, vendor_a):
-    login_post(en_client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
+def test_not_me_from_the_browser_signed_in_as_that_user_works(client, vendor_a):
+    login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
-    response = en_client.post(not_me_path(vendor_a))
-    form_page = en_client.get(response.headers["Location"])
+    response = client.post(not_me_path(vendor_a))
+    form_page = client.get(response.headers["Location"])
 
     assert response.status_code == 302
     assert 'name="new_password1"' in form_page.text
-    assert en_client.get("/lpse-a/dasbor/").status_code == 302
+    assert client.get("/lpse-a/dasbor/").status_code == 302
 
 
 def test_a_not_me_link_under_another_portal_or_expired_is_invalid_and_changes_nothing(
-    en_client, vendor_a, portal_b
+    client, vendor_a, portal_b
 ):
     with time_machine.travel(START, tick=False):
         path = not_me_path(vendor_a)
-    elsewhere = en_client.post(path.replace("/lpse-a/", "/lpse-b/"))
+    elsewhere = client.post(path.replace("/lpse-a/", "/lpse-b/"))
     with time_machine.travel(START + timedelta(days=7, minutes=1), tick=False):
-        expired = en_client.post(path)
+        expired = client.post(path)
     with time_machine.travel(START + timedelta(days=6), tick=False):
-        still_valid = en_client.get(path)
+        still_valid = client.get(path)
 
     assert elsewhere.status_code == expired.status_code == 200
     assert "This link does not work" in elsewhere.text
@@ -705,12 +687,12 @@ def test_a_not_me_link_under_another_portal_or_expired_is_invalid_and_changes_no
     ],
 )
 def test_odd_input_to_the_anonymous_forms_never_gives_a_server_error(
-    en_client, vendor_a, data, django_capture_on_commit_callbacks
+    client, vendor_a, data, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         answers = [
-            en_client.post("/lpse-a/lupa-kata-sandi/", data),
-            en_client.post("/lpse-a/lupa-nama-pengguna/", data),
+            client.post("/lpse-a/lupa-kata-sandi/", data),
+            client.post("/lpse-a/lupa-nama-pengguna/", data),
         ]
     run_tasks_until_idle(django_capture_on_commit_callbacks)
 
@@ -729,17 +711,17 @@ def test_odd_input_to_the_anonymous_forms_never_gives_a_server_error(
         ("LTE", "1-1"),
     ],
 )
-def test_odd_links_never_give_a_server_error(en_client, vendor_a, uidb64, token):
+def test_odd_links_never_give_a_server_error(client, vendor_a, uidb64, token):
     for base in ("atur-ulang-kata-sandi", "bukan-saya"):
         url = f"/lpse-a/{base}/{uidb64}/{token}/"
-        assert en_client.get(url).status_code == 200
-        assert en_client.post(url, {"new_password1": ["a", "b"]}).status_code == 200
+        assert client.get(url).status_code == 200
+        assert client.post(url, {"new_password1": ["a", "b"]}).status_code == 200
     vendor_a.refresh_from_db()
     assert vendor_a.check_password(DEFAULT_PASSWORD)
 
 
-def test_odd_input_to_the_change_form_never_gives_a_server_error(en_client, vendor_a):
-    login_post(en_client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
+def test_odd_input_to_the_change_form_never_gives_a_server_error(client, vendor_a):
+    login_post(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
     for data in (
         {"current_password": "x" * 100_000, "new_password1": "y" * 100_000},
@@ -747,7 +729,7 @@ def test_odd_input_to_the_change_form_never_gives_a_server_error(en_client, vend
         {"current_password": [DEFAULT_PASSWORD, "b"], "new_password1": ["c", "d"]},
         {},
     ):
-        response = en_client.post("/lpse-a/akun/kata-sandi/", data)
+        response = client.post("/lpse-a/akun/kata-sandi/", data)
         assert response.status_code == 200
 
     vendor_a.refresh_from_db()
@@ -762,8 +744,8 @@ def test_odd_input_to_the_change_form_never_gives_a_server_error(en_client, vend
         "/lpse-a/lupa-nama-pengguna/?sent=1",
     ],
 )
-def test_the_public_pages_have_one_h1_and_are_not_cached(en_client, portal_a, path):
-    response = en_client.get(path)
+def test_the_public_pages_have_one_h1_and_are_not_cached(client, portal_a, path):
+    response = client.get(path)
 
     assert response.status_code == 200
     assert len(re.findall(r"<h1[\s>]", response.text)) == 1
@@ -773,17 +755,15 @@ def test_the_public_pages_have_one_h1_and_are_not_cached(en_client, portal_a, pa
     )
 
 
-def test_the_pages_do_not_exist_outside_a_portal(en_client):
-    assert en_client.get("/tidak-ada/lupa-kata-sandi/").status_code == 404
+def test_the_pages_do_not_exist_outside_a_portal(client):
+    assert client.get("/tidak-ada/lupa-kata-sandi/").status_code == 404
 
 
-def test_a_staff_account_resets_like_a_vendor(
-    en_client, portal_a, django_capture_on_commit_callbacks
-):
+def test_a_staff_account_resets_like_a_vendor(client, portal_a, django_capture_on_commit_callbacks):
     staff = make_user(portal_a, role=Role.HELPDESK, username="petugas")
 
-    ask_for_reset(en_client, django_capture_on_commit_callbacks, "PETUGAS")
-    done = set_new_password(english_client(), link_path(mail.outbox[0].body))
+    ask_for_reset(client, django_capture_on_commit_callbacks, "PETUGAS")
+    done = set_new_password(Client(), link_path(mail.outbox[0].body))
 
     assert done.status_code == 302
     staff.refresh_from_db()

@@ -6,9 +6,9 @@ from django.test import Client
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
 from tests.factories import make_portal, make_user
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 URL = "/lpse-a/staf/pengaturan/kontak/"
 NEW_CONTACTS = {
@@ -17,12 +17,6 @@ NEW_CONTACTS = {
     "helpdesk_hours": "Senin–Jumat 08.00–16.00 WIB",
     "helpdesk_address": "Jl. Merdeka 1\nJakarta",
 }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    force_login_session(client, user)
-    return client
 
 
 @pytest.fixture

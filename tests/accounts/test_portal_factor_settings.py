@@ -4,23 +4,16 @@ vendor administrators, and whether vendors or staff may have a browser remembere
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from inaproc.accounts.models import RememberedBrowser, Role
 from inaproc.audit.models import AuditEvent
 from tests.factories import make_company_member, make_portal, make_user
-from tests.helpers import force_login_session
+from tests.helpers import session_of, signed_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 URL = "/lpse-a/staf/pengaturan/faktor-kedua/"
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client()
-    force_login_session(client, user, **kwargs)
-    return client
 
 
 @pytest.fixture
@@ -93,8 +86,8 @@ def test_an_admin_of_another_portal_is_a_stranger_here(portal_a):
 
 
 def test_the_page_asks_for_the_factor_again_after_ten_minutes(portal_a, admin):
-    client = Client()
-    user_session = force_login_session(client, admin)
+    client = signed_in(admin)
+    user_session = session_of(client)
     user_session.second_factor_at = timezone.now() - timedelta(minutes=11)
     user_session.save()
 

@@ -14,15 +14,13 @@ from inaproc.accounts.models import LoginAttempt, Passkey, RecoveryCode, Role, U
 from inaproc.accounts.services.factors import (
     recovery_code_use,
     recovery_codes_generate,
-    second_factor_mark,
 )
-from inaproc.accounts.services.sessions import session_open
 from inaproc.accounts.views.factors import ENROLMENT_SESSION_KEY, totp_config_url
 from inaproc.audit.models import AuditEvent
-from inaproc.core.context import ClientInfo
 from inaproc.notifications.models import Email
 from tests.accounts.factor_helpers import code_of
 from tests.factories import make_user
+from tests.helpers import session_of, signed_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -30,27 +28,8 @@ CODE_SHAPE = re.compile(r"^[a-z2-9]{5}-[a-z2-9]{5}$")
 SHOWN_CODES = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 
 
-@pytest.fixture
-def english(pages_in_english):
-    return None
-
-
 def confirmed_device(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-
-
-def signed_in(client, user, *, checked: bool = True):
-    """A session as the login view leaves it; `checked`: the second factor was confirmed
-    in it just now (as after the second step)."""
-    client.force_login(user)
-    user_session = session_open(
-        user=user,
-        session_key=client.session.session_key,
-        client=ClientInfo("127.0.0.1", "", "", ""),
-    )
-    if checked:
-        second_factor_mark(user_session=user_session)
-    return user_session
 
 
 def enrol(client, slug: str = "lpse-a"):
@@ -64,7 +43,7 @@ def enrol(client, slug: str = "lpse-a"):
 
 
 def test_the_overview_of_an_account_without_factors(client, vendor_a, english):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     page = client.get("/lpse-a/akun/faktor-kedua/")
 
@@ -87,7 +66,7 @@ def test_the_overview_of_an_account_with_the_app_and_codes(client, vendor_a, eng
     passkey = Passkey.objects.create(
         user=vendor_a, name="Laptop", credential_id=b"abc", public_key=b"k", rp_id="testserver"
     )
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     page = client.get("/lpse-a/akun/faktor-kedua/")
 
@@ -106,7 +85,7 @@ def test_the_overview_warns_when_few_recovery_codes_are_left(client, vendor_a, e
     codes = recovery_codes_generate(user=vendor_a)
     for code in codes[:8]:
         recovery_code_use(user=vendor_a, code=code)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     page = client.get("/lpse-a/akun/faktor-kedua/")
 
@@ -115,7 +94,7 @@ def test_the_overview_warns_when_few_recovery_codes_are_left(client, vendor_a, e
 
 
 def test_the_dashboard_links_to_the_second_factors(client, vendor_a, english):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     page = client.get("/lpse-a/dasbor/")
 
@@ -124,7 +103,7 @@ def test_the_dashboard_links_to_the_second_factors(client, vendor_a, english):
 
 def test_a_staff_member_without_a_factor_is_told_and_offered_to_log_out(client, portal_a, english):
     verifier = make_user(portal_a, role=Role.VERIFIER, username="verif")
-    signed_in(client, verifier, checked=False)
+    signed_in(verifier, client=client, second_factor=False)
 
     page = client.get("/lpse-a/akun/faktor-kedua/")
 
@@ -139,7 +118,7 @@ def test_a_staff_member_without_a_factor_is_told_and_offered_to_log_out(client, 
 
 
 def test_the_set_up_page_shows_a_qr_code_made_here_and_the_key_in_groups(client, vendor_a, english):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     page, device = enrol(client)
 
@@ -171,7 +150,7 @@ def test_the_qr_code_names_the_portal_as_issuer(vendor_a):
 
 
 def test_each_visit_starts_a_new_secret_and_drops_the_unconfirmed_one(client, vendor_a):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     _page, first = enrol(client)
     _page, second = enrol(client)
@@ -183,7 +162,8 @@ def test_each_visit_starts_a_new_secret_and_drops_the_unconfirmed_one(client, ve
 def test_the_right_code_turns_the_app_on_and_shows_ten_recovery_codes_once(
     client, vendor_a, english
 ):
-    user_session = signed_in(client, vendor_a, checked=False)
+    signed_in(vendor_a, client=client, checked=False)
+    user_session = session_of(client)
     _page, device = enrol(client)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/", {"code": code_of(device)})
@@ -215,7 +195,7 @@ def test_the_right_code_turns_the_app_on_and_shows_ten_recovery_codes_once(
 def test_a_wrong_code_is_an_error_next_to_the_field_and_not_a_failed_sign_in(
     client, vendor_a, english
 ):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     _page, device = enrol(client)
     wrong = f"{(int(code_of(device)) + 1) % 1_000_000:06d}"
 
@@ -236,7 +216,7 @@ def test_a_wrong_code_is_an_error_next_to_the_field_and_not_a_failed_sign_in(
 
 @pytest.mark.parametrize("typed", ["12345", "abcdef", "1234567", ""])
 def test_a_code_that_is_not_six_digits_is_refused_by_the_form(client, vendor_a, english, typed):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     _page, device = enrol(client)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/", {"code": typed})
@@ -250,7 +230,7 @@ def test_a_code_that_is_not_six_digits_is_refused_by_the_form(client, vendor_a, 
 
 
 def test_a_code_typed_with_spaces_is_accepted(client, vendor_a):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     _page, device = enrol(client)
     code = code_of(device)
 
@@ -263,7 +243,7 @@ def test_a_code_typed_with_spaces_is_accepted(client, vendor_a):
 
 
 def test_a_post_without_a_set_up_in_the_session_starts_again(client, vendor_a, english):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/", {"code": "123456"})
 
@@ -275,7 +255,7 @@ def test_a_post_without_a_set_up_in_the_session_starts_again(client, vendor_a, e
 def test_the_device_in_the_session_must_be_the_users_own(client, portal_a, vendor_a):
     other = make_user(portal_a, username="lain")
     foreign = TOTPDevice.objects.create(user=other, name="authenticator", confirmed=False)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     session = client.session
     session[ENROLMENT_SESSION_KEY] = foreign.pk
     session.save()
@@ -292,7 +272,7 @@ def test_setting_up_again_replaces_the_app_and_keeps_the_recovery_codes(client, 
     old = confirmed_device(vendor_a)
     recovery_codes_generate(user=vendor_a)
     hashes = set(RecoveryCode.objects.values_list("code_hash", flat=True))
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     _page, device = enrol(client)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/", {"code": code_of(device)})
@@ -308,7 +288,7 @@ def test_setting_up_when_every_recovery_code_was_used_makes_new_ones(client, ven
     confirmed_device(vendor_a)
     for code in recovery_codes_generate(user=vendor_a):
         recovery_code_use(user=vendor_a, code=code)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     _page, device = enrol(client)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/", {"code": code_of(device)})
@@ -325,7 +305,7 @@ def test_a_vendor_removes_the_app_and_is_warned_that_only_the_password_is_left(
     client, vendor_a, english
 ):
     confirmed_device(vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/hapus/", follow=True)
 
@@ -344,7 +324,7 @@ def test_a_vendor_removes_the_app_and_is_warned_that_only_the_password_is_left(
 def test_staff_cannot_remove_their_only_factor(client, portal_a, english):
     helpdesk = make_user(portal_a, role=Role.HELPDESK, username="hd")
     device = confirmed_device(helpdesk)
-    signed_in(client, helpdesk)
+    signed_in(helpdesk, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/hapus/", follow=True)
 
@@ -361,7 +341,7 @@ def test_staff_with_a_passkey_too_may_remove_the_app(client, portal_a):
     Passkey.objects.create(
         user=helpdesk, name="Key", credential_id=b"id", public_key=b"k", rp_id="testserver"
     )
-    signed_in(client, helpdesk)
+    signed_in(helpdesk, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/hapus/")
 
@@ -371,7 +351,7 @@ def test_staff_with_a_passkey_too_may_remove_the_app(client, portal_a):
 
 
 def test_removing_when_there_is_no_app_changes_nothing(client, vendor_a, english):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/aplikasi/hapus/", follow=True)
 
@@ -381,7 +361,7 @@ def test_removing_when_there_is_no_app_changes_nothing(client, vendor_a, english
 
 def test_a_get_of_the_removal_only_returns_to_the_overview(client, vendor_a, english):
     device = confirmed_device(vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.get("/lpse-a/akun/faktor-kedua/aplikasi/hapus/", follow=True)
 
@@ -396,7 +376,7 @@ def test_a_get_of_the_removal_only_returns_to_the_overview(client, vendor_a, eng
 def test_the_recovery_codes_page_explains_and_offers_new_codes(client, vendor_a, english):
     confirmed_device(vendor_a)
     recovery_codes_generate(user=vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     page = client.get("/lpse-a/akun/faktor-kedua/kode-pemulihan/")
 
@@ -410,7 +390,7 @@ def test_the_recovery_codes_page_explains_and_offers_new_codes(client, vendor_a,
 def test_making_new_codes_shows_ten_once_and_the_old_ones_stop_working(client, vendor_a, english):
     confirmed_device(vendor_a)
     old = recovery_codes_generate(user=vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/kode-pemulihan/")
     again = client.get("/lpse-a/akun/faktor-kedua/kode-pemulihan/")
@@ -429,7 +409,7 @@ def test_making_new_codes_shows_ten_once_and_the_old_ones_stop_working(client, v
 
 def test_the_download_returns_the_codes_of_the_page_as_a_text_file(client, vendor_a, english):
     confirmed_device(vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     shown = SHOWN_CODES.findall(client.post("/lpse-a/akun/faktor-kedua/kode-pemulihan/").text)
     hashes = set(RecoveryCode.objects.values_list("code_hash", flat=True))
 
@@ -452,7 +432,7 @@ def test_the_download_returns_the_codes_of_the_page_as_a_text_file(client, vendo
     "codes", [[], ["<script>alert(1)</script>"], ["abcde-fghjk", "x"], ["abcde-fghjk"] * 11]
 )
 def test_the_download_echoes_nothing_but_recovery_codes(client, vendor_a, codes):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post(
         "/lpse-a/akun/faktor-kedua/kode-pemulihan/", {"download": "1", "code": codes}
@@ -463,7 +443,7 @@ def test_the_download_echoes_nothing_but_recovery_codes(client, vendor_a, codes)
 
 
 def test_no_recovery_codes_without_a_factor(client, vendor_a, english):
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post("/lpse-a/akun/faktor-kedua/kode-pemulihan/", follow=True)
 
@@ -474,7 +454,7 @@ def test_no_recovery_codes_without_a_factor(client, vendor_a, english):
 
 def test_the_pages_of_another_portal_do_not_know_the_session(client, vendor_a, portal_b):
     confirmed_device(vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
 
     response = client.post("/lpse-b/akun/faktor-kedua/kode-pemulihan/")
 
@@ -485,7 +465,7 @@ def test_the_pages_of_another_portal_do_not_know_the_session(client, vendor_a, p
 
 def test_a_stale_session_making_codes_is_sent_to_step_up(client, vendor_a, frozen_clock):
     confirmed_device(vendor_a)
-    signed_in(client, vendor_a)
+    signed_in(vendor_a, client=client, checked=True)
     frozen_clock.shift(timedelta(minutes=11))
 
     response = client.post("/lpse-a/akun/faktor-kedua/kode-pemulihan/")

@@ -26,14 +26,9 @@ from tests.accounts.factor_helpers import START, code_of, wrong_code
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login_post, run_tasks_until_idle
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock", "english")]
 
 SECOND_STEP = "/lpse-a/masuk/faktor-kedua/"
-
-
-@pytest.fixture(autouse=True)
-def english(pages_in_english):
-    return None
 
 
 @pytest.fixture
@@ -41,7 +36,7 @@ def device(vendor_a):
     return TOTPDevice.objects.create(user=vendor_a, name="authenticator", confirmed=True)
 
 
-def signed_in(client: Client, slug: str = "lpse-a") -> bool:
+def is_signed_in(client: Client, slug: str = "lpse-a") -> bool:
     return client.get(f"/{slug}/dasbor/").status_code == 200
 
 
@@ -81,7 +76,7 @@ def test_the_right_code_signs_in_and_marks_the_session_checked(client, vendor_a,
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/lpse-a/dasbor/"
-    assert signed_in(client)
+    assert is_signed_in(client)
     user_session = UserSession.objects.get(user=vendor_a)
     assert user_session.session_key == client.session.session_key
     assert user_session.second_factor_at == START
@@ -98,7 +93,7 @@ def test_staff_sign_in_through_the_second_step_too(client, portal_a):
 
     assert first.headers["Location"] == SECOND_STEP
     assert second.headers["Location"] == "/lpse-a/dasbor/"
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert client.get("/lpse-a/staf/verifikasi/").status_code == 200
 
 
@@ -126,7 +121,7 @@ def test_the_second_step_without_a_password_first_goes_back_to_login(client, ven
 
     assert response.redirect_chain == [("/lpse-a/masuk/", 302)]
     assert "Your sign-in took too long or was not started. Log in again." in response.text
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 # --- Wrong codes and the lock ----------------------------------------------------------------
@@ -139,7 +134,7 @@ def test_a_wrong_code_is_refused_and_counted(client, vendor_a, device):
 
     assert response.status_code == 200
     assert "This code is not right, or it was already used." in response.text
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     attempt = LoginAttempt.objects.get(outcome=LoginOutcome.WRONG_CREDENTIALS)
     assert (attempt.method, attempt.user) == (LoginMethod.SECOND_FACTOR, vendor_a)
 
@@ -166,7 +161,7 @@ def test_five_wrong_codes_lock_the_account_and_email_the_owner(client, vendor_a,
         "temporarily locked"
         in login_post(Client(), "lpse-a", vendor_a.username, DEFAULT_PASSWORD).text
     )
-    assert not signed_in(client)
+    assert not is_signed_in(client)
 
 
 def test_wrong_passwords_and_wrong_codes_add_up_to_the_same_lock(client, vendor_a, device):
@@ -194,7 +189,7 @@ def test_the_right_code_of_a_locked_account_is_refused(client, vendor_a, device)
 
     assert response.redirect_chain == [("/lpse-a/masuk/", 302)]
     assert "temporarily locked" in response.text
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert successes() == []
 
 
@@ -211,7 +206,7 @@ def test_the_pending_sign_in_lasts_five_minutes(client, vendor_a, device, frozen
 
     assert response.redirect_chain == [("/lpse-a/masuk/", 302)]
     assert "Your sign-in took too long or was not started. Log in again." in response.text
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     assert PENDING_LOGIN_KEY not in client.session
 
 
@@ -225,8 +220,8 @@ def test_a_pending_sign_in_of_portal_a_is_useless_on_portal_b(client, vendor_a, 
 
     assert page.headers["Location"] == "/lpse-b/masuk/"
     assert posted.headers["Location"] == "/lpse-b/masuk/"
-    assert not signed_in(client, "lpse-b")
-    assert not signed_in(client, "lpse-a")
+    assert not is_signed_in(client, "lpse-b")
+    assert not is_signed_in(client, "lpse-a")
     assert successes() == []
 
 
@@ -246,7 +241,7 @@ def test_a_recovery_code_signs_in_once_and_warns_by_email(client, vendor_a, devi
     assert first.headers["Location"] == "/lpse-a/dasbor/"
     assert again.status_code == 200
     assert "This code is not right, or it was already used." in again.text
-    assert not signed_in(again_client)
+    assert not is_signed_in(again_client)
     used = Email.objects.get(subject="A recovery code of your account was used")
     assert "9 unused codes are left." in used.body
 
@@ -286,7 +281,7 @@ def test_a_remembered_browser_skips_the_second_step_for_thirty_days(
     assert cookie["httponly"] is True
     assert cookie["max-age"] == 30 * 24 * 3600
     assert again.headers["Location"] == "/lpse-a/dasbor/"
-    assert signed_in(client)
+    assert is_signed_in(client)
     assert UserSession.objects.filter(ended_at__isnull=True).get().second_factor_at is None
 
 
@@ -334,7 +329,7 @@ def test_the_emailed_code_login_also_goes_through_the_second_step(
         {"username": vendor_a.username, "password": DEFAULT_PASSWORD, "code": emailed},
     )
     assert response.headers["Location"] == SECOND_STEP
-    assert not signed_in(client)
+    assert not is_signed_in(client)
     done = client.post(SECOND_STEP, {"code": code_of(device)})
 
     assert done.headers["Location"] == "/lpse-a/dasbor/"

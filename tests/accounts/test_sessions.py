@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
@@ -14,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from inaproc.accounts.models import Role, SessionEndReason, UserSession
 from inaproc.audit.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
-from tests.helpers import force_login_session, login_post
+from tests.factories import make_portal, make_user
+from tests.helpers import session_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,22 +28,9 @@ CHROME = (
 )
 
 
-def browser(ip: str = "127.0.0.1", user_agent: str = FIREFOX) -> Client:
-    """A separate browser, asking for English pages so assertions do not depend on
-    the translation."""
-    client = Client(REMOTE_ADDR=ip, HTTP_USER_AGENT=user_agent)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def signed_in(user, slug: str = "lpse-a", **kwargs) -> Client:
-    client = browser(**kwargs)
-    assert login_post(client, slug, user.username, DEFAULT_PASSWORD).status_code == 302
-    return client
-
-
-def record_of(client: Client) -> UserSession:
-    return UserSession.objects.get(session_key=client.session.session_key)
+# A separate browser (Firefox unless told), asking for English pages so assertions do
+# not depend on the translation, signed in through the real login form.
+BROWSER = {"login_form": True, "english": True, "user_agent": FIREFOX}
 
 
 def end_url(user_session: UserSession, slug: str = "lpse-a") -> str:
@@ -66,8 +52,8 @@ def sends_to_login(response, slug: str = "lpse-a") -> bool:
 # -----------------------------------------------------------------------------
 def test_idle_for_31_minutes_ends_the_session_and_the_login_page_says_why(vendor_a):
     with time_machine.travel(START, tick=False) as traveller:
-        client = signed_in(vendor_a)
-        user_session = record_of(client)
+        client = signed_in(vendor_a, **BROWSER)
+        user_session = session_of(client)
         key = user_session.session_key
         traveller.shift(timedelta(minutes=31))
 
@@ -86,18 +72,18 @@ def test_idle_for_31_minutes_ends_the_session_and_the_login_page_says_why(vendor
 
 def test_activity_every_29_minutes_keeps_the_session(vendor_a):
     with time_machine.travel(START, tick=False) as traveller:
-        client = signed_in(vendor_a)
+        client = signed_in(vendor_a, **BROWSER)
         for _ in range(3):
             traveller.shift(timedelta(minutes=29))
             assert client.get(DASHBOARD_URL).status_code == 200
 
-        assert record_of(client).ended_at is None
+        assert session_of(client).ended_at is None
 
 
 def test_a_portal_with_a_10_minute_idle_timeout_ends_the_session_at_11(db):
     user = make_user(make_portal("lpse-ketat", session_idle_minutes=10), username="penyedia")
     with time_machine.travel(START, tick=False) as traveller:
-        client = signed_in(user, slug="lpse-ketat")
+        client = signed_in(user, **BROWSER)
         traveller.shift(timedelta(minutes=9))
         assert is_signed_in(client, "lpse-ketat")
 
@@ -111,8 +97,8 @@ def test_a_portal_with_a_10_minute_idle_timeout_ends_the_session_at_11(db):
 
 def test_the_session_ends_after_12_hours_even_when_active_every_20_minutes(vendor_a):
     with time_machine.travel(START, tick=False) as traveller:
-        client = signed_in(vendor_a)
-        user_session = record_of(client)
+        client = signed_in(vendor_a, **BROWSER)
+        user_session = session_of(client)
         for _ in range(35):  # 11 h 40 min
             traveller.shift(timedelta(minutes=20))
             assert client.get(DASHBOARD_URL).status_code == 200
@@ -130,7 +116,7 @@ def test_the_session_ends_after_12_hours_even_when_active_every_20_minutes(vendo
 def test_a_portal_with_a_shorter_absolute_lifetime_ends_sessions_sooner(db):
     user = make_user(make_portal("lpse-pendek", session_absolute_hours=1), username="penyedia")
     with time_machine.travel(START, tick=False) as traveller:
-        client = signed_in(user, slug="lpse-pendek")
+        client = signed_in(user, **BROWSER)
         for _ in range(2):
             traveller.shift(timedelta(minutes=25))
             assert is_signed_in(client, "lpse-pendek")
@@ -143,8 +129,8 @@ def test_a_portal_with_a_shorter_absolute_lifetime_ends_sessions_sooner(db):
 
 def test_last_seen_is_written_at_most_once_a_minute(vendor_a):
     with time_machine.travel(START, tick=False) as traveller:
-        client = signed_in(vendor_a)
-        user_session = record_of(client)
+        client = signed_in(vendor_a, **BROWSER)
+        user_session = session_of(client)
         traveller.shift(timedelta(seconds=30))
 
         with CaptureQueriesContext(connection) as queries:
@@ -171,8 +157,8 @@ def test_a_session_without_a_record_does_not_survive(client, vendor_a):
 
 
 def test_a_session_whose_record_has_ended_does_not_survive(vendor_a):
-    client = signed_in(vendor_a)
-    user_session = record_of(client)
+    client = signed_in(vendor_a, **BROWSER)
+    user_session = session_of(client)
     # Only the record is closed; Django's session row is still there.
     UserSession.objects.filter(pk=user_session.pk).update(
         ended_at=START, end_reason=SessionEndReason.STAFF
@@ -193,15 +179,15 @@ def test_platform_operators_are_not_subject_to_portal_timeouts(client, db):
 
 def test_a_timed_out_user_posting_end_others_is_sent_to_login_and_nothing_ends(vendor_a):
     with time_machine.travel(START, tick=False) as traveller:
-        first = signed_in(vendor_a)
+        first = signed_in(vendor_a, **BROWSER)
         traveller.shift(timedelta(minutes=20))
-        second = signed_in(vendor_a, ip="10.0.0.2")
+        second = signed_in(vendor_a, **BROWSER, ip="10.0.0.2")
         traveller.shift(timedelta(minutes=15))  # first idle 35 min, second 15 min
 
         response = first.post("/lpse-a/akun/sesi/akhiri-lainnya/")
 
         assert sends_to_login(response)
-        assert record_of(second).ended_at is None
+        assert session_of(second).ended_at is None
         assert is_signed_in(second)
 
 
@@ -211,12 +197,12 @@ def test_a_timed_out_user_posting_end_others_is_sent_to_login_and_nothing_ends(v
 def test_sessions_page_lists_only_the_users_own_open_sessions(portal_a, portal_b, vendor_a):
     other_a = make_user(portal_a, username="lain")
     same_npwp_b = make_user(portal_b, username=vendor_a.username)
-    mine = signed_in(vendor_a, ip="10.0.0.1", user_agent=FIREFOX)
-    signed_in(vendor_a, ip="10.0.0.2", user_agent=CHROME)
-    ended = signed_in(vendor_a, ip="10.0.0.3")
+    mine = signed_in(vendor_a, **BROWSER, ip="10.0.0.1")
+    signed_in(vendor_a, **(BROWSER | {"user_agent": CHROME}), ip="10.0.0.2")
+    ended = signed_in(vendor_a, **BROWSER, ip="10.0.0.3")
     ended.post("/lpse-a/keluar/")
-    signed_in(other_a, ip="10.0.0.4")
-    signed_in(same_npwp_b, slug="lpse-b", ip="10.0.0.5")
+    signed_in(other_a, **BROWSER, ip="10.0.0.4")
+    signed_in(same_npwp_b, **BROWSER, ip="10.0.0.5")
 
     response = mine.get(SESSIONS_URL)
 
@@ -234,21 +220,21 @@ def test_sessions_page_lists_only_the_users_own_open_sessions(portal_a, portal_b
 
 
 def test_current_session_is_marked_and_has_no_end_button(vendor_a):
-    mine = signed_in(vendor_a)
-    other = signed_in(vendor_a, ip="10.0.0.2")
+    mine = signed_in(vendor_a, **BROWSER)
+    other = signed_in(vendor_a, **BROWSER, ip="10.0.0.2")
 
     response = mine.get(SESSIONS_URL)
 
     assert "This session" in response.text
-    assert response.context["current_session_id"] == record_of(mine).pk
-    assert response.context["sessions"][0] == record_of(mine)
-    assert end_url(record_of(other)) in response.text
-    assert end_url(record_of(mine)) not in response.text
+    assert response.context["current_session_id"] == session_of(mine).pk
+    assert response.context["sessions"][0] == session_of(mine)
+    assert end_url(session_of(other)) in response.text
+    assert end_url(session_of(mine)) not in response.text
     assert "/lpse-a/akun/sesi/akhiri-lainnya/" in response.text
 
 
 def test_a_single_session_offers_no_end_all_button(vendor_a):
-    response = signed_in(vendor_a).get(SESSIONS_URL)
+    response = signed_in(vendor_a, **BROWSER).get(SESSIONS_URL)
 
     assert "/lpse-a/akun/sesi/akhiri-lainnya/" not in response.text
     assert "You are not logged in anywhere else." in response.text
@@ -256,21 +242,21 @@ def test_a_single_session_offers_no_end_all_button(vendor_a):
 
 def test_a_session_idle_past_the_timeout_is_no_longer_listed(vendor_a):
     with time_machine.travel(START, tick=False) as traveller:
-        stale = signed_in(vendor_a, ip="10.0.0.2")
+        stale = signed_in(vendor_a, **BROWSER, ip="10.0.0.2")
         traveller.shift(timedelta(minutes=25))
-        mine = signed_in(vendor_a, ip="10.0.0.1")
+        mine = signed_in(vendor_a, **BROWSER, ip="10.0.0.1")
         traveller.shift(timedelta(minutes=10))
 
         response = mine.get(SESSIONS_URL)
 
-        assert list(response.context["sessions"]) == [record_of(mine)]
-        assert record_of(stale).ended_at is None  # ends on its own next request
+        assert list(response.context["sessions"]) == [session_of(mine)]
+        assert session_of(stale).ended_at is None  # ends on its own next request
 
 
 def test_ending_a_session_signs_that_browser_out(vendor_a):
-    mine = signed_in(vendor_a)
-    other = signed_in(vendor_a, ip="10.0.0.2")
-    other_session = record_of(other)
+    mine = signed_in(vendor_a, **BROWSER)
+    other = signed_in(vendor_a, **BROWSER, ip="10.0.0.2")
+    other_session = session_of(other)
     assert is_signed_in(other)
 
     response = mine.post(end_url(other_session))
@@ -289,8 +275,8 @@ def test_ending_a_session_signs_that_browser_out(vendor_a):
 
 
 def test_ending_the_current_session_by_its_id_logs_out(vendor_a):
-    mine = signed_in(vendor_a)
-    user_session = record_of(mine)
+    mine = signed_in(vendor_a, **BROWSER)
+    user_session = session_of(mine)
 
     response = mine.post(end_url(user_session))
 
@@ -307,11 +293,11 @@ def victim_sessions(portal_a, portal_b, vendor_a):
     other_a = make_user(portal_a, username="lain")
     user_b = make_user(portal_b, username=vendor_a.username)
     browsers = {
-        "other_account": signed_in(other_a),
-        "other_portal": signed_in(user_b, slug="lpse-b"),
+        "other_account": signed_in(other_a, **BROWSER),
+        "other_portal": signed_in(user_b, **BROWSER),
     }
-    ended = signed_in(vendor_a, ip="10.0.0.9")
-    ended_session = record_of(ended)
+    ended = signed_in(vendor_a, **BROWSER, ip="10.0.0.9")
+    ended_session = session_of(ended)
     ended.post("/lpse-a/keluar/")
     return browsers, ended_session
 
@@ -320,8 +306,8 @@ def victim_sessions(portal_a, portal_b, vendor_a):
 def test_ending_someone_elses_session_is_404_and_changes_nothing(vendor_a, victim_sessions, target):
     browsers, _ended = victim_sessions
     victim = browsers[target]
-    victim_session = record_of(victim)
-    mine = signed_in(vendor_a)
+    victim_session = session_of(victim)
+    mine = signed_in(vendor_a, **BROWSER)
     slug = "lpse-b" if target == "other_portal" else "lpse-a"
 
     response = mine.post(end_url(victim_session))
@@ -336,7 +322,7 @@ def test_ending_someone_elses_session_is_404_and_changes_nothing(vendor_a, victi
 @pytest.mark.parametrize("session_id", ["ended", 999_999, 10**30])
 def test_ending_an_ended_or_missing_session_is_404(vendor_a, victim_sessions, session_id):
     _browsers, ended_session = victim_sessions
-    mine = signed_in(vendor_a)
+    mine = signed_in(vendor_a, **BROWSER)
     if session_id == "ended":
         session_id = ended_session.pk
     before = list(UserSession.objects.values_list("pk", "ended_at", "end_reason"))
@@ -348,20 +334,20 @@ def test_ending_an_ended_or_missing_session_is_404(vendor_a, victim_sessions, se
 
 
 def test_a_session_of_portal_a_cannot_end_anything_through_portal_b(vendor_a, portal_b):
-    mine = signed_in(vendor_a)
-    other = signed_in(vendor_a, ip="10.0.0.2")
+    mine = signed_in(vendor_a, **BROWSER)
+    other = signed_in(vendor_a, **BROWSER, ip="10.0.0.2")
 
-    response = mine.post(end_url(record_of(other), slug="lpse-b"))
+    response = mine.post(end_url(session_of(other), slug="lpse-b"))
 
     assert sends_to_login(response, "lpse-b")
-    assert record_of(other).ended_at is None
+    assert session_of(other).ended_at is None
     assert is_signed_in(other)
 
 
 def test_end_all_other_sessions_keeps_the_current_one(portal_a, vendor_a):
-    someone_else = signed_in(make_user(portal_a, username="lain"))
-    mine = signed_in(vendor_a)
-    others = [signed_in(vendor_a, ip=f"10.0.0.{n}") for n in (2, 3)]
+    someone_else = signed_in(make_user(portal_a, username="lain"), **BROWSER)
+    mine = signed_in(vendor_a, **BROWSER)
+    others = [signed_in(vendor_a, **BROWSER, ip=f"10.0.0.{n}") for n in (2, 3)]
     other_keys = [c.session.session_key for c in others]
 
     response = mine.post("/lpse-a/akun/sesi/akhiri-lainnya/")
@@ -369,7 +355,7 @@ def test_end_all_other_sessions_keeps_the_current_one(portal_a, vendor_a):
     assert response.headers["Location"] == SESSIONS_URL
     assert "2 other sessions have ended." in mine.get(SESSIONS_URL).text
     assert is_signed_in(mine)
-    assert record_of(mine).ended_at is None
+    assert session_of(mine).ended_at is None
     for client, key in zip(others, other_keys, strict=True):
         assert not is_signed_in(client)
         assert UserSession.objects.get(session_key=key).end_reason == (
@@ -380,7 +366,7 @@ def test_end_all_other_sessions_keeps_the_current_one(portal_a, vendor_a):
 
 
 def test_end_all_other_sessions_with_none_open_says_so(vendor_a):
-    mine = signed_in(vendor_a)
+    mine = signed_in(vendor_a, **BROWSER)
 
     mine.post("/lpse-a/akun/sesi/akhiri-lainnya/")
 
@@ -390,28 +376,28 @@ def test_end_all_other_sessions_with_none_open_says_so(vendor_a):
 
 
 def test_anonymous_visitors_are_sent_to_login_and_nothing_ends(client, vendor_a):
-    other = signed_in(vendor_a)
-    other_session = record_of(other)
+    other = signed_in(vendor_a, **BROWSER)
+    other_session = session_of(other)
 
     assert sends_to_login(client.get(SESSIONS_URL))
     assert sends_to_login(client.post(end_url(other_session)))
     assert sends_to_login(client.post("/lpse-a/akun/sesi/akhiri-lainnya/"))
-    assert record_of(other).ended_at is None
+    assert session_of(other).ended_at is None
 
 
 def test_ending_sessions_needs_post(vendor_a):
-    mine = signed_in(vendor_a)
-    other_session = record_of(signed_in(vendor_a, ip="10.0.0.2"))
+    mine = signed_in(vendor_a, **BROWSER)
+    other_session = session_of(signed_in(vendor_a, **BROWSER, ip="10.0.0.2"))
 
     assert mine.get(end_url(other_session)).status_code == 405
     assert mine.get("/lpse-a/akun/sesi/akhiri-lainnya/").status_code == 405
-    assert record_of(mine).ended_at is None
+    assert session_of(mine).ended_at is None
     other_session.refresh_from_db()
     assert other_session.ended_at is None
 
 
 def test_helper_signed_in_staff_see_the_sessions_page(client, admin_a):
-    force_login_session(client, admin_a)
+    signed_in(admin_a, client=client)
 
     assert client.get(SESSIONS_URL).status_code == 200
 
@@ -420,8 +406,8 @@ def test_helper_signed_in_staff_see_the_sessions_page(client, admin_a):
 # Logout
 # -----------------------------------------------------------------------------
 def test_logout_marks_the_session_ended_with_reason_logout(vendor_a):
-    client = signed_in(vendor_a)
-    user_session = record_of(client)
+    client = signed_in(vendor_a, **BROWSER)
+    user_session = session_of(client)
 
     client.post("/lpse-a/keluar/")
 

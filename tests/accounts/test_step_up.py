@@ -18,16 +18,11 @@ from tests.accounts.factor_helpers import START, code_of, wrong_code
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import login_post
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock", "english")]
 
 PASSWORD_PAGE = "/lpse-a/akun/kata-sandi/"
 STEP_UP = "/lpse-a/akun/konfirmasi-faktor/"
 NEW_PASSWORD = "a-brand-new-long-passphrase-2026"
-
-
-@pytest.fixture(autouse=True)
-def english(pages_in_english):
-    return None
 
 
 @pytest.fixture

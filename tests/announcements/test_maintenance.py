@@ -13,9 +13,8 @@ from inaproc.accounts.models import Role
 from inaproc.announcements.models import Announcement
 from inaproc.announcements.services import maintenance_cancel
 from tests.announcements.builders import NOW, make_window
-from tests.announcements.helpers import signed_in
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import force_login_session, login_with_second_factor
+from tests.helpers import login_with_second_factor, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +31,11 @@ def window(portal_a):
         return make_window(portal_a, message="Pemutakhiran basis data.")
 
 
-@pytest.fixture
-def english(settings):
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def test_banner_shows_the_window_in_wib_from_the_notice_time(english, window):
+def test_banner_shows_the_window_in_wib_from_the_notice_time(client, english, window):
     with time_machine.travel(NOW - timedelta(hours=23), tick=False):
-        before_notice = english.get(HOME)
+        before_notice = client.get(HOME)
     with time_machine.travel(NOW, tick=False):
-        during_notice = english.get(HOME)
+        during_notice = client.get(HOME)
 
     assert "maintenance-banner" not in before_notice.text
     assert during_notice.status_code == 200
@@ -52,9 +44,9 @@ def test_banner_shows_the_window_in_wib_from_the_notice_time(english, window):
     assert "Pemutakhiran basis data." in during_notice.text
 
 
-def test_during_the_window_the_public_gets_503_with_retry_after(english, window):
+def test_during_the_window_the_public_gets_503_with_retry_after(client, english, window):
     with time_machine.travel(DURING, tick=False):
-        response = english.get(HOME)
+        response = client.get(HOME)
 
     assert response.status_code == 503
     assert response["Retry-After"] == str(2 * 60 * 60)
@@ -84,7 +76,7 @@ def test_every_portal_page_is_503_for_the_public(window, path):
 
 def test_a_signed_in_vendor_gets_503_and_a_post_changes_nothing(window, portal_a, admin_a):
     with time_machine.travel(DURING, tick=False):
-        vendor = signed_in(make_user(portal_a, username="penyedia"))
+        vendor = signed_in(make_user(portal_a, username="penyedia"), english=True)
         page = vendor.get("/lpse-a/dasbor/")
         post = vendor.post("/lpse-a/staf/pengumuman/baru/", {"title": "x", "body": "y"})
         logout = vendor.post("/lpse-a/keluar/")
@@ -98,7 +90,7 @@ def test_a_signed_in_vendor_gets_503_and_a_post_changes_nothing(window, portal_a
 @pytest.mark.parametrize("role", [Role.VERIFIER, Role.HELPDESK, Role.PORTAL_ADMIN])
 def test_signed_in_staff_keep_working_and_see_a_staff_banner(window, portal_a, role):
     with time_machine.travel(DURING, tick=False):
-        staff = signed_in(make_user(portal_a, role=role, username=f"staf-{role}"))
+        staff = signed_in(make_user(portal_a, role=role, username=f"staf-{role}"), english=True)
         response = staff.get("/lpse-a/dasbor/")
 
     assert response.status_code == 200
@@ -108,17 +100,19 @@ def test_signed_in_staff_keep_working_and_see_a_staff_banner(window, portal_a, r
 
 def test_staff_of_another_portal_are_the_public_here(window, portal_b):
     with time_machine.travel(DURING, tick=False):
-        other = signed_in(make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin-b"))
+        other = signed_in(
+            make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin-b"), english=True
+        )
         assert other.get(HOME).status_code == 503
         assert other.get("/lpse-b/").status_code == 200
 
 
-def test_the_sign_in_pages_stay_open_and_say_only_staff_can_sign_in(english, window):
+def test_the_sign_in_pages_stay_open_and_say_only_staff_can_sign_in(client, english, window):
     with time_machine.travel(DURING, tick=False):
         for path in ("masuk/", "masuk/faktor-kedua/", "masuk/kode/", "sudah-keluar/"):
-            response = english.get(f"{HOME}{path}")
+            response = client.get(f"{HOME}{path}")
             assert response.status_code in (200, 302), path
-        login = english.get(f"{HOME}masuk/")
+        login = client.get(f"{HOME}masuk/")
 
     assert "Only staff can sign in now." in login.text
 
@@ -144,57 +138,57 @@ def test_a_vendor_who_signs_in_during_the_window_gets_503_next(window, portal_a)
         assert client.get("/lpse-a/dasbor/").status_code == 503
 
 
-def test_the_window_ends_by_itself(english, window):
+def test_the_window_ends_by_itself(client, english, window):
     with time_machine.travel(END, tick=False):
-        response = english.get(HOME)
+        response = client.get(HOME)
 
     assert response.status_code == 200
     assert "maintenance-banner" not in response.text
 
 
-def test_a_cancelled_window_blocks_nothing_and_shows_no_banner(english, window, admin_a):
+def test_a_cancelled_window_blocks_nothing_and_shows_no_banner(client, english, window, admin_a):
     with time_machine.travel(NOW, tick=False):
         maintenance_cancel(window=window, actor=admin_a)
     with time_machine.travel(DURING, tick=False):
-        response = english.get(HOME)
+        response = client.get(HOME)
 
     assert response.status_code == 200
     assert "maintenance-banner" not in response.text
 
 
-def test_another_portals_window_does_not_touch_this_portal(english, portal_a, portal_b):
+def test_another_portals_window_does_not_touch_this_portal(client, english, portal_a, portal_b):
     with time_machine.travel(NOW, tick=False):
         make_window(portal_b)
     with time_machine.travel(DURING, tick=False):
-        assert english.get("/lpse-b/").status_code == 503
-        response = english.get(HOME)
+        assert client.get("/lpse-b/").status_code == 503
+        response = client.get(HOME)
 
     assert response.status_code == 200
     assert "maintenance-banner" not in response.text
 
 
 def test_a_window_for_all_portals_closes_every_portal_but_not_the_platform_pages(
-    english, portal_a, portal_b
+    client, english, portal_a, portal_b
 ):
     with time_machine.travel(NOW, tick=False):
         make_window(None, message="Pemeliharaan seluruh platform.")
     with time_machine.travel(DURING, tick=False):
-        assert english.get("/lpse-a/").status_code == 503
-        assert english.get("/lpse-b/").status_code == 503
-        platform = english.get("/")
-        health = english.get("/healthz")
+        assert client.get("/lpse-a/").status_code == 503
+        assert client.get("/lpse-b/").status_code == 503
+        platform = client.get("/")
+        health = client.get("/healthz")
 
     assert platform.status_code == 200
     assert "Pemeliharaan seluruh platform." in platform.text  # the banner
     assert health.status_code == 200
 
 
-def test_retry_after_runs_to_the_end_of_back_to_back_windows(english, portal_a):
+def test_retry_after_runs_to_the_end_of_back_to_back_windows(client, english, portal_a):
     with time_machine.travel(NOW, tick=False):
         make_window(portal_a, length=timedelta(hours=1))
         make_window(portal_a, starts_in=timedelta(hours=3), length=timedelta(hours=2))
     with time_machine.travel(START + timedelta(minutes=30), tick=False):
-        response = english.get(HOME)
+        response = client.get(HOME)
 
     assert response.status_code == 503
     assert response["Retry-After"] == str(int(timedelta(hours=2, minutes=30).total_seconds()))
@@ -203,8 +197,7 @@ def test_retry_after_runs_to_the_end_of_back_to_back_windows(english, portal_a):
 
 def test_one_query_for_windows_per_request(window, portal_a):
     with time_machine.travel(NOW, tick=False):
-        client = Client()
-        force_login_session(client, make_user(portal_a, role=Role.HELPDESK, username="h"))
+        client = signed_in(make_user(portal_a, role=Role.HELPDESK, username="h"))
         with CaptureQueriesContext(connection) as queries:
             # A page without the dashboard's announcements panel (which lists upcoming
             # windows on its own): the gate and the banner share one query.

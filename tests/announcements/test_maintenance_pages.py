@@ -11,8 +11,9 @@ from inaproc.accounts.models import Role
 from inaproc.announcements.models import MaintenanceWindow
 from inaproc.audit.models import AuditEvent
 from tests.announcements.builders import NOW, make_window
-from tests.announcements.helpers import non_admin_clients, signed_in
+from tests.announcements.helpers import non_admin_clients
 from tests.factories import make_user
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def frozen_clock():
 
 @pytest.fixture
 def admin(admin_a):
-    return signed_in(admin_a)
+    return signed_in(admin_a, english=True)
 
 
 def cancel_url(window) -> str:
@@ -50,7 +51,9 @@ def cancel_url(window) -> str:
 
 def test_only_the_portals_administrator_reaches_the_page(portal_a, portal_b, admin):
     window = make_window(portal_a)
-    other_admin = signed_in(make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin-b"))
+    other_admin = signed_in(
+        make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin-b"), english=True
+    )
 
     assert admin.get(PAGE).status_code == 200
     assert Client().get(PAGE)["Location"].startswith("/lpse-a/masuk/?next=")

@@ -4,7 +4,7 @@ is posted (the shared test in tests/core covers the other roles)."""
 import pytest
 
 from tests.announcements.builders import make_announcement, make_window
-from tests.announcements.helpers import signed_in
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ GARBAGE = {
 def test_no_page_gives_a_server_error_to_the_administrator(portal_a, admin_a):
     announcement = make_announcement(portal_a)
     window = make_window(portal_a)
-    admin = signed_in(admin_a)
+    admin = signed_in(admin_a, english=True)
     paths = [
         "pengumuman/?page=%00",
         f"pengumuman/{announcement.pk}/",

@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 LIST = "/lpse-a/pengumuman/"
 
 
-@pytest.fixture
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def test_list_shows_published_announcements_pinned_first_then_newest(client, portal_a):
     now = timezone.now()
     make_announcement(portal_a, title="Lama", publish_at=now - timedelta(days=3))
@@ -52,7 +46,7 @@ def test_list_hides_scheduled_ended_and_other_portals_announcements(client, port
 
 
 def test_list_shows_upcoming_maintenance_of_this_portal_and_of_all_portals(
-    english, portal_a, portal_b
+    client, english, portal_a, portal_b
 ):
     make_window(portal_a, message="Pemeliharaan Alpha")
     make_window(None, message="Pemeliharaan platform")
@@ -61,7 +55,7 @@ def test_list_shows_upcoming_maintenance_of_this_portal_and_of_all_portals(
     cancelled.cancelled_at = timezone.now()
     cancelled.save()
 
-    text = english.get(LIST).text
+    text = client.get(LIST).text
 
     assert "Scheduled maintenance" in text
     assert "Pemeliharaan Alpha" in text
@@ -166,12 +160,12 @@ def test_feeds_of_an_unknown_portal_are_404(client, db):
     assert client.get("/tidak-ada/pengumuman/atom/").status_code == 404
 
 
-def test_portal_home_shows_the_three_latest_with_links_to_list_and_feeds(english, portal_a):
+def test_portal_home_shows_the_three_latest_with_links_to_list_and_feeds(client, english, portal_a):
     now = timezone.now()
     for n in range(4):
         make_announcement(portal_a, title=f"Kabar {n}", publish_at=now - timedelta(hours=4 - n))
 
-    text = english.get("/lpse-a/").text
+    text = client.get("/lpse-a/").text
 
     assert "Latest announcements" in text
     assert "Kabar 3" in text and "Kabar 2" in text and "Kabar 1" in text
@@ -182,8 +176,8 @@ def test_portal_home_shows_the_three_latest_with_links_to_list_and_feeds(english
     assert text.count("<h1") == 1
 
 
-def test_every_portal_page_links_to_the_announcements(english, portal_a):
-    text = english.get("/lpse-a/masuk/").text
+def test_every_portal_page_links_to_the_announcements(client, english, portal_a):
+    text = client.get("/lpse-a/masuk/").text
 
     assert '<a href="/lpse-a/pengumuman/">Announcements</a>' in text
 

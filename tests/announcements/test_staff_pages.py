@@ -11,8 +11,9 @@ from inaproc.accounts.models import Role
 from inaproc.announcements.models import Announcement
 from inaproc.audit.models import AuditEvent
 from tests.announcements.builders import make_announcement
-from tests.announcements.helpers import non_admin_clients, signed_in
+from tests.announcements.helpers import non_admin_clients
 from tests.factories import make_user
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,15 @@ def form_data(**changes):
 
 @pytest.fixture
 def admin(admin_a):
-    return signed_in(admin_a)
+    return signed_in(admin_a, english=True)
 
 
 def test_only_the_portals_administrator_reaches_the_pages(portal_a, portal_b, admin):
     announcement = make_announcement(portal_a)
     paths = [STAFF, NEW, f"{STAFF}{announcement.pk}/ubah/", f"{STAFF}{announcement.pk}/hapus/"]
-    other_admin = signed_in(make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin-b"))
+    other_admin = signed_in(
+        make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin-b"), english=True
+    )
     others = non_admin_clients(portal_a)
 
     for path in paths:
@@ -191,9 +194,8 @@ def test_delete_asks_first_then_deletes_on_post(portal_a, admin_a, admin):
 
 def test_posts_need_the_csrf_token(portal_a, admin_a):
     client = Client(enforce_csrf_checks=True)
-    from tests.helpers import force_login_session
 
-    force_login_session(client, admin_a)
+    signed_in(admin_a, client=client)
 
     assert client.post(NEW, form_data()).status_code == 403
     assert not Announcement.objects.exists()

@@ -6,7 +6,7 @@ from inaproc.audit.models import AuditEvent
 from inaproc.audit.services import audit_record
 from inaproc.core.http import audit_context
 from tests.factories import make_user
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_ip_comes_from_forwarded_for_only_behind_trusted_proxies(rf, settings, p
 def test_portal_admin_sees_only_this_portals_events(client, portal_a, portal_b, admin_a):
     audit_record(actor=None, verb="alpha.thing", target=None, portal=portal_a)
     audit_record(actor=None, verb="beta.thing", target=None, portal=portal_b)
-    force_login_session(client, admin_a)
+    signed_in(admin_a, client=client)
 
     response = client.get(AUDIT_URL)
 
@@ -78,7 +78,7 @@ def test_portal_admin_sees_only_this_portals_events(client, portal_a, portal_b, 
 def test_audit_search_filters_events(client, portal_a, admin_a):
     audit_record(actor=None, verb="account.unlocked", target=None, portal=portal_a)
     audit_record(actor=None, verb="vendor.approved", target=None, portal=portal_a)
-    force_login_session(client, admin_a)
+    signed_in(admin_a, client=client)
 
     response = client.get(AUDIT_URL, {"q": "unlock"})
 
@@ -88,7 +88,7 @@ def test_audit_search_filters_events(client, portal_a, admin_a):
 
 @pytest.mark.parametrize("page", ["abc", "-1", "99999", "1" * 300])
 def test_odd_page_numbers_do_not_break_the_audit_view(client, admin_a, page):
-    force_login_session(client, admin_a)
+    signed_in(admin_a, client=client)
 
     assert client.get(AUDIT_URL, {"page": page, "q": "x" * 500}).status_code == 200
 
@@ -102,7 +102,7 @@ def test_anonymous_is_sent_to_login(client, portal_a):
 
 @pytest.mark.parametrize("role", [Role.VENDOR, Role.VERIFIER, Role.HELPDESK])
 def test_staff_without_the_admin_role_is_refused(client, portal_a, role):
-    force_login_session(client, make_user(portal_a, role=role, username="bukan-admin"))
+    signed_in(make_user(portal_a, role=role, username="bukan-admin"), client=client)
 
     response = client.get(AUDIT_URL)
 
@@ -111,7 +111,7 @@ def test_staff_without_the_admin_role_is_refused(client, portal_a, role):
 
 
 def test_admin_of_another_portal_gets_nothing(client, portal_a, portal_b):
-    force_login_session(client, make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin"))
+    signed_in(make_user(portal_b, role=Role.PORTAL_ADMIN, username="admin"), client=client)
 
     response = client.get(AUDIT_URL)
 
@@ -120,7 +120,7 @@ def test_admin_of_another_portal_gets_nothing(client, portal_a, portal_b):
 
 
 def test_deactivated_admin_is_refused(client, admin_a):
-    force_login_session(client, admin_a)
+    signed_in(admin_a, client=client)
     admin_a.is_active = False
     admin_a.save()
 

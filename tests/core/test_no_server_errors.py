@@ -5,7 +5,7 @@ from django.test import Client
 
 from inaproc.accounts.models import Role
 from tests.factories import make_user
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -135,12 +135,9 @@ GARBAGE = {
 
 def clients(portal):
     anonymous = Client()
-    vendor = Client()
-    force_login_session(vendor, make_user(portal, username="penyedia"))
-    helpdesk = Client()
-    force_login_session(helpdesk, make_user(portal, role=Role.HELPDESK, username="helpdesk"))
-    verifier = Client()
-    force_login_session(verifier, make_user(portal, role=Role.VERIFIER, username="verifikator"))
+    vendor = signed_in(make_user(portal, username="penyedia"))
+    helpdesk = signed_in(make_user(portal, role=Role.HELPDESK, username="helpdesk"))
+    verifier = signed_in(make_user(portal, role=Role.VERIFIER, username="verifikator"))
     return {"anonymous": anonymous, "vendor": vendor, "helpdesk": helpdesk, "verifier": verifier}
 
 

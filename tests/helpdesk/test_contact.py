@@ -1,20 +1,13 @@
 """The public helpdesk contact page of each portal."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.factories import make_portal
 
 pytestmark = pytest.mark.django_db
 
 
-def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def test_contact_page_shows_this_portals_contacts_and_what_to_have_ready(client, portal_b):
+def test_contact_page_shows_this_portals_contacts_and_what_to_have_ready(client, portal_b, english):
     make_portal(
         "lpse-c",
         name="LPSE Gamma",
@@ -24,7 +17,7 @@ def test_contact_page_shows_this_portals_contacts_and_what_to_have_ready(client,
         helpdesk_address="Jl. Merdeka No. 1\nJakarta",
     )
 
-    response = english(client).get("/lpse-c/bantuan/")
+    response = client.get("/lpse-c/bantuan/")
 
     assert response.status_code == 200
     text = response.text
@@ -39,8 +32,8 @@ def test_contact_page_shows_this_portals_contacts_and_what_to_have_ready(client,
     assert "LPSE Beta" not in text
 
 
-def test_contact_page_without_published_contacts_points_to_tickets(client, portal_a):
-    response = english(client).get("/lpse-a/bantuan/")
+def test_contact_page_without_published_contacts_points_to_tickets(client, portal_a, english):
+    response = client.get("/lpse-a/bantuan/")
 
     assert response.status_code == 200
     assert "has not published a phone number" in response.text

@@ -21,8 +21,7 @@ from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from tests.factories import DEFAULT_PASSWORD, make_totp_device, make_user
-from tests.helpdesk.helpers import staff_login
-from tests.helpers import force_login_session, login_post, login_with_second_factor
+from tests.helpers import login_post, login_with_second_factor, session_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def vendor_with_factors(vendor_a):
 def test_the_users_page_shows_the_factor_status_and_links_to_the_reset(
     client, vendor_with_factors, helpdesk_a
 ):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(activity_url(vendor_with_factors.pk))
 
@@ -105,7 +104,7 @@ def test_the_users_page_shows_the_factor_status_and_links_to_the_reset(
 
 
 def test_the_users_page_of_an_account_without_factors_offers_no_reset(client, vendor_a, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(activity_url(vendor_a.pk))
 
@@ -115,7 +114,7 @@ def test_the_users_page_of_an_account_without_factors_offers_no_reset(client, ve
 
 
 def test_ones_own_page_offers_no_reset(client, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(activity_url(helpdesk_a.pk))
 
@@ -127,7 +126,7 @@ def test_ones_own_page_offers_no_reset(client, helpdesk_a):
 def test_the_reset_page_shows_the_user_and_what_will_happen(
     client, vendor_with_factors, helpdesk_a
 ):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(reset_url(vendor_with_factors.pk))
 
@@ -145,7 +144,7 @@ def test_the_reset_page_shows_the_user_and_what_will_happen(
 
 
 def test_the_reset_page_of_an_account_without_factors_has_no_form(client, vendor_a, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(reset_url(vendor_a.pk))
 
@@ -161,10 +160,10 @@ def test_reset_removes_every_factor_ends_the_sessions_audits_and_emails(
     client, portal_a, vendor_with_factors, helpdesk_a
 ):
     admin = make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin-a")
-    vendor_browser = Client()
-    vendor_session = force_login_session(vendor_browser, vendor_with_factors)
+    vendor_browser = signed_in(vendor_with_factors)
+    vendor_session = session_of(vendor_browser)
     assert vendor_browser.get("/lpse-a/dasbor/").status_code == 200
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     emails_before = set(Email.objects.values_list("pk", flat=True))
 
     response = client.post(reset_url(vendor_with_factors.pk), confirmed())
@@ -199,7 +198,7 @@ def test_after_the_reset_the_vendor_signs_in_with_the_password_alone(
     assert login_post(Client(), "lpse-a", vendor_with_factors.username, DEFAULT_PASSWORD).url == (
         "/lpse-a/masuk/faktor-kedua/"
     )
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     client.post(reset_url(vendor_with_factors.pk), confirmed())
 
     response = login_post(Client(), "lpse-a", vendor_with_factors.username, DEFAULT_PASSWORD)
@@ -211,7 +210,7 @@ def test_after_the_reset_the_vendor_signs_in_with_the_password_alone(
 def test_a_reset_staff_member_is_walked_through_enrolment_again(client, portal_a, helpdesk_a):
     verifier = make_user(portal_a, role=Role.VERIFIER, username="verifikator")
     login_with_second_factor(Client(), "lpse-a", verifier, DEFAULT_PASSWORD)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     client.post(reset_url(verifier.pk), confirmed())
     browser = Client()
 
@@ -224,7 +223,7 @@ def test_a_reset_staff_member_is_walked_through_enrolment_again(client, portal_a
 
 def test_portal_administrators_may_reset_too(client, portal_a, vendor_with_factors):
     admin = make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin-a")
-    staff_login(client, admin)
+    signed_in(admin, client=client, english=True)
 
     response = client.post(reset_url(vendor_with_factors.pk), confirmed())
 
@@ -235,7 +234,7 @@ def test_portal_administrators_may_reset_too(client, portal_a, vendor_with_facto
 
 def test_a_helpdesk_officer_may_reset_a_staff_members_factors(client, portal_a, helpdesk_a):
     verifier = with_every_factor(make_user(portal_a, role=Role.VERIFIER, username="verif"))
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     client.post(reset_url(verifier.pk), confirmed())
 
@@ -264,7 +263,7 @@ def assert_nothing_changed(user, emails_before):
 def test_a_reset_needs_the_identity_check_and_a_reason(
     client, vendor_with_factors, helpdesk_a, data, error
 ):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     emails_before = list(Email.objects.values_list("pk", flat=True))
 
     response = client.post(reset_url(vendor_with_factors.pk), data)
@@ -278,7 +277,7 @@ def test_a_reset_needs_the_identity_check_and_a_reason(
 
 def test_a_staff_member_cannot_reset_their_own_factors(client, helpdesk_a):
     with_every_factor(helpdesk_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     emails_before = list(Email.objects.values_list("pk", flat=True))
 
     page = client.get(reset_url(helpdesk_a.pk))
@@ -291,7 +290,7 @@ def test_a_staff_member_cannot_reset_their_own_factors(client, helpdesk_a):
 @pytest.mark.parametrize("role", [Role.VENDOR, Role.VERIFIER])
 def test_users_without_a_helpdesk_role_get_403(client, portal_a, vendor_with_factors, role):
     user = make_user(portal_a, role=role, username=f"bukan-staf-{role}")
-    staff_login(client, user)
+    signed_in(user, client=client, english=True)
     emails_before = list(Email.objects.values_list("pk", flat=True))
 
     page = client.get(reset_url(vendor_with_factors.pk))
@@ -317,7 +316,7 @@ def test_helpdesk_of_another_portal_gets_404_for_this_portals_user(
     client, portal_b, vendor_with_factors
 ):
     helpdesk_b = make_user(portal_b, role=Role.HELPDESK, username="helpdesk-b")
-    staff_login(client, helpdesk_b)
+    signed_in(helpdesk_b, client=client, english=True)
     emails_before = list(Email.objects.values_list("pk", flat=True))
 
     # On its own portal with the other portal's user id, and on the other portal.
@@ -331,7 +330,7 @@ def test_helpdesk_of_another_portal_gets_404_for_this_portals_user(
 
 
 def test_a_missing_user_id_is_404(client, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     assert client.get(reset_url(999999)).status_code == 404
     assert client.post(reset_url(999999), confirmed()).status_code == 404
@@ -340,7 +339,8 @@ def test_a_missing_user_id_is_404(client, helpdesk_a):
 def test_an_officer_whose_last_check_is_old_confirms_the_factor_first(
     client, vendor_with_factors, helpdesk_a
 ):
-    user_session = staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
+    user_session = session_of(client)
     UserSession.objects.filter(pk=user_session.pk).update(
         second_factor_at=timezone.now() - timedelta(minutes=11)
     )
@@ -354,9 +354,8 @@ def test_an_officer_whose_last_check_is_old_confirms_the_factor_first(
 
 
 def test_a_post_for_an_account_without_factors_changes_nothing(client, vendor_a, helpdesk_a):
-    vendor_browser = Client()
-    force_login_session(vendor_browser, vendor_a)
-    staff_login(client, helpdesk_a)
+    vendor_browser = signed_in(vendor_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(reset_url(vendor_a.pk), confirmed())
     followed = client.get(response.url)
@@ -368,6 +367,6 @@ def test_a_post_for_an_account_without_factors_changes_nothing(client, vendor_a,
 
 
 def test_the_reset_is_not_reachable_with_other_methods(client, vendor_with_factors, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     assert client.put(reset_url(vendor_with_factors.pk)).status_code == 405

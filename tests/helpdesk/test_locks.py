@@ -14,8 +14,7 @@ from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
 from inaproc.core.context import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpdesk.helpers import staff_login
-from tests.helpers import login_post
+from tests.helpers import login_post, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,7 @@ def test_list_shows_only_this_portals_current_locks(client, portal_a, portal_b, 
     with time_machine.travel(START, tick=False):
         lock(portal_a, "kunci-alpha")
         lock(portal_b, "kunci-beta")
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS)
 
     assert response.status_code == 200
@@ -76,7 +75,7 @@ def test_list_shows_the_account_lock_times_failure_count_and_last_ip(
     with time_machine.travel(START, tick=False):
         lock(portal_a, vendor_a.username, ip="1.2.3.4", times=4)
         lock(portal_a, vendor_a.username, ip="5.6.7.8", times=2)  # the fifth locks
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS)
 
     row = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", response.text, re.S).group(0)
@@ -92,7 +91,7 @@ def test_list_shows_the_account_lock_times_failure_count_and_last_ip(
 def test_list_says_when_no_account_has_the_locked_username(client, portal_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
         lock(portal_a, "tidak-ada-orangnya")
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS)
 
     assert "tidak-ada-orangnya" in response.text
@@ -103,7 +102,7 @@ def test_list_search_filters_by_username_contains(client, portal_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
         lock(portal_a, "budi-santoso")
         lock(portal_a, "siti-aminah")
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS, {"q": "SANTO"})
 
     assert "budi-santoso" in response.text
@@ -111,7 +110,7 @@ def test_list_search_filters_by_username_contains(client, portal_a, helpdesk_a):
 
 
 def test_list_has_an_empty_state(client, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(LOCKS)
 
@@ -121,7 +120,7 @@ def test_list_has_an_empty_state(client, helpdesk_a):
 def test_list_survives_odd_page_numbers_and_queries(client, portal_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
         lock(portal_a, "kunci-alpha")
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         responses = [
             client.get(LOCKS, params)
             for params in (
@@ -143,7 +142,7 @@ def test_unlock_ends_the_lock_audits_the_reason_and_the_right_password_then_work
 ):
     portal = locked_vendor.portal
     with time_machine.travel(START + timedelta(minutes=1), tick=False):
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.post(UNLOCK, {"username": locked_vendor.username, "reason": REASON})
         followed = client.get(response.url)
         login = login_post(Client(), "lpse-a", locked_vendor.username, DEFAULT_PASSWORD)
@@ -168,7 +167,7 @@ def test_unlock_without_a_reason_shows_the_error_at_the_field_and_changes_nothin
 ):
     before = lock_state(locked_vendor.portal, locked_vendor.username)
     with time_machine.travel(START + timedelta(minutes=1), tick=False):
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         missing = client.post(UNLOCK, {"username": locked_vendor.username, "reason": ""})
         short = client.post(UNLOCK, {"username": locked_vendor.username, "reason": "ok"})
 
@@ -185,7 +184,7 @@ def test_unlock_without_a_reason_shows_the_error_at_the_field_and_changes_nothin
 
 
 def test_unlock_of_a_username_not_locked_says_so_and_audits_nothing(client, vendor_a, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(UNLOCK, {"username": vendor_a.username, "reason": REASON}, follow=True)
 
@@ -195,7 +194,7 @@ def test_unlock_of_a_username_not_locked_says_so_and_audits_nothing(client, vend
 
 def test_unlock_after_the_lock_ended_by_itself_audits_nothing(client, locked_vendor, helpdesk_a):
     with time_machine.travel(START + timedelta(minutes=16), tick=False):
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.post(
             UNLOCK, {"username": locked_vendor.username, "reason": REASON}, follow=True
         )
@@ -208,7 +207,7 @@ def test_unlock_returns_only_to_a_page_inside_the_portal(client, locked_vendor, 
     activity = f"/lpse-a/staf/helpdesk/pengguna/{locked_vendor.pk}/aktivitas/"
     data = {"username": locked_vendor.username, "reason": REASON}
     with time_machine.travel(START + timedelta(minutes=1), tick=False):
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         inside = client.post(UNLOCK, {**data, "next": activity})
         outside = client.post(UNLOCK, {**data, "next": "https://evil.example/"})
         other_portal = client.post(UNLOCK, {**data, "next": "/lpse-b/dasbor/"})
@@ -222,7 +221,7 @@ def test_helpdesk_of_another_portal_cannot_unlock(client, locked_vendor, helpdes
     before = lock_state(locked_vendor.portal, locked_vendor.username)
     data = {"username": locked_vendor.username, "reason": REASON}
     with time_machine.travel(START + timedelta(minutes=1), tick=False):
-        staff_login(client, helpdesk_b)
+        signed_in(helpdesk_b, client=client, english=True)
         own_portal = client.post("/lpse-b/staf/helpdesk/kunci/buka/", data, follow=True)
         other_portal = client.post(UNLOCK, data)
 
@@ -240,7 +239,7 @@ def test_users_without_a_staff_role_get_403_and_change_nothing(client, locked_ve
     user = make_user(locked_vendor.portal, role=role, username=f"bukan-staf-{role}")
     before = lock_state(locked_vendor.portal, locked_vendor.username)
     with time_machine.travel(START + timedelta(minutes=1), tick=False):
-        staff_login(client, user)
+        signed_in(user, client=client, english=True)
         listing = client.get(LOCKS)
         unlock = client.post(UNLOCK, {"username": locked_vendor.username, "reason": REASON})
 
@@ -265,7 +264,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, locked_vendor):
 
 def test_portal_administrators_may_unlock_too(client, locked_vendor, admin_a):
     with time_machine.travel(START + timedelta(minutes=1), tick=False):
-        staff_login(client, admin_a)
+        signed_in(admin_a, client=client, english=True)
         listing = client.get(LOCKS)
         client.post(UNLOCK, {"username": locked_vendor.username, "reason": REASON})
 
@@ -276,15 +275,15 @@ def test_portal_administrators_may_unlock_too(client, locked_vendor, admin_a):
 
 
 def test_the_unlock_list_is_not_reachable_by_get_on_the_unlock_url(client, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     assert client.get(UNLOCK).status_code == 405
 
 
 def test_dashboard_links_helpdesk_and_portal_admin_to_the_tools(client, helpdesk_a, admin_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     helpdesk_page = client.get("/lpse-a/dasbor/")
-    staff_login(client, admin_a)
+    signed_in(admin_a, client=client, english=True)
     admin_page = client.get("/lpse-a/dasbor/")
 
     for page in (helpdesk_page, admin_page):

@@ -17,10 +17,10 @@ from inaproc.accounts.services.passwords import RESET_EMAIL
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from inaproc.vendors.models import RegistrationStatus
+from tests import helpers
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpdesk.helpers import staff_login
 from tests.helpdesk.ticket_builders import lock_out, open_ticket
-from tests.helpers import force_login_session, login_post
+from tests.helpers import login_post, signed_in
 from tests.vendors.builders import register, register_approved
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,7 @@ def test_done_when_a_locked_vendor_is_unlocked_from_a_ticket_and_logs_in(
 
     # The vendor opens a ticket without signing in; the officer finds the account by NPWP.
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp, email="lain@example.id")
-    officer = Client()
-    staff_login(officer, helpdesk_a)
+    officer = signed_in(helpdesk_a, english=True)
     page = officer.get(ticket_url(ticket))
     assert f"<code>{vendor.username}</code>" in page.text
     assert "Yes, until" in page.text
@@ -98,7 +97,7 @@ def test_candidates_match_by_username_company_npwp_email_or_requester_on_this_po
     unrelated = make_user(portal_a, username="unrelated")
     other_portal = make_user(portal_b, username=npwp, email="budi@example.id")
     ticket, _token = open_ticket(portal_a, npwp=npwp, email="budi@example.id", requester=signed_in)
-    staff_login(client, helpdesk_a)
+    helpers.signed_in(helpdesk_a, client=client, english=True)  # `signed_in` is a user here
 
     page = client.get(ticket_url(ticket)).text
 
@@ -111,7 +110,7 @@ def test_acting_on_an_account_the_ticket_is_not_about_is_404(client, portal_a, h
     stranger = make_user(portal_a, username="stranger")
     lock_out(portal_a, stranger.username)
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = act(client, ticket, stranger, "unlock")
 
@@ -123,7 +122,7 @@ def test_acting_on_another_portals_account_is_404(client, portal_a, portal_b, he
     elsewhere = make_user(portal_b, username="elsewhere", email="budi@example.id")
     lock_out(portal_b, elsewhere.username)
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     assert act(client, ticket, elsewhere, "unlock").status_code == 404
     assert lock_until(portal=portal_b, username="elsewhere") is not None
@@ -141,7 +140,7 @@ def test_a_registration_waiting_for_its_email_gets_a_new_confirmation_link(
     applicant = registration.applicant
     old_hash = registration.confirmation_token_hash
     ticket, _token = open_ticket(portal_a, npwp=registration.company.npwp, category="registration")
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     page = client.get(ticket_url(ticket)).text
     assert 'value="resend_confirmation"' in page
 
@@ -167,7 +166,7 @@ def test_an_approved_vendor_is_offered_a_reset_not_a_confirmation(
     client, portal_a, approved, helpdesk_a
 ):
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     emails_before = Email.objects.filter(template=CONFIRM_EMAIL).count()
 
     page = client.get(ticket_url(ticket)).text
@@ -187,7 +186,7 @@ def test_confirmation_links_are_limited_per_hour(client, portal_a, helpdesk_a, s
     settings.REGISTRATION_CONFIRMATIONS_PER_HOUR = 1
     registration = register(portal_a)
     ticket, _token = open_ticket(portal_a, npwp=registration.company.npwp)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     act(client, ticket, registration.applicant, "resend_confirmation")
 
@@ -207,7 +206,7 @@ def test_a_password_reset_goes_to_the_accounts_own_address_never_to_the_officer(
     vendor = approved.applicant
     lock_out(portal_a, vendor.username)
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp, email="attacker@example.id")
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = act(client, ticket, vendor, "password_reset")
 
@@ -242,7 +241,7 @@ def test_reset_emails_share_the_hourly_limit_of_the_form(
 ):
     settings.ACCOUNT_EMAILS_PER_HOUR = 1
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     act(client, ticket, approved.applicant, "password_reset")
     act(client, ticket, approved.applicant, "password_reset")
@@ -271,7 +270,7 @@ def test_a_tool_without_a_proper_reason_or_action_does_nothing(
     vendor = approved.applicant
     lock_out(portal_a, vendor.username)
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(ticket_url(ticket, "akun/"), {"user_id": vendor.pk, **data})
 
@@ -284,7 +283,7 @@ def test_a_tool_without_a_proper_reason_or_action_does_nothing(
 
 def test_a_tool_without_an_account_says_so(client, portal_a, helpdesk_a):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(ticket_url(ticket, "akun/"), {"user_id": "x", "action": "unlock"})
 
@@ -294,7 +293,7 @@ def test_a_tool_without_an_account_says_so(client, portal_a, helpdesk_a):
 
 def test_unlocking_an_account_that_is_not_locked_says_so(client, portal_a, approved, helpdesk_a):
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     act(client, ticket, approved.applicant, "unlock")
 
@@ -307,8 +306,7 @@ def test_vendors_and_verifiers_cannot_use_the_tools(portal_a, approved, verifier
     lock_out(portal_a, vendor.username)
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
     for user in (vendor, verifier_a):
-        client = Client()
-        force_login_session(client, user)
+        client = signed_in(user)
         for action in ("unlock", "password_reset"):
             assert act(client, ticket, vendor, action).status_code == 403
     assert lock_until(portal=portal_a, username=vendor.username) is not None
@@ -319,8 +317,7 @@ def test_another_portals_helpdesk_cannot_use_the_tools(portal_a, approved, helpd
     vendor = approved.applicant
     lock_out(portal_a, vendor.username)
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
-    client = Client()
-    staff_login(client, helpdesk_b)
+    client = signed_in(helpdesk_b, english=True)
 
     response = client.post(
         "/lpse-b/staf/helpdesk/tiket/1/akun/",
@@ -336,8 +333,7 @@ def test_portal_admins_may_use_the_tools(portal_a, approved):
     lock_out(portal_a, vendor.username)
     ticket, _token = open_ticket(portal_a, npwp=approved.company.npwp)
     admin = make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin-a")
-    client = Client()
-    staff_login(client, admin)
+    client = signed_in(admin, english=True)
 
     assert act(client, ticket, vendor, "unlock").status_code == 302
     assert lock_until(portal=portal_a, username=vendor.username) is None
@@ -347,7 +343,7 @@ def test_the_status_of_an_unconfirmed_registration_is_shown(client, portal_a, he
     registration = register(portal_a)
     assert registration.status == RegistrationStatus.EMAIL_UNCONFIRMED
     ticket, _token = open_ticket(portal_a, email=registration.applicant.email)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     page = client.get(ticket_url(ticket)).text
 

@@ -2,7 +2,6 @@
 requester's answer, a signed-in requester's own tickets, and who may open the files."""
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -14,18 +13,13 @@ from inaproc.helpdesk.services.tickets import ticket_staff_reply
 from inaproc.notifications.models import Email
 from tests.factories import make_user
 from tests.helpdesk.ticket_builders import attachment, open_ticket
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 from tests.vendors.builders import png_bytes
 
 pytestmark = pytest.mark.django_db
 
 VIEW = "/lpse-a/bantuan/tiket/lihat/"
 MINE = "/lpse-a/bantuan/tiket/"
-
-
-def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def follow_link(client: Client, token: str, slug: str = "lpse-a"):
@@ -37,9 +31,8 @@ def follow_link(client: Client, token: str, slug: str = "lpse-a"):
 # ---------------------------------------------------------------------------
 
 
-def test_the_link_moves_its_token_into_the_session_and_shows_the_ticket(client, portal_a):
+def test_the_link_moves_its_token_into_the_session_and_shows_the_ticket(client, portal_a, english):
     ticket, token = open_ticket(portal_a, description="Locked out since 9 this morning.")
-    english(client)
 
     response = follow_link(client, token)
 
@@ -56,9 +49,8 @@ def test_the_link_moves_its_token_into_the_session_and_shows_the_ticket(client, 
 
 
 @pytest.mark.parametrize("token", ["x" * 43, "a" * 300, "%00", "lihat-bukan"])
-def test_a_wrong_link_shows_a_clear_404(client, portal_a, token):
+def test_a_wrong_link_shows_a_clear_404(client, portal_a, token, english):
     open_ticket(portal_a)
-    english(client)
 
     follow_link(client, token)
     response = client.get(VIEW)
@@ -81,7 +73,7 @@ def test_a_link_of_one_portal_opens_nothing_on_another(client, portal_a, portal_
 
 
 def test_the_requester_answers_and_a_ticket_waiting_for_them_opens_again(
-    client, portal_a, helpdesk_a
+    client, portal_a, helpdesk_a, english
 ):
     ticket, token = open_ticket(portal_a)
     ticket_staff_reply(
@@ -91,7 +83,6 @@ def test_the_requester_answers_and_a_ticket_waiting_for_them_opens_again(
         status=TicketStatus.WAITING_FOR_USER,
         uploads=[],
     )
-    english(client)
     follow_link(client, token)
     page = client.get(VIEW)
     assert "Which browser do you use?" in page.text
@@ -147,9 +138,8 @@ def test_an_answer_on_an_open_ticket_keeps_it_open_without_a_status_marker(clien
         ("x" * 5001, "Ensure this value has at most 5000 characters"),
     ],
 )
-def test_a_bad_answer_is_refused_and_nothing_changes(client, portal_a, body, message):
+def test_a_bad_answer_is_refused_and_nothing_changes(client, portal_a, body, message, english):
     ticket, token = open_ticket(portal_a)
-    english(client)
     follow_link(client, token)
 
     response = client.post(VIEW, {"body": body})
@@ -186,13 +176,14 @@ def test_an_answer_by_link_sends_no_email_and_writes_no_audit(client, portal_a):
 # ---------------------------------------------------------------------------
 
 
-def test_a_signed_in_requester_lists_and_opens_only_their_own_tickets(client, portal_a, vendor_a):
+def test_a_signed_in_requester_lists_and_opens_only_their_own_tickets(
+    client, portal_a, vendor_a, english
+):
     other = make_user(portal_a, username="other-vendor")
     mine, _token = open_ticket(portal_a, requester=vendor_a, email=vendor_a.email)
     theirs, _token = open_ticket(portal_a, requester=other, email=other.email)
     anonymous, _token = open_ticket(portal_a, email=vendor_a.email, description="Opened signed out")
-    english(client)
-    force_login_session(client, vendor_a)
+    signed_in(vendor_a, client=client)
 
     listing = client.get(MINE)
 
@@ -208,7 +199,7 @@ def test_a_signed_in_requester_lists_and_opens_only_their_own_tickets(client, po
 
 def test_a_signed_in_requester_answers_as_themselves(client, portal_a, vendor_a):
     ticket, _token = open_ticket(portal_a, requester=vendor_a, email=vendor_a.email)
-    force_login_session(client, vendor_a)
+    signed_in(vendor_a, client=client)
 
     response = client.post(f"{MINE}{ticket.number}/", {"body": "Still locked."})
 
@@ -225,7 +216,7 @@ def test_the_ticket_list_needs_a_sign_in(client, portal_a):
 
 def test_a_ticket_number_of_another_portal_is_404(client, portal_a, portal_b, vendor_a):
     open_ticket(portal_b, requester=None)
-    force_login_session(client, vendor_a)
+    signed_in(vendor_a, client=client)
 
     assert client.get(f"{MINE}1/").status_code == 404
 
@@ -267,14 +258,14 @@ def test_the_link_holder_gets_the_file_with_safe_headers(client, ticket_with_fil
 
 
 def test_the_signed_in_requester_gets_the_file(client, ticket_with_file, vendor_a):
-    force_login_session(client, vendor_a)
+    signed_in(vendor_a, client=client)
 
     assert client.get(file_url(ticket_with_file[2])).status_code == 200
 
 
 def test_the_portals_helpdesk_gets_the_file_and_it_is_audited(client, ticket_with_file, helpdesk_a):
     ticket, _token, file = ticket_with_file
-    force_login_session(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client)
 
     assert client.get(file_url(file)).status_code == 200
     head = client.head(file_url(file))
@@ -294,12 +285,9 @@ def test_everyone_else_gets_the_same_404_for_the_file(
     _ticket, _token, file = ticket_with_file
     other_vendor = make_user(portal_a, username="other-vendor")
     anonymous = Client()
-    vendor = Client()
-    force_login_session(vendor, other_vendor)
-    verifier = Client()
-    force_login_session(verifier, verifier_a)
-    other_portal = Client()
-    force_login_session(other_portal, helpdesk_b)
+    vendor = signed_in(other_vendor)
+    verifier = signed_in(verifier_a)
+    other_portal = signed_in(helpdesk_b)
     other_link = Client()
     _other_ticket, other_token = open_ticket(portal_a, email="siti@example.id")
     follow_link(other_link, other_token)
@@ -312,7 +300,6 @@ def test_everyone_else_gets_the_same_404_for_the_file(
 
 def test_a_portal_admin_gets_the_file(ticket_with_file, portal_a):
     admin = make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin-a")
-    client = Client()
-    force_login_session(client, admin)
+    client = signed_in(admin)
 
     assert client.get(file_url(ticket_with_file[2])).status_code == 200

@@ -4,7 +4,6 @@ the confirmation email with the private link, attachments, bad input and the thr
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -15,7 +14,7 @@ from inaproc.helpdesk.services.tickets import OPENED_EMAIL
 from inaproc.notifications.models import Email
 from tests.factories import make_user
 from tests.helpdesk.ticket_builders import TOKEN_IN_LINK, open_ticket
-from tests.helpers import captcha_answer, force_login_session
+from tests.helpers import captcha_answer, signed_in
 from tests.vendors.builders import pdf_bytes, png_bytes, register_approved
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 NEW = "/lpse-a/bantuan/tiket/baru/"
 SENT = "/lpse-a/bantuan/tiket/terkirim/"
 EMAIL = "budi@example.id"
-
-
-def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def occurred(hours: int = 1) -> str:
@@ -61,8 +55,9 @@ def stored_files(root) -> list:
 # ---------------------------------------------------------------------------
 
 
-def test_a_visitor_opens_a_ticket_with_the_captcha_and_gets_its_number_by_email(client, portal_a):
-    english(client)
+def test_a_visitor_opens_a_ticket_with_the_captcha_and_gets_its_number_by_email(
+    client, portal_a, english
+):
     page = client.get(NEW)
     assert page.status_code == 200
     assert page.text.count("<h1") == 1
@@ -109,7 +104,7 @@ def test_numbers_count_per_portal(portal_a, portal_b):
 def test_a_signed_in_vendor_gets_email_and_npwp_pre_filled_and_no_captcha(client, portal_a):
     registration = register_approved(portal_a)
     vendor = registration.applicant
-    force_login_session(client, vendor)
+    signed_in(vendor, client=client)
 
     page = client.get(NEW)
 
@@ -154,8 +149,7 @@ def assert_nothing_saved(document_root=None) -> None:
         assert stored_files(document_root) == []
 
 
-def test_a_wrong_captcha_opens_nothing(client, portal_a):
-    english(client)
+def test_a_wrong_captcha_opens_nothing(client, portal_a, english):
     page = client.get(NEW)
     answer = {**captcha_answer(page), "captcha_1": "salah"}
 
@@ -182,8 +176,7 @@ def test_a_wrong_captcha_opens_nothing(client, portal_a):
         ("name", "x" * 201, "Ensure this value has at most 200 characters"),
     ],
 )
-def test_bad_input_is_refused_next_to_its_field(client, portal_a, field, value, message):
-    english(client)
+def test_bad_input_is_refused_next_to_its_field(client, portal_a, field, value, message, english):
 
     response = post_anonymously(client, **{field: value})
 
@@ -193,8 +186,7 @@ def test_bad_input_is_refused_next_to_its_field(client, portal_a, field, value, 
     assert_nothing_saved()
 
 
-def test_a_time_in_the_future_is_refused(client, portal_a):
-    english(client)
+def test_a_time_in_the_future_is_refused(client, portal_a, english):
     future = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
     response = post_anonymously(client, occurred_at=future)
@@ -204,9 +196,8 @@ def test_a_time_in_the_future_is_refused(client, portal_a):
 
 
 def test_a_file_that_is_not_a_pdf_or_image_is_refused_and_nothing_is_stored(
-    client, portal_a, document_root
+    client, portal_a, document_root, english
 ):
-    english(client)
     files = [
         SimpleUploadedFile("layar.png", png_bytes(), content_type="image/png"),
         SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"),
@@ -220,8 +211,7 @@ def test_a_file_that_is_not_a_pdf_or_image_is_refused_and_nothing_is_stored(
     assert_nothing_saved(document_root)
 
 
-def test_more_than_five_files_are_refused(client, portal_a, document_root):
-    english(client)
+def test_more_than_five_files_are_refused(client, portal_a, document_root, english):
     files = [
         SimpleUploadedFile(f"f{n}.png", png_bytes(), content_type="image/png") for n in range(6)
     ]
@@ -262,8 +252,7 @@ def test_the_sent_page_of_one_portal_says_nothing_on_another(client, portal_a, p
 # ---------------------------------------------------------------------------
 
 
-def test_a_fourth_ticket_for_one_address_within_an_hour_waits(client, portal_a):
-    english(client)
+def test_a_fourth_ticket_for_one_address_within_an_hour_waits(client, portal_a, english):
     for n in range(3):
         open_ticket(portal_a, email="BUDI@example.id", description=f"Problem number {n} here")
 
@@ -301,7 +290,7 @@ def test_staff_may_open_a_ticket_too_without_a_captcha(client, portal_a):
     from inaproc.accounts.models import Role
 
     officer = make_user(portal_a, role=Role.HELPDESK, username="helpdesk-a")
-    force_login_session(client, officer)
+    signed_in(officer, client=client)
 
     response = client.post(NEW, form_data(email=officer.email))
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import translation
 
 from inaproc.audit.models import AuditEvent
@@ -19,8 +18,8 @@ from inaproc.helpdesk.services.tickets import (
     ticket_staff_reply,
     ticket_status_change,
 )
-from tests.helpdesk.helpers import staff_login
 from tests.helpdesk.ticket_builders import attachment, open_ticket
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -346,7 +345,6 @@ def test_the_link_ticket_page_and_files_of_a_pruned_ticket_are_404(client, porta
     prune()
 
     assert (client.get(VIEW).status_code, client.get(file_url).status_code) == (404, 404)
-    staff = Client()
-    staff_login(staff, helpdesk_a)
+    staff = signed_in(helpdesk_a, english=True)
     assert staff.get(f"/lpse-a/staf/helpdesk/tiket/{ticket.number}/").status_code == 404
     assert staff.get(file_url).status_code == 404

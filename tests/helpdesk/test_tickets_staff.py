@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from inaproc.accounts.models import Role
@@ -14,9 +13,8 @@ from inaproc.helpdesk.models import Ticket, TicketCategory, TicketMessage, Ticke
 from inaproc.helpdesk.services.tickets import REPLY_EMAIL, ticket_status_change
 from inaproc.notifications.models import Email
 from tests.factories import make_user
-from tests.helpdesk.helpers import staff_login
 from tests.helpdesk.ticket_builders import open_ticket
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +55,7 @@ def test_vendors_and_verifiers_get_403_and_change_nothing(portal_a, vendor_a, ve
     ticket, _token = open_ticket(portal_a)
     emails_before = Email.objects.count()
     for user in (vendor_a, verifier_a):
-        client = Client()
-        force_login_session(client, user)
+        client = signed_in(user)
         assert client.get(QUEUE).status_code == 403
         assert client.get(ticket_url(ticket)).status_code == 403
         reply = client.post(ticket_url(ticket, "balas/"), {"body": "Hi", "status": "resolved"})
@@ -75,8 +72,7 @@ def test_helpdesk_and_portal_admin_see_the_queue(client, portal_a, helpdesk_a):
     open_ticket(portal_a)
     admin = make_user(portal_a, role=Role.PORTAL_ADMIN, username="admin-a")
     for user in (helpdesk_a, admin):
-        client = Client()
-        staff_login(client, user)
+        client = signed_in(user, english=True)
         response = client.get(QUEUE)
         assert response.status_code == 200
         assert response.text.count("<h1") == 1
@@ -85,8 +81,7 @@ def test_helpdesk_and_portal_admin_see_the_queue(client, portal_a, helpdesk_a):
 
 def test_another_portals_helpdesk_sees_nothing_of_this_portal(portal_a, portal_b, helpdesk_b):
     ticket_a, _token = open_ticket(portal_a, email="alpha@example.id")
-    client = Client()
-    staff_login(client, helpdesk_b)
+    client = signed_in(helpdesk_b, english=True)
 
     queue = client.get("/lpse-b/staf/helpdesk/tiket/")
     same_number = client.get("/lpse-b/staf/helpdesk/tiket/1/")
@@ -102,7 +97,7 @@ def test_another_portals_helpdesk_sees_nothing_of_this_portal(portal_a, portal_b
 @pytest.mark.parametrize("number", ["0", "2", "99999999999999"])
 def test_a_missing_ticket_is_404(client, portal_a, helpdesk_a, number):
     open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     assert client.get(f"{QUEUE}{number}/").status_code == 404
 
@@ -139,7 +134,7 @@ def six_tickets(portal_a, helpdesk_a):
 def test_the_queue_shows_open_then_waiting_oldest_first_without_resolved(
     client, helpdesk_a, six_tickets
 ):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(QUEUE)
 
@@ -165,7 +160,7 @@ def test_the_queue_shows_open_then_waiting_oldest_first_without_resolved(
     ],
 )
 def test_the_queue_filters_and_searches(client, helpdesk_a, six_tickets, params, expected):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(QUEUE, params)
 
@@ -174,7 +169,7 @@ def test_the_queue_filters_and_searches(client, helpdesk_a, six_tickets, params,
 
 
 def test_garbage_filters_fall_back_to_the_default_queue(client, helpdesk_a, six_tickets):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(QUEUE, {"status": "\x00", "category": "x", "q": "a" * 500, "page": "-1"})
 
@@ -193,7 +188,7 @@ def test_the_queue_pages_by_fifty_and_keeps_the_filters(client, portal_a, helpde
             description="bulk",
             access_token_hash=f"hash{n}",
         )
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     first = client.get(QUEUE, {"category": "other"})
     second = client.get(QUEUE, {"category": "other", "page": "2"})
@@ -212,7 +207,7 @@ def test_the_ticket_page_shows_the_request_and_its_history(client, portal_a, hel
     ticket, _token = open_ticket(
         portal_a, name="Siti Aminah", npwp="0012345674101000", description="Cannot upload."
     )
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(ticket_url(ticket))
 
@@ -231,7 +226,7 @@ def test_the_ticket_page_shows_the_request_and_its_history(client, portal_a, hel
 
 def test_an_answer_is_emailed_audited_and_changes_the_status(client, portal_a, helpdesk_a):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(
         ticket_url(ticket, "balas/"),
@@ -265,7 +260,7 @@ def test_the_answer_email_is_in_the_portals_language_and_links_the_account(
     client, portal_a, helpdesk_a, vendor_a
 ):
     ticket, _token = open_ticket(portal_a, requester=vendor_a, email=vendor_a.email)
-    staff_login(client, helpdesk_a)  # the officer reads English
+    signed_in(helpdesk_a, client=client, english=True)  # the officer reads English
 
     client.post(ticket_url(ticket, "balas/"), {"body": "Sudah dibuka.", "status": "resolved"})
 
@@ -286,7 +281,7 @@ def test_the_answer_email_is_in_the_portals_language_and_links_the_account(
 )
 def test_a_bad_answer_changes_nothing(client, portal_a, helpdesk_a, data, message):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     emails_before = Email.objects.count()
 
     response = client.post(ticket_url(ticket, "balas/"), data)
@@ -300,7 +295,7 @@ def test_a_bad_answer_changes_nothing(client, portal_a, helpdesk_a, data, messag
 
 def test_a_status_change_is_audited_and_not_emailed(client, portal_a, helpdesk_a):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
     emails_before = Email.objects.count()
 
     response = client.post(ticket_url(ticket, "status/"), {"status": TicketStatus.RESOLVED})
@@ -320,7 +315,7 @@ def test_a_status_change_is_audited_and_not_emailed(client, portal_a, helpdesk_a
 
 def test_the_same_status_again_changes_nothing(client, portal_a, helpdesk_a):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(ticket_url(ticket, "status/"), {"status": TicketStatus.OPEN})
 
@@ -331,7 +326,7 @@ def test_the_same_status_again_changes_nothing(client, portal_a, helpdesk_a):
 
 def test_a_bad_status_is_refused(client, portal_a, helpdesk_a):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.post(ticket_url(ticket, "status/"), {"status": "\x00"})
 
@@ -342,7 +337,7 @@ def test_a_bad_status_is_refused(client, portal_a, helpdesk_a):
 
 def test_ticket_actions_are_get_or_post_only_where_meant(client, portal_a, helpdesk_a):
     ticket, _token = open_ticket(portal_a)
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     assert client.get(ticket_url(ticket, "balas/")).status_code == 405
     assert client.get(ticket_url(ticket, "status/")).status_code == 405

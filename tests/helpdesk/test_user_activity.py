@@ -14,8 +14,7 @@ from inaproc.audit.models import AuditEvent
 from inaproc.core.context import ClientInfo
 from inaproc.helpdesk.access import access_portal_user
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpdesk.helpers import staff_login
-from tests.helpers import login_post
+from tests.helpers import login_post, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def vendor_b(portal_b):
 def test_search_finds_this_portals_accounts_by_username_npwp_email_or_name(
     client, vendor_a, vendor_b, helpdesk_a
 ):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     by_npwp = client.get(SEARCH, {"q": "00.123.456.7-410"})
     by_email = client.get(SEARCH, {"q": vendor_a.email.upper()})
@@ -56,7 +55,7 @@ def test_search_finds_this_portals_accounts_by_username_npwp_email_or_name(
 
 
 def test_search_needs_three_characters(client, vendor_a, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(SEARCH, {"q": "00"})
 
@@ -65,7 +64,7 @@ def test_search_needs_three_characters(client, vendor_a, helpdesk_a):
 
 
 def test_search_page_without_a_query_shows_just_the_form(client, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     response = client.get(SEARCH)
 
@@ -75,7 +74,7 @@ def test_search_page_without_a_query_shows_just_the_form(client, helpdesk_a):
 
 
 def test_search_survives_odd_queries(client, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     for params in ({"q": "nul\x00byte"}, {"q": "y" * 500}, {"q": "abc", "page": "zz"}):
         assert client.get(SEARCH, params).status_code == 200
@@ -84,7 +83,7 @@ def test_search_survives_odd_queries(client, helpdesk_a):
 def test_viewing_activity_shows_the_attempts_and_writes_an_audit_row(client, vendor_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
         failure_register(portal=vendor_a.portal, username=vendor_a.username, client=CLIENT)
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(activity_url(vendor_a.pk))
 
     assert response.status_code == 200
@@ -117,7 +116,7 @@ def test_activity_shows_only_the_last_90_days(client, vendor_a, helpdesk_a):
         at=START - timedelta(days=89),
     )
     with time_machine.travel(START, tick=False):
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(activity_url(vendor_a.pk))
 
     assert "8.8.8.8" in response.text
@@ -133,7 +132,7 @@ def test_activity_shows_the_lock_with_an_unlock_form_and_open_sessions(
         )
         for _ in range(5):
             failure_register(portal=vendor_a.portal, username=vendor_a.username, client=CLIENT)
-        staff_login(client, helpdesk_a)
+        signed_in(helpdesk_a, client=client, english=True)
         response = client.get(activity_url(vendor_a.pk))
 
     assert "Yes, until 25 November 2026 09:15 WIB" in response.text
@@ -145,7 +144,7 @@ def test_activity_shows_the_lock_with_an_unlock_form_and_open_sessions(
 def test_activity_of_another_portals_user_or_a_missing_id_is_404_and_not_audited(
     client, vendor_b, helpdesk_a
 ):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     responses = [
         client.get(activity_url(vendor_b.pk)),
@@ -158,7 +157,7 @@ def test_activity_of_another_portals_user_or_a_missing_id_is_404_and_not_audited
 
 
 def test_activity_survives_odd_page_numbers(client, vendor_a, helpdesk_a):
-    staff_login(client, helpdesk_a)
+    signed_in(helpdesk_a, client=client, english=True)
 
     for page in ("abc", "0", "-3", "99999999999999999999", ""):
         assert client.get(activity_url(vendor_a.pk), {"page": page}).status_code == 200
@@ -177,7 +176,7 @@ def test_access_portal_user_gives_one_404_for_missing_and_other_portal(
 @pytest.mark.parametrize("role", [Role.VENDOR, Role.VERIFIER])
 def test_users_without_a_staff_role_get_403_and_nothing_is_audited(client, vendor_a, role):
     user = make_user(vendor_a.portal, role=role, username=f"bukan-staf-{role}")
-    staff_login(client, user)
+    signed_in(user, client=client, english=True)
 
     search = client.get(SEARCH, {"q": "alpha"})
     activity = client.get(activity_url(vendor_a.pk))
@@ -197,7 +196,7 @@ def test_anonymous_visitors_are_sent_to_the_login_and_nothing_is_audited(client,
 
 def test_helpdesk_of_another_portal_sees_nothing_of_this_portals_users(client, vendor_a, portal_b):
     helpdesk_b = make_user(portal_b, role=Role.HELPDESK, username="helpdesk-b")
-    staff_login(client, helpdesk_b)
+    signed_in(helpdesk_b, client=client, english=True)
 
     own_portal = client.get(activity_url(vendor_a.pk, slug="lpse-b"))
     search = client.get("/lpse-b/staf/helpdesk/pengguna/", {"q": "alpha"})
@@ -210,7 +209,7 @@ def test_helpdesk_of_another_portal_sees_nothing_of_this_portals_users(client, v
 
 
 def test_portal_administrators_may_read_activity_too(client, vendor_a, admin_a):
-    staff_login(client, admin_a)
+    signed_in(admin_a, client=client, english=True)
 
     response = client.get(activity_url(vendor_a.pk))
 

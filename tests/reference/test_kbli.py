@@ -12,7 +12,7 @@ from inaproc.reference.models import Kbli, KbliLevel
 from inaproc.reference.selectors import kbli_get_many, kbli_search
 from inaproc.reference.services import KbliLoadResult, kbli_load
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # The table the project ships (inaproc/reference/data/), never a file outside the repository.
 KBLI_CSV = Path(__file__).resolve().parents[2] / "inaproc" / "reference" / "data" / "kbli2020.csv"

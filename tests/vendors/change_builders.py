@@ -2,15 +2,12 @@
 
 from datetime import date
 
-from django.test import Client
-
 from inaproc.accounts.models import Role
 from inaproc.vendors.companies.selectors.changes import company_critical_values
 from inaproc.vendors.companies.services.changes import change_request_submit
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import ChangeRequest, CompanyMember, CompanyRole, Registration
 from tests.factories import make_user
-from tests.helpers import force_login_session
 from tests.vendors.builders import checked, register_approved
 
 NEW_NAME = "PT Maju Jaya Sentosa Baru"
@@ -29,12 +26,6 @@ def member(company, role: str = CompanyRole.VIEWER, **fields):
     user = make_user(company.portal, role=Role.VENDOR, **fields)
     CompanyMember.objects.create(company=company, user=user, role=role)
     return user
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    force_login_session(client, user)
-    return client
 
 
 def submit_change(

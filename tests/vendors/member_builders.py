@@ -2,14 +2,10 @@
 
 import itertools
 
-from django.conf import settings
-from django.test import Client
-
 from inaproc.notifications.models import Email
 from inaproc.vendors.companies.services.invitations import invitation_accept, invitation_create
 from inaproc.vendors.models import Company, CompanyInvitation, CompanyMember, CompanyRole
 from tests.factories import DEFAULT_PASSWORD
-from tests.helpers import force_login_session
 from tests.vendors.builders import register_approved
 
 INVITATION_TEMPLATE = "vendors/email/invitation"
@@ -65,12 +61,3 @@ def add_member(
     )
     assert user is not None, state
     return user.company_membership
-
-
-def signed_in(user, *, english: bool = True) -> Client:
-    """A client signed in as `user` (see force_login_session), pages in English."""
-    client = Client()
-    if english:
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    force_login_session(client, user)
-    return client

@@ -14,11 +14,11 @@ from inaproc.vendors.companies.selectors.company import company_documents, compa
 from inaproc.vendors.companies.services.changes import change_request_reject
 from inaproc.vendors.models import Company, CompanyRole
 from tests.factories import make_user
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 from tests.vendors.builders import npwp_make
 from tests.vendors.change_builders import approved, licence, member, submit_change
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PROPOSED = {
     "name": "PT Nama Usulan Rahasia",
@@ -57,7 +57,7 @@ def portal_paths() -> list[str]:
 def client_of(user=None) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:
-        force_login_session(client, user)
+        signed_in(user, client=client)
     return client
 
 

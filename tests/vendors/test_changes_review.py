@@ -19,17 +19,17 @@ from inaproc.vendors.companies.services.changes import (
 )
 from inaproc.vendors.models import ChangeRequestStatus, CompanyRole
 from tests.factories import make_user
+from tests.helpers import signed_in
 from tests.vendors.builders import company_data, npwp_make, register_submitted
 from tests.vendors.change_builders import (
     NEW_NAME,
     approved,
     licence,
     member,
-    signed_in,
     submit_change,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 QUEUE = "/lpse-a/staf/verifikasi/"
 START = timezone.datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone(7 * 60))

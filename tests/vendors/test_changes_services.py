@@ -32,7 +32,7 @@ from tests.factories import make_user
 from tests.vendors.builders import checked, company_data, npwp_make
 from tests.vendors.change_builders import NEW_NAME, approved, licence, submit_change
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

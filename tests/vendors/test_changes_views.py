@@ -16,17 +16,17 @@ from inaproc.notifications.models import Email
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import ChangeRequest, ChangeRequestStatus, CompanyRole
 from tests.factories import make_user
+from tests.helpers import signed_in
 from tests.vendors.builders import pdf_bytes, upload
 from tests.vendors.change_builders import (
     NEW_NAME,
     approved,
     licence,
     member,
-    signed_in,
     submit_change,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CHANGE_URL = "/lpse-a/perusahaan/perubahan/"
 COMPANY_URL = "/lpse-a/perusahaan/"
@@ -110,9 +110,8 @@ def test_admin_of_another_portal_is_anonymous_here(portal_b, registration):
 
 def test_posting_without_a_csrf_token_is_refused(registration):
     client = Client(enforce_csrf_checks=True)
-    from tests.helpers import force_login_session
 
-    force_login_session(client, registration.applicant)
+    signed_in(registration.applicant, client=client)
 
     response = client.post(CHANGE_URL, form_data(registration.company, name=NEW_NAME))
 

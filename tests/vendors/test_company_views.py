@@ -1,7 +1,6 @@
 """The active vendor's company page, and the dashboard panels of vendors and verifiers."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from inaproc.accounts.models import Role
@@ -13,10 +12,10 @@ from inaproc.vendors.registrations.services.verification import (
     registration_request_changes,
 )
 from tests.factories import make_portal, make_user
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 from tests.vendors.builders import checked, register, register_submitted
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 COMPANY_URL = "/lpse-a/perusahaan/"
 
@@ -29,12 +28,6 @@ def approved(portal, **kwargs):
     )
     registration.applicant.refresh_from_db()
     return registration
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    force_login_session(client, user)
-    return client
 
 
 def test_anonymous_is_sent_to_the_login(client, portal_a):

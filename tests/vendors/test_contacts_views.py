@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from inaproc.accounts.models import Role
@@ -15,10 +14,10 @@ from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from inaproc.vendors.models import CompanyRole, EmailChange
 from tests.factories import make_totp_device, make_user
-from tests.helpers import force_login_session
-from tests.vendors.change_builders import approved, member, signed_in
+from tests.helpers import signed_in
+from tests.vendors.change_builders import approved, member
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CONTACT_URL = "/lpse-a/perusahaan/kontak/"
 EMAIL_URL = "/lpse-a/perusahaan/kontak/email/"
@@ -172,9 +171,8 @@ def test_bad_contact_data_is_refused_next_to_its_field(admin, registration, fiel
 
 def test_changing_the_email_asks_for_the_second_factor_again(registration):
     make_totp_device(registration.applicant)
-    client = Client()
     # Signed in, but the session's second-factor check is not fresh.
-    force_login_session(client, registration.applicant, second_factor=False)
+    client = signed_in(registration.applicant, second_factor=False)
 
     page = client.get(EMAIL_URL)
     post = request_change(client)

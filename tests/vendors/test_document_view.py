@@ -18,22 +18,16 @@ from inaproc.vendors.registrations.services.verification import (
     registration_request_changes,
 )
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import force_login_session, login_post
+from tests.helpers import login_post, signed_in
 from tests.vendors.builders import checked, png_bytes, register, register_submitted
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def url(document, slug="lpse-a", query=""):
     return f"/{slug}/dokumen/{document.public_id}/{query}"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    force_login_session(client, user)
-    return client
 
 
 def approved(portal):

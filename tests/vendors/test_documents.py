@@ -16,7 +16,7 @@ from inaproc.files.storage import document_delete, document_open, document_stora
 from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind
 
 # Messages are checked in English, the source language.
-pytestmark = pytest.mark.usefixtures("pages_in_english")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture(autouse=True)

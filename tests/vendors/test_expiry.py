@@ -20,9 +20,10 @@ from inaproc.vendors.companies.services.expiry import expiring_documents_warn
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import CompanyRole, Document
 from tests.factories import make_user
-from tests.vendors.change_builders import approved, licence, member, signed_in, submit_change
+from tests.helpers import signed_in
+from tests.vendors.change_builders import approved, licence, member, submit_change
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TODAY = date(2027, 3, 1)
 NOON = timezone.datetime(2027, 3, 1, 12, 0, tzinfo=timezone.get_fixed_timezone(7 * 60))

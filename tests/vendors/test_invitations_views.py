@@ -17,8 +17,8 @@ from inaproc.vendors.companies.services.members import member_remove, member_sus
 from inaproc.vendors.companies.views.members import INVITATION_TOKEN_SESSION_KEY
 from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import login_post
-from tests.vendors.member_builders import add_member, approved_company, invite, signed_in
+from tests.helpers import login_post, signed_in
+from tests.vendors.member_builders import add_member, approved_company, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,6 @@ PASSWORD = "teh-manis-dingin-sekali-31"
 @pytest.fixture
 def company(portal_a):
     return approved_company(portal_a)
-
-
-@pytest.fixture
-def english() -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def open_link(client: Client, token: str):
@@ -51,15 +44,17 @@ def accept(client: Client, username: str = "rina.staf", password: str = PASSWORD
     return client.post(ACCEPT, data)
 
 
-def test_the_link_moves_the_token_into_the_session_and_shows_the_invitation(company, english):
+def test_the_link_moves_the_token_into_the_session_and_shows_the_invitation(
+    company, client, english
+):
     company, admin = company
     admin.full_name = "Budi Admin"
     admin.save(update_fields=["full_name"])
     _invitation, token = invite(company, admin, role=CompanyRole.BID_PREPARER)
 
-    page = open_link(english, token)
+    page = open_link(client, token)
 
-    assert english.session[INVITATION_TOKEN_SESSION_KEY] == token
+    assert client.session[INVITATION_TOKEN_SESSION_KEY] == token
     assert page.status_code == 200
     assert page.text.count("<h1") == 1
     assert token not in page.text
@@ -70,50 +65,50 @@ def test_the_link_moves_the_token_into_the_session_and_shows_the_invitation(comp
     assert page.headers["Cache-Control"].startswith("max-age=0")
 
 
-def test_opening_the_link_creates_nothing(company, english):
+def test_opening_the_link_creates_nothing(company, client, english):
     company, admin = company
     invitation, token = invite(company, admin)
 
-    open_link(english, token)
-    open_link(english, token)
+    open_link(client, token)
+    open_link(client, token)
 
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert CompanyMember.objects.filter(company=company).count() == 1
 
 
-def test_accepting_creates_the_account_and_sends_to_the_login(company, english):
+def test_accepting_creates_the_account_and_sends_to_the_login(company, client, english):
     company, admin = company
     invitation, token = invite(company, admin, role=CompanyRole.BID_PREPARER, full_name="Rina")
-    open_link(english, token)
+    open_link(client, token)
 
-    response = accept(english, "Rina.Staf")
+    response = accept(client, "Rina.Staf")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/lpse-a/masuk/"
-    assert INVITATION_TOKEN_SESSION_KEY not in english.session
+    assert INVITATION_TOKEN_SESSION_KEY not in client.session
     user = User.objects.get(username="Rina.Staf")
     assert user.company_membership.role == CompanyRole.BID_PREPARER
-    assert "Your account is ready" in english.get("/lpse-a/masuk/").text
-    assert english.get("/lpse-a/dasbor/").status_code == 302  # not signed in
+    assert "Your account is ready" in client.get("/lpse-a/masuk/").text
+    assert client.get("/lpse-a/dasbor/").status_code == 302  # not signed in
     # The real login path: CAPTCHA, lockout and all.
-    login = login_post(english, "lpse-a", "rina.staf", PASSWORD)
+    login = login_post(client, "lpse-a", "rina.staf", PASSWORD)
     assert login.headers["Location"] == "/lpse-a/dasbor/"
-    assert english.get("/lpse-a/perusahaan/").status_code == 200
-    assert english.get("/lpse-a/perusahaan/pengguna/").status_code == 403
+    assert client.get("/lpse-a/perusahaan/").status_code == 200
+    assert client.get("/lpse-a/perusahaan/pengguna/").status_code == 403
     assert Email.objects.filter(template="vendors/email/invitation_accepted").count() == 1
 
 
-def test_a_second_submit_creates_no_second_account(company, english):
+def test_a_second_submit_creates_no_second_account(company, client, english):
     company, admin = company
     _invitation, token = invite(company, admin)
-    open_link(english, token)
-    accept(english, "pertama")
-    session = english.session  # the form sent again from the browser's history
+    open_link(client, token)
+    accept(client, "pertama")
+    session = client.session  # the form sent again from the browser's history
     session[INVITATION_TOKEN_SESSION_KEY] = token
     session.save()
 
-    response = accept(english, "kedua")
+    response = accept(client, "kedua")
 
     assert response.status_code == 200
     assert "This invitation was already used" in response.text
@@ -121,13 +116,13 @@ def test_a_second_submit_creates_no_second_account(company, english):
     assert AuditEvent.objects.filter(verb="company.invitation_accepted").count() == 1
 
 
-def test_a_taken_username_is_reported_next_to_the_field_only(company, english):
+def test_a_taken_username_is_reported_next_to_the_field_only(company, client, english):
     company, admin = company
     make_user(company.portal, username="budi", email="budi.lain@example.id")
     _invitation, token = invite(company, admin)
-    open_link(english, token)
+    open_link(client, token)
 
-    response = accept(english, "BUDI")
+    response = accept(client, "BUDI")
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -153,13 +148,13 @@ def test_a_taken_username_is_reported_next_to_the_field_only(company, english):
     ],
 )
 def test_bad_input_is_reported_next_to_its_field(
-    company, english, username, password, again, field
+    company, client, english, username, password, again, field
 ):
     company, admin = company
     invitation, token = invite(company, admin)
-    open_link(english, token)
+    open_link(client, token)
 
-    response = accept(english, username, password, again)
+    response = accept(client, username, password, again)
 
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -169,12 +164,12 @@ def test_bad_input_is_reported_next_to_its_field(
     assert CompanyMember.objects.filter(company=company).count() == 1
 
 
-def test_a_password_like_the_new_accounts_own_username_is_refused(company, english):
+def test_a_password_like_the_new_accounts_own_username_is_refused(company, client, english):
     company, admin = company
     _invitation, token = invite(company, admin)
-    open_link(english, token)
+    open_link(client, token)
 
-    response = accept(english, "wulandari.kartika", "wulandari.kartika1")
+    response = accept(client, "wulandari.kartika", "wulandari.kartika1")
 
     assert "new_password1" in response.context["form"].errors
     assert not User.objects.filter(username="wulandari.kartika").exists()
@@ -187,13 +182,13 @@ def test_a_password_like_the_new_accounts_own_username_is_refused(company, engli
         ({"revoked_at": timezone.now()}, "This invitation was withdrawn"),
     ],
 )
-def test_dead_invitations_say_so_and_how_to_go_on(company, english, change, heading):
+def test_dead_invitations_say_so_and_how_to_go_on(company, client, english, change, heading):
     company, admin = company
     invitation, token = invite(company, admin)
     CompanyInvitation.objects.filter(pk=invitation.pk).update(**change)
 
-    page = open_link(english, token)
-    post = accept(english)
+    page = open_link(client, token)
+    post = accept(client)
 
     for response in (page, post):
         assert response.status_code == 200
@@ -203,30 +198,30 @@ def test_dead_invitations_say_so_and_how_to_go_on(company, english, change, head
     assert not User.objects.filter(username="rina.staf").exists()
 
 
-def test_a_used_invitation_points_to_the_login(company, english):
+def test_a_used_invitation_points_to_the_login(company, client, english):
     company, admin = company
     _invitation, token = invite(company, admin)
-    open_link(english, token)
-    accept(english)
+    open_link(client, token)
+    accept(client)
 
-    page = open_link(english, token)
+    page = open_link(client, token)
 
     assert "This invitation was already used" in page.text
     assert 'href="/lpse-a/masuk/"' in page.text
 
 
 @pytest.mark.parametrize("token", ["salah", "%00%00", "a" * 300])
-def test_unknown_links_do_not_work(company, english, token):
-    page = open_link(english, token)
+def test_unknown_links_do_not_work(company, client, english, token):
+    page = open_link(client, token)
 
     assert "This link does not work" in page.text
     assert 'name="username"' not in page.text
-    assert accept(english).status_code == 200
+    assert accept(client).status_code == 200
     assert not User.objects.filter(username="rina.staf").exists()
 
 
-def test_the_page_without_a_link_does_not_work(english, portal_a):
-    assert "This link does not work" in english.get(ACCEPT).text
+def test_the_page_without_a_link_does_not_work(client, english, portal_a):
+    assert "This link does not work" in client.get(ACCEPT).text
 
 
 def test_a_link_of_another_portal_does_not_work_here(company, portal_b):
@@ -245,7 +240,7 @@ def test_a_link_of_another_portal_does_not_work_here(company, portal_b):
 def test_a_signed_in_user_is_asked_to_log_out_first(company):
     company, admin = company
     invitation, token = invite(company, admin)
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
 
     page = open_link(client, token)
     post = accept(client)

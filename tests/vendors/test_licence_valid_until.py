@@ -11,7 +11,6 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -27,7 +26,7 @@ from inaproc.vendors.registrations.services.verification import (
     registration_request_changes,
 )
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import captcha_answer, force_login_session, login_post
+from tests.helpers import captcha_answer, login_post, signed_in
 from tests.vendors.builders import (
     confirmation_token_of,
     kbli_sample,
@@ -36,7 +35,7 @@ from tests.vendors.builders import (
     register_submitted,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 REGISTER = "/lpse-a/pendaftaran/"
 RESUBMIT = "/lpse-a/pendaftaran/perbaiki/"
@@ -324,8 +323,7 @@ def test_the_verifier_sees_the_licence_end_date_on_the_review_page(client, porta
         client, licence_valid_until=end.isoformat(), document_business_licence=pdf("izin.pdf")
     )
     registration = confirmed(portal_a)
-    verifier = Client()
-    force_login_session(verifier, make_user(portal_a, role=Role.VERIFIER))
+    verifier = signed_in(make_user(portal_a, role=Role.VERIFIER))
 
     page = verifier.get(f"/lpse-a/staf/verifikasi/{registration.pk}/")
 

@@ -22,7 +22,7 @@ from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import login_post
 from tests.vendors.builders import register, register_submitted
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 STATUS_URL = "/lpse-a/pendaftaran/status/"
 

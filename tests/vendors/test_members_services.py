@@ -28,10 +28,10 @@ from inaproc.vendors.companies.services.members import (
 )
 from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import force_login_session
+from tests.helpers import session_of, signed_in
 from tests.vendors.member_builders import add_member, approved_company, invite, token_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 NEW_PASSWORD = "kopi-tubruk-pagi-hari-77"
 
@@ -438,7 +438,8 @@ def test_a_member_of_another_company_cannot_be_touched(company, portal_a):
 def test_suspending_ends_sessions_deactivates_audits_and_emails(company, client):
     company, admin = company
     member = add_member(company, admin, role=CompanyRole.BID_PREPARER)
-    session = force_login_session(client, member.user)
+    signed_in(member.user, client=client)
+    session = session_of(client)
 
     assert member_suspend(company=company, member_id=member.pk, actor=admin) is True
 

@@ -14,8 +14,8 @@ from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
 from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole
 from tests.factories import make_totp_device, make_user
-from tests.helpers import force_login_session
-from tests.vendors.member_builders import add_member, approved_company, invite, signed_in
+from tests.helpers import session_of, signed_in
+from tests.vendors.member_builders import add_member, approved_company, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_portal_staff_are_refused(company, role):
     company, admin = company
     member = add_member(company, admin)
     invitation, _token = invite(company, admin)
-    client = signed_in(make_user(company.portal, role=role))
+    client = signed_in(make_user(company.portal, role=role), english=True)
 
     for url in all_urls(member, invitation):
         assert client.get(url).status_code == 403, url
@@ -102,7 +102,7 @@ def test_company_users_who_are_not_administrators_are_refused(company, role):
     me = add_member(company, admin, role=role)
     member = add_member(company, admin)
     invitation, _token = invite(company, admin)
-    client = signed_in(me.user)
+    client = signed_in(me.user, english=True)
 
     for url in all_urls(member, invitation):
         assert client.get(url).status_code == 403, url
@@ -117,7 +117,7 @@ def test_a_vendor_without_a_company_gets_404(company):
     company, admin = company
     member = add_member(company, admin)
     invitation, _token = invite(company, admin)
-    client = signed_in(make_user(company.portal))
+    client = signed_in(make_user(company.portal), english=True)
 
     for url in all_urls(member, invitation):
         assert client.get(url).status_code == 404, url
@@ -128,7 +128,7 @@ def test_the_administrator_of_another_company_gets_404_for_this_companys_users(c
     member = add_member(company, admin)
     invitation, _token = invite(company, admin)
     _other, other_admin = approved_company(portal_a)
-    client = signed_in(other_admin)
+    client = signed_in(other_admin, english=True)
 
     for url in [*member_urls(member.pk), *invitation_urls(invitation.pk)]:
         assert client.get(url).status_code == 404, url
@@ -140,7 +140,7 @@ def test_the_administrator_of_another_company_gets_404_for_this_companys_users(c
 def test_an_administrator_of_another_portal_is_anonymous_here(company, portal_b):
     company, admin = company
     _theirs, their_admin = approved_company(portal_b)
-    client = signed_in(their_admin)
+    client = signed_in(their_admin, english=True)
 
     response = client.get(MEMBERS)
 
@@ -152,10 +152,10 @@ def test_an_administrator_of_another_portal_is_anonymous_here(company, portal_b)
 def test_a_suspended_administrator_is_signed_out_and_cannot_come_back(company):
     company, admin = company
     other = add_member(company, admin, role=CompanyRole.ADMIN)
-    client = signed_in(other.user)
+    client = signed_in(other.user, english=True)
     assert client.get(MEMBERS).status_code == 200
 
-    signed_in(admin).post(f"{MEMBERS}{other.pk}/tangguhkan/")
+    signed_in(admin, english=True).post(f"{MEMBERS}{other.pk}/tangguhkan/")
 
     assert client.get(MEMBERS).status_code == 302
 
@@ -170,10 +170,10 @@ def test_the_list_shows_users_with_role_status_last_login_factor_and_inviter(com
     preparer = add_member(company, admin, role=CompanyRole.BID_PREPARER, full_name="Rina")
     make_totp_device(preparer.user)
     viewer = add_member(company, admin, role=CompanyRole.VIEWER, full_name="Joko")
-    signed_in(admin).post(f"{MEMBERS}{viewer.pk}/tangguhkan/")
+    signed_in(admin, english=True).post(f"{MEMBERS}{viewer.pk}/tangguhkan/")
     _other, other_admin = approved_company(portal_a)
     invitation, _token = invite(company, admin, email="baru@example.id")
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
 
     page = client.get(MEMBERS)
 
@@ -200,7 +200,7 @@ def test_the_list_shows_users_with_role_status_last_login_factor_and_inviter(com
 
 def test_inviting_through_the_form(company):
     company, admin = company
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
     assert client.get(INVITE).status_code == 200
 
     response = client.post(
@@ -234,7 +234,7 @@ def test_inviting_through_the_form(company):
 def test_bad_invitation_input_is_reported_next_to_its_field(company, data, field):
     company, admin = company
 
-    response = signed_in(admin).post(INVITE, data)
+    response = signed_in(admin, english=True).post(INVITE, data)
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -246,7 +246,7 @@ def test_bad_invitation_input_is_reported_next_to_its_field(company, data, field
 def test_an_address_of_a_company_user_is_reported_next_to_the_email_field(company):
     company, admin = company
 
-    response = signed_in(admin).post(
+    response = signed_in(admin, english=True).post(
         INVITE, {"email": admin.email, "full_name": "Saya", "role": "viewer"}
     )
 
@@ -262,7 +262,7 @@ def test_over_the_daily_limit_the_form_answers_429(company, settings):
     invite(company, admin)
     invite(company, admin)
 
-    response = signed_in(admin).post(
+    response = signed_in(admin, english=True).post(
         INVITE, {"email": "tiga@example.id", "full_name": "Tiga", "role": "viewer"}
     )
 
@@ -275,8 +275,8 @@ def test_over_the_daily_limit_the_form_answers_429(company, settings):
 def test_an_administrator_with_a_second_factor_confirms_it_again_before_inviting(company):
     company, admin = company
     make_totp_device(admin)
-    client = Client()
-    session = force_login_session(client, admin)
+    client = signed_in(admin)
+    session = session_of(client)
     UserSession.objects.filter(pk=session.pk).update(
         second_factor_at=timezone.now() - timedelta(minutes=11)
     )
@@ -295,8 +295,7 @@ def test_posts_without_a_csrf_token_are_refused(company):
     company, admin = company
     member = add_member(company, admin)
     invitation, _token = invite(company, admin)
-    client = Client(enforce_csrf_checks=True)
-    force_login_session(client, admin)
+    client = signed_in(admin, enforce_csrf_checks=True)
 
     for url in post_urls(member, invitation):
         assert client.post(url, {"role": "admin"}).status_code == 403, url
@@ -312,7 +311,7 @@ def test_posts_without_a_csrf_token_are_refused(company):
 def test_changing_a_role_through_the_confirmation_page(company):
     company, admin = company
     member = add_member(company, admin)
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
     url = f"{MEMBERS}{member.pk}/peran/"
     page = client.get(url)
     assert 'value="viewer"' in page.text and "checked" in page.text
@@ -329,7 +328,7 @@ def test_the_last_administrator_is_told_why_they_cannot_step_down(company):
     company, admin = company
     url = f"{MEMBERS}{admin.company_membership.pk}/peran/"
 
-    response = signed_in(admin).post(url, {"role": "viewer"})
+    response = signed_in(admin, english=True).post(url, {"role": "viewer"})
 
     assert response.status_code == 200
     assert "at least one active administrator" in response.text
@@ -341,7 +340,7 @@ def test_the_last_administrator_is_told_why_they_cannot_step_down(company):
 def test_an_administrator_stepping_down_goes_to_the_company_page(company):
     company, admin = company
     add_member(company, admin, role=CompanyRole.ADMIN)
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
 
     response = client.post(f"{MEMBERS}{admin.company_membership.pk}/peran/", {"role": "viewer"})
 
@@ -352,8 +351,8 @@ def test_an_administrator_stepping_down_goes_to_the_company_page(company):
 def test_suspending_and_reactivating_through_the_pages(company):
     company, admin = company
     member = add_member(company, admin, role=CompanyRole.BID_PREPARER)
-    member_client = signed_in(member.user)
-    client = signed_in(admin)
+    member_client = signed_in(member.user, english=True)
+    client = signed_in(admin, english=True)
     assert "cannot sign in" in client.get(f"{MEMBERS}{member.pk}/tangguhkan/").text
 
     response = client.post(f"{MEMBERS}{member.pk}/tangguhkan/")
@@ -372,7 +371,9 @@ def test_the_suspend_page_refuses_oneself_with_a_message(company):
     company, admin = company
     add_member(company, admin, role=CompanyRole.ADMIN)
 
-    response = signed_in(admin).post(f"{MEMBERS}{admin.company_membership.pk}/tangguhkan/")
+    response = signed_in(admin, english=True).post(
+        f"{MEMBERS}{admin.company_membership.pk}/tangguhkan/"
+    )
 
     assert response.status_code == 200
     assert "You cannot suspend your own account" in response.text
@@ -384,7 +385,7 @@ def test_removing_a_user_through_the_page(company):
     company, admin = company
     member = add_member(company, admin)
 
-    response = signed_in(admin).post(f"{MEMBERS}{member.pk}/hapus/")
+    response = signed_in(admin, english=True).post(f"{MEMBERS}{member.pk}/hapus/")
 
     assert response.headers["Location"] == MEMBERS
     assert not CompanyMember.objects.filter(pk=member.pk).exists()
@@ -395,7 +396,7 @@ def test_removing_a_user_through_the_page(company):
 def test_an_administrator_removing_themselves_is_signed_out(company):
     company, admin = company
     add_member(company, admin, role=CompanyRole.ADMIN)
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
 
     response = client.post(f"{MEMBERS}{admin.company_membership.pk}/hapus/")
 
@@ -409,7 +410,7 @@ def test_a_bad_role_is_reported_and_changes_nothing(company, role):
     company, admin = company
     member = add_member(company, admin)
 
-    response = signed_in(admin).post(f"{MEMBERS}{member.pk}/peran/", {"role": role})
+    response = signed_in(admin, english=True).post(f"{MEMBERS}{member.pk}/peran/", {"role": role})
 
     assert response.status_code == 200
     assert 'id="id_role_errors"' in response.text
@@ -423,7 +424,7 @@ def test_withdrawing_and_sending_again_from_the_list(company):
     company, admin = company
     first, _token = invite(company, admin, email="satu@example.id")
     second, _token = invite(company, admin, email="dua@example.id")
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
     assert "Withdraw the invitation" in client.get(f"{MEMBERS}undangan/{first.pk}/batalkan/").text
 
     client.post(f"{MEMBERS}undangan/{first.pk}/batalkan/")
@@ -486,7 +487,7 @@ def test_garbage_to_every_page_gives_no_server_error(company):
     company, admin = company
     member = add_member(company, admin)
     invitation, token = invite(company, admin)
-    client = signed_in(admin)
+    client = signed_in(admin, english=True)
     invitee = Client()
     invitee.get(f"/lpse-a/perusahaan/undangan/{token}/")
 

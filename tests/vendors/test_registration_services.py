@@ -53,7 +53,7 @@ from tests.vendors.builders import (
     register,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CONFIRM_TEMPLATE = "vendors/email/registration_confirm"
 DOCUMENT_MISSING = "Upload this document (PDF, JPEG or PNG)."

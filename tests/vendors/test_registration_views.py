@@ -30,7 +30,7 @@ from inaproc.vendors.models import (
     RegistrationStatus,
 )
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import captcha_answer, force_login_session, run_task_worker
+from tests.helpers import captcha_answer, run_task_worker, signed_in
 from tests.vendors.builders import (
     company_data,
     confirmation_token_of,
@@ -41,7 +41,7 @@ from tests.vendors.builders import (
     register,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 REGISTER = "/lpse-a/pendaftaran/"
 REGISTERED = "/lpse-a/pendaftaran/terkirim/"
@@ -191,7 +191,7 @@ def test_the_captcha_is_asked_even_where_login_has_none(client, portal):
 
 
 def test_a_signed_in_user_goes_to_the_dashboard(client, portal):
-    force_login_session(client, make_user(portal))
+    signed_in(make_user(portal), client=client)
 
     response = client.get(REGISTER)
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from inaproc.accounts.models import Role
@@ -29,7 +28,7 @@ from inaproc.vendors.registrations.services.verification import (
 )
 from inaproc.vendors.templatetags.vendors import npwp
 from tests.factories import make_user
-from tests.helpers import force_login_session
+from tests.helpers import signed_in
 from tests.vendors.builders import (
     checked,
     company_data,
@@ -40,7 +39,7 @@ from tests.vendors.builders import (
     register_submitted,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 QUEUE = "/lpse-a/staf/verifikasi/"
 START = timezone.datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone(7 * 60))
@@ -54,12 +53,6 @@ DECISION_TEMPLATES = (
 
 def review_url(registration, slug: str = "lpse-a") -> str:
     return f"/{slug}/staf/verifikasi/{registration.pk}/"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    force_login_session(client, user)
-    return client
 
 
 def approve(client, registration, checks=ALL_CHECKS):
@@ -427,7 +420,7 @@ def test_approving_needs_every_check(submitted, verifier_a):
 def test_approving_activates_the_account_emails_audits_and_records_it(
     client, submitted, verifier_a, django_capture_on_commit_callbacks
 ):
-    force_login_session(client, verifier_a)
+    signed_in(verifier_a, client=client)
 
     response = approve(client, submitted)
 

@@ -24,7 +24,7 @@ from tests.vendors.builders import (
     upload,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 RESUBMIT_URL = "/lpse-a/pendaftaran/perbaiki/"
 STATUS_URL = "/lpse-a/pendaftaran/status/"

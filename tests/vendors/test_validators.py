@@ -14,7 +14,7 @@ from inaproc.core.identity import (
 )
 
 # Messages are checked in English, the source language.
-pytestmark = pytest.mark.usefixtures("pages_in_english")
+pytestmark = pytest.mark.usefixtures("english")
 
 NPWP_FORMAT = "Enter the NPWP as 15 digits (e.g. 01.234.567.4-101.000) or 16 digits."
 NPWP_INVALID = "This NPWP is not valid: check the digits."

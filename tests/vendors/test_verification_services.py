@@ -43,7 +43,7 @@ from inaproc.vendors.review import ReviewConflict
 from tests.factories import make_user
 from tests.vendors.builders import checked, company_data, register, register_submitted
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 APPROVED_TEMPLATE = "vendors/email/registration_approved"
 REJECTED_TEMPLATE = "vendors/email/registration_rejected"
