@@ -94,3 +94,10 @@ def review_decide(*, lock: Callable[[], Subject], decision: Decision[Subject]) -
         if decision.email is not None:
             decision.email(subject)
     return subject
+
+
+def rejection_reason(reason: str) -> str:
+    """The reason of a rejection, which may not be empty (the forms require one too)."""
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason.")
+    return reason.strip()

@@ -10,7 +10,7 @@ from django.test import Client
 
 from inaproc.accounts.models import LoginAttempt, LoginOutcome, Role
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import force_login_session, login_post, mask_tokens
+from tests.helpers import login_post, mask_tokens, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +58,9 @@ def test_owner_and_helpdesk_see_every_attempt_including_the_locked_ones(portal_a
     send_attempts(vendor_a.username, ["salah"] * (limit + 4))
 
     owner = english_client("192.0.2.10")
-    force_login_session(owner, vendor_a, second_factor=False)
+    signed_in(vendor_a, client=owner, second_factor=False)
     staff = english_client("192.0.2.11")
-    force_login_session(staff, helpdesk)
+    signed_in(helpdesk, client=staff)
     owner_page = owner.get(OWNER_ACTIVITY)
     staff_page = staff.get(f"/lpse-a/staf/helpdesk/pengguna/{vendor_a.pk}/aktivitas/")
 

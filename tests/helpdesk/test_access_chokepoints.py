@@ -20,9 +20,8 @@ from inaproc.helpdesk.access import (
 )
 from tests.announcements.builders import make_announcement
 from tests.factories import make_user
-from tests.helpdesk.helpers import staff_login
 from tests.helpdesk.ticket_builders import open_ticket
-from tests.helpers import mask_tokens
+from tests.helpers import mask_tokens, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +84,7 @@ def test_the_role_decorators_403_is_the_same_for_existing_and_missing_objects(
     client, portal_a, vendor_a
 ):
     ticket, _ = open_ticket(portal_a)
-    staff_login(client, vendor_a)
+    signed_in(vendor_a, client=client, english=True)
     users, tickets = "/lpse-a/staf/helpdesk/pengguna/", "/lpse-a/staf/helpdesk/tiket/"
     pairs = [
         (f"{users}{vendor_a.pk}/aktivitas/", f"{users}999999/aktivitas/"),

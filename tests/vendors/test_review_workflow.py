@@ -30,8 +30,9 @@ from inaproc.vendors.registrations.services.verification import registration_app
 from inaproc.vendors.registrations.views.review import conflict_message
 from inaproc.vendors.review import Decision, ReviewConflict, review_decide
 from tests.factories import make_user
+from tests.helpers import signed_in
 from tests.vendors.builders import register, register_submitted
-from tests.vendors.change_builders import NEW_NAME, approved, signed_in, submit_change
+from tests.vendors.change_builders import NEW_NAME, approved, submit_change
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_withdrawing_records_who_took_the_request_back_and_when(change, registra
 # --- One conflict for both ------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("pages_in_english")
+@pytest.mark.usefixtures("english")
 def test_a_change_conflict_says_who_decided_when_and_the_status(change, verifier, portal_a):
     first = make_user(portal_a, role=Role.VERIFIER, full_name="Budi Pertama")
     with time_machine.travel(START, tick=False):
@@ -155,7 +156,7 @@ def test_a_change_conflict_says_who_decided_when_and_the_status(change, verifier
     assert AuditEvent.objects.count() == audits
 
 
-@pytest.mark.usefixtures("pages_in_english")
+@pytest.mark.usefixtures("english")
 def test_a_registration_conflict_is_the_same_exception(portal_a, verifier):
     submitted = register_submitted(portal_a)
     with time_machine.travel(START, tick=False):
@@ -244,7 +245,7 @@ def registration_url(registration) -> str:
     return f"/lpse-a/staf/verifikasi/{registration.pk}/"
 
 
-@pytest.mark.usefixtures("pages_in_english")
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("subject", "expected"),
     [
@@ -265,7 +266,7 @@ def test_one_conflict_message_with_the_noun_of_each_kind(subject, expected):
     assert conflict_message(ReviewConflict(subject)) == expected
 
 
-@pytest.mark.usefixtures("pages_in_english")
+@pytest.mark.usefixtures("english")
 def test_a_withdrawn_change_names_who_withdrew_it(change, registration, verifier):
     applicant = registration.applicant
     with time_machine.travel(START, tick=False):
@@ -280,7 +281,7 @@ def test_a_withdrawn_change_names_who_withdrew_it(change, registration, verifier
     ) in response.text
 
 
-@pytest.mark.usefixtures("pages_in_english")
+@pytest.mark.usefixtures("english")
 def test_a_decided_change_names_who_decided_first(change, verifier, portal_a):
     first = make_user(portal_a, role=Role.VERIFIER, full_name="Budi Pertama")
     with time_machine.travel(START, tick=False):

@@ -38,7 +38,7 @@ from inaproc.vendors.models import (
     Document,
     ProposedDocument,
 )
-from inaproc.vendors.review import Decision, review_decide
+from inaproc.vendors.review import Decision, rejection_reason, review_decide
 
 
 class ChangePending(Exception):
@@ -382,16 +382,15 @@ def change_request_reject(
     context: AuditContext | None = None,
 ) -> ChangeRequest:
     """Refuse the change with a reason, emailed to the company; its data stay as they are."""
-    if not reason.strip():
-        raise ValueError("A rejection needs a reason.")
+    reason = rejection_reason(reason)
     return _decide(
         change_id=change_id,
         portal=portal,
         actor=verifier,
         transition="reject",
-        arguments={"reason": reason.strip()},
+        arguments={"reason": reason},
         verb="company_change.rejected",
-        reason=reason.strip(),
+        reason=reason,
         email_template="vendors/email/company_change_rejected",
         context=context,
     )

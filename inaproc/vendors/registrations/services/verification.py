@@ -15,7 +15,7 @@ from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.companies.selectors.company import note_labels
 from inaproc.vendors.models import EventKind, Registration, RegistrationEvent
-from inaproc.vendors.review import Decision, review_decide
+from inaproc.vendors.review import Decision, rejection_reason, review_decide
 
 
 def _locked(*, registration_id: int, portal: Portal) -> Callable[[], Registration]:
@@ -134,17 +134,16 @@ def registration_reject(
     reason: str,
     context: AuditContext | None = None,
 ) -> Registration:
-    if not reason.strip():
-        raise ValueError("A rejection needs a reason.")
+    reason = rejection_reason(reason)
     return _decide(
         registration_id=registration_id,
         portal=portal,
         verifier=verifier,
         transition="reject",
-        arguments={"reason": reason.strip()},
+        arguments={"reason": reason},
         event_kind=EventKind.REJECTED,
         verb="registration.rejected",
-        message=reason.strip(),
+        message=reason,
         email_template="vendors/email/registration_rejected",
         context=context,
     )
