@@ -6,12 +6,11 @@ import re
 import secrets
 from typing import Protocol
 
-from django.http import HttpRequest
-
 from inaproc.files.forms import ticked_ids
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
 from inaproc.files.services import CheckedUpload, held_uploads_add, held_uploads_remove
+from inaproc.portals.http import PortalRequest
 
 FORM_KEY_FIELD = "form_key"
 
@@ -22,13 +21,13 @@ REMOVE_HELD_FIELD = "remove_held"
 _FORM_KEY = re.compile(r"[A-Za-z0-9_\-]{20,64}")
 
 
-def form_key(request: HttpRequest) -> str:
+def form_key(request: PortalRequest) -> str:
     """The key of the form being submitted, or a new one for a new form."""
     key = request.POST.get(FORM_KEY_FIELD, "") if request.method == "POST" else ""
     return key if _FORM_KEY.fullmatch(key) else secrets.token_urlsafe(24)
 
 
-def held_for_submit(request: HttpRequest, key: str) -> list[HeldUpload]:
+def held_for_submit(request: PortalRequest, key: str) -> list[HeldUpload]:
     """The held files of this form, without those the user ticked to remove (which are
     deleted now)."""
     remove = ticked_ids(request.POST, REMOVE_HELD_FIELD)
@@ -41,6 +40,6 @@ class FormWithUploads(Protocol):
     def valid_uploads(self) -> list[CheckedUpload]: ...
 
 
-def hold_valid_uploads(request: HttpRequest, key: str, documents: FormWithUploads) -> None:
+def hold_valid_uploads(request: PortalRequest, key: str, documents: FormWithUploads) -> None:
     """The form failed: keep its uploads that passed their checks for the next submit."""
     held_uploads_add(portal=request.portal, key=key, items=documents.valid_uploads())

@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -44,16 +45,17 @@ class PrivateFileSystemStorage(FileSystemStorage):
         kwargs.setdefault("file_permissions_mode", FILE_PERMISSIONS)
         kwargs.setdefault("directory_permissions_mode", DIRECTORY_PERMISSIONS)
         super().__init__(location=location, **kwargs)
+        self._own_location = location
 
     @property
-    def base_location(self):  # type: ignore[override]
+    def base_location(self) -> str:
+        if self._own_location is not None:
+            return str(self._own_location)
         default_root = os.path.join(str(settings.MEDIA_ROOT), "documents")
-        return self._value_or_setting(
-            self._location, str(getattr(settings, "DOCUMENT_ROOT", default_root))
-        )
+        return str(getattr(settings, "DOCUMENT_ROOT", default_root))
 
     @property
-    def location(self):  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
     def url(self, name):
@@ -96,7 +98,8 @@ def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id:
     wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
     stream = _HashingStream(upload)
     try:
-        name = storage.save(wanted, stream)
+        # A stream with chunks() is all Storage.save reads (typed as a file object).
+        name = storage.save(wanted, cast(IO[bytes], stream))
     except BaseException:
         storage.delete(wanted)  # a partly written file; the random name is ours alone
         raise

@@ -7,6 +7,7 @@ The format is described in the data's README: one row per code, in hierarchy ord
 
 import csv
 import re
+from _csv import Reader
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ _CODE_PATTERNS = {
     KbliLevel.SUBGOLONGAN: re.compile(r"[0-9]{4}", re.ASCII),
     KbliLevel.KELOMPOK: re.compile(r"[0-9]{5}", re.ASCII),
 }
-_TITLE_MAX_LENGTH = Kbli._meta.get_field("title").max_length
+_TITLE_MAX_LENGTH: int = Kbli._meta.get_field("title").max_length or 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def kbli_read(path: Path) -> list[KbliRow]:
         ) from error
 
 
-def _read_rows(reader: "csv._reader") -> list[KbliRow]:
+def _read_rows(reader: Reader) -> list[KbliRow]:
     header = next(reader, None)
     if header is None or [name.strip().lstrip("\ufeff") for name in header] != HEADER:
         raise ValidationError(_("Line 1: the header must be code,level,title."))

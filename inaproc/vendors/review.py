@@ -10,7 +10,7 @@ Below both sub-packages (docs/decisions/0008): `vendors.registrations` and
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -26,12 +26,23 @@ from inaproc.portals.models import Portal
 Subject = TypeVar("Subject", bound=models.Model)
 
 
+class Reviewable(Protocol):
+    """What a reviewed row has: a status with its label, and who decided it when."""
+
+    pk: Any
+    status: str
+    decided_by: User | None
+    decided_at: datetime | None
+
+    def get_status_display(self) -> str: ...
+
+
 class ReviewConflict(Exception):
     """The registration or change is not (or no longer) waiting for this decision: someone
     decided (or withdrew) it first, or it has not reached the queue yet. Carries the row as
     it is now, who decided it and when, and its status as shown to people."""
 
-    def __init__(self, subject: models.Model) -> None:
+    def __init__(self, subject: Reviewable) -> None:
         super().__init__(f"{type(subject).__name__} {subject.pk} is {subject.status}")
         self.subject = subject
         self.decided_by: User | None = subject.decided_by
@@ -75,7 +86,7 @@ def review_decide(*, lock: Callable[[], Subject], decision: Decision[Subject]) -
         subject = lock()
         transition = getattr(subject, decision.transition)
         if not can_proceed(transition):
-            raise ReviewConflict(subject)
+            raise ReviewConflict(cast(Reviewable, subject))
         if decision.effects is not None:
             decision.effects(subject)
         transition(by=decision.actor, at=timezone.now(), **decision.arguments)

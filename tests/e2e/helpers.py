@@ -3,7 +3,8 @@
 import re
 
 from captcha.models import CaptchaStore
-from playwright.sync_api import Page
+from django.conf import settings
+from playwright.sync_api import BrowserContext, Page
 
 from tests.factories import DEFAULT_PASSWORD
 
@@ -58,3 +59,9 @@ def staff_log_in(page: Page, base: str, user, password: str = DEFAULT_PASSWORD) 
     log_in(page, base, user.portal.slug, user.username, password)
     second_step(page, user)
     page.wait_for_url(lambda url: not SECOND_STEP_URL.search(url))
+
+
+def english(context: BrowserContext, base: str) -> None:
+    """Pages in English for this browser (the language cookie the switch sets), so that
+    assertions on texts do not depend on the translation."""
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}])

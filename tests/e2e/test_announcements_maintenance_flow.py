@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from inaproc.accounts.models import Role
 from inaproc.announcements.services import maintenance_schedule
 from tests.e2e.conftest import TIMEOUT_MS
-from tests.e2e.helpers import log_in, staff_log_in
+from tests.e2e.helpers import english, log_in, staff_log_in
 from tests.factories import make_portal, make_user
 
 pytestmark = pytest.mark.e2e
@@ -43,10 +43,6 @@ def second_context(browser: Browser, context: BrowserContext) -> Iterator[Browse
     other.set_default_timeout(TIMEOUT_MS)
     yield other
     other.close()
-
-
-def english(context: BrowserContext, base: str) -> None:
-    context.add_cookies([{"name": "inaproc_language", "value": "en", "url": base}])
 
 
 def schedule(portal, *, starts_in: timedelta, message: str):

@@ -10,8 +10,7 @@ context, and localhost is one."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from inaproc.accounts.models import LoginAttempt, LoginMethod, LoginOutcome, Passkey, Role
 from tests.e2e.helpers import solve_captcha
@@ -26,13 +25,6 @@ delete PublicKeyCredential.parseCreationOptionsFromJSON;
 delete PublicKeyCredential.parseRequestOptionsFromJSON;
 delete PublicKeyCredential.prototype.toJSON;
 """
-
-
-@pytest.fixture
-def english(context: BrowserContext, live_server) -> None:
-    context.add_cookies(
-        [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
-    )
 
 
 def virtual_authenticator(page: Page) -> None:

@@ -27,7 +27,7 @@ from inaproc.accounts.models import (
 from inaproc.accounts.services.factors import totp_device
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
-from tests.e2e.helpers import log_in, second_step, staff_log_in, type_factor_code
+from tests.e2e.helpers import english, log_in, second_step, staff_log_in, type_factor_code
 from tests.e2e.test_accessibility import violations
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_totp_device, make_user
 from tests.helpers import totp_code
@@ -42,10 +42,6 @@ PASSWORD_CHANGE = "/lpse-a/akun/kata-sandi/"
 REASON = "Phone lost; identity checked by calling the office back"
 
 
-def in_english(page: Page, base: str) -> None:
-    page.context.add_cookies([{"name": "inaproc_language", "value": "en", "url": base}])
-
-
 def log_out(page: Page, base: str) -> None:
     page.locator("header form[action$='/keluar/'] button").click()
     expect(page).to_have_url(f"{base}/lpse-a/sudah-keluar/")
@@ -57,7 +53,7 @@ def test_a_verifier_enrols_at_first_login_then_signs_in_with_the_app(
     portal = make_portal("lpse-a", name="LPSE Alpha")
     verifier = make_user(portal, role=Role.VERIFIER, username="verifikator", full_name="Sari")
     base = live_server.url
-    in_english(page, base)
+    english(page.context, base)
     h1 = page.locator("h1")
 
     # The first sign-in: password and CAPTCHA lead to the second-factor page, and no
@@ -136,7 +132,7 @@ def test_changing_the_password_asks_for_the_factor_again_after_ten_minutes(
     vendor = make_user(portal, username="0012345674101000", full_name="PT Alpha Jaya")
     make_totp_device(vendor)  # a vendor who chose to add an authenticator app
     base = live_server.url
-    in_english(page, base)
+    english(page.context, base)
     log_in(page, base, "lpse-a", vendor.username)
     second_step(page, vendor)
     expect(page).to_have_url(base + DASHBOARD)
@@ -183,13 +179,13 @@ def test_a_helpdesk_officer_resets_a_vendors_factors_and_their_session_ends(
     # The vendor is signed in in their own browser.
     vendor_context = browser.new_context(locale="en-US")
     vendor_page = vendor_context.new_page()
-    in_english(vendor_page, base)
+    english(vendor_page.context, base)
     log_in(vendor_page, base, "lpse-a", vendor.username)
     second_step(vendor_page, vendor)
     expect(vendor_page).to_have_url(base + DASHBOARD)
 
     # The officer finds the vendor, sees their factors, and resets them with a reason.
-    in_english(page, base)
+    english(page.context, base)
     staff_log_in(page, base, officer)
     page.goto(base + "/lpse-a/staf/helpdesk/pengguna/")
     page.locator("#id_q").fill("Alpha Jaya")

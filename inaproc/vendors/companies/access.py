@@ -70,8 +70,9 @@ def _access_proposed_document(*, portal: Portal, user, public_id) -> tuple[Propo
         .filter(public_id=public_id, change_request__portal=portal)
         .first()
     )
-    company_id = document.change_request.company_id if document else None
-    opened_by = _opened_by(portal=portal, user=user, company_id=company_id) if document else ""
+    if document is None:
+        raise Http404
+    opened_by = _opened_by(portal=portal, user=user, company_id=document.change_request.company_id)
     if not opened_by:
         raise Http404
     return document, opened_by == "staff"

@@ -4,7 +4,7 @@ approved data and documents, or, while a request waits for the verifiers, that r
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from inaproc.core.http import audit_context
 from inaproc.files.forms import ticked_ids
 from inaproc.files.held import FORM_KEY_FIELD, form_key, held_for_submit, hold_valid_uploads
 from inaproc.files.selectors import held_uploads
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.access import company_role_required
 from inaproc.vendors.companies.forms.changes import ChangeDocumentsForm, CriticalDataForm
@@ -49,7 +50,7 @@ WITHDRAWN_SESSION_KEY = "inaproc_change_withdrawn"
 @require_http_methods(["GET", "POST"])
 @never_cache
 @company_role_required(CompanyRole.ADMIN)
-def change_request_view(request: HttpRequest) -> HttpResponse:
+def change_request_view(request: PortalRequest) -> HttpResponse:
     company = request.company_member.company
     pending = pending_change_request(company=company)
     withdraw = request.method == "POST" and request.POST.get("action") == "withdraw"
@@ -63,7 +64,7 @@ def change_request_view(request: HttpRequest) -> HttpResponse:
     return _form_page(request, company)
 
 
-def _here(request: HttpRequest) -> HttpResponse:
+def _here(request: PortalRequest) -> HttpResponse:
     return HttpResponseRedirect(portal_url(request.portal, "vendors:change_request"))
 
 
@@ -74,7 +75,7 @@ def _already_pending_message() -> str:
     )
 
 
-def _withdraw(request: HttpRequest, pending: ChangeRequest | None) -> HttpResponse:
+def _withdraw(request: PortalRequest, pending: ChangeRequest | None) -> HttpResponse:
     if pending is None:
         messages.info(request, _("No change request is waiting; there is nothing to withdraw."))
         return _here(request)
@@ -102,7 +103,7 @@ def _withdraw(request: HttpRequest, pending: ChangeRequest | None) -> HttpRespon
     return _here(request)
 
 
-def _initial(request: HttpRequest, company: Company) -> dict:
+def _initial(request: PortalRequest, company: Company) -> dict:
     """The approved data, with the data of a request this browser just withdrawn."""
     initial = company_critical_values(company)
     withdrawn_id = request.session.pop(WITHDRAWN_SESSION_KEY, None)
@@ -118,7 +119,7 @@ def _initial(request: HttpRequest, company: Company) -> dict:
     return initial
 
 
-def _pending_page(request: HttpRequest, pending: ChangeRequest, *, status: int) -> HttpResponse:
+def _pending_page(request: PortalRequest, pending: ChangeRequest, *, status: int) -> HttpResponse:
     context = {
         "company": request.company_member.company,
         "change_request": pending,
@@ -130,7 +131,7 @@ def _pending_page(request: HttpRequest, pending: ChangeRequest, *, status: int) 
     return render(request, "vendors/change_pending.html", context, status=status)
 
 
-def _form_page(request: HttpRequest, company: Company) -> HttpResponse:
+def _form_page(request: PortalRequest, company: Company) -> HttpResponse:
     documents = company_documents(company=company)
     key = form_key(request)
     held = held_for_submit(request, key) if request.method == "POST" else []
@@ -165,7 +166,7 @@ def _form_page(request: HttpRequest, company: Company) -> HttpResponse:
 
 
 def _submit(
-    request: HttpRequest,
+    request: PortalRequest,
     company: Company,
     key: str,
     form: CriticalDataForm,

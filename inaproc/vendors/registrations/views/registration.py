@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
 from inaproc.files.services import CheckedUpload, held_uploads_remove
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.reference.selectors import kbli_is_loaded, kbli_search
 from inaproc.vendors.companies.access import registration_from_grant, registration_grant
@@ -64,7 +65,7 @@ logger = logging.getLogger(__name__)
 @never_cache
 @sensitive_post_parameters("password", "password_again")
 @portal_required
-def register_view(request: HttpRequest) -> HttpResponse:
+def register_view(request: PortalRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return HttpResponseRedirect(portal_url(request.portal, "accounts:dashboard"))
     key = form_key(request)
@@ -73,7 +74,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
     return _register_submit(request, key)
 
 
-def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
+def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
     earlier = registration_for_form_key(portal=request.portal, key=key)
     if earlier is not None:  # the same form sent twice: its first answer again
         return _registered_redirect(request, earlier)
@@ -116,7 +117,7 @@ def _register_submit(request: HttpRequest, key: str) -> HttpResponse:
     return _register_page(request, form, key)
 
 
-def _register_page(request: HttpRequest, form: RegistrationForm, key: str) -> HttpResponse:
+def _register_page(request: PortalRequest, form: RegistrationForm, key: str) -> HttpResponse:
     held = held_uploads(portal=request.portal, key=key) if request.method == "POST" else []
     context = {
         "form": form,
@@ -131,7 +132,7 @@ def _register_page(request: HttpRequest, form: RegistrationForm, key: str) -> Ht
 
 
 def _without_replaced(
-    request: HttpRequest, key: str, held: list[HeldUpload], uploads: list[CheckedUpload]
+    request: PortalRequest, key: str, held: list[HeldUpload], uploads: list[CheckedUpload]
 ) -> list[HeldUpload]:
     """A new file of a one-file document type replaces the file held for it."""
     new_kinds = {item.kind for item in uploads if item.kind not in MULTIPLE_ALLOWED}
@@ -141,7 +142,7 @@ def _without_replaced(
     return [h for h in held if h.pk not in replaced]
 
 
-def _registered_redirect(request: HttpRequest, registration: Registration) -> HttpResponse:
+def _registered_redirect(request: PortalRequest, registration: Registration) -> HttpResponse:
     registration_grant(request, registration)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:registered"))
 
@@ -154,12 +155,12 @@ def _registered_redirect(request: HttpRequest, registration: Registration) -> Ht
 @require_safe
 @never_cache
 @portal_required
-def registered_view(request: HttpRequest) -> HttpResponse:
+def registered_view(request: PortalRequest) -> HttpResponse:
     return _registered_page(request, registration_from_grant(request))
 
 
 def _registered_page(
-    request: HttpRequest, registration: Registration | None, *, wait: int = 0
+    request: PortalRequest, registration: Registration | None, *, wait: int = 0
 ) -> HttpResponse:
     context = {"registration": registration, "wait_message": _wait_message(wait) if wait else ""}
     if registration is not None:
@@ -171,7 +172,7 @@ def _registered_page(
 @require_POST
 @never_cache
 @portal_required
-def resend_view(request: HttpRequest) -> HttpResponse:
+def resend_view(request: PortalRequest) -> HttpResponse:
     """Another confirmation link, for the applicant holding this browser's grant."""
     back = RETURN_TO.get(request.POST.get("return_to", ""), RETURN_TO["registered"])
     registration = registration_from_grant(request)
@@ -195,7 +196,7 @@ def resend_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 @portal_required
-def confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
+def confirm_link_view(request: PortalRequest, token: str) -> HttpResponse:
     """The link in the email: its token moves into the session and the browser goes on
     to a page without it. Nothing is confirmed by opening a link (mail scanners do)."""
     link_token_keep(request, CONFIRM_TOKEN_SESSION_KEY, token)
@@ -205,7 +206,7 @@ def confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_required
-def confirm_view(request: HttpRequest) -> HttpResponse:
+def confirm_view(request: PortalRequest) -> HttpResponse:
     token = request.session.get(CONFIRM_TOKEN_SESSION_KEY, "")
     token = token if isinstance(token, str) else ""
     if request.method == "POST" and request.POST.get("action") == "resend":
@@ -227,7 +228,7 @@ def _state(outcome: str, *, used: bool = False) -> str:
     return outcome
 
 
-def _confirm_resend(request: HttpRequest, token: str) -> HttpResponse:
+def _confirm_resend(request: PortalRequest, token: str) -> HttpResponse:
     """A new link for an expired one, sent to the registration's own address."""
     outcome, registration = confirmation_state(portal=request.portal, token=token)
     if outcome != ConfirmOutcome.EXPIRED:
@@ -241,7 +242,7 @@ def _confirm_resend(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _confirm_page(
-    request: HttpRequest, state: str, registration: Registration | None, *, wait: int = 0
+    request: PortalRequest, state: str, registration: Registration | None, *, wait: int = 0
 ) -> HttpResponse:
     context = {
         "state": state,
@@ -293,7 +294,7 @@ def _wait_message(seconds: int) -> str:
 
 @require_safe
 @portal_required
-def kbli_search_view(request: HttpRequest) -> HttpResponse:
+def kbli_search_view(request: PortalRequest) -> HttpResponse:
     """Kelompok codes matching `q`: a page of its own (without JavaScript), or only the
     results (for the picker on the registration page) when asked with `HX-Request` or
     `?fragment=1`."""
@@ -312,6 +313,6 @@ def kbli_search_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @portal_required
-def privacy_view(request: HttpRequest) -> HttpResponse:
+def privacy_view(request: PortalRequest) -> HttpResponse:
     context = {"login_retention_days": settings.LOGIN_ACTIVITY_RETENTION_DAYS}
     return render(request, "vendors/privacy.html", context)

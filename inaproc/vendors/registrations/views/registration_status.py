@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from inaproc.files.held import FORM_KEY_FIELD, form_key, held_for_submit, hold_v
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.access import (
     registration_from_grant,
@@ -55,7 +56,7 @@ from inaproc.vendors.registrations.services.registration import (
 )
 
 
-def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | None:
+def inactive_login_response(request: PortalRequest, user: User) -> HttpResponse | None:
     """A vendor whose registration is not approved proved the password: show the
     registration's status page (and nothing else) instead of the one login message."""
     if user.role != Role.VENDOR:
@@ -74,7 +75,7 @@ def inactive_login_response(request: HttpRequest, user: User) -> HttpResponse | 
 # --- The status page ---------------------------------------------------------------------
 
 
-def _to_login(request: HttpRequest) -> HttpResponse:
+def _to_login(request: PortalRequest) -> HttpResponse:
     messages.info(
         request,
         _("Log in with your username and password to see the status of your registration."),
@@ -100,7 +101,7 @@ def _status_context(registration: Registration) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_required
-def status_view(request: HttpRequest) -> HttpResponse:
+def status_view(request: PortalRequest) -> HttpResponse:
     """GET: the registration's status, for the browser holding the grant. POST ("Done"):
     end the grant and leave for the portal's home page."""
     if request.method == "POST":
@@ -116,7 +117,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
 # --- Correcting and resubmitting ---------------------------------------------------------
 
 
-def _back_to_status(request: HttpRequest, message: str) -> HttpResponse:
+def _back_to_status(request: PortalRequest, message: str) -> HttpResponse:
     messages.info(request, message)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
 
@@ -131,7 +132,7 @@ def _not_editable_message() -> str:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_required
-def resubmit_view(request: HttpRequest) -> HttpResponse:
+def resubmit_view(request: PortalRequest) -> HttpResponse:
     """The company's data and documents, to correct and send back to the verifiers; only
     while they ask for changes. Files that passed their checks survive a failed submit."""
     registration = registration_from_grant(request)
@@ -189,7 +190,7 @@ def resubmit_view(request: HttpRequest) -> HttpResponse:
 
 
 def _resubmit(
-    request: HttpRequest,
+    request: PortalRequest,
     registration: Registration,
     key: str,
     form: ResubmitForm,
