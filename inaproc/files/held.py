@@ -6,6 +6,8 @@ import re
 import secrets
 from typing import Protocol
 
+from django import forms
+
 from inaproc.files.forms import ticked_ids
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
@@ -37,9 +39,23 @@ def held_for_submit(request: PortalRequest, key: str) -> list[HeldUpload]:
 
 
 class FormWithUploads(Protocol):
+    def is_valid(self) -> bool: ...
+
     def valid_uploads(self) -> list[CheckedUpload]: ...
 
 
 def hold_valid_uploads(request: PortalRequest, key: str, documents: FormWithUploads) -> None:
     """The form failed: keep its uploads that passed their checks for the next submit."""
     held_uploads_add(portal=request.portal, key=key, items=documents.valid_uploads())
+
+
+def forms_valid_or_hold(
+    request: PortalRequest, key: str, form: forms.Form, documents: FormWithUploads
+) -> bool:
+    """Validate a form and its file fields' form (both, so that every error shows in the
+    same pass); when either fails, hold the uploads that passed their checks."""
+    valid = form.is_valid()
+    if documents.is_valid() and valid:
+        return True
+    hold_valid_uploads(request, key, documents)
+    return False

@@ -14,9 +14,9 @@ from inaproc.accounts.forms.login import locked_message
 from inaproc.accounts.models import LoginMethod, User
 from inaproc.accounts.selectors import lock_until
 from inaproc.accounts.services.factor_policy import remember_allowed, remembered_browser_create
-from inaproc.accounts.services.factors import second_factor_mark
+from inaproc.accounts.services.factors import second_factor_code_check, second_factor_mark
 from inaproc.accounts.services.signin import failure_register
-from inaproc.core.http import client_info
+from inaproc.core.http import audit_context, client_info
 
 
 def second_factor_complete(
@@ -63,6 +63,18 @@ def factor_attempt(
             method=method,
         )
     return False, locked
+
+
+def code_attempt(request: HttpRequest, user: User, code: str) -> tuple[bool, datetime | None]:
+    """One try of an authenticator-app or recovery code (`factor_attempt`)."""
+    return factor_attempt(
+        request,
+        user,
+        proved=lambda: bool(
+            second_factor_code_check(user=user, code=code, context=audit_context(request))
+        ),
+        method=LoginMethod.SECOND_FACTOR,
+    )
 
 
 def pending_login_end_locked(request: HttpRequest, locked: datetime) -> None:

@@ -15,20 +15,17 @@ from inaproc.accounts.decorators import portal_login_required
 from inaproc.accounts.flows.login import next_or_dashboard, safe_next_url
 from inaproc.accounts.flows.pending import pending_login
 from inaproc.accounts.flows.second_factor import (
-    factor_attempt,
+    code_attempt,
     pending_login_end_locked,
     second_factor_complete,
 )
 from inaproc.accounts.forms.login import locked_message
 from inaproc.accounts.forms.second_factor import SecondFactorForm
-from inaproc.accounts.models import LoginMethod
 from inaproc.accounts.services.factor_policy import remember_allowed
 from inaproc.accounts.services.factors import (
     has_second_factor,
-    second_factor_code_check,
     second_factor_mark,
 )
-from inaproc.core.http import audit_context
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -51,15 +48,7 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
     user, pending = found
     form = SecondFactorForm(request.POST or None, remember_offered=remember_allowed(user))
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        proved, locked = factor_attempt(
-            request,
-            user,
-            proved=lambda: bool(
-                second_factor_code_check(user=user, code=code, context=audit_context(request))
-            ),
-            method=LoginMethod.SECOND_FACTOR,
-        )
+        proved, locked = code_attempt(request, user, form.cleaned_data["code"])
         if proved:
             return second_factor_complete(
                 request, user, pending, remember=form.cleaned_data.get("remember", False)
@@ -84,15 +73,7 @@ def step_up_view(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(target)
     form = SecondFactorForm(request.POST or None, remember_offered=False)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        proved, locked = factor_attempt(
-            request,
-            user,
-            proved=lambda: bool(
-                second_factor_code_check(user=user, code=code, context=audit_context(request))
-            ),
-            method=LoginMethod.SECOND_FACTOR,
-        )
+        proved, locked = code_attempt(request, user, form.cleaned_data["code"])
         if proved:
             second_factor_mark(user_session=request.user_session)
             return HttpResponseRedirect(target)

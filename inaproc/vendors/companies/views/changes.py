@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from inaproc.core.http import audit_context
 from inaproc.files.forms import ticked_ids
-from inaproc.files.held import FORM_KEY_FIELD, form_key, held_for_submit, hold_valid_uploads
+from inaproc.files.held import (
+    FORM_KEY_FIELD,
+    form_key,
+    forms_valid_or_hold,
+    held_for_submit,
+    hold_valid_uploads,
+)
 from inaproc.files.selectors import held_uploads
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
@@ -176,9 +182,7 @@ def _submit(
 ) -> bool:
     """Validate and send the request; False (errors on the forms, valid uploads held)
     when anything is wrong or nothing changed."""
-    valid = form.is_valid()
-    if not (documents_form.is_valid() and valid):
-        hold_valid_uploads(request, key, documents_form)
+    if not forms_valid_or_hold(request, key, form, documents_form):
         return False
     uploads = documents_form.checked_uploads()
     new_kinds = [item.kind for item in uploads] + [h.kind for h in held]

@@ -17,7 +17,13 @@ from inaproc.accounts.models import Role, User
 from inaproc.core.http import audit_context
 from inaproc.core.text import email_mask
 from inaproc.files.forms import ticked_ids
-from inaproc.files.held import FORM_KEY_FIELD, form_key, held_for_submit, hold_valid_uploads
+from inaproc.files.held import (
+    FORM_KEY_FIELD,
+    form_key,
+    forms_valid_or_hold,
+    held_for_submit,
+    hold_valid_uploads,
+)
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
 from inaproc.portals.decorators import portal_required
@@ -200,9 +206,7 @@ def _resubmit(
 ) -> bool:
     """Validate and resubmit; False (with the errors on the forms and the valid uploads
     held) if anything is wrong. Raises RegistrationNotEditable."""
-    valid = form.is_valid()
-    if not (documents_form.is_valid() and valid):
-        hold_valid_uploads(request, key, documents_form)
+    if not forms_valid_or_hold(request, key, form, documents_form):
         return False
     uploads = documents_form.checked_uploads()
     new_kinds = [item.kind for item in uploads] + [h.kind for h in held]
