@@ -31,3 +31,9 @@ def link_token_keep(request, session_key: str, token: str) -> None:
     if not request.user.is_authenticated:
         request.session.cycle_key()
     request.session[session_key] = token if token_plausible(token) else ""
+
+
+def link_token_kept(request, session_key: str) -> str:
+    """The token an emailed link left in this browser's session (`link_token_keep`), or ""."""
+    token = request.session.get(session_key, "")
+    return token if isinstance(token, str) else ""

@@ -7,13 +7,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
 from inaproc.accounts.decorators import second_factor_fresh_required
 from inaproc.core.http import audit_context, retry_later
 from inaproc.core.timefmt import wait_minutes
-from inaproc.core.tokens import link_token_keep
+from inaproc.core.tokens import link_token_kept
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.links import emailed_link_view
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.access import company_role_required
 from inaproc.vendors.companies.forms.contacts import CompanyEmailForm, ContactForm
@@ -122,22 +123,16 @@ def _wait_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
-@require_safe
-@never_cache
-@portal_required
-def email_confirm_link_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the email: its token moves into the session and the browser goes on to
-    a page without it. Opening a link changes nothing (mail scanners open links)."""
-    link_token_keep(request, EMAIL_TOKEN_SESSION_KEY, token)
-    return HttpResponseRedirect(portal_url(request.portal, "vendors:company_email_confirm_submit"))
+email_confirm_link_view = emailed_link_view(
+    session_key=EMAIL_TOKEN_SESSION_KEY, then="vendors:company_email_confirm_submit"
+)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_required
 def email_confirm_view(request: HttpRequest) -> HttpResponse:
-    token = request.session.get(EMAIL_TOKEN_SESSION_KEY, "")
-    token = token if isinstance(token, str) else ""
+    token = link_token_kept(request, EMAIL_TOKEN_SESSION_KEY)
     if request.method == "POST":
         state, change = company_email_change_confirm(
             portal=request.portal, token=token, context=audit_context(request)

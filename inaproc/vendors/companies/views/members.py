@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods
 
 from inaproc.accounts.decorators import second_factor_fresh_required
 from inaproc.core.http import audit_context, retry_later
-from inaproc.core.tokens import link_token_keep
+from inaproc.core.tokens import link_token_kept
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.links import emailed_link_view
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.access import (
     access_company_invitation,
@@ -315,14 +316,9 @@ def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResp
 # --- The invitee ------------------------------------------------------------------------
 
 
-@require_safe
-@never_cache
-@portal_required
-def invitation_link_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the email: its token moves into the session and the browser goes on to
-    a page without it. Opening the link changes nothing (mail scanners open links)."""
-    link_token_keep(request, INVITATION_TOKEN_SESSION_KEY, token)
-    return HttpResponseRedirect(portal_url(request.portal, "vendors:invitation_accept"))
+invitation_link_view = emailed_link_view(
+    session_key=INVITATION_TOKEN_SESSION_KEY, then="vendors:invitation_accept"
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -330,8 +326,7 @@ def invitation_link_view(request: HttpRequest, token: str) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @portal_required
 def invitation_accept_view(request: HttpRequest) -> HttpResponse:
-    token = request.session.get(INVITATION_TOKEN_SESSION_KEY, "")
-    token = token if isinstance(token, str) else ""
+    token = link_token_kept(request, INVITATION_TOKEN_SESSION_KEY)
     state, invitation = invitation_state(portal=request.portal, token=token)
     if request.user.is_authenticated:
         # The invitation makes a new account: not while someone is signed in here.

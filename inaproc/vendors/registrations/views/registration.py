@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
-from inaproc.core.tokens import link_token_keep
+from inaproc.core.tokens import link_token_kept
 from inaproc.files.checks import document_max_bytes
 from inaproc.files.held import form_key, held_for_submit, hold_valid_uploads
 from inaproc.files.models import HeldUpload
@@ -27,6 +27,7 @@ from inaproc.files.selectors import held_uploads
 from inaproc.files.services import CheckedUpload, held_uploads_remove
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.http import PortalRequest
+from inaproc.portals.links import emailed_link_view
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.reference.selectors import kbli_is_loaded, kbli_search
 from inaproc.vendors.companies.access import registration_from_grant, registration_grant
@@ -193,22 +194,16 @@ def resend_view(request: PortalRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-@require_safe
-@never_cache
-@portal_required
-def confirm_link_view(request: PortalRequest, token: str) -> HttpResponse:
-    """The link in the email: its token moves into the session and the browser goes on
-    to a page without it. Nothing is confirmed by opening a link (mail scanners do)."""
-    link_token_keep(request, CONFIRM_TOKEN_SESSION_KEY, token)
-    return HttpResponseRedirect(portal_url(request.portal, "vendors:confirm_submit"))
+confirm_link_view = emailed_link_view(
+    session_key=CONFIRM_TOKEN_SESSION_KEY, then="vendors:confirm_submit"
+)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_required
 def confirm_view(request: PortalRequest) -> HttpResponse:
-    token = request.session.get(CONFIRM_TOKEN_SESSION_KEY, "")
-    token = token if isinstance(token, str) else ""
+    token = link_token_kept(request, CONFIRM_TOKEN_SESSION_KEY)
     if request.method == "POST" and request.POST.get("action") == "resend":
         return _confirm_resend(request, token)
     if request.method == "POST":
