@@ -66,6 +66,20 @@ def make_totp_device(user: User):
     )
 
 
+def make_passkey(user: User, n: int = 1):
+    """A registered passkey of `user` (the `n`th, for several), as a finished passkey
+    registration leaves the row; made directly, like `make_totp_device`."""
+    from inaproc.accounts.models import Passkey
+
+    return Passkey.objects.create(
+        user=user,
+        name=f"Kunci {n}",
+        credential_id=f"credential-{user.pk}-{n}".encode(),
+        public_key=b"public-key",
+        rp_id="testserver",
+    )
+
+
 def make_company_member(user: User, *, role: str = "admin", npwp: str | None = None):
     """Make `user` a member of a new company of its portal with `role`: the bare rows,
     for tests about accounts that only need to know the company role (registration and

@@ -1,6 +1,17 @@
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
+
+# The marks of a module whose tests run calls at once in threads (`all_at_once`): each
+# thread commits in its own connection, which SQLite's test database cannot serve.
+POSTGRESQL_CONCURRENT = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
+    ),
+]
 
 
 def run_task_worker() -> None:
@@ -202,3 +213,28 @@ def login_with_second_factor(client, slug: str, user, password: str, **extra: st
     ):
         return second_step_post(client, slug, user)
     return response
+
+
+def all_at_once(calls, *, refusals: tuple[type[Exception], ...] = ()) -> list:
+    """Each call in its own thread and database connection, released together (a
+    barrier), for the tests of row locks on PostgreSQL (`POSTGRESQL_CONCURRENT`). Returns
+    the results in the order of `calls`; an exception of one of the `refusals` types is
+    returned, not raised."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+
+    start = Barrier(len(calls))
+
+    def run(call):
+        start.wait()
+        try:
+            return call()
+        except refusals as refusal:
+            return refusal
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))

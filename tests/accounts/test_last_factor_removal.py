@@ -12,19 +12,9 @@ from inaproc.accounts.services.factors import (
 )
 from inaproc.accounts.services.passkeys import passkey_remove
 from inaproc.audit.models import AuditEvent
-from tests.factories import make_totp_device, make_user
+from tests.factories import make_passkey, make_totp_device, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def add_passkey(user, n: int = 1) -> Passkey:
-    return Passkey.objects.create(
-        user=user,
-        name=f"Kunci {n}",
-        credential_id=f"credential-{user.pk}-{n}".encode(),
-        public_key=b"public-key",
-        rp_id="testserver",
-    )
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def test_the_only_app_of_an_account_that_needs_a_factor_is_not_removed(officer):
 
 
 def test_the_only_passkey_of_an_account_that_needs_a_factor_is_not_removed(officer):
-    passkey = add_passkey(officer)
+    passkey = make_passkey(officer)
 
     with pytest.raises(LastRequiredFactorError):
         passkey_remove(user=officer, passkey_id=passkey.pk)
@@ -55,7 +45,7 @@ def test_the_only_passkey_of_an_account_that_needs_a_factor_is_not_removed(offic
 
 def test_of_two_factors_one_goes_and_the_other_then_stays(officer):
     make_totp_device(officer)
-    passkey = add_passkey(officer)
+    passkey = make_passkey(officer)
 
     assert passkey_remove(user=officer, passkey_id=passkey.pk) is True
     with pytest.raises(LastRequiredFactorError):
@@ -67,7 +57,7 @@ def test_of_two_factors_one_goes_and_the_other_then_stays(officer):
 
 def test_an_account_that_needs_no_factor_may_remove_its_last_one(vendor_a):
     make_totp_device(vendor_a)
-    passkey = add_passkey(vendor_a)
+    passkey = make_passkey(vendor_a)
 
     assert totp_remove(user=vendor_a) is True
     assert passkey_remove(user=vendor_a, passkey_id=passkey.pk) is True
@@ -76,6 +66,6 @@ def test_an_account_that_needs_no_factor_may_remove_its_last_one(vendor_a):
 
 
 def test_removing_a_passkey_that_is_not_there_is_still_false(officer):
-    add_passkey(officer)
+    make_passkey(officer)
 
     assert passkey_remove(user=officer, passkey_id=999_999) is False

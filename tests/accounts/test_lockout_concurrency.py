@@ -1,40 +1,26 @@
 """Concurrent failures on PostgreSQL: each is counted exactly once (row lock)."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
-import pytest
-from django.db import connection, connections
-
 from inaproc.accounts.models import LoginAttempt, LoginOutcome, UsernameLock
 from inaproc.accounts.services.signin import failure_register
 from inaproc.core.context import ClientInfo
 from tests.factories import make_portal, make_user
+from tests.helpers import POSTGRESQL_CONCURRENT, all_at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
-    ),
-]
+pytestmark = POSTGRESQL_CONCURRENT
 
 
 def test_twenty_simultaneous_wrong_passwords_lose_no_count_and_lock_once():
     portal = make_portal("lpse-konkuren")
     user = make_user(portal, username="penyedia-konkuren")
-    start = Barrier(20)
 
-    def one_failure(n: int):
-        start.wait()
-        try:
-            return failure_register(
+    results = all_at_once(
+        [
+            lambda n=n: failure_register(
                 portal=portal, username=user.username, client=ClientInfo(f"10.0.0.{n}", "", "", "")
             )
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(one_failure, range(20)))
+            for n in range(20)
+        ]
+    )
 
     attempts = LoginAttempt.objects.filter(portal=portal)
     assert attempts.count() == 20

@@ -20,7 +20,7 @@ from inaproc.accounts.services.factor_policy import remembered_browser_create
 from inaproc.accounts.services.factors import recovery_codes_generate
 from inaproc.audit.models import AuditEvent
 from inaproc.notifications.models import Email
-from tests.factories import DEFAULT_PASSWORD, make_totp_device, make_user
+from tests.factories import DEFAULT_PASSWORD, make_passkey, make_totp_device, make_user
 from tests.helpers import login_post, login_with_second_factor, session_of, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -48,13 +48,7 @@ def with_every_factor(user):
     remembered browser."""
     make_totp_device(user)
     for n in (1, 2):
-        Passkey.objects.create(
-            user=user,
-            name=f"Kunci {n}",
-            credential_id=f"cred-{user.pk}-{n}".encode(),
-            public_key=b"key",
-            rp_id="testserver",
-        )
+        make_passkey(user, n)
     recovery_codes_generate(user=user)
     RecoveryCode.objects.filter(user=user).order_by("pk").first().delete()
     remembered_browser_create(user=user, browser="Firefox 140")
@@ -72,11 +66,6 @@ def factor_rows(user) -> tuple[int, int, int, int]:
 
 def reset_emails():
     return Email.objects.filter(template__in=[USER_TEMPLATE, ADMIN_TEMPLATE])
-
-
-@pytest.fixture
-def helpdesk_a(portal_a):
-    return make_user(portal_a, role=Role.HELPDESK, username="helpdesk-a", full_name="Hana Help")
 
 
 @pytest.fixture

@@ -2,11 +2,7 @@
 request rows are locked (in that order), so exactly one decision applies; two submits at
 once leave one pending request (the other is refused, its files removed)."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import connection, connections
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
@@ -18,33 +14,17 @@ from inaproc.vendors.companies.services.changes import (
 )
 from inaproc.vendors.models import ChangeRequest, ChangeRequestStatus, Company
 from inaproc.vendors.review import ReviewConflict
+from tests import helpers
 from tests.factories import make_portal, make_user
+from tests.helpers import POSTGRESQL_CONCURRENT
 from tests.vendors.change_builders import NEW_NAME, approved, licence, submit_change
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
-    ),
-]
+pytestmark = POSTGRESQL_CONCURRENT
 
 
 def all_at_once(calls):
-    """Each call in its own thread and connection, released together; the expected
-    refusals are returned, not raised."""
-    start = Barrier(len(calls))
-
-    def run(call):
-        start.wait()
-        try:
-            return call()
-        except (ReviewConflict, ChangePending) as refusal:
-            return refusal
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+    """The calls at once; the expected refusals are returned, not raised."""
+    return helpers.all_at_once(calls, refusals=(ReviewConflict, ChangePending))
 
 
 @pytest.fixture

@@ -2,12 +2,8 @@
 member rows serves them one after the other, so the company never ends up without an
 active administrator; two submits of one invitation create one account."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from inaproc.accounts.models import User
 from inaproc.vendors.companies.services.invitations import InvitationState, invitation_accept
@@ -18,35 +14,19 @@ from inaproc.vendors.companies.services.members import (
     member_suspend,
 )
 from inaproc.vendors.models import CompanyMember, CompanyRole
+from tests import helpers
 from tests.factories import make_portal
+from tests.helpers import POSTGRESQL_CONCURRENT
 from tests.vendors.member_builders import add_member, approved_company, invite
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
-    ),
-]
+pytestmark = POSTGRESQL_CONCURRENT
 
 PASSWORD = "kereta-malam-ke-surabaya-58"
 
 
 def all_at_once(calls):
-    """Run each call in its own thread and connection, released together; a refusal is
-    returned, not raised."""
-    start = Barrier(len(calls))
-
-    def run(call):
-        start.wait()
-        try:
-            return call()
-        except (MemberActionRefused, ValidationError) as refused:
-            return refused
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+    """The calls at once; a refusal is returned, not raised."""
+    return helpers.all_at_once(calls, refusals=(MemberActionRefused, ValidationError))
 
 
 @pytest.fixture

@@ -2,11 +2,7 @@
 lock lets exactly one decision through; the other sees the registration decided. The same
 lock keeps two clicks on a confirmation link, or two requests for a new link, in order."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import connection, connections
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
@@ -23,15 +19,12 @@ from inaproc.vendors.registrations.services.verification import (
     registration_request_changes,
 )
 from inaproc.vendors.review import ReviewConflict
+from tests import helpers
 from tests.factories import make_portal, make_user
+from tests.helpers import POSTGRESQL_CONCURRENT
 from tests.vendors.builders import confirmation_token_of, register, register_submitted
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
-    ),
-]
+pytestmark = POSTGRESQL_CONCURRENT
 
 CONFIRM_TEMPLATE = "vendors/email/registration_confirm"
 DECISION_KINDS = (EventKind.APPROVED, EventKind.REJECTED, EventKind.CHANGES_REQUESTED)
@@ -43,21 +36,8 @@ DECISION_TEMPLATES = (
 
 
 def all_at_once(calls):
-    """Run each call in its own thread and connection, released together; a
-    ReviewConflict is returned, not raised."""
-    start = Barrier(len(calls))
-
-    def run(call):
-        start.wait()
-        try:
-            return call()
-        except ReviewConflict as conflict:
-            return conflict
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+    """The calls at once; a ReviewConflict is returned, not raised."""
+    return helpers.all_at_once(calls, refusals=(ReviewConflict,))
 
 
 @pytest.fixture
