@@ -26,16 +26,6 @@ from tests.helpers import mask_tokens, signed_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def helpdesk_a(portal_a):
-    return make_user(portal_a, role=Role.HELPDESK, username="helpdesk-a")
-
-
-@pytest.fixture
-def helpdesk_b(portal_b):
-    return make_user(portal_b, role=Role.HELPDESK, username="helpdesk-b")
-
-
 def test_staff_of_another_portal_and_non_staff_get_the_same_404(
     portal_a, vendor_a, helpdesk_a, helpdesk_b
 ):

@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from inaproc.accounts.models import Role, UsernameLock
 from inaproc.accounts.selectors import lock_until
-from inaproc.accounts.services.signin import failure_register
 from inaproc.audit.models import AuditEvent
-from inaproc.core.context import ClientInfo
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.helpdesk.ticket_builders import lock_out
 from tests.helpers import login_post, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -24,39 +23,24 @@ START = timezone.datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone
 REASON = "identity checked by phone"
 
 
-def lock(portal, username, *, ip="1.2.3.4", times=5):
-    for _ in range(times):
-        failure_register(portal=portal, username=username, client=ClientInfo(ip, "ua", "", ""))
-
-
 def lock_state(portal, username):
     row = UsernameLock.objects.get(portal=portal, username_key=username.lower())
     return row.locked_at, row.locked_until, row.counted_since
 
 
 @pytest.fixture
-def helpdesk_a(portal_a):
-    return make_user(portal_a, role=Role.HELPDESK, username="helpdesk-a", full_name="Hana Help")
-
-
-@pytest.fixture
-def helpdesk_b(portal_b):
-    return make_user(portal_b, role=Role.HELPDESK, username="helpdesk-b")
-
-
-@pytest.fixture
 def locked_vendor(vendor_a):
     with time_machine.travel(START, tick=False):
-        lock(vendor_a.portal, vendor_a.username)
+        lock_out(vendor_a.portal, vendor_a.username)
     return vendor_a
 
 
 def test_list_shows_only_this_portals_current_locks(client, portal_a, portal_b, helpdesk_a):
     with time_machine.travel(START - timedelta(hours=2), tick=False):
-        lock(portal_a, "kunci-lama")
+        lock_out(portal_a, "kunci-lama")
     with time_machine.travel(START, tick=False):
-        lock(portal_a, "kunci-alpha")
-        lock(portal_b, "kunci-beta")
+        lock_out(portal_a, "kunci-alpha")
+        lock_out(portal_b, "kunci-beta")
         signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS)
 
@@ -71,10 +55,10 @@ def test_list_shows_the_account_lock_times_failure_count_and_last_ip(
     client, portal_a, vendor_a, helpdesk_a
 ):
     with time_machine.travel(START - timedelta(hours=30), tick=False):
-        lock(portal_a, vendor_a.username, ip="9.9.9.9", times=1)  # older than 24 h
+        lock_out(portal_a, vendor_a.username, ip="9.9.9.9", times=1)  # older than 24 h
     with time_machine.travel(START, tick=False):
-        lock(portal_a, vendor_a.username, ip="1.2.3.4", times=4)
-        lock(portal_a, vendor_a.username, ip="5.6.7.8", times=2)  # the fifth locks
+        lock_out(portal_a, vendor_a.username, ip="1.2.3.4", times=4)
+        lock_out(portal_a, vendor_a.username, ip="5.6.7.8", times=2)  # the fifth locks
         signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS)
 
@@ -90,7 +74,7 @@ def test_list_shows_the_account_lock_times_failure_count_and_last_ip(
 
 def test_list_says_when_no_account_has_the_locked_username(client, portal_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
-        lock(portal_a, "tidak-ada-orangnya")
+        lock_out(portal_a, "tidak-ada-orangnya")
         signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS)
 
@@ -100,8 +84,8 @@ def test_list_says_when_no_account_has_the_locked_username(client, portal_a, hel
 
 def test_list_search_filters_by_username_contains(client, portal_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
-        lock(portal_a, "budi-santoso")
-        lock(portal_a, "siti-aminah")
+        lock_out(portal_a, "budi-santoso")
+        lock_out(portal_a, "siti-aminah")
         signed_in(helpdesk_a, client=client, english=True)
         response = client.get(LOCKS, {"q": "SANTO"})
 
@@ -119,7 +103,7 @@ def test_list_has_an_empty_state(client, helpdesk_a):
 
 def test_list_survives_odd_page_numbers_and_queries(client, portal_a, helpdesk_a):
     with time_machine.travel(START, tick=False):
-        lock(portal_a, "kunci-alpha")
+        lock_out(portal_a, "kunci-alpha")
         signed_in(helpdesk_a, client=client, english=True)
         responses = [
             client.get(LOCKS, params)

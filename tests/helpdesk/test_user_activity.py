@@ -28,11 +28,6 @@ def activity_url(user_id, slug="lpse-a"):
 
 
 @pytest.fixture
-def helpdesk_a(portal_a):
-    return make_user(portal_a, role=Role.HELPDESK, username="helpdesk-a")
-
-
-@pytest.fixture
 def vendor_b(portal_b):
     return make_user(portal_b, username="penyedia-beta", full_name="CV Beta")
 

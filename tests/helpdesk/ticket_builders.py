@@ -1,8 +1,5 @@
-"""Tickets and the people around them, made through the real services.
-
-Test modules import the fixtures they use from here (`from tests.helpdesk.ticket_builders
-import document_root, helpdesk_a, ...`): pytest registers imported fixtures as the
-module's own."""
+"""Tickets and the people around them, made through the real services (the fixtures of
+the helpdesk tests, `helpdesk_a` and the others, are in conftest.py)."""
 
 import re
 from datetime import timedelta
@@ -57,7 +54,7 @@ def attachment(name: str = "layar.pdf", content: bytes | None = None) -> Checked
     return checked("attachment", name, content)
 
 
-def lock_out(portal, username: str, *, ip: str = "1.2.3.4") -> None:
-    """Five wrong passwords: the username is locked."""
-    for _ in range(5):
+def lock_out(portal, username: str, *, ip: str = "1.2.3.4", times: int = 5) -> None:
+    """`times` wrong passwords from `ip`; five (the default) lock the username."""
+    for _ in range(times):
         failure_register(portal=portal, username=username, client=ClientInfo(ip, "ua", "", ""))
