@@ -104,6 +104,33 @@ def company_data(**overrides) -> CompanyData:
     return CompanyData.from_mapping(values)
 
 
+def registration_form(*, name: str, npwp: str, nib: str, email: str, **fields) -> dict:
+    """The public registration form's fields as a vendor fills them in for the company
+    `name` (the documents apart): `fields` replace or add fields, None leaves one out."""
+    values = {
+        "name": name,
+        "legal_form": "pt",
+        "npwp": npwp,
+        "nib": nib,
+        "province": "jawa_barat",
+        "city": "Kota Bandung",
+        "street": "Jl. Asia Afrika No. 1",
+        "postal_code": "40111",
+        "phone": "0812-3456-7890",
+        "email": email,
+        "sectors": "41011, 43211",
+        "representative_name": "Budi Santoso",
+        "representative_nik": "3171011708450001",
+        "representative_position": "Direktur Utama",
+        "username": "",
+        "password": DEFAULT_PASSWORD,
+        "password_again": DEFAULT_PASSWORD,
+        "consent": "on",
+        **fields,
+    }
+    return {field: value for field, value in values.items() if value is not None}
+
+
 def register(
     portal,
     *,
@@ -145,6 +172,26 @@ def register_submitted(portal, **kwargs) -> Registration:
     )
     assert registration.status == RegistrationStatus.SUBMITTED, outcome
     return registration
+
+
+def register_sent_back(
+    portal, *, notes: dict[str, str], message: str = "", verifier=None, **kwargs
+) -> Registration:
+    """A registration the verifiers sent back for changes: `notes` (a field name or
+    `document:<kind>` → what to fix) and `message`; the applicant may correct it."""
+    from inaproc.accounts.models import Role
+    from inaproc.vendors.registrations.services.verification import registration_request_changes
+    from tests.factories import make_user
+
+    registration = register_submitted(portal, **kwargs)
+    verifier = verifier or make_user(portal, role=Role.VERIFIER)
+    return registration_request_changes(
+        registration_id=registration.pk,
+        portal=portal,
+        verifier=verifier,
+        notes=notes,
+        message=message,
+    )
 
 
 def register_approved(portal, *, verifier=None, **kwargs) -> Registration:

@@ -36,11 +36,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
-def registration(portal_a):
-    return approved(portal_a)
-
-
-@pytest.fixture
 def verifier(portal_a):
     return make_user(portal_a, role=Role.VERIFIER)
 

@@ -32,16 +32,6 @@ CHANGE_URL = "/lpse-a/perusahaan/perubahan/"
 COMPANY_URL = "/lpse-a/perusahaan/"
 
 
-@pytest.fixture
-def registration(portal_a):
-    return approved(portal_a)
-
-
-@pytest.fixture
-def admin(registration):
-    return signed_in(registration.applicant)
-
-
 def form_data(company, **changes) -> dict:
     """The form as the page fills it, with `changes`."""
     data = {

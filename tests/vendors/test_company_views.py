@@ -9,11 +9,10 @@ from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.registrations.services.registration import registration_resubmit
 from inaproc.vendors.registrations.services.verification import (
     registration_approve,
-    registration_request_changes,
 )
 from tests.factories import make_portal, make_user
 from tests.helpers import signed_in
-from tests.vendors.builders import checked, register, register_submitted
+from tests.vendors.builders import checked, register, register_sent_back, register_submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -111,13 +110,9 @@ def test_company_page_shows_all_the_data_documents_and_history(portal_a):
 
 
 def test_replaced_documents_appear_in_the_history(portal_a):
-    registration = register_submitted(portal_a)
     verifier = make_user(portal_a, role=Role.VERIFIER)
-    registration_request_changes(
-        registration_id=registration.pk,
-        portal=portal_a,
-        verifier=verifier,
-        notes={"document:nib": "Unreadable."},
+    registration = register_sent_back(
+        portal_a, verifier=verifier, notes={"document:nib": "Unreadable."}
     )
     old_nib = registration.company.documents.get(kind="nib")
     registration_resubmit(

@@ -27,16 +27,6 @@ CONFIRM_TEMPLATE = "vendors/email/company_email_confirm"
 NOTICE_TEMPLATE = "vendors/email/company_email_change_notice"
 
 
-@pytest.fixture
-def registration(portal_a):
-    return approved(portal_a)
-
-
-@pytest.fixture
-def admin(registration):
-    return signed_in(registration.applicant)
-
-
 def contact_data(company, **changes) -> dict:
     data = {
         "street": company.street,

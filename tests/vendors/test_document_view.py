@@ -15,11 +15,16 @@ from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.registrations.services.registration import registration_resubmit
 from inaproc.vendors.registrations.services.verification import (
     registration_approve,
-    registration_request_changes,
 )
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import login_post, signed_in
-from tests.vendors.builders import checked, png_bytes, register, register_submitted
+from tests.vendors.builders import (
+    checked,
+    png_bytes,
+    register,
+    register_sent_back,
+    register_submitted,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -109,11 +114,7 @@ def test_a_name_outside_ascii_has_a_plain_fallback(portal_a):
 
 
 def test_the_saved_name_ends_with_the_extension_of_the_checked_content(portal_a):
-    registration = register_submitted(portal_a)
-    verifier = make_user(portal_a, role=Role.VERIFIER)
-    registration_request_changes(
-        registration_id=registration.pk, portal=portal_a, verifier=verifier, notes={"nib": "x"}
-    )
+    registration = register_sent_back(portal_a, notes={"nib": "x"})
     registration_resubmit(
         registration_id=registration.pk,
         portal=portal_a,
@@ -209,11 +210,8 @@ def test_the_grant_opens_no_other_companys_documents(client, portal_a):
 
 
 def test_removed_documents_stay_viewable_by_the_same_people(portal_a):
-    registration = register_submitted(portal_a)
     verifier = make_user(portal_a, role=Role.VERIFIER)
-    registration_request_changes(
-        registration_id=registration.pk, portal=portal_a, verifier=verifier, notes={"nib": "x"}
-    )
+    registration = register_sent_back(portal_a, verifier=verifier, notes={"nib": "x"})
     old = nib_of(registration)
     registration_resubmit(
         registration_id=registration.pk,

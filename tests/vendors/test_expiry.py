@@ -49,11 +49,6 @@ def with_licences(registration, *ends: date) -> list[Document]:
     )
 
 
-@pytest.fixture
-def registration(portal_a):
-    return approved(portal_a)
-
-
 def test_documents_expiring_lists_current_documents_ending_within_30_days_or_ended(
     registration,
 ):

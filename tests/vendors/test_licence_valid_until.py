@@ -23,7 +23,6 @@ from inaproc.vendors.models import Company, Document, RegistrationStatus
 from inaproc.vendors.registrations.services.confirmation import registration_confirm_email
 from inaproc.vendors.registrations.services.verification import (
     registration_approve,
-    registration_request_changes,
 )
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import captcha_answer, login_post, signed_in
@@ -32,7 +31,8 @@ from tests.vendors.builders import (
     kbli_sample,
     npwp_make,
     pdf_bytes,
-    register_submitted,
+    register_sent_back,
+    registration_form,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -60,29 +60,16 @@ def pdf(name: str) -> SimpleUploadedFile:
 
 
 def registration_data(**overrides) -> dict:
-    data = {
-        "name": "PT Izin Berlaku",
-        "legal_form": "pt",
-        "npwp": npwp_make(700),
-        "nib": "9120000000701",
-        "province": "jawa_barat",
-        "city": "Kota Bandung",
-        "street": "Jl. Asia Afrika No. 1",
-        "postal_code": "40111",
-        "phone": "0812-3456-7890",
-        "email": "izin@example.id",
-        "sectors": "41011, 43211",
-        "representative_name": "Budi Santoso",
-        "representative_nik": "3171011708450001",
-        "representative_position": "Direktur Utama",
-        "username": "",
-        "password": DEFAULT_PASSWORD,
-        "password_again": DEFAULT_PASSWORD,
-        "consent": "on",
-        **{f"document_{kind}": pdf(f"{kind}.pdf") for kind in REQUIRED},
-    }
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
+    return registration_form(
+        **{
+            "name": "PT Izin Berlaku",
+            "npwp": npwp_make(700),
+            "nib": "9120000000701",
+            "email": "izin@example.id",
+            **{f"document_{kind}": pdf(f"{kind}.pdf") for kind in REQUIRED},
+            **overrides,
+        }
+    )
 
 
 def register_post(client, *, page=None, files: bool = True, **overrides):
@@ -222,16 +209,11 @@ def test_a_form_failing_elsewhere_keeps_the_date_and_the_held_licence_gets_it(cl
 @pytest.fixture
 def asked(portal_a):
     """A registration the verifiers sent back for changes, and its applicant's browser."""
-    registration = register_submitted(portal_a)
-    registration_request_changes(
-        registration_id=registration.pk,
-        portal=portal_a,
-        verifier=make_user(portal_a, role=Role.VERIFIER),
+    return register_sent_back(
+        portal_a,
         notes={"document:business_licence": "Add the licence, with its end date."},
         message="Add the licence.",
     )
-    registration.refresh_from_db()
-    return registration
 
 
 @pytest.fixture

@@ -16,11 +16,10 @@ from inaproc.vendors.companies.access import REGISTRATION_SESSION_KEY
 from inaproc.vendors.registrations.services.verification import (
     registration_approve,
     registration_reject,
-    registration_request_changes,
 )
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_user
 from tests.helpers import login_post
-from tests.vendors.builders import register, register_submitted
+from tests.vendors.builders import register, register_sent_back, register_submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -82,12 +81,8 @@ def test_submitted_shows_waiting_since_the_date_in_wib(client, portal_a):
 
 
 def test_changes_requested_shows_the_message_the_notes_and_the_way_to_correct(client, portal_a):
-    registration = register_submitted(portal_a)
-    verifier = make_user(portal_a, role=Role.VERIFIER)
-    registration_request_changes(
-        registration_id=registration.pk,
-        portal=portal_a,
-        verifier=verifier,
+    registration = register_sent_back(
+        portal_a,
         notes={"nib": "The NIB does not match the OSS record.", "document:npwp_card": "Blurred."},
         message="Please correct two things.",
     )

@@ -39,6 +39,7 @@ from tests.vendors.builders import (
     pdf_bytes,
     png_bytes,
     register,
+    registration_form,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -70,28 +71,13 @@ def portal(portal_a):
 
 
 def form_data(**overrides) -> dict:
-    data = {
+    company = {
         "name": "PT Maju Jaya",
-        "legal_form": "pt",
         "npwp": NPWP_TYPED,
         "nib": "9120000000901",
-        "province": "jawa_barat",
-        "city": "Kota Bandung",
-        "street": "Jl. Asia Afrika No. 1",
-        "postal_code": "40111",
-        "phone": "0812-3456-7890",
         "email": "budi@example.id",
-        "sectors": "41011, 43211",
-        "representative_name": "Budi Santoso",
-        "representative_nik": "3171011708450001",
-        "representative_position": "Direktur Utama",
-        "username": "",
-        "password": DEFAULT_PASSWORD,
-        "password_again": DEFAULT_PASSWORD,
-        "consent": "on",
     }
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
+    return registration_form(**{**company, **overrides})
 
 
 def pdf(name: str, content: bytes | None = None) -> SimpleUploadedFile:

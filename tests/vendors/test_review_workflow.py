@@ -32,7 +32,7 @@ from inaproc.vendors.review import Decision, ReviewConflict, review_decide
 from tests.factories import make_user
 from tests.helpers import signed_in
 from tests.vendors.builders import register, register_submitted
-from tests.vendors.change_builders import NEW_NAME, approved, submit_change
+from tests.vendors.change_builders import NEW_NAME, submit_change
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,6 @@ START = timezone.datetime(2026, 11, 25, 9, 0, tzinfo=timezone.get_fixed_timezone
 @pytest.fixture
 def verifier(portal_a):
     return make_user(portal_a, role=Role.VERIFIER, full_name="Vera Verif")
-
-
-@pytest.fixture
-def registration(portal_a):
-    return approved(portal_a)
 
 
 @pytest.fixture

@@ -5,14 +5,12 @@ from unittest import mock
 
 import pytest
 
-from inaproc.accounts.models import Role
 from inaproc.files.models import HeldUpload
 from inaproc.notifications.models import Email
 from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.models import Company, Document, EventKind, RegistrationStatus
 from inaproc.vendors.registrations.services.registration import RegistrationNotEditable
-from inaproc.vendors.registrations.services.verification import registration_request_changes
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import login_post
 from tests.vendors.builders import (
     SECTORS,
@@ -20,6 +18,7 @@ from tests.vendors.builders import (
     pdf_bytes,
     png_bytes,
     register,
+    register_sent_back,
     register_submitted,
     upload,
 )
@@ -37,17 +36,7 @@ NOTES = {
 @pytest.fixture
 def asked(portal_a):
     """A registration the verifiers sent back with notes."""
-    registration = register_submitted(portal_a)
-    verifier = make_user(portal_a, role=Role.VERIFIER)
-    registration_request_changes(
-        registration_id=registration.pk,
-        portal=portal_a,
-        verifier=verifier,
-        notes=NOTES,
-        message="Two corrections, please.",
-    )
-    registration.refresh_from_db()
-    return registration
+    return register_sent_back(portal_a, notes=NOTES, message="Two corrections, please.")
 
 
 def granted(client, registration):
