@@ -13,20 +13,11 @@ from inaproc.vendors.registrations.services.verification import (
 from tests.factories import make_portal, make_user
 from tests.helpers import signed_in
 from tests.vendors.builders import checked, register, register_sent_back, register_submitted
+from tests.vendors.change_builders import approved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 COMPANY_URL = "/lpse-a/perusahaan/"
-
-
-def approved(portal, **kwargs):
-    registration = register_submitted(portal, **kwargs)
-    verifier = make_user(portal, role=Role.VERIFIER)
-    registration = registration_approve(
-        registration_id=registration.pk, portal=portal, verifier=verifier
-    )
-    registration.applicant.refresh_from_db()
-    return registration
 
 
 def test_anonymous_is_sent_to_the_login(client, portal_a):

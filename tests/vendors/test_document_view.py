@@ -25,6 +25,7 @@ from tests.vendors.builders import (
     register_sent_back,
     register_submitted,
 )
+from tests.vendors.change_builders import approved
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -33,16 +34,6 @@ NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 def url(document, slug="lpse-a", query=""):
     return f"/{slug}/dokumen/{document.public_id}/{query}"
-
-
-def approved(portal):
-    registration = register_submitted(portal)
-    verifier = make_user(portal, role=Role.VERIFIER)
-    registration = registration_approve(
-        registration_id=registration.pk, portal=portal, verifier=verifier
-    )
-    registration.applicant.refresh_from_db()
-    return registration
 
 
 def body(response) -> bytes:
