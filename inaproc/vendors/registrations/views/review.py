@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -93,34 +93,41 @@ def review_view(request: HttpRequest, registration_id: int) -> HttpResponse:
     registration = access_registration_for_review(
         portal=request.portal, user=request.user, registration_id=registration_id
     )
-    forms = _unbound_forms()
+    forms = _unbound(DECISION_FORMS)
     if request.method == "GET":
         return _review_page(request, registration, forms)
-    decision = _one(request.POST.getlist("decision"))
-    if decision not in DECISION_FORMS:
-        error = _("Choose one of the decisions below and submit its form.")
-        return _review_page(request, registration, forms, error=error, status=400)
+    decision, form = _posted_decision(request, DECISION_FORMS)
+    if form is None:
+        return _review_page(request, registration, forms, error=str(CHOOSE_ONE), status=400)
     if not registration.is_pending:
         return _conflict_page(request, registration, forms)
-    form = DECISION_FORMS[decision](request.POST, auto_id=f"{decision}-%s")
     forms[decision] = form
     if not form.is_valid():
         return _review_page(request, registration, forms)
     try:
         registration = _decide(request, registration, decision, form)
     except ReviewConflict as conflict:
-        return _conflict_page(request, conflict.subject, _unbound_forms())
+        return _conflict_page(request, conflict.subject, _unbound(DECISION_FORMS))
     messages.success(request, _success_message(decision, registration))
     return HttpResponseRedirect(portal_url(request.portal, "vendors:queue"))
 
 
-def _one(values: list[str]) -> str:
-    """The one value posted, or "" if none or several (an ambiguous decision)."""
-    return values[0] if len(values) == 1 else ""
+CHOOSE_ONE = gettext_lazy("Choose one of the decisions below and submit its form.")
 
 
-def _unbound_forms() -> dict[str, Any]:
-    return {name: form_class(auto_id=f"{name}-%s") for name, form_class in DECISION_FORMS.items()}
+def _unbound(form_classes: dict[str, Any]) -> dict[str, Any]:
+    """One empty form per decision, each with its own id prefix."""
+    return {name: form_class(auto_id=f"{name}-%s") for name, form_class in form_classes.items()}
+
+
+def _posted_decision(request: HttpRequest, form_classes: dict[str, Any]) -> tuple[str, Any]:
+    """The decision posted and its bound form, or ("", None) if none, several (ambiguous)
+    or an unknown one was posted."""
+    values = request.POST.getlist("decision")
+    decision = values[0] if len(values) == 1 else ""
+    if decision not in form_classes:
+        return "", None
+    return decision, form_classes[decision](request.POST, auto_id=f"{decision}-%s")
 
 
 def _decide(request: HttpRequest, registration: Registration, decision: str, form) -> Registration:
@@ -220,12 +227,6 @@ def _review_page(
 CHANGE_DECISION_FORMS = {Decision.APPROVE: ApproveChangeForm, Decision.REJECT: RejectForm}
 
 
-def _unbound_change_forms() -> dict[str, Any]:
-    return {
-        name: form_class(auto_id=f"{name}-%s") for name, form_class in CHANGE_DECISION_FORMS.items()
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @never_cache
 @csp_update({"frame-src": ["'self'"]})
@@ -236,16 +237,14 @@ def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
     change_request = access_change_request_for_review(
         portal=request.portal, user=request.user, change_id=change_id
     )
-    forms = _unbound_change_forms()
+    forms = _unbound(CHANGE_DECISION_FORMS)
     if request.method == "GET":
         return _change_page(request, change_request, forms)
-    decision = _one(request.POST.getlist("decision"))
-    if decision not in CHANGE_DECISION_FORMS:
-        error = _("Choose one of the decisions below and submit its form.")
-        return _change_page(request, change_request, forms, error=error, status=400)
+    decision, form = _posted_decision(request, CHANGE_DECISION_FORMS)
+    if form is None:
+        return _change_page(request, change_request, forms, error=str(CHOOSE_ONE), status=400)
     if not change_request.is_pending:
         return _change_conflict_page(request, change_request, forms)
-    form = CHANGE_DECISION_FORMS[decision](request.POST, auto_id=f"{decision}-%s")
     forms[decision] = form
     if not form.is_valid():
         return _change_page(request, change_request, forms)
@@ -265,7 +264,7 @@ def change_review_view(request: HttpRequest, change_id: int) -> HttpResponse:
         decided = access_change_request_for_review(
             portal=request.portal, user=request.user, change_id=conflict.subject.pk
         )
-        return _change_conflict_page(request, decided, _unbound_change_forms())
+        return _change_conflict_page(request, decided, _unbound(CHANGE_DECISION_FORMS))
     except ChangeNotApplicable as problem:
         return _change_page(request, change_request, forms, error=str(problem), status=409)
     messages.success(request, text % {"company": change_request.company.name})
