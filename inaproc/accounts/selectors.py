@@ -51,6 +51,39 @@ def lock_until(*, portal: Portal, username: str, at: datetime | None = None) -> 
     )
 
 
+def failures_counted(
+    *, portal: Portal, username: str, counted_since: datetime | None, at: datetime
+) -> int:
+    """The failures of (portal, username) that count towards a lock at `at`: those within
+    the portal's window and after `counted_since` (moved on by a lock, unlock or success)."""
+    since = at - timedelta(minutes=portal.login_failure_window_minutes)
+    if counted_since and counted_since > since:
+        since = counted_since
+    return LoginAttempt.objects.filter(
+        portal=portal,
+        username_key=username_key(username),
+        outcome__in=COUNTED_OUTCOMES,
+        created_at__gt=since,
+        created_at__lte=at,
+    ).count()
+
+
+def sign_in_tries_left(*, portal: Portal, username: str, at: datetime | None = None) -> int:
+    """How many more failures (portal, username) may have before it is locked (0 while
+    a lock holds). The same for a username that names no account: it is counted alike."""
+    at = at or timezone.now()
+    lock = UsernameLock.objects.filter(portal=portal, username_key=username_key(username)).first()
+    if lock is not None and lock.is_locked(at):
+        return 0
+    counted = failures_counted(
+        portal=portal,
+        username=username,
+        counted_since=lock.counted_since if lock else None,
+        at=at,
+    )
+    return max(portal.login_failure_limit - counted, 0)
+
+
 def ip_retry_after(*, portal: Portal, ip_address: str | None, at: datetime | None = None) -> int:
     """Seconds this address must wait before its next sign-in attempt on `portal`, or 0.
 

@@ -19,6 +19,13 @@ USERNAME = "Nama Pengguna atau NPWP"
 PASSWORD = "Kata Sandi"
 WRONG_LOGIN = "Nama pengguna atau kata sandi salah"
 LOCKED = "Akun ini dikunci sementara karena terlalu banyak percobaan masuk yang gagal"
+TRIES_LEFT = "Tersisa {} kali percobaan lagi sebelum nama pengguna ini dikunci selama 15 menit."
+RESET_LINK = "atur ulang kata sandi Anda"
+HELPDESK_LINK = "hubungi helpdesk"
+EMAILED = (
+    "Jika nama pengguna ini terdaftar sebagai akun, tautan untuk mengatur ulang "
+    "kata sandinya telah dikirim ke alamat email akun tersebut."
+)
 NEW_PASSWORD = "Kata Sandi Baru"
 NEW_PASSWORD_AGAIN = "Ulangi Kata Sandi Baru"
 SET_PASSWORD = "Simpan kata sandi baru"
@@ -50,19 +57,35 @@ def test_locked_out_vendor_resets_by_email_and_other_session_ends(
     log_in(office_page, base, DEFAULT_PASSWORD)
     expect(office_page).to_have_url(base + "/lpse-a/dasbor/")
 
-    # Elsewhere, five wrong passwords: four ordinary errors, then the lock, until when.
+    # Elsewhere, five wrong passwords: four ordinary errors (from the third one with the
+    # tries left before the lock), then the lock, until when.
     for attempt in range(5):
         log_in(page, base, f"bukan-kata-sandinya-{attempt}-lagi")
         if attempt < 4:
             expect(page.get_by_role("alert")).to_contain_text(WRONG_LOGIN)
+        if attempt < 2:
+            expect(page.get_by_role("alert").locator("p")).to_have_count(1)
+        elif attempt < 4:
+            expect(page.get_by_role("alert")).to_contain_text(TRIES_LEFT.format(4 - attempt))
+            if attempt == 2:
+                page.screenshot(path=artifacts_dir / "login-tries-left.png", full_page=True)
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text(LOCKED)
     expect(alert).to_contain_text(re.compile(r"\d{2}:\d{2} WIB"))
+    expect(alert).to_contain_text(EMAILED)
+    expect(alert).not_to_contain_text("Tersisa")
     page.screenshot(path=artifacts_dir / "login-locked.png", full_page=True)
 
-    # Even the right password is refused while the lock holds.
+    # The lock message links the password reset and the helpdesk of this portal.
+    helpdesk = alert.get_by_role("link", name=HELPDESK_LINK, exact=True)
+    expect(helpdesk).to_have_attribute("href", "/lpse-a/bantuan/")
+    alert.get_by_role("link", name=RESET_LINK, exact=True).click()
+    expect(page).to_have_url(base + "/lpse-a/lupa-kata-sandi/")
+
+    # Even the right password is refused while the lock holds, with the same guidance.
     log_in(page, base, DEFAULT_PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text(LOCKED)
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_count(2)
 
     # The owner got an email with a reset link.
     run_task_worker()

@@ -3,6 +3,7 @@ finishing the sign-in once the factor is proved."""
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,13 +11,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from inaproc.accounts.flows.login import next_or_dashboard, sign_in
 from inaproc.accounts.flows.pending import pending_login_end, remember_cookie_name
-from inaproc.accounts.forms.login import locked_message
+from inaproc.accounts.forms.login import locked_message_html
 from inaproc.accounts.models import LoginMethod, User
 from inaproc.accounts.selectors import lock_until
 from inaproc.accounts.services.factor_policy import remember_allowed, remembered_browser_create
 from inaproc.accounts.services.factors import second_factor_code_check, second_factor_mark
 from inaproc.accounts.services.signin import failure_register
 from inaproc.core.http import audit_context, client_info
+from inaproc.portals.http import PortalRequest
 
 
 def second_factor_complete(
@@ -81,4 +83,5 @@ def pending_login_end_locked(request: HttpRequest, locked: datetime) -> None:
     """The username locked during the second step: the half-way sign-in is over, and the
     login page says until when."""
     pending_login_end(request)
-    messages.error(request, locked_message(locked))
+    portal = cast(PortalRequest, request).portal
+    messages.error(request, locked_message_html(locked, portal=portal))

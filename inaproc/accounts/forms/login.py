@@ -2,8 +2,10 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from inaproc.accounts.captcha import PortalCaptchaField
 from inaproc.accounts.models import LoginMethod, LoginOutcome
@@ -12,11 +14,13 @@ from inaproc.accounts.selectors import (
     captcha_required,
     ip_retry_after,
     lock_until,
+    sign_in_tries_left,
 )
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.core.http import client_info
 from inaproc.core.timefmt import wait_minutes, wib
-from inaproc.portals.models import CaptchaMode
+from inaproc.portals.models import CaptchaMode, Portal
+from inaproc.portals.urls_helpers import portal_url
 
 # After a failure the session asks for the CAPTCHA (portals in "after a failure" mode).
 CAPTCHA_SESSION_FLAG = "inaproc_captcha_needed"
@@ -32,6 +36,40 @@ def locked_message(until) -> str:
         "This account is temporarily locked after too many failed sign-in attempts. "
         "Try again after %(until)s, reset your password, or contact the helpdesk."
     ) % {"until": wib(until)}
+
+
+def locked_message_html(until, *, portal: Portal) -> SafeString:
+    """The lock message of the sign-in pages: until when, links to the password reset and
+    the helpdesk, and the reset link emailed to the owner. It says "if this username
+    belongs to an account", so it is the same whether or not one exists."""
+    locked = format_html(
+        gettext(
+            "This account is temporarily locked after too many failed sign-in attempts. "
+            'Try again after {until}, <a href="{reset_url}">reset your password</a>, or '
+            '<a href="{helpdesk_url}">contact the helpdesk</a>.'
+        ),
+        until=wib(until),
+        reset_url=portal_url(portal, "accounts:password_reset"),
+        helpdesk_url=portal_url(portal, "helpdesk_public:contact"),
+    )
+    emailed = gettext(
+        "If this username belongs to an account, a link to reset its password has been "
+        "sent to the account's email address."
+    )
+    return format_html("{} {}", locked, emailed)
+
+
+# The warning of the tries left starts when this many remain: from the third failure
+# at the default limit of 5, and so before the last two tries on any portal.
+LOCK_WARNING_TRIES_LEFT = 2
+
+
+def tries_left_message(tries: int, *, portal: Portal) -> str:
+    return ngettext(
+        "%(tries)d try left before this username is locked for %(minutes)d minutes.",
+        "%(tries)d tries left before this username is locked for %(minutes)d minutes.",
+        tries,
+    ) % {"tries": tries, "minutes": portal.lockout_minutes}
 
 
 def requests_throttled_message(seconds: int) -> str:
@@ -102,7 +140,7 @@ class SigninGuardMixin:
             # is the same whether or not the account exists.
             account = account_for_username(portal=self.portal, username=username)
             self._record(username, LoginOutcome.LOCKED, user=account)
-            raise ValidationError(locked_message(self.locked_until), code="locked")
+            raise self._locked_error()
 
     def _fail(self, username: str) -> None:
         self.request.session[CAPTCHA_SESSION_FLAG] = True
@@ -110,8 +148,18 @@ class SigninGuardMixin:
             portal=self.portal, username=username, client=self.client, method=self.method
         )
         if self.locked_until:
-            raise ValidationError(locked_message(self.locked_until), code="locked")
-        raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+            raise self._locked_error()
+        errors = [ValidationError(self.error_messages["invalid_login"], code="invalid_login")]
+        # Counted per submitted username, so an unknown one is warned alike.
+        tries = sign_in_tries_left(portal=self.portal, username=username)
+        if 0 < tries <= LOCK_WARNING_TRIES_LEFT:
+            message = tries_left_message(tries, portal=self.portal)
+            errors.append(ValidationError(message, code="lock_warning"))
+        raise ValidationError(errors)
+
+    def _locked_error(self) -> ValidationError:
+        message = locked_message_html(self.locked_until, portal=self.portal)
+        return ValidationError(message, code="locked")
 
     def _record(self, username: str, outcome: str, user=None) -> None:
         attempt_record(

@@ -15,8 +15,7 @@ from inaproc.accounts.models import (
     User,
     UsernameLock,
 )
-from inaproc.accounts.models.signin import COUNTED_OUTCOMES
-from inaproc.accounts.selectors import account_for_username
+from inaproc.accounts.selectors import account_for_username, failures_counted
 from inaproc.accounts.services.emails import account_email_send
 from inaproc.accounts.tokens import password_reset_token
 from inaproc.accounts.usernames import username_key
@@ -90,7 +89,10 @@ def failure_register(
             method=method,
             at=now,
         )
-        if _failures_counted(portal, lock, now) < portal.login_failure_limit:
+        counted = failures_counted(
+            portal=portal, username=key, counted_since=lock.counted_since, at=now
+        )
+        if counted < portal.login_failure_limit:
             return None
         lock.locked_at = now
         lock.locked_until = now + timedelta(minutes=portal.lockout_minutes)
@@ -99,19 +101,6 @@ def failure_register(
         if user is not None:
             _lock_notify(user, lock, client)
         return lock.locked_until
-
-
-def _failures_counted(portal: Portal, lock: UsernameLock, now: datetime) -> int:
-    since = now - timedelta(minutes=portal.login_failure_window_minutes)
-    if lock.counted_since and lock.counted_since > since:
-        since = lock.counted_since
-    return LoginAttempt.objects.filter(
-        portal=portal,
-        username_key=lock.username_key,
-        outcome__in=COUNTED_OUTCOMES,
-        created_at__gt=since,
-        created_at__lte=now,
-    ).count()
 
 
 def _lock_notify(user: User, lock: UsernameLock, client: ClientInfo) -> None:
