@@ -31,7 +31,7 @@ class TableNode(template.Node):
         self.rows = rows
 
     def render(self, context: template.Context) -> str:
-        values = {"labelledby": None, "region": False, "table_id": None, "table_class": None}
+        values = {"labelledby": None, "stack": False, "table_id": None, "table_class": None}
         values.update({name: value.resolve(context) for name, value in self.options.items()})
         values["caption"] = self.caption.resolve(context)
         values["columns"] = mark_safe(self.columns.render(context))  # noqa: S308 - rendered, escaped
@@ -52,9 +52,12 @@ def table(parser: template.base.Parser, token: template.base.Token) -> TableNode
           {% for ticket in tickets %}<tr>…</tr>{% endfor %}
         {% endtable %}
 
-    Options: labelledby="id" makes the wrapper a focusable region named by that heading
-    (for wide tables that scroll), region=True the same named by the caption;
-    table_id and table_class go on the <table>.
+    The wrapper is always a region that takes the focus (a table wider than the screen
+    scrolls inside it, and the keyboard scrolls it), named by the caption or, with
+    labelledby="id", by that heading. stack=True lays each row out as a block on narrow
+    screens: every cell then carries its column's name in data-label. table_id and
+    table_class go on the <table>. region=True is accepted and changes nothing (every
+    table is a region now).
     """
     bits = token.split_contents()
     if len(bits) < 2:
@@ -72,4 +75,4 @@ def table(parser: template.base.Parser, token: template.base.Token) -> TableNode
     return TableNode(caption, options, columns, rows)
 
 
-TABLE_OPTIONS = {"labelledby", "region", "table_id", "table_class"}
+TABLE_OPTIONS = {"labelledby", "region", "stack", "table_id", "table_class"}
