@@ -109,8 +109,12 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-        "OPTIONS": {"user_attributes": ("username", "email", "full_name")},
+        "OPTIONS": {"user_attributes": ("username", "email")},
     },
+    # Names by whole words (a password with a word of 4+ letters of the full name);
+    # the portal's, institution's and company's names in accounts.services.password_validate.
+    {"NAME": "inaproc.accounts.validators.FullNameWordsValidator"},
+    {"NAME": "inaproc.accounts.validators.UsernameInPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 15},

@@ -11,8 +11,8 @@ from tests.helpers import assert_indistinguishable, login_post, signed_in
 pytestmark = pytest.mark.django_db
 
 NPWP = "0012345674101000"
-PASSWORD_A = "sandi-rahasia-di-portal-alpha"
-PASSWORD_B = "kata-sandi-lain-di-portal-beta"
+PASSWORD_A = "sandi-rahasia-di-portal-pertama"
+PASSWORD_B = "kata-sandi-lain-di-portal-kedua"
 
 
 @pytest.fixture

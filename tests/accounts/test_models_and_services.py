@@ -16,12 +16,12 @@ def test_password_is_hashed_with_argon2(vendor_a):
 
 
 def test_same_username_on_two_portals_is_allowed(portal_a, portal_b):
-    first = make_user(portal_a, username="0012345674101000", password="sandi-portal-alpha-001")
-    second = make_user(portal_b, username="0012345674101000", password="sandi-portal-beta-0002")
+    first = make_user(portal_a, username="0012345674101000", password="sandi-portal-pertama-01")
+    second = make_user(portal_b, username="0012345674101000", password="sandi-portal-kedua-0002")
 
     assert first.pk != second.pk
-    assert first.check_password("sandi-portal-alpha-001")
-    assert not second.check_password("sandi-portal-alpha-001")
+    assert first.check_password("sandi-portal-pertama-01")
+    assert not second.check_password("sandi-portal-pertama-01")
 
 
 def test_username_is_unique_per_portal_ignoring_case(portal_a):

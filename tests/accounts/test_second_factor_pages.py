@@ -80,6 +80,24 @@ def test_the_overview_of_an_account_with_the_app_and_codes(client, vendor_a, eng
     assert page.context["has_factor"] is True
 
 
+@pytest.mark.parametrize(
+    ("english", "active", "none_yet"), [(False, "Aktif", "Belum ada"), (True, "Active", "None yet")]
+)
+def test_the_overview_names_the_apps_state_in_both_languages(
+    client, vendor_a, english, active, none_yet
+):
+    """The app's status is a state ("Aktif" / "Belum ada"), the same words as the
+    company users table and the helpdesk's user page."""
+    signed_in(vendor_a, client=client, checked=True, english=english)
+
+    without = client.get("/lpse-a/akun/faktor-kedua/").text
+    confirmed_device(vendor_a)
+    with_app = client.get("/lpse-a/akun/faktor-kedua/").text
+
+    assert f'<p class="factor-status factor-off"><strong>{none_yet}</strong></p>' in without
+    assert f'<p class="factor-status factor-on"><strong>{active}</strong> — ' in with_app
+
+
 def test_the_overview_warns_when_few_recovery_codes_are_left(client, vendor_a, english):
     confirmed_device(vendor_a)
     codes = recovery_codes_generate(user=vendor_a)

@@ -193,7 +193,7 @@ def test_a_helpdesk_officer_resets_a_vendors_factors_and_their_session_ends(
     page.get_by_role("link", name=vendor.username, exact=True).click()
     factors = page.locator("section[aria-labelledby=factors-heading]")
     expect(factors).to_contain_text("Authenticator app")
-    expect(factors.locator("dd").first).to_have_text("Yes")
+    expect(factors.locator("dd").first).to_have_text("Active")
     factors.locator("a[href$='/faktor/reset/']").click()
     expect(page).to_have_url(f"{base}/lpse-a/staf/helpdesk/pengguna/{vendor.pk}/faktor/reset/")
     page.locator("#id_identity_checked").check()
@@ -203,7 +203,7 @@ def test_a_helpdesk_officer_resets_a_vendors_factors_and_their_session_ends(
 
     expect(page).to_have_url(f"{base}/lpse-a/staf/helpdesk/pengguna/{vendor.pk}/aktivitas/")
     expect(page.locator(".messages")).to_contain_text("are removed and their sessions ended")
-    expect(factors.locator("dd").first).to_have_text("No")
+    expect(factors.locator("dd").first).to_have_text("None yet")
     event = AuditEvent.objects.get(verb="second_factor.reset")
     assert (event.actor, event.reason) == (officer, REASON)
     assert Email.objects.filter(to=vendor.email, template__contains="second_factor").exists()

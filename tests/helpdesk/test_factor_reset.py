@@ -85,7 +85,7 @@ def test_the_users_page_shows_the_factor_status_and_links_to_the_reset(
 
     assert response.status_code == 200
     text = response.text
-    assert "<dt>Authenticator app</dt><dd>Yes</dd>" in text
+    assert "<dt>Authenticator app</dt><dd>Active</dd>" in text
     assert "<dt>Passkeys</dt><dd>2</dd>" in text
     assert "<dt>Unused recovery codes</dt><dd>9</dd>" in text
     assert "<dt>Remembered browsers</dt><dd>1</dd>" in text
@@ -97,9 +97,21 @@ def test_the_users_page_of_an_account_without_factors_offers_no_reset(client, ve
 
     response = client.get(activity_url(vendor_a.pk))
 
-    assert "<dt>Authenticator app</dt><dd>No</dd>" in response.text
+    assert "<dt>Authenticator app</dt><dd>None yet</dd>" in response.text
     assert "<dt>Passkeys</dt><dd>0</dd>" in response.text
     assert reset_url(vendor_a.pk) not in response.text
+
+
+def test_the_users_page_names_the_apps_state_in_indonesian(
+    client, portal_a, vendor_with_factors, helpdesk_a
+):
+    signed_in(helpdesk_a, client=client)
+
+    with_app = client.get(activity_url(vendor_with_factors.pk)).text
+    without = client.get(activity_url(make_user(portal_a).pk)).text
+
+    assert "<dt>Aplikasi Autentikator</dt><dd>Aktif</dd>" in with_app
+    assert "<dt>Aplikasi Autentikator</dt><dd>Belum ada</dd>" in without
 
 
 def test_ones_own_page_offers_no_reset(client, helpdesk_a):
@@ -107,7 +119,7 @@ def test_ones_own_page_offers_no_reset(client, helpdesk_a):
 
     response = client.get(activity_url(helpdesk_a.pk))
 
-    assert "<dt>Authenticator app</dt><dd>Yes</dd>" in response.text
+    assert "<dt>Authenticator app</dt><dd>Active</dd>" in response.text
     assert reset_url(helpdesk_a.pk) not in response.text
     assert "reset by another helpdesk officer" in response.text
 

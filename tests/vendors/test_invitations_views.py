@@ -175,6 +175,25 @@ def test_a_password_like_the_new_accounts_own_username_is_refused(company, clien
     assert not User.objects.filter(username="wulandari.kartika").exists()
 
 
+def test_a_password_with_a_word_of_the_companys_name_or_its_npwp_is_refused(
+    company, client, english
+):
+    company, admin = company  # "PT Maju Jaya n"
+    _invitation, token = invite(company, admin)
+    open_link(client, token)
+
+    with_word = accept(client, "rina.staf", "jaya selalu di hati kami")
+    with_npwp = accept(client, "rina.staf", f"kode pajak {company.npwp} kami")
+
+    assert with_word.context["form"].errors["new_password1"] == [
+        "The password contains 'jaya', a word of the company's name."
+    ]
+    assert with_npwp.context["form"].errors["new_password1"] == [
+        "The password contains the company's NPWP."
+    ]
+    assert not User.objects.filter(username="rina.staf").exists()
+
+
 @pytest.mark.parametrize(
     ("change", "heading"),
     [

@@ -1,6 +1,7 @@
 """The company's users pages: who may open them, what they show, and the changes made
 through them (invite, role, suspend, reactivate, remove, withdraw, send again)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -193,6 +194,31 @@ def test_the_list_shows_users_with_role_status_last_login_factor_and_inviter(com
     assert other_admin.username not in page.text
     assert f"{MEMBERS}{viewer.pk}/aktifkan/" in page.text
     assert f"{MEMBERS}{admin.company_membership.pk}/tangguhkan/" not in page.text  # not oneself
+
+
+def factor_cell(page_text: str, member_id: int) -> str:
+    """The text of the second-factor cell (the fifth) of a user's row in the list."""
+    row = re.search(rf'<tr id="member-{member_id}">(.*?)</tr>', page_text, re.S)
+    assert row is not None
+    return re.findall(r"<td>(.*?)</td>", row.group(1), re.S)[4]
+
+
+@pytest.mark.parametrize(
+    ("english", "active", "none_yet"), [(False, "Aktif", "Belum ada"), (True, "Active", "None yet")]
+)
+def test_the_second_factor_column_names_a_state_not_an_order(company, english, active, none_yet):
+    """An administrator with an authenticator app reads "Aktif", not "Siapkan" (the
+    button's "Set up", an order); a user without one reads "Belum ada"."""
+    company, admin = company
+    make_totp_device(admin)
+    viewer = add_member(company, admin, role=CompanyRole.VIEWER, full_name="Joko")
+
+    page = signed_in(admin, english=english).get(MEMBERS)
+
+    assert factor_cell(page.text, admin.company_membership.pk) == active
+    assert factor_cell(page.text, viewer.pk) == none_yet
+    assert "Siapkan" not in page.text
+    assert "Set up" not in page.text
 
 
 # --- Inviting ---------------------------------------------------------------------------

@@ -294,14 +294,36 @@ def test_npwp_and_username_both_taken_are_both_reported(portal_a, document_root)
     ("password", "messages"),
     [
         ("pendek-sekali", ["This password is too short. It must contain at least 15 characters."]),
-        ("LPSE Kabupaten Sukamaju", ["The password is too similar to the portal name."]),
-        ("Budi Santoso 123", ["The password is too similar to the full name."]),
+        (
+            "LPSE Kabupaten Sukamaju",
+            ["The password contains 'lpse', a word of the portal's name."],
+        ),
+        ("Budi Santoso 123", ["The password contains 'budi', a word of the full name."]),
     ],
 )
 def test_a_password_against_the_policy_is_refused(document_root, password, messages):
     portal = make_portal("sukamaju", name="LPSE Kabupaten Sukamaju")
 
     assert_refused(lambda: create(portal, password=password), {"password": messages}, document_root)
+
+
+def test_a_password_with_a_word_of_the_companys_name_or_its_npwp_is_refused(
+    portal_a, document_root
+):
+    company = company_data(name="CV Cahaya Pagi")
+
+    assert_refused(
+        lambda: create(portal_a, company, password="cahaya bulan di atas laut"),
+        {"password": ["The password contains 'cahaya', a word of the company's name."]},
+        document_root,
+    )
+    assert_refused(
+        lambda: create(
+            portal_a, company, username="budi.rekanan", password=f"pajak {company.npwp} kami"
+        ),
+        {"password": ["The password contains the company's NPWP."]},
+        document_root,
+    )
 
 
 def test_a_missing_required_document_is_refused(portal_a, document_root):

@@ -414,6 +414,25 @@ def test_password_rules_and_the_second_password(client, portal):
     assert nothing_created()
 
 
+def test_a_password_with_a_word_of_the_company_or_its_npwp_is_refused(client, portal):
+    word = "samudra biru yang sangat luas"
+    with_word = submit(
+        client,
+        form_data(name="PT Samudra Niaga", password=word, password_again=word),
+    )
+    npwp = f"pajak {NPWP_TYPED} kami"
+    with_npwp = submit(
+        client,
+        form_data(username="budi.rekanan", password=npwp, password_again=npwp),
+    )
+
+    assert field_errors(with_word, "password") == [
+        "The password contains 'samudra', a word of the company's name."
+    ]
+    assert field_errors(with_npwp, "password") == ["The password contains the company's NPWP."]
+    assert nothing_created()
+
+
 def test_the_consent_is_required(client, portal):
     response = submit(client, form_data(consent=None))
 

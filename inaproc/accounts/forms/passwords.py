@@ -58,6 +58,10 @@ class SetNewPasswordForm(forms.Form):
         help_text=_("Type or paste the same password, to catch a typing mistake."),
     )
 
+    # The company the account will act for, when it is not yet a member (an invitation):
+    # `company_name` and `npwp` for password_validate.
+    password_company: dict[str, str] = {}
+
     def __init__(self, user: User, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
@@ -76,7 +80,7 @@ class SetNewPasswordForm(forms.Form):
     def clean_new_password1(self) -> str:
         password = self.cleaned_data["new_password1"]
         try:
-            password_validate(password=password, user=self.user)
+            password_validate(password=password, user=self.user, **self.password_company)
         except ValidationError as error:
             raise ValidationError(error.messages) from error
         return password

@@ -1,8 +1,5 @@
 from django.conf import settings
-from django.contrib.auth.password_validation import (
-    UserAttributeSimilarityValidator,
-    validate_password,
-)
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,20 +7,33 @@ from django.utils.translation import ngettext
 
 from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role, User
 from inaproc.accounts.usernames import username_normalize
+from inaproc.accounts.validators import name_words_check, npwp_check
 from inaproc.audit.services import audit_record
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
 
 
-def password_validate(*, password: str, user: User) -> None:
+def password_validate(*, password: str, user: User, company_name: str = "", npwp: str = "") -> None:
     """The platform's password policy plus the user's portal's own rules: its minimum
-    length, and no password that resembles the portal's or institution's name."""
+    length, and no word (4 characters or more) of the portal's name, its institution or
+    the company's name, nor the company's NPWP.
+
+    `company_name` and `npwp`: the company the account will act for (a registration, an
+    invitation); by default the company of the account's membership, if any."""
     validate_password(password, user)
     if user.portal is None:
         return  # platform accounts: the platform policy alone
-    UserAttributeSimilarityValidator(user_attributes=("name", "institution")).validate(
-        password, user.portal
+    if not (company_name or npwp):
+        company_name, npwp = _company_of(user)
+    npwp_check(password, npwp)
+    name_words_check(
+        password,
+        [
+            ("portal", user.portal.name),
+            ("institution", user.portal.institution),
+            ("company", company_name),
+        ],
     )
     minimum = user.portal.password_min_length
     if len(password) < minimum:
@@ -36,6 +46,15 @@ def password_validate(*, password: str, user: User) -> None:
             % {"min": minimum},
             code="password_too_short_for_portal",
         )
+
+
+def _company_of(user: User) -> tuple[str, str]:
+    """The name and NPWP of the company the (saved) account is a member of, else blanks.
+    Read through the reverse relation of vendors' CompanyMember, without importing it."""
+    membership = getattr(user, "company_membership", None) if user.pk else None
+    if membership is None:
+        return "", ""
+    return membership.company.name, membership.company.npwp
 
 
 def user_create(

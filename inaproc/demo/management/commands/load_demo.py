@@ -141,7 +141,7 @@ DEMO_APPLICANTS = [
         SINAR_TERANG["npwp"],
         SINAR_TERANG["email"],
         SINAR_TERANG["representative_name"],
-        "lampu-taman-menyala-terang-5",
+        "lampu-taman-menyala-benderang-5",
     ),
     DemoAccount(
         "kemenkeu",

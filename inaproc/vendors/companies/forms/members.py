@@ -97,6 +97,8 @@ class InvitationAcceptForm(SetNewPasswordForm):
             full_name=invitation.full_name,
         )
         super().__init__(candidate, *args, **kwargs)
+        company = invitation.company
+        self.password_company = {"company_name": company.name, "npwp": company.npwp}
         self.fields["new_password1"].label = _("Password")
         self.fields["new_password2"].label = _("Password again")
 

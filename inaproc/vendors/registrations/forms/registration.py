@@ -129,7 +129,12 @@ class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
         password, again = cleaned.get("password"), cleaned.get("password_again")
         if password:
             try:
-                password_validate(password=password, user=self._candidate_user())
+                password_validate(
+                    password=password,
+                    user=self._candidate_user(),
+                    company_name=cleaned.get("name", ""),
+                    npwp=cleaned.get("npwp", ""),
+                )
             except ValidationError as error:
                 self.add_error("password", error.messages)
         if password and again and password != again:

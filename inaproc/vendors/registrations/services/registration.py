@@ -132,7 +132,9 @@ def _registration_check(
         full_name=company.representative_name,
     )
     try:
-        password_validate(password=password, user=candidate)
+        password_validate(
+            password=password, user=candidate, company_name=company.name, npwp=company.npwp
+        )
     except ValidationError as error:
         errors["password"] = error.messages
     kinds = [item.kind for item in uploads] + [h.kind for h in held]
