@@ -200,7 +200,7 @@ def factor_cell(page_text: str, member_id: int) -> str:
     """The text of the second-factor cell (the fifth) of a user's row in the list."""
     row = re.search(rf'<tr id="member-{member_id}">(.*?)</tr>', page_text, re.S)
     assert row is not None
-    return re.findall(r"<td>(.*?)</td>", row.group(1), re.S)[4]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)[4]
 
 
 @pytest.mark.parametrize(
