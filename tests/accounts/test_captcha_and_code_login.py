@@ -30,7 +30,7 @@ def test_the_login_page_shows_a_captcha_image_served_by_the_app(client, portal_a
     assert image.headers["Content-Type"] == "image/png"
     assert 'autocomplete="off"' in page.text
     assert "js/captcha.js" in page.text
-    assert "Show another image (reloads the page)" in page.text
+    assert 'name="captcha_refresh" value="Show another image"' in page.text
 
 
 def test_a_wrong_captcha_is_reported_next_to_it_and_the_password_is_not_checked(client, vendor_a):

@@ -1,5 +1,6 @@
 """The CAPTCHA image can be renewed without reloading the page, and without JavaScript
-by a plain reload link; the emailed-code way in is offered beside it."""
+by the same button, which sends the form back with what was typed; the emailed-code way
+in is offered beside it."""
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -18,7 +19,7 @@ def test_another_image_replaces_the_captcha_in_place_and_the_new_one_works(live_
     first_key = page.locator("input[name=captcha_0]").input_value()
     first_src = page.locator("img.captcha-image").get_attribute("src")
 
-    page.locator("button.captcha-refresh").click()
+    page.locator(".captcha-refresh").click()
 
     expect(page.locator("img.captcha-image")).not_to_have_attribute("src", first_src)
     assert page.locator("input[name=captcha_0]").input_value() != first_key
@@ -31,15 +32,32 @@ def test_another_image_replaces_the_captcha_in_place_and_the_new_one_works(live_
     assert page.console_errors == []
 
 
-def test_without_javascript_a_reload_link_gives_a_new_image(live_server, browser: Browser):
+def test_without_javascript_the_button_gives_a_new_image_and_keeps_the_username(
+    live_server, browser: Browser
+):
     make_portal("lpse-a")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/lpse-a/masuk/")
+    page.locator("#id_username").fill("penyedia")
     first_key = page.locator("input[name=captcha_0]").input_value()
 
-    expect(page.locator("button.captcha-refresh")).to_be_hidden()
-    page.locator("a.captcha-reload").click()
+    page.locator(".captcha-refresh").click()
 
+    expect(page.locator("#id_username")).to_have_value("penyedia")
     assert page.locator("input[name=captcha_0]").input_value() != first_key
+    expect(page.locator(".form-errors")).to_have_count(0)
     context.close()
+
+
+def test_enter_in_a_field_sends_the_form_not_the_refresh(live_server, page: Page):
+    portal = make_portal("lpse-a")
+    user = make_user(portal, username="penyedia")
+    page.goto(live_server.url + "/lpse-a/masuk/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    solve_captcha(page)
+
+    page.locator("input[name=captcha_1]").press("Enter")
+
+    expect(page).to_have_url(live_server.url + "/lpse-a/dasbor/")

@@ -480,7 +480,7 @@ def test_unknown_service_errors_go_above_the_form(portal):
 
     from inaproc.vendors.registrations.forms.registration import RegistrationForm
 
-    form = RegistrationForm({}, portal=portal)
+    form = RegistrationForm({}, portal=portal, held_kinds=REQUIRED)  # no document missing
     form.is_valid()
 
     form.add_service_errors(ValidationError({"full_name": "Too long.", "document:nib": "Again."}))
@@ -611,7 +611,8 @@ def test_a_form_key_of_another_form_holds_nothing_of_it(client, portal):
     response = submit(Client(), form_data(npwp="12.345"), files={})
 
     assert "Already uploaded:" not in response.text
-    assert field_errors(response, "document_nib") == []  # the form failed before the service
+    # Only this form's files count: the documents are missing, said in the same pass.
+    assert field_errors(response, "document_nib") == ["Upload this document (PDF, JPEG or PNG)."]
 
 
 # ---------------------------------------------------------------------------

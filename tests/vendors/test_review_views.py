@@ -500,7 +500,8 @@ def test_requesting_changes_needs_at_least_one_note(submitted, verifier_a):
 
     assert response.status_code == 200
     assert (
-        '<div class="form-errors" role="alert" id="request_changes-errors"><p>Write at least '
+        '<div class="form-errors" role="alert" id="request_changes-errors" tabindex="-1" '
+        "autofocus><p>Write at least "
         "one note: on a field, on a document, or as a general message.</p></div>"
     ) in response.text
     assert_undecided(submitted)

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
 from inaproc.accounts.decorators import portal_login_required
 from inaproc.accounts.flows.email_requests import refused_response
 from inaproc.accounts.flows.login import (
@@ -34,6 +35,13 @@ class PortalLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return portal_url(self.request.portal, "accounts:dashboard")
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        if captcha_refresh_requested(request):  # "show another image", without JavaScript
+            typed = posted_values(self.get_form())
+            form = self.form_class(request, initial=typed)
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form) -> HttpResponse:
         return login_continue(

@@ -1,5 +1,8 @@
+from typing import TypeGuard
+
 from django import forms, template
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 from inaproc.core.timefmt import wib
 
@@ -7,17 +10,45 @@ register = template.Library()
 register.filter("wib", wib)
 
 
+def _is_form(value: object) -> TypeGuard[forms.BaseForm | forms.BaseFormSet]:
+    # type(), not isinstance(): isinstance would evaluate the context's lazy objects (the
+    # CSRF token among them, which would then set its cookie on every page).
+    return issubclass(type(value), forms.BaseForm | forms.BaseFormSet)
+
+
+@register.simple_tag(takes_context=True)
+def error_title_prefix(context: template.Context, *messages: object) -> str:
+    """`{% error_title_prefix %}` in the page title: "Error – " when the page shows
+    errors of a submit, so that the title (what a screen reader reads first, the tab's
+    name) says it failed. That is when a bound form (or formset) of the page's context
+    has errors, or when one of `messages` (a page's own error message, e.g. "wait a
+    minute", or a form the context holds under another name) is not empty."""
+    values = [value for value in context.flatten().values() if _is_form(value)]
+    failed = any(value.is_bound and value.errors for value in values) or any(
+        (message.is_bound and bool(message.errors)) if _is_form(message) else bool(message)
+        for message in messages
+    )
+    return pgettext("page title", "Error") + " – " if failed else ""
+
+
 @register.filter
 def accessible_widget(field: forms.BoundField) -> str:
-    """Render a field's widget tied to its help text and its errors for screen readers."""
+    """Render a field's widget tied to its help text and its errors for screen readers;
+    after a failed submit without its own `autofocus`."""
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_help")
     if field.errors:
         described_by.append(f"{field.auto_id}_errors")
-    attrs = {"aria-describedby": " ".join(described_by)} if described_by else {}
+    attrs: dict[str, str | bool] = (
+        {"aria-describedby": " ".join(described_by)} if described_by else {}
+    )
     if field.errors:
         attrs["aria-invalid"] = "true"
+    if field.form.is_bound and field.form.errors:
+        # The error box above the form takes the focus (components/error_summary.html):
+        # a page has one `autofocus`.
+        attrs["autofocus"] = False
     return field.as_widget(attrs=attrs)
 
 

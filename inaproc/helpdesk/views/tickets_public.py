@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
 from inaproc.accounts.decorators import portal_login_required
 from inaproc.core.http import audit_context, client_ip, retry_later
 from inaproc.core.text import email_mask
@@ -74,6 +75,8 @@ def ticket_new_view(request: HttpRequest) -> HttpResponse:
         form = TicketForm(initial=_initial(request), signed_in=signed_in)
         return _new_page(request, form)
     form = TicketForm(request.POST, request.FILES, signed_in=signed_in)
+    if captcha_refresh_requested(request):  # "show another image", without JavaScript
+        return _new_page(request, TicketForm(initial=posted_values(form), signed_in=signed_in))
     if not form.is_valid():
         return _new_page(request, form)
     wait = ticket_create_wait(

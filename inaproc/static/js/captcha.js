@@ -1,14 +1,12 @@
-// A new CAPTCHA image without reloading the page. Without JavaScript the plain
-// reload link beside the image does the same.
+// A new CAPTCHA image without reloading the page. Without JavaScript the "show another
+// image" button submits the form, which comes back with what was typed and a new image.
 (function () {
   "use strict";
   document.querySelectorAll("[data-captcha]").forEach(function (box) {
     var button = box.querySelector(".captcha-refresh");
-    var link = box.querySelector(".captcha-reload");
     if (!button || !window.fetch) return;
-    button.hidden = false;
-    if (link) link.hidden = true;
-    button.addEventListener("click", function () {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
       fetch(box.dataset.refreshUrl, {
         headers: { "X-Requested-With": "XMLHttpRequest" },
         credentials: "same-origin",

@@ -22,6 +22,7 @@ from inaproc.files.forms import CheckedFilesField
 from inaproc.files.services import CheckedUpload
 from inaproc.reference.regions import Province
 from inaproc.reference.selectors import kbli_get_many
+from inaproc.vendors.companies.documents import document_errors
 from inaproc.vendors.documents import DOCUMENT_KEY_PREFIX, MULTIPLE_ALLOWED, DocumentKind
 from inaproc.vendors.models import LegalForm
 
@@ -240,6 +241,22 @@ class LicenceValidUntilMixin(forms.Form):
     def valid_until(self) -> dict[str, date | None]:
         """End dates by document type, for the services' `valid_until`."""
         return {LICENCE: self.cleaned_data.get(LICENCE_VALID_UNTIL_FIELD)}
+
+
+def document_errors_add(form: forms.Form, *, legal_form: str | None, kinds: list[str]) -> None:
+    """Add the errors the services give a set of document files (one kind per file:
+    required types missing, several files of a type that takes one) to `form`'s upload
+    fields that have no error yet, so that they show in the same pass as the errors of
+    the other fields. Without a valid `legal_form`, only what every legal form requires."""
+    per_legal_form = [
+        document_errors(legal_form=value, kinds=kinds)
+        for value in ([legal_form] if legal_form else LegalForm.values)
+    ]
+    for key, message in per_legal_form[0].items():
+        name = input_name(key)
+        everywhere = all(key in errors for errors in per_legal_form)
+        if everywhere and name in form.fields and name not in form.errors:
+            form.add_error(name, ValidationError(message, code="documents"))
 
 
 def service_errors_place(

@@ -8,9 +8,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from inaproc.files.forms import ticked_ids
+from inaproc.files.models import HeldUpload
 from inaproc.vendors.companies.forms.company import (
     DocumentsForm,
     LicenceValidUntilMixin,
+    document_errors_add,
     document_field_name,
 )
 from inaproc.vendors.documents import MULTIPLE_ALLOWED, DocumentKind, document_key
@@ -54,6 +56,25 @@ def documents_to_remove(
         if document.pk in ticked
         or (document.kind in new_kinds and document.kind not in MULTIPLE_ALLOWED)
     }
+
+
+def documents_errors_add(
+    documents_form: DocumentsForm,
+    *,
+    data: QueryDict,
+    documents: list[Document],
+    held: list[HeldUpload],
+    legal_form: str | None,
+) -> None:
+    """After a failed submit of a resubmission or change request: the errors the service
+    would give the documents once the rest is right (a required type left without a file,
+    several files of a one-file type), added now to the fields without an error, so that
+    every error shows in the same pass. `documents`: the current files; `held`: the files
+    held from an earlier submit."""
+    new_kinds = [item.kind for item in documents_form.valid_uploads()] + [h.kind for h in held]
+    removed = documents_to_remove(data=data, documents=documents, new_kinds=new_kinds)
+    kinds = [d.kind for d in documents if d.pk not in removed] + new_kinds
+    document_errors_add(documents_form, legal_form=legal_form, kinds=kinds)
 
 
 def note_help(note: str, help_text: str = "") -> str:

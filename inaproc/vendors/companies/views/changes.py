@@ -25,7 +25,11 @@ from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.access import company_role_required
 from inaproc.vendors.companies.forms.changes import ChangeDocumentsForm, CriticalDataForm
 from inaproc.vendors.companies.forms.company import LICENCE_VALID_UNTIL_FIELD, service_errors_place
-from inaproc.vendors.companies.forms.documents import REMOVE_DOCUMENT_FIELD, documents_to_remove
+from inaproc.vendors.companies.forms.documents import (
+    REMOVE_DOCUMENT_FIELD,
+    documents_errors_add,
+    documents_to_remove,
+)
 from inaproc.vendors.companies.selectors.changes import (
     change_document_groups,
     change_rows,
@@ -183,6 +187,13 @@ def _submit(
     """Validate and send the request; False (errors on the forms, valid uploads held)
     when anything is wrong or nothing changed."""
     if not forms_valid_or_hold(request, key, form, documents_form):
+        documents_errors_add(
+            documents_form,
+            data=request.POST,
+            documents=documents,
+            held=held,
+            legal_form=form.cleaned_data.get("legal_form"),
+        )
         return False
     uploads = documents_form.checked_uploads()
     new_kinds = [item.kind for item in uploads] + [h.kind for h in held]

@@ -18,6 +18,7 @@ from inaproc.vendors.companies.forms.company import (
     CompanyDataForm,
     DocumentsForm,
     LicenceValidUntilMixin,
+    document_errors_add,
     document_field_name,
     input_name,
 )
@@ -137,6 +138,7 @@ class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
                 )
             except ValidationError as error:
                 self.add_error("password", error.messages)
+        self._documents_check(cleaned)
         if password and again and password != again:
             self.add_error(
                 "password_again",
@@ -146,6 +148,16 @@ class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
                 ),
             )
         return cleaned
+
+    def _documents_check(self, cleaned: dict) -> None:
+        """The documents' errors (a required type without a file) with the other fields'
+        errors, not one submit later when the service checks them: this submit's files
+        and those held from an earlier one count."""
+        uploads = self.checked_uploads()
+        new_single = {u.kind for u in uploads if u.kind not in MULTIPLE_ALLOWED}
+        held = [kind for kind in self.held_kinds if kind not in new_single]
+        kinds = [u.kind for u in uploads] + held
+        document_errors_add(self, legal_form=cleaned.get("legal_form"), kinds=kinds)
 
     def _candidate_user(self) -> User:
         """The account as the service will create it, for the password's similarity checks."""

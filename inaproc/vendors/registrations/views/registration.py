@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
 from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
@@ -72,6 +73,9 @@ def register_view(request: PortalRequest) -> HttpResponse:
     key = form_key(request)
     if request.method == "GET":
         return _register_page(request, RegistrationForm(portal=request.portal), key)
+    if captcha_refresh_requested(request):  # "show another image", without JavaScript
+        typed = posted_values(RegistrationForm(request.POST, portal=request.portal))
+        return _register_page(request, RegistrationForm(initial=typed, portal=request.portal), key)
     return _register_submit(request, key)
 
 

@@ -43,6 +43,7 @@ from inaproc.vendors.companies.forms.company import (
 from inaproc.vendors.companies.forms.documents import (
     REMOVE_DOCUMENT_FIELD,
     ResubmitDocumentsForm,
+    documents_errors_add,
     documents_to_remove,
 )
 from inaproc.vendors.companies.selectors.company import (
@@ -207,6 +208,13 @@ def _resubmit(
     """Validate and resubmit; False (with the errors on the forms and the valid uploads
     held) if anything is wrong. Raises RegistrationNotEditable."""
     if not forms_valid_or_hold(request, key, form, documents_form):
+        documents_errors_add(
+            documents_form,
+            data=request.POST,
+            documents=documents,
+            held=held,
+            legal_form=form.cleaned_data.get("legal_form"),
+        )
         return False
     uploads = documents_form.checked_uploads()
     new_kinds = [item.kind for item in uploads] + [h.kind for h in held]
