@@ -15,7 +15,6 @@ from inaproc.files.forms import ticked_ids
 from inaproc.files.held import (
     FORM_KEY_FIELD,
     form_key,
-    forms_valid_or_hold,
     held_for_submit,
     hold_valid_uploads,
 )
@@ -27,8 +26,6 @@ from inaproc.vendors.companies.forms.changes import ChangeDocumentsForm, Critica
 from inaproc.vendors.companies.forms.company import LICENCE_VALID_UNTIL_FIELD, service_errors_place
 from inaproc.vendors.companies.forms.documents import (
     REMOVE_DOCUMENT_FIELD,
-    documents_errors_add,
-    documents_to_remove,
 )
 from inaproc.vendors.companies.selectors.changes import (
     change_document_groups,
@@ -43,7 +40,7 @@ from inaproc.vendors.companies.services.changes import (
     change_request_submit,
     change_request_withdraw,
 )
-from inaproc.vendors.companies.views.slots import document_slots
+from inaproc.vendors.companies.views.slots import document_slots, documents_submission
 from inaproc.vendors.models import (
     ChangeRequest,
     ChangeRequestStatus,
@@ -170,7 +167,6 @@ def _form_page(request: PortalRequest, company: Company) -> HttpResponse:
         "form_key": key,
         "form_key_field": FORM_KEY_FIELD,
         "removing": ticked_ids(request.POST, REMOVE_DOCUMENT_FIELD),
-        "has_errors": bool(form.errors or documents_form.errors),
     }
     return render(request, "vendors/change_request.html", context)
 
@@ -186,29 +182,21 @@ def _submit(
 ) -> bool:
     """Validate and send the request; False (errors on the forms, valid uploads held)
     when anything is wrong or nothing changed."""
-    if not forms_valid_or_hold(request, key, form, documents_form):
-        documents_errors_add(
-            documents_form,
-            data=request.POST,
-            documents=documents,
-            held=held,
-            legal_form=form.cleaned_data.get("legal_form"),
-        )
+    submission = documents_submission(
+        request, key, form, documents_form, documents=documents, held=held
+    )
+    if submission is None:
         return False
-    uploads = documents_form.checked_uploads()
-    new_kinds = [item.kind for item in uploads] + [h.kind for h in held]
     try:
         change_request_submit(
             company_id=company.pk,
             portal=request.portal,
             user=request.user,
             data=form.critical_data(),
-            uploads=uploads,
+            uploads=submission.uploads,
             held=held,
             valid_until=documents_form.valid_until(),
-            remove_document_ids=documents_to_remove(
-                data=request.POST, documents=documents, new_kinds=new_kinds
-            ),
+            remove_document_ids=submission.remove_document_ids,
             message=form.cleaned_data["message"],
             context=audit_context(request),
         )

@@ -20,7 +20,6 @@ from inaproc.files.forms import ticked_ids
 from inaproc.files.held import (
     FORM_KEY_FIELD,
     form_key,
-    forms_valid_or_hold,
     held_for_submit,
     hold_valid_uploads,
 )
@@ -43,8 +42,6 @@ from inaproc.vendors.companies.forms.company import (
 from inaproc.vendors.companies.forms.documents import (
     REMOVE_DOCUMENT_FIELD,
     ResubmitDocumentsForm,
-    documents_errors_add,
-    documents_to_remove,
 )
 from inaproc.vendors.companies.selectors.company import (
     company_documents,
@@ -52,7 +49,7 @@ from inaproc.vendors.companies.selectors.company import (
     note_labels,
     registration_history_rows,
 )
-from inaproc.vendors.companies.views.slots import document_slots
+from inaproc.vendors.companies.views.slots import document_slots, documents_submission
 from inaproc.vendors.models import Document, Registration, RegistrationStatus
 from inaproc.vendors.registrations.forms.resubmit import ResubmitForm
 from inaproc.vendors.registrations.selectors import latest_change_request
@@ -191,7 +188,6 @@ def resubmit_view(request: PortalRequest) -> HttpResponse:
         "form_key_field": FORM_KEY_FIELD,
         "remove_document_field": REMOVE_DOCUMENT_FIELD,
         "removing": ticked_ids(request.POST, REMOVE_DOCUMENT_FIELD),
-        "has_errors": bool(form.errors or documents_form.errors),
     }
     return render(request, "vendors/resubmit.html", context)
 
@@ -207,28 +203,20 @@ def _resubmit(
 ) -> bool:
     """Validate and resubmit; False (with the errors on the forms and the valid uploads
     held) if anything is wrong. Raises RegistrationNotEditable."""
-    if not forms_valid_or_hold(request, key, form, documents_form):
-        documents_errors_add(
-            documents_form,
-            data=request.POST,
-            documents=documents,
-            held=held,
-            legal_form=form.cleaned_data.get("legal_form"),
-        )
+    submission = documents_submission(
+        request, key, form, documents_form, documents=documents, held=held
+    )
+    if submission is None:
         return False
-    uploads = documents_form.checked_uploads()
-    new_kinds = [item.kind for item in uploads] + [h.kind for h in held]
     try:
         registration_resubmit(
             registration_id=registration.pk,
             portal=request.portal,
             company=form.company_data(email=registration.company.email),
-            uploads=uploads,
+            uploads=submission.uploads,
             held=held,
             valid_until=documents_form.valid_until(),
-            remove_document_ids=documents_to_remove(
-                data=request.POST, documents=documents, new_kinds=new_kinds
-            ),
+            remove_document_ids=submission.remove_document_ids,
             context=audit_context(request),
         )
     except ValidationError as error:
