@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "inaproc.vendors",
     "inaproc.helpdesk",
     "inaproc.announcements",
+    "inaproc.tenders",
     "inaproc.demo",
 ]
 

@@ -23,9 +23,12 @@ def dashboard_context(*, user: User) -> dict[str, Any]:
     """What the role-aware dashboard shows to `user`."""
     return {
         "is_vendor": user.role == Role.VENDOR,
-        "is_verifier": user.role == Role.VERIFIER,
-        "is_helpdesk": user.role == Role.HELPDESK,
-        "is_portal_admin": user.role == Role.PORTAL_ADMIN,
+        "is_verifier": user.has_role(Role.VERIFIER),
+        "is_helpdesk": user.has_role(Role.HELPDESK),
+        "is_portal_admin": user.has_role(Role.PORTAL_ADMIN),
+        "is_ppk": user.has_role(Role.PPK),
+        "is_pokja": user.has_role(Role.POKJA),
+        "is_pejabat_pengadaan": user.has_role(Role.PEJABAT_PENGADAAN),
     }
 
 

@@ -96,3 +96,39 @@ class MaintenanceWindow(models.Model):
     def __str__(self) -> str:
         starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         return f"{starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M} WIB"
+
+
+class Incident(models.Model):
+    """An unplanned outage the portal administrator records after the fact (start, end,
+    what happened). Like a maintenance window, it grants the grace of TENDERS.md §3 to
+    bid deadlines in the 24 hours after it began (`tenders.grace`)."""
+
+    portal = models.ForeignKey(
+        Portal, verbose_name=_("portal"), on_delete=models.CASCADE, related_name="incidents"
+    )
+    starts_at = models.DateTimeField(_("started at"))
+    ends_at = models.DateTimeField(_("ended at"))
+    description = models.TextField(_("what happened"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="incident_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M} WIB"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("staf/helpdesk/", include("inaproc.helpdesk.urls")),
     path("bantuan/", include("inaproc.helpdesk.urls_public")),
     path("", include("inaproc.announcements.urls")),
+    path("", include("inaproc.tenders.urls")),
 ]

@@ -11,7 +11,14 @@ from inaproc.accounts.models.signin import (
     LoginOutcome,
     UsernameLock,
 )
-from inaproc.accounts.models.users import PORTAL_STAFF_ROLES, Role, User, UserManager
+from inaproc.accounts.models.users import (
+    OFFICIAL_ROLES,
+    PORTAL_STAFF_ROLES,
+    Role,
+    StaffRole,
+    User,
+    UserManager,
+)
 
 __all__ = [
     "Passkey",
@@ -19,6 +26,7 @@ __all__ = [
     "RememberedBrowser",
     "AccountEmailRequest",
     "EmailRequestKind",
+    "OFFICIAL_ROLES",
     "PORTAL_STAFF_ROLES",
     "LoginAttempt",
     "LoginCode",
@@ -26,6 +34,7 @@ __all__ = [
     "LoginOutcome",
     "Role",
     "SessionEndReason",
+    "StaffRole",
     "User",
     "UserManager",
     "UserSession",

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.portals.models import Portal
@@ -13,10 +14,15 @@ class Role(models.TextChoices):
     VERIFIER = "verifier", _("Verifier")
     HELPDESK = "helpdesk", _("Helpdesk officer")
     PORTAL_ADMIN = "portal_admin", _("Portal administrator")
+    PPK = "ppk", _("PPK (commitment official)")
+    POKJA = "pokja", _("Pokja member (selection working group)")
+    PEJABAT_PENGADAAN = "pejabat_pengadaan", _("Pejabat Pengadaan (procurement official)")
     OPERATOR = "operator", _("Platform operator")
 
 
-PORTAL_STAFF_ROLES = frozenset({Role.VERIFIER, Role.HELPDESK, Role.PORTAL_ADMIN})
+# Procurement officials (TENDERS.md §1): staff of the portal who run packages and tenders.
+OFFICIAL_ROLES = frozenset({Role.PPK, Role.POKJA, Role.PEJABAT_PENGADAAN})
+PORTAL_STAFF_ROLES = frozenset({Role.VERIFIER, Role.HELPDESK, Role.PORTAL_ADMIN}) | OFFICIAL_ROLES
 
 
 class UserManager(BaseUserManager["User"]):
@@ -98,5 +104,43 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.username
 
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Every role the account holds: `role` (the one it was created with) and, for
+        portal staff, the further roles granted to it (`StaffRole`). Vendors and
+        operators hold exactly one role, without a query."""
+        if self.role not in PORTAL_STAFF_ROLES or self.pk is None:
+            return frozenset({self.role})
+        return frozenset({self.role, *self.staff_roles.values_list("role", flat=True)})
+
     def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
+        return self.is_active and not self.roles.isdisjoint(roles)
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.role in PORTAL_STAFF_ROLES
+
+
+class StaffRole(models.Model):
+    """A further role of a portal staff member beyond `User.role`: one person may be a
+    verifier and a PPK, or a PPK on one package and a Pokja member on another
+    (TENDERS.md §1). Only portal staff roles are granted this way."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="staff_role_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=sorted(PORTAL_STAFF_ROLES)), name="staff_role_is_staff"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role}"

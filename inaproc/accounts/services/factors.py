@@ -14,7 +14,6 @@ from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inaproc.accounts.models import (
-    PORTAL_STAFF_ROLES,
     Passkey,
     RecoveryCode,
     RememberedBrowser,
@@ -53,7 +52,7 @@ def second_factor_required(user: User) -> bool:
     """Staff must have a second factor; a company's administrators when their portal
     requires it of vendor administrators (settings.VENDOR_ADMIN_CHECK names the function
     that knows company roles, which accounts does not)."""
-    if user.role in PORTAL_STAFF_ROLES or user.role == Role.OPERATOR:
+    if user.is_portal_staff or user.role == Role.OPERATOR:
         return True
     portal = user.portal
     if not (user.role == Role.VENDOR and portal and portal.require_second_factor_for_vendor_admins):

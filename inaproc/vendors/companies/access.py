@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from inaproc.accounts.decorators import portal_role_required
-from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role
+from inaproc.accounts.models import Role
 from inaproc.portals.models import Portal
 from inaproc.vendors.companies.selectors.members import invitation_get, member_get
 from inaproc.vendors.models import (
@@ -26,8 +26,9 @@ from inaproc.vendors.models import (
     RegistrationStatus,
 )
 
-# Staff who review registrations and may open any document of their portal.
-DOCUMENT_STAFF_ROLES = PORTAL_STAFF_ROLES
+# Staff who review registrations and may open any document of their portal. Procurement
+# officials are not among them: they see what vendors put in their bids.
+DOCUMENT_STAFF_ROLES = frozenset({Role.VERIFIER, Role.HELPDESK, Role.PORTAL_ADMIN})
 
 
 def _opened_by(*, portal: Portal, user, company_id: int) -> str:

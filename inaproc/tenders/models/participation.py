@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inaproc.files.models import StoredDocumentFields
+from inaproc.tenders.models.packages import Package
+
+
+class PublicationApproval(models.Model):
+    """One Pokja member's approval to publish a package, with name and time."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="approvals")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication approval")
+        verbose_name_plural = _("publication approvals")
+        ordering = ["approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "user"], name="publication_approval_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} · {self.user_id}"
+
+
+class Participation(models.Model):
+    """A company taking part in a tender ("Ikut Tender"), after agreeing to the
+    integrity pact (pakta integritas)."""
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="participations")
+    company = models.ForeignKey(
+        "vendors.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("joined by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    integrity_pact_agreed_at = models.DateTimeField(_("integrity pact agreed at"))
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "company"], name="participation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} · {self.company_id}"
+
+
+class Question(models.Model):
+    """A participant's question during Pemberian Penjelasan and the Pokja's answer.
+    Shown to every participant without the asker (staff see who asked)."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="questions")
+    participation = models.ForeignKey(
+        Participation, on_delete=models.PROTECT, related_name="questions"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("question"))
+    asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["asked_at", "pk"]
+        indexes = [models.Index(fields=["package", "answered_at"], name="question_package_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class QuestionAttachment(StoredDocumentFields):
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="attachment")
+
+    class Meta:
+        verbose_name = _("question attachment")
+        verbose_name_plural = _("question attachments")
