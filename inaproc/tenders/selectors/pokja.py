@@ -1,0 +1,45 @@
+"""Reads about Pokja groups that several parts of the tender need."""
+
+from django.db.models import Count, F, Q, QuerySet
+
+from inaproc.accounts.models import Role, User
+from inaproc.portals.models import Portal
+from inaproc.tenders.models import Pokja, PokjaMember
+
+MINIMUM_POKJA_MEMBERS = 3
+
+
+def pokja_active_members(pokja: Pokja) -> list[User]:
+    """Members who can act: an active account still holding the Pokja role."""
+    members = [
+        member.user
+        for member in PokjaMember.objects.select_related("user").filter(
+            pokja=pokja, user__is_active=True
+        )
+    ]
+    return [user for user in members if user.has_role(Role.POKJA)]
+
+
+def pokja_quorum(pokja: Pokja, *, member_count: int | None = None) -> int:
+    """How many members must approve a publication (and, later, open bids): the
+    Pokja's own quorum, or a majority of its members."""
+    if pokja.quorum:
+        return pokja.quorum
+    count = member_count if member_count is not None else pokja.members.count()
+    return count // 2 + 1
+
+
+def pokjas_assignable(*, portal: Portal) -> QuerySet[Pokja]:
+    """Active Pokja groups a PPK may hand a package to: an odd number of members, at
+    least three, and a chair (TENDERS.md §1)."""
+    return (
+        Pokja.objects.filter(portal=portal, is_active=True)
+        .annotate(
+            member_count=Count("members", distinct=True),
+            chair_count=Count("members", filter=Q(members__is_chair=True), distinct=True),
+        )
+        .filter(member_count__gte=MINIMUM_POKJA_MEMBERS, chair_count=1)
+        .annotate(odd=F("member_count") % 2)
+        .filter(odd=1)
+        .order_by("name")
+    )
