@@ -83,7 +83,7 @@ def test_an_incident_in_the_last_24_hours_moves_the_deadline_and_later_stages(po
     )
     change = ScheduleChange.objects.get(stage=upload)
     assert change.changed_by is None and change.outage == f"incident:{outage.pk}"
-    assert change.reason.startswith("Perpanjangan otomatis") or "Automatic" in change.reason
+    assert change.reason.startswith("Perpanjangan otomatis karena gangguan portal 25 November")
     recipients = set(
         Email.objects.filter(template="tenders/email/schedule_changed").values_list("to", flat=True)
     )

@@ -105,9 +105,10 @@ def test_a_stage_may_not_start_before_the_previous_one_starts():
     errors = errors_of(times)
 
     assert list(errors) == [starts_field("download_dokumen_pemilihan")]
-    assert "may not start before “Pengumuman Pascakualifikasi” starts" in errors[
-        starts_field("download_dokumen_pemilihan")
-    ][0]
+    assert (
+        "may not start before “Pengumuman Pascakualifikasi” starts"
+        in errors[starts_field("download_dokumen_pemilihan")][0]
+    )
 
 
 def test_opening_may_not_overlap_the_bid_upload():
@@ -175,13 +176,18 @@ def test_the_pokja_member_sets_the_schedule_of_an_assigned_package(portal_a):
     assert [stage.key for stage in stages] == KEYS
     assert (stages[3].starts_at, stages[3].ends_at) == times[BID_UPLOAD]
     assert all(stage.change_count == 0 for stage in stages)
-    assert AuditEvent.objects.filter(verb="tender.schedule_set", target_id=str(package.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(verb="tender.schedule_set", target_id=str(package.pk)).count()
+        == 1
+    )
 
 
 def test_before_publication_the_schedule_is_replaced_freely(portal_a):
     package = make_package(portal_a)
     runner = runner_of(package)
-    schedule_set(package=package, times=stage_times(NOW + timedelta(days=1)), by=runner, context=None)
+    schedule_set(
+        package=package, times=stage_times(NOW + timedelta(days=1)), by=runner, context=None
+    )
     later = stage_times(NOW + timedelta(days=5))
 
     schedule_set(package=package, times=later, by=runner, context=None)
@@ -246,11 +252,15 @@ def test_another_portals_package_and_a_pokja_member_not_running_it_get_404(porta
     assert signed_in(other_member).get(page(package)).status_code == 404
     assert signed_in(other_member).post(page(package), times).status_code == 404
     # A Pokja member of portal B on portal A's address for B's package.
-    assert signed_in(foreign_runner).get(f"/lpse-a/staf/paket/{foreign.pk}/jadwal/").status_code in (
+    assert signed_in(foreign_runner).get(
+        f"/lpse-a/staf/paket/{foreign.pk}/jadwal/"
+    ).status_code in (
         302,
         404,
     )
-    assert signed_in(other_member).get(f"/lpse-a/staf/paket/{foreign.pk}/jadwal/").status_code == 404
+    assert (
+        signed_in(other_member).get(f"/lpse-a/staf/paket/{foreign.pk}/jadwal/").status_code == 404
+    )
     assert not ScheduleStage.objects.exists()
 
 
@@ -344,7 +354,7 @@ def test_the_email_is_in_indonesian_by_default(portal_a):
     )
 
     email = Email.objects.get(template="tenders/email/schedule_changed", to__startswith="kantor")
-    assert "Jadwal" in email.subject and "WIB" in email.body
+    assert email.subject.startswith("Perubahan jadwal") and "WIB" in email.body
 
 
 def test_the_bid_deadline_never_moves_earlier(portal_a):
@@ -428,7 +438,9 @@ def test_the_administrator_sets_the_margin_and_minimums_audited(portal_a, admin_
     client = signed_in(admin_a, english=True)
 
     assert client.get(SETTINGS_PAGE).status_code == 200
-    response = client.post(SETTINGS_PAGE, settings_data(outage_grace_margin_minutes="60", **{BID_UPLOAD: "5"}))
+    response = client.post(
+        SETTINGS_PAGE, settings_data(outage_grace_margin_minutes="60", **{BID_UPLOAD: "5"})
+    )
 
     assert response.status_code == 302
     saved = TenderSettings.objects.get(portal=portal_a)

@@ -3,7 +3,6 @@ them follow each other, so no update is lost and the history is one chain."""
 
 from datetime import timedelta
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
