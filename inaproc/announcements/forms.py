@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from inaproc.announcements.services import (
     BODY_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
     MAINTENANCE_MAX_NOTICE,
     MESSAGE_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     announcement_errors,
+    incident_errors,
     maintenance_errors,
 )
 
@@ -113,4 +115,24 @@ class MaintenanceForm(forms.Form):
         )
         for field, message in errors.items():
             self.add_error("notice_hours" if field == "notice_from" else field, message)
+        return cleaned
+
+
+class IncidentForm(forms.Form):
+    starts_at = WibDateTimeField(label=_("Began (WIB)"))
+    ends_at = WibDateTimeField(label=_("Ended (WIB)"))
+    description = forms.CharField(
+        label=_("What happened"),
+        help_text=_("Shown to the officials; e.g. what failed and who could not work."),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at is not None and ends_at is not None:
+            errors = incident_errors(starts_at=starts_at, ends_at=ends_at, now=timezone.now())
+            for field, message in errors.items():
+                self.add_error(field, message)
         return cleaned

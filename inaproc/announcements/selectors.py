@@ -5,11 +5,12 @@ from datetime import datetime
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from inaproc.announcements.models import Announcement, MaintenanceWindow
+from inaproc.announcements.models import Announcement, Incident, MaintenanceWindow
 from inaproc.portals.models import Portal
 
 LATEST_COUNT = 3
 STAFF_PAST_WINDOWS = 20
+STAFF_INCIDENTS = 50
 
 
 def _published(now: datetime) -> Q:
@@ -88,3 +89,9 @@ def maintenance_list_staff(*, portal: Portal, now: datetime | None = None) -> di
         "current": current,
         "past": list(past.order_by("-starts_at", "-pk")[:STAFF_PAST_WINDOWS]),
     }
+
+
+def incident_list_staff(*, portal: Portal) -> list[Incident]:
+    """The portal's latest recorded incidents, newest first."""
+    incidents = Incident.objects.filter(portal=portal).select_related("recorded_by")
+    return list(incidents.order_by("-starts_at", "-pk")[:STAFF_INCIDENTS])

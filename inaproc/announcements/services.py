@@ -1,5 +1,7 @@
-"""Writes: announcements and maintenance windows. Each change is audited in its own
-transaction; validation comes first and raises ValidationError keyed by field."""
+"""Writes: announcements, maintenance windows and incidents. Each change is audited in
+its own transaction; validation comes first and raises ValidationError keyed by field.
+A window scheduled or cancelled and an incident recorded are announced with
+`signals.outage_recorded` once committed (the tenders' grace listens)."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inaproc.announcements.models import Announcement, MaintenanceWindow
+from inaproc.announcements.models import Announcement, Incident, MaintenanceWindow
+from inaproc.announcements.signals import outage_announce
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
@@ -188,6 +191,7 @@ def maintenance_schedule(
             payload=_window_summary(window),
             context=context,
         )
+        outage_announce(sender=MaintenanceWindow, kind="maintenance", pk=window.pk)
     return window
 
 
@@ -211,6 +215,7 @@ def maintenance_cancel(
             payload=_window_summary(locked),
             context=context,
         )
+        outage_announce(sender=MaintenanceWindow, kind="maintenance", pk=locked.pk)
     window.cancelled_at = locked.cancelled_at
     return True
 
@@ -222,3 +227,66 @@ def _window_summary(window: MaintenanceWindow) -> dict[str, Any]:
         "notice_from": window.notice_from.isoformat(),
         "all_portals": window.portal_id is None,
     }
+
+
+# An incident is recorded after the fact; one older than this is history, not grace.
+INCIDENT_MAX_AGE = timedelta(days=30)
+INCIDENT_MAX_LENGTH = timedelta(days=7)
+DESCRIPTION_MAX_LENGTH = 2_000
+
+
+def incident_errors(*, starts_at: datetime, ends_at: datetime, now: datetime) -> dict[str, str]:
+    """What is wrong with an incident's times, by field (empty: nothing)."""
+    errors = {}
+    if starts_at > now:
+        errors["starts_at"] = _("An incident is recorded once it has begun.")
+    elif starts_at < now - INCIDENT_MAX_AGE:
+        errors["starts_at"] = _("Record incidents of the last %(days)d days.") % {
+            "days": INCIDENT_MAX_AGE.days
+        }
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    elif ends_at > now + MAINTENANCE_START_GRACE:
+        errors["ends_at"] = _("Record the incident once it is over: its end has not come yet.")
+    elif ends_at - starts_at > INCIDENT_MAX_LENGTH:
+        errors["ends_at"] = _("An incident may last at most %(days)d days.") % {
+            "days": INCIDENT_MAX_LENGTH.days
+        }
+    return errors
+
+
+def incident_record(
+    *,
+    portal: Portal,
+    actor: Any,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str,
+    context: AuditContext | None = None,
+) -> Incident:
+    """Record an outage of `portal` that is over. Bid deadlines in the 24 hours after
+    it began get the grace of TENDERS.md §3 (the tenders app, through the signal)."""
+    errors = incident_errors(starts_at=starts_at, ends_at=ends_at, now=timezone.now())
+    errors.update(
+        _text_errors({"description": description}, {"description": DESCRIPTION_MAX_LENGTH})
+    )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            portal=portal,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            description=description.strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            verb="incident.recorded",
+            target=incident,
+            portal=portal,
+            payload={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+            context=context,
+        )
+        outage_announce(sender=Incident, kind="incident", pk=incident.pk)
+    return incident

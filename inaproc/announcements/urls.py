@@ -15,6 +15,7 @@ urlpatterns = [
     path("staf/pengumuman/<int:pk>/ubah/", staff.staff_update_view, name="staff_update"),
     path("staf/pengumuman/<int:pk>/hapus/", staff.staff_delete_view, name="staff_delete"),
     path("staf/pemeliharaan/", maintenance.maintenance_view, name="maintenance"),
+    path("staf/pemeliharaan/gangguan/", maintenance.incident_view, name="incidents"),
     path(
         "staf/pemeliharaan/<int:pk>/batal/",
         maintenance.maintenance_cancel_view,

@@ -1,0 +1,46 @@
+"""Reads about a package's schedule: its stages and their history, its template, the
+portal's tender settings, and the public page a participant is sent to."""
+
+from django.conf import settings as django_settings
+from django.db.models import QuerySet
+
+from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.tenders.models import Package, ScheduleChange, ScheduleStage, TenderSettings
+from inaproc.tenders.schedule_rules import DEFAULT_MINIMUM_STAGE_DAYS
+from inaproc.tenders.stages import TEMPLATES, ScheduleTemplate, template_for
+
+
+def tender_settings_of(portal: Portal) -> TenderSettings:
+    """The portal's tender settings; a portal without them gets the defaults
+    (`DEFAULT_MINIMUM_STAGE_DAYS`, a grace margin of 120 minutes)."""
+    tender_settings, _created = TenderSettings.objects.get_or_create(
+        portal=portal, defaults={"minimum_stage_days": dict(DEFAULT_MINIMUM_STAGE_DAYS)}
+    )
+    return tender_settings
+
+
+def schedule_template_of(package: Package) -> ScheduleTemplate | None:
+    """The template the package's schedule follows: the one it was set with, else the
+    one its methods choose (None: no template fits the methods yet)."""
+    return TEMPLATES.get(package.schedule_template) or template_for(package)
+
+
+def schedule_stages(package: Package) -> QuerySet[ScheduleStage]:
+    return ScheduleStage.objects.filter(package=package).order_by("position")
+
+
+def schedule_history(package: Package) -> QuerySet[ScheduleChange]:
+    """Every change after publication, newest first, with its stage and author."""
+    return (
+        ScheduleChange.objects.filter(package=package)
+        .select_related("stage", "changed_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def public_schedule_url(package: Package) -> str:
+    """The tender's public schedule (`/<slug>/tender/<code>/jadwal/`), absolute, for
+    emails."""
+    home = portal_absolute_url(package.portal, "portal_home", base_url=django_settings.SITE_URL)
+    return f"{home.rstrip('/')}/tender/{package.code}/jadwal/"
