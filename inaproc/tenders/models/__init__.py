@@ -22,9 +22,11 @@ from inaproc.tenders.models.packages import (
 )
 from inaproc.tenders.models.participation import (
     Participation,
+    ParticipationReminder,
     PublicationApproval,
     Question,
     QuestionAttachment,
+    ReminderKind,
 )
 from inaproc.tenders.models.schedule import ScheduleChange, ScheduleStage
 
@@ -39,6 +41,7 @@ __all__ = [
     "PackageLocation",
     "PackageState",
     "Participation",
+    "ParticipationReminder",
     "Pokja",
     "PokjaMember",
     "ProcurementType",
@@ -46,6 +49,7 @@ __all__ = [
     "QualificationMethod",
     "Question",
     "QuestionAttachment",
+    "ReminderKind",
     "ScheduleChange",
     "ScheduleStage",
     "SelectionMethod",

@@ -109,3 +109,39 @@ class QuestionAttachment(StoredDocumentFields):
     class Meta:
         verbose_name = _("question attachment")
         verbose_name_plural = _("question attachments")
+
+
+class ReminderKind(models.TextChoices):
+    """How long before the bid deadline a participant is reminded."""
+
+    DAY = "24h", _("24 hours before the bid deadline")
+    HOURS = "2h", _("2 hours before the bid deadline")
+
+
+class ParticipationReminder(models.Model):
+    """A reminder of the bid deadline sent to a participant: one per kind and deadline.
+    A deadline moved later is a new deadline, so its reminders are due again."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("reminder"), max_length=5, choices=ReminderKind.choices)
+    deadline = models.DateTimeField(_("bid deadline"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "kind", "deadline"], name="participation_reminder_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReminderKind.values),
+                name="participation_reminder_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} · {self.kind} · {self.deadline}"
