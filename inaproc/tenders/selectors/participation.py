@@ -102,14 +102,20 @@ def acting_members(company: Company) -> QuerySet[CompanyMember]:
 
 
 def participant_addresses(package: Package) -> list[str]:
-    """The email addresses of every participating company's acting users, each once."""
+    """Every participating company's own address and those of its acting users (admins
+    and bid preparers, active), each once whatever its case."""
     members = CompanyMember.objects.filter(
         company__participations__package=package,
         role__in=ACTING_ROLES,
         suspended_at__isnull=True,
         user__is_active=True,
     ).values_list("user__email", flat=True)
-    return sorted({email for email in members if email})
+    companies = package.participations.values_list("company__email", flat=True)
+    seen: dict[str, str] = {}
+    for address in [*companies, *members]:
+        if address and address.strip():
+            seen.setdefault(address.strip().lower(), address.strip())
+    return sorted(seen.values())
 
 
 def participation_warnings(*, package: Package, company: Company) -> list[str]:

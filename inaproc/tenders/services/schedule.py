@@ -24,18 +24,19 @@ from inaproc.portals.models import Portal
 from inaproc.tenders.models import (
     Package,
     PackageState,
-    Participation,
     ScheduleChange,
     ScheduleStage,
     TenderSettings,
 )
 from inaproc.tenders.schedule_rules import MAXIMUM_MINIMUM_DAYS, ends_field, schedule_errors
+from inaproc.tenders.selectors.participation import participant_addresses
 from inaproc.tenders.selectors.schedule import (
     public_schedule_url,
     schedule_template_of,
     tender_settings_of,
 )
-from inaproc.tenders.stages import STAGE_NAMES, stage_name
+from inaproc.tenders.services.participation import package_reminders_plan
+from inaproc.tenders.stages import BID_UPLOAD, STAGE_NAMES, stage_name
 
 REASON_MAX_LENGTH = 2_000
 # States in which the schedule is still being prepared and is replaced as a whole.
@@ -160,6 +161,9 @@ def schedule_change(
             context=context,
         )
         _notify_participants(locked, changes, reason=reason)
+        if BID_UPLOAD in changed:
+            # The reminders follow the deadline (each sends once per deadline).
+            package_reminders_plan(package=locked)
     return changes
 
 
@@ -235,23 +239,6 @@ def _times_payload(times: Times, keys: list[str]) -> dict[str, list[str]]:
     return {key: [times[key][0].isoformat(), times[key][1].isoformat()] for key in keys}
 
 
-def schedule_change_recipients(package: Package) -> list[str]:
-    """Every participant's addresses: the company's and that of the user who joined,
-    each once."""
-    seen: dict[str, str] = {}
-    participations = Participation.objects.filter(package=package).select_related(
-        "company", "joined_by"
-    )
-    for participation in participations:
-        addresses = [participation.company.email]
-        if participation.joined_by is not None and participation.joined_by.is_active:
-            addresses.append(participation.joined_by.email)
-        for address in addresses:
-            if address:
-                seen.setdefault(address.strip().lower(), address.strip())
-    return list(seen.values())
-
-
 def _notify_participants(package: Package, changes: list[ScheduleChange], *, reason: str) -> None:
     context = {
         "package_name": package.name,
@@ -270,7 +257,7 @@ def _notify_participants(package: Package, changes: list[ScheduleChange], *, rea
         ],
         "schedule_url": public_schedule_url(package),
     }
-    for address in schedule_change_recipients(package):
+    for address in participant_addresses(package):
         email_send(
             to=address,
             portal=package.portal,
