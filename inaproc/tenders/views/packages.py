@@ -10,7 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods
 
-from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.decorators import (
+    portal_login_required,
+    portal_role_required,
+    second_factor_fresh_required,
+)
 from inaproc.accounts.models import OFFICIAL_ROLES, Role
 from inaproc.core.http import audit_context
 from inaproc.files.responses import stored_file_response
@@ -273,10 +277,10 @@ def addendum_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @never_cache
 @xframe_options_sameorigin
-@officials_only
+@portal_login_required
 def document_download_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
     """A version of the package's documents for its officials (inline; `?download=1` as
-    an attachment)."""
+    an attachment). Anyone else signed in gets the same 404 as for a missing file."""
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     document = get_object_or_404(TenderDocument, package=package, pk=document_pk)
     return stored_file_response(request, document, download=request.GET.get("download") == "1")
