@@ -52,7 +52,7 @@ def test_the_ppk_sees_their_packages_and_their_state(portal_a, portal_b):
 def test_the_pokja_sees_approvals_questions_and_the_next_deadline(portal_a):
     pokja = make_pokja(portal_a)
     member = pokja.members.first().user
-    waiting = make_package(portal_a, state=PackageState.ASSIGNED, pokja=pokja, name="Menunggu")
+    make_package(portal_a, state=PackageState.ASSIGNED, pokja=pokja, name="Menunggu")
     approved = make_package(portal_a, state=PackageState.ASSIGNED, pokja=pokja, name="Disetujui")
     PublicationApproval.objects.create(package=approved, user=member)
     running = make_package(portal_a, state=PackageState.PUBLISHED, pokja=pokja, name="Berjalan")

@@ -405,3 +405,29 @@ def test_the_ppk_cannot_return_and_a_draft_cannot_be_returned(portal_a, ppk):
         package_return_to_ppk(package=package, by=ppk, reason="x")
     package.refresh_from_db()
     assert package.state == PackageState.ASSIGNED
+
+
+# --- odd input: never a 500 ------------------------------------------------------------
+
+
+def test_odd_input_never_causes_a_server_error(portal_a, ppk, ppk_client):
+    package = make_package(portal_a, ppk=ppk)
+    make_pokja(portal_a)
+    posts = [
+        (NEW, form_data(budget_year="dua ribu", pagu="9" * 5000, kbli="\x00")),
+        (NEW, form_data(procurement_type="roket", location_0_province="mars")),
+        (NEW, {}),
+        (f"{detail(package)}tugaskan/", {"runner": "pokja-99999999999999999999"}),
+        (f"{detail(package)}tugaskan/", {"runner": "pp-abc"}),
+        (f"{detail(package)}tugaskan/", {}),
+        (f"{detail(package)}dokumen/", {"kind": "addendum", "upload": "bukan berkas"}),
+    ]
+    for path, data in posts:
+        response = ppk_client.post(path, data)
+        assert response.status_code == 200, path
+    gets = ["/lpse-a/staf/paket/99999999/", f"{detail(package)}dokumen/99999999/"]
+    for path in gets:
+        assert ppk_client.get(path).status_code == 404, path
+    package.refresh_from_db()
+    assert package.state == PackageState.DRAFT
+    assert Package.objects.count() == 1
