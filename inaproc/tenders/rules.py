@@ -77,18 +77,18 @@ def is_tender_method(selection_method: str) -> bool:
     return selection_method not in NON_TENDER_METHODS
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Methods:
     selection_method: str
     qualification_method: str
     document_method: str
 
 
-def _label(choices, value: str) -> str:
+def _label(choices, value: object) -> str:
     try:
         return str(choices(value).label)
     except ValueError:
-        return value
+        return str(value)
 
 
 def package_rule_errors(values: Mapping[str, object]) -> dict[str, list[str]]:

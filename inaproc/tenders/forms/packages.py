@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -163,7 +164,8 @@ class PackageForm(forms.Form):
         return code
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         locations = []
         for row in range(LOCATION_ROWS):
             province = data.get(f"location_{row}_province")
@@ -205,7 +207,8 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._pokjas = {f"pokja-{pokja.pk}": pokja for pokja in pokjas}
         self._officials = {f"pp-{user.pk}": user for user in officials}
-        self.fields["runner"].choices = [
+        runner = cast(forms.ChoiceField, self.fields["runner"])
+        runner.choices = [
             ("", "—"),
             (_("Pokja"), [(key, pokja.name) for key, pokja in self._pokjas.items()]),
             (

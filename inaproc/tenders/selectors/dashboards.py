@@ -74,8 +74,8 @@ def _rows(packages: QuerySet[Package], *, now: datetime, approvals: bool) -> lis
             standing=standing_at(package.stages.all(), now),
             needs_my_approval=approvals
             and package.state == PackageState.ASSIGNED
-            and not package.approved_by_me,
-            unanswered_questions=package.unanswered,
+            and not getattr(package, "approved_by_me", False),
+            unanswered_questions=getattr(package, "unanswered", 0),
         )
         for package in packages[:DASHBOARD_LIMIT]
     ]

@@ -33,7 +33,7 @@ ADDENDUM_EMAIL = "tenders/email/addendum"
 PREPARATION_KINDS = (TenderDocumentKind.DOKUMEN_PEMILIHAN, TenderDocumentKind.DOKUMEN_KUALIFIKASI)
 
 
-def tender_public_url(portal: Portal, code: int) -> str:
+def tender_public_url(portal: Portal, code: int | None) -> str:
     """The absolute address of a tender's public page, `/<slug>/tender/<code>/` (the
     public pages' own view answers there)."""
     home = portal_absolute_url(portal, "portal_home", base_url=settings.SITE_URL)

@@ -2,20 +2,23 @@
 the user holds — the PPK's packages, the Pokja member's tenders and what needs doing,
 the Pejabat Pengadaan's packages."""
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import OFFICIAL_ROLES, Role
 from inaproc.tenders.selectors.dashboards import pejabat_packages, pokja_tenders, ppk_packages
+from inaproc.tenders.views.packages import OfficialRequest
 
 
 @require_GET
 @portal_role_required(*sorted(OFFICIAL_ROLES))
-def staff_packages_view(request: HttpRequest) -> HttpResponse:
+def staff_packages_view(request: OfficialRequest) -> HttpResponse:
     user, portal = request.user, request.portal
-    context = {
+    context: dict[str, Any] = {
         "is_ppk": user.has_role(Role.PPK),
         "is_pokja": user.has_role(Role.POKJA),
         "is_pejabat_pengadaan": user.has_role(Role.PEJABAT_PENGADAAN),

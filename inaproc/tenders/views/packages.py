@@ -1,9 +1,11 @@
 """The officials' package pages (staf/paket/...): create, detail, edit, assign, return,
 documents and addenda. Thin: access -> form -> service -> redirect or page."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,9 +17,10 @@ from inaproc.accounts.decorators import (
     portal_role_required,
     second_factor_fresh_required,
 )
-from inaproc.accounts.models import OFFICIAL_ROLES, Role
+from inaproc.accounts.models import OFFICIAL_ROLES, Role, User
 from inaproc.core.http import audit_context
 from inaproc.files.responses import stored_file_response
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.tenders.access import access_package_as_official, is_runner
 from inaproc.tenders.forms.packages import (
@@ -48,15 +51,21 @@ from inaproc.tenders.stages import TEMPLATES, stage_name
 officials_only = portal_role_required(*sorted(OFFICIAL_ROLES))
 
 
+class OfficialRequest(PortalRequest):
+    """A request of a signed-in account of the portal (behind the role decorators)."""
+
+    user: User
+
+
 def _detail_url(package: Package) -> str:
     return portal_url(package.portal, "tenders:package_detail", pk=package.pk)
 
 
-def _posted(request: HttpRequest):
+def _posted(request: OfficialRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _refused(request: HttpRequest, package: Package, message: str) -> HttpResponse:
+def _refused(request: OfficialRequest, package: Package, message: str) -> HttpResponse:
     """The package is reachable but not for this action now: 403 with the reason."""
     return render(
         request,
@@ -79,7 +88,7 @@ def _not_editable_message(package: Package) -> str:
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PPK)
-def package_create_view(request: HttpRequest) -> HttpResponse:
+def package_create_view(request: OfficialRequest) -> HttpResponse:
     form = PackageForm(_posted(request), initial=PackageForm.initial_new(request.portal))
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,7 +110,7 @@ def package_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officials_only
-def package_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def package_edit_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) is None:
         return _refused(request, package, _not_editable_message(package))
@@ -125,7 +134,7 @@ def package_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @officials_only
-def package_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def package_detail_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     package = package_for_detail(package=package)
     editor = package_editor_kind(package=package, user=request.user)
@@ -161,7 +170,7 @@ def is_ppk_only(package: Package, user) -> bool:
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PPK)
 @second_factor_fresh_required
-def package_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def package_assign_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) != PPK_EDITS:
         return _refused(request, package, _("Only the PPK assigns a draft package."))
@@ -188,7 +197,7 @@ def package_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.POKJA, Role.PEJABAT_PENGADAAN)
-def package_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+def package_return_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) != RUNNER_EDITS:
         return _refused(request, package, _not_editable_message(package))
@@ -211,7 +220,7 @@ def package_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officials_only
-def document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def document_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) is None:
         return _refused(request, package, _not_editable_message(package))
@@ -240,7 +249,7 @@ def document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.POKJA, Role.PEJABAT_PENGADAAN)
 @second_factor_fresh_required
-def addendum_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def addendum_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if is_ppk_only(package, request.user):
         return _refused(request, package, _("Only the Pokja of a tender publishes an addendum."))
@@ -278,9 +287,10 @@ def addendum_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @xframe_options_sameorigin
 @portal_login_required
-def document_download_view(request: HttpRequest, pk: int, document_pk: int) -> HttpResponseBase:
+def document_download_view(request: OfficialRequest, pk: int, document_pk: int) -> HttpResponse:
     """A version of the package's documents for its officials (inline; `?download=1` as
     an attachment). Anyone else signed in gets the same 404 as for a missing file."""
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     document = get_object_or_404(TenderDocument, package=package, pk=document_pk)
-    return stored_file_response(request, document, download=request.GET.get("download") == "1")
+    response = stored_file_response(request, document, download=request.GET.get("download") == "1")
+    return cast(HttpResponse, response)
