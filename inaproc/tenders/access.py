@@ -70,3 +70,22 @@ def access_pokja(*, portal: Portal, pokja_id: int) -> Pokja:
     if pokja is None:
         raise Http404
     return pokja
+
+
+def access_package_as_official(*, portal: Portal, user: User, package_id: int) -> Package:
+    """The package for its PPK (holding the PPK role; any state) or its runner (a member
+    of its Pokja or its Pejabat Pengadaan, once assigned): the officials' pages."""
+    if not (user.is_authenticated and user.portal_id == portal.pk):
+        raise Http404
+    package = (
+        Package.objects.select_related("pokja", "pejabat_pengadaan", "ppk", "portal")
+        .filter(portal=portal, pk=package_id)
+        .first()
+    )
+    if package is None:
+        raise Http404
+    if package.ppk_id == user.pk and user.has_role(Role.PPK):
+        return package
+    if package.state != PackageState.DRAFT and is_runner(package=package, user=user):
+        return package
+    raise Http404

@@ -1,0 +1,146 @@
+"""Tender documents and addenda: PDF files checked by content, versioned per package
+(the package's highest version + 1, under a lock on the package row), never
+overwritten. The Dokumen Pemilihan (and Dokumen Kualifikasi) are uploaded while the
+package is being prepared; an addendum is published by the runner during the Pemberian
+Penjelasan stage of a published tender and emailed to every participant."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inaproc.accounts.models import User
+from inaproc.audit.services import audit_record
+from inaproc.core.context import AuditContext
+from inaproc.files.services import CheckedUpload, files_remove, files_store
+from inaproc.notifications.services import email_send
+from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.tenders.access import is_runner
+from inaproc.tenders.models import (
+    Package,
+    PackageState,
+    Participation,
+    TenderDocument,
+    TenderDocumentKind,
+)
+from inaproc.tenders.services.packages import package_editor_kind
+from inaproc.tenders.stages import CLARIFICATION, standing_at
+
+ADDENDUM_EMAIL = "tenders/email/addendum"
+PREPARATION_KINDS = (TenderDocumentKind.DOKUMEN_PEMILIHAN, TenderDocumentKind.DOKUMEN_KUALIFIKASI)
+
+
+def tender_public_url(portal: Portal, code: int | None) -> str:
+    """The absolute address of a tender's public page, `/<slug>/tender/<code>/` (the
+    public pages' own view answers there)."""
+    home = portal_absolute_url(portal, "portal_home", base_url=settings.SITE_URL)
+    return f"{home.rstrip('/')}/tender/{code}/"
+
+
+def in_clarification(package: Package, *, now=None) -> bool:
+    """The Pemberian Penjelasan stage of the package's schedule runs now."""
+    stages = list(package.stages.all())
+    return standing_at(stages, now or timezone.now()).is_running(CLARIFICATION)
+
+
+def _check_may_add(package: Package, kind: str, by: User, note: str) -> None:
+    if kind in PREPARATION_KINDS:
+        if package_editor_kind(package=package, user=by) is None:
+            raise ValidationError(
+                _("Tender documents are uploaded while the package is being prepared."),
+                code="refused",
+            )
+        return
+    if kind != TenderDocumentKind.ADDENDUM:
+        raise ValidationError(_("Unknown kind of document."), code="invalid")
+    if package.state != PackageState.PUBLISHED or not is_runner(package=package, user=by):
+        raise ValidationError(
+            _("Only the Pokja of a published tender publishes an addendum."), code="refused"
+        )
+    if not in_clarification(package):
+        raise ValidationError(
+            _("An addendum is published only during the Pemberian Penjelasan stage."),
+            code="refused",
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the addendum changes.")})
+
+
+def tender_document_add(
+    *,
+    package: Package,
+    kind: str,
+    upload: CheckedUpload,
+    note: str,
+    by: User,
+    context: AuditContext | None = None,
+) -> TenderDocument:
+    """A new version of the package's documents (a checked PDF). For an addendum the
+    participants are emailed after commit. Nothing is kept if anything fails."""
+    if upload.checked.extension != "pdf":
+        raise ValidationError({"upload": _("Tender documents are PDF files.")})
+    written = files_store(items=[upload], portal=package.portal)[0]
+    written["kind"] = kind
+    try:
+        with transaction.atomic():
+            package = Package.objects.select_for_update().get(pk=package.pk)
+            _check_may_add(package, kind, by, note)
+            last = package.documents.aggregate(last=Max("version"))["last"] or 0
+            document = TenderDocument.objects.create(
+                package=package, version=last + 1, note=note.strip(), uploaded_by=by, **written
+            )
+            verb = (
+                "tender.addendum_published"
+                if kind == TenderDocumentKind.ADDENDUM
+                else ("tender.document_added")
+            )
+            audit_record(
+                actor=by,
+                verb=verb,
+                target=package,
+                portal=package.portal,
+                payload={"document": document.pk, "version": document.version, "kind": kind},
+                context=context,
+            )
+            if kind == TenderDocumentKind.ADDENDUM:
+                _addendum_notify(package, document)
+    except BaseException:
+        files_remove(names=[written["stored_name"]])
+        raise
+    return document
+
+
+def _addendum_recipients(package: Package) -> list[str]:
+    addresses: dict[str, None] = {}
+    for participation in Participation.objects.filter(package=package).select_related(
+        "company", "joined_by"
+    ):
+        for address in (
+            participation.company.email,
+            participation.joined_by.email if participation.joined_by else "",
+        ):
+            if address:
+                addresses.setdefault(address.lower(), None)
+    return list(addresses)
+
+
+def _addendum_notify(package: Package, document: TenderDocument) -> None:
+    context = {
+        "package_name": package.name,
+        "code": package.code,
+        "version": document.version,
+        "note": document.note,
+        "tender_url": tender_public_url(package.portal, package.code),
+        "portal_name": package.portal.name,
+    }
+    for address in _addendum_recipients(package):
+        email_send(
+            to=address,
+            template=ADDENDUM_EMAIL,
+            context=context,
+            portal=package.portal,
+            language=settings.LANGUAGE_CODE,
+        )

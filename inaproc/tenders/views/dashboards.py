@@ -1,0 +1,35 @@
+"""The officials' dashboard of packages and tenders (staf/paket/): a section per role
+the user holds — the PPK's packages, the Pokja member's tenders and what needs doing,
+the Pejabat Pengadaan's packages."""
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from inaproc.accounts.decorators import portal_role_required
+from inaproc.accounts.models import OFFICIAL_ROLES, Role
+from inaproc.tenders.selectors.dashboards import pejabat_packages, pokja_tenders, ppk_packages
+from inaproc.tenders.views.packages import OfficialRequest
+
+
+@require_GET
+@portal_role_required(*sorted(OFFICIAL_ROLES))
+def staff_packages_view(request: OfficialRequest) -> HttpResponse:
+    user, portal = request.user, request.portal
+    context: dict[str, Any] = {
+        "is_ppk": user.has_role(Role.PPK),
+        "is_pokja": user.has_role(Role.POKJA),
+        "is_pejabat_pengadaan": user.has_role(Role.PEJABAT_PENGADAAN),
+    }
+    if context["is_ppk"]:
+        context["ppk_rows"] = ppk_packages(portal=portal, user=user)
+    if context["is_pokja"]:
+        rows = pokja_tenders(portal=portal, user=user)
+        context["pokja_rows"] = rows
+        context["approvals_waiting"] = sum(row.needs_my_approval for row in rows)
+        context["questions_waiting"] = sum(row.unanswered_questions for row in rows)
+    if context["is_pejabat_pengadaan"]:
+        context["pp_rows"] = pejabat_packages(portal=portal, user=user)
+    return render(request, "tenders/staff/dashboard.html", context)
