@@ -70,3 +70,19 @@ def access_pokja(*, portal: Portal, pokja_id: int) -> Pokja:
     if pokja is None:
         raise Http404
     return pokja
+
+
+def access_pokja_member(*, pokja: Pokja, member_id: int) -> PokjaMember:
+    """A member of `pokja` (got through `access_pokja`); 404 for anyone else's."""
+    member = PokjaMember.objects.select_related("user").filter(pokja=pokja, pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def access_portal_user(*, portal: Portal, user_id: int) -> User:
+    """An account of `portal` named in a form; 404 for a missing or another portal's."""
+    found = User.objects.filter(portal=portal, pk=user_id).first()
+    if found is None:
+        raise Http404
+    return found
