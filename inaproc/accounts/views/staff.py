@@ -57,7 +57,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
 @admin_only
 @second_factor_fresh_required
 def staff_invite_view(request: HttpRequest) -> HttpResponse:
-    form = StaffInviteForm(request.POST or None)
+    form = StaffInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = staff_invite(
@@ -86,7 +86,9 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
 def staff_roles_view(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = access_staff_member(portal=request.portal, user=request.user, staff_id=staff_id)
     current = staff_roles_of(staff)
-    form = StaffRolesForm(request.POST or None, initial={"roles": current})
+    form = StaffRolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": current}
+    )
     if request.method == "POST" and form.is_valid():
         roles = form.cleaned_data["roles"]
         try:

@@ -58,7 +58,7 @@ def pokja_list_view(request: HttpRequest) -> HttpResponse:
 @admin_only
 @second_factor_fresh_required
 def pokja_create_view(request: HttpRequest) -> HttpResponse:
-    form = PokjaForm(request.POST or None)
+    form = PokjaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             pokja = pokja_create(
@@ -85,7 +85,10 @@ def pokja_create_view(request: HttpRequest) -> HttpResponse:
 @second_factor_fresh_required
 def pokja_update_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
     pokja = _pokja(request, pokja_id)
-    form = PokjaForm(request.POST or None, initial={"name": pokja.name, "quorum": pokja.quorum})
+    form = PokjaForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": pokja.name, "quorum": pokja.quorum},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = pokja_update(
