@@ -91,7 +91,7 @@ def test_second_factor_active_is_shown(portal_a, admin_a):
     page = signed_in(admin_a).get(LIST).content.decode()
 
     row = page[page.index(f'id="staff-{official.pk}"') :]
-    assert "<td data-label=\"Second factor\">Active</td>" in row[: row.index("</tr>")]
+    assert '<td data-label="Second factor">Active</td>' in row[: row.index("</tr>")]
 
 
 @pytest.mark.parametrize("role", [Role.VERIFIER, Role.HELPDESK, Role.PPK, Role.POKJA])
@@ -409,3 +409,55 @@ def test_dashboard_links_to_staff_and_pokja(portal_a, admin_client):
 
     assert 'href="/lpse-a/staf/pengguna/"' in page
     assert 'href="/lpse-a/staf/pokja/"' in page
+
+
+# --- create_staff with the officials' roles --------------------------------------------
+
+
+def _create_staff(*args: str) -> str:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_staff", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_create_staff_takes_an_official_role(portal_a, monkeypatch):
+    monkeypatch.setenv("INAPROC_STAFF_PASSWORD", NEW_PASSWORD)
+
+    _create_staff("--portal", "lpse-a", "--role", "pejabat_pengadaan", "--username", "pp1",
+                  "--email", "pp1@example.id")  # fmt: skip
+
+    user = User.objects.get(portal=portal_a, username="pp1")
+    assert user.roles == {Role.PEJABAT_PENGADAAN}
+
+
+def test_create_staff_takes_several_roles_the_first_one_main(portal_a, monkeypatch):
+    monkeypatch.setenv("INAPROC_STAFF_PASSWORD", NEW_PASSWORD)
+
+    output = _create_staff("--portal", "lpse-a", "--role", "ppk", "--role", "pokja",
+                           "--role", "ppk", "--username", "ppk1", "--email", "p@example.id")  # fmt: skip
+
+    user = User.objects.get(portal=portal_a, username="ppk1")
+    assert user.role == Role.PPK
+    assert user.roles == {Role.PPK, Role.POKJA}
+    assert "ppk, pokja" in output
+    event = AuditEvent.objects.get(verb="account.created", target_id=str(user.pk))
+    assert event.payload["extra_roles"] == [Role.POKJA]
+
+
+@pytest.mark.parametrize(
+    "roles", [["operator", "ppk"], ["ppk", "operator"]], ids=["operator-first", "operator-later"]
+)
+def test_create_staff_refuses_an_operator_with_other_roles(db, monkeypatch, roles):
+    from django.core.management import CommandError
+
+    monkeypatch.setenv("INAPROC_STAFF_PASSWORD", NEW_PASSWORD)
+    args = [arg for role in roles for arg in ("--role", role)]
+
+    with pytest.raises(CommandError, match="operator"):
+        _create_staff(*args, "--username", "x", "--email", "x@example.id")
+
+    assert not User.objects.filter(username="x").exists()
