@@ -414,6 +414,9 @@ def test_dashboard_links_to_staff_and_pokja(portal_a, admin_client):
 # --- create_staff with the officials' roles --------------------------------------------
 
 
+ARGS = ["--portal", "lpse-a"]
+
+
 def _create_staff(*args: str) -> str:
     import io
 
@@ -427,8 +430,7 @@ def _create_staff(*args: str) -> str:
 def test_create_staff_takes_an_official_role(portal_a, monkeypatch):
     monkeypatch.setenv("INAPROC_STAFF_PASSWORD", NEW_PASSWORD)
 
-    _create_staff("--portal", "lpse-a", "--role", "pejabat_pengadaan", "--username", "pp1",
-                  "--email", "pp1@example.id")  # fmt: skip
+    _create_staff(*ARGS, "--role", "pejabat_pengadaan", "--username", "pp1", "--email", "a@b.id")
 
     user = User.objects.get(portal=portal_a, username="pp1")
     assert user.roles == {Role.PEJABAT_PENGADAAN}
@@ -437,8 +439,9 @@ def test_create_staff_takes_an_official_role(portal_a, monkeypatch):
 def test_create_staff_takes_several_roles_the_first_one_main(portal_a, monkeypatch):
     monkeypatch.setenv("INAPROC_STAFF_PASSWORD", NEW_PASSWORD)
 
-    output = _create_staff("--portal", "lpse-a", "--role", "ppk", "--role", "pokja",
-                           "--role", "ppk", "--username", "ppk1", "--email", "p@example.id")  # fmt: skip
+    roles = ["--role", "ppk", "--role", "pokja", "--role", "ppk"]
+
+    output = _create_staff(*ARGS, *roles, "--username", "ppk1", "--email", "p@example.id")
 
     user = User.objects.get(portal=portal_a, username="ppk1")
     assert user.role == Role.PPK
