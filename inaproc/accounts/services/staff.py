@@ -139,12 +139,15 @@ def staff_invitation_accept(
 
 
 def _admins_locked(portal: Portal) -> list[int]:
-    """Lock the rows of the portal's active administrators; their ids."""
-    admins = User.objects.select_for_update(of=("self",)).filter(
+    """Lock the rows of the portal's active administrators (in id order, so that two
+    changes never wait for each other crosswise); their ids as committed now (read again
+    after the lock, so a change that committed meanwhile is seen)."""
+    admins = User.objects.filter(
         Q(role=Role.PORTAL_ADMIN) | Q(staff_roles__role=Role.PORTAL_ADMIN),
         portal=portal,
         is_active=True,
     )
+    list(admins.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
     return sorted(set(admins.values_list("pk", flat=True)))
 
 
@@ -188,6 +191,7 @@ def staff_roles_set(
     theirs if it is among them, the others are StaffRole grants. False if unchanged."""
     roles = _roles_clean(roles)
     with transaction.atomic():
+        _admins_locked(portal)  # first, always: the same order of locks for everyone
         target = _target_locked(portal, staff_id)
         before = staff_roles_of(target)
         if before == roles:
@@ -219,6 +223,7 @@ def staff_deactivate(
     """Deactivate a staff member: they cannot sign in and every session of theirs ends
     now. False if already inactive. Not one's own account, nor the last administrator."""
     with transaction.atomic():
+        _admins_locked(portal)  # first, always: the same order of locks for everyone
         target = _target_locked(portal, staff_id)
         if target.pk == actor.pk:
             raise StaffActionRefused(
