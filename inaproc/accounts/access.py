@@ -4,7 +4,7 @@ forbidden."""
 
 from django.http import Http404
 
-from inaproc.accounts.models import User, UserSession
+from inaproc.accounts.models import PORTAL_STAFF_ROLES, User, UserSession
 from inaproc.portals.models import Portal
 
 
@@ -18,3 +18,12 @@ def access_user_session(*, portal: Portal, user: User, session_id: int) -> UserS
     if user_session is None:
         raise Http404
     return user_session
+
+
+def access_staff_member(*, portal: Portal, user: User, staff_id: int) -> User:
+    """A staff account of `portal` for its administrator (the view's role check comes
+    first). The same 404 for a missing account, a vendor's, or another portal's."""
+    staff = User.objects.filter(portal=portal, pk=staff_id, role__in=PORTAL_STAFF_ROLES).first()
+    if staff is None:
+        raise Http404
+    return staff

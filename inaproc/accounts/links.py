@@ -6,7 +6,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from inaproc.accounts.models import User
-from inaproc.accounts.tokens import not_me_token, password_reset_token
+from inaproc.accounts.tokens import not_me_token, password_reset_token, staff_invitation_token
 from inaproc.portals.urls_helpers import portal_absolute_url
 
 
@@ -32,4 +32,15 @@ def not_me_link(user: User) -> str:
         base_url=settings.SITE_URL,
         uidb64=_uid(user),
         token=not_me_token.make_token(user),
+    )
+
+
+def staff_invitation_link(user: User) -> str:
+    """The invited staff member's single-use link to choose their first password."""
+    return portal_absolute_url(
+        user.portal,
+        "accounts:staff_invitation_accept",
+        base_url=settings.SITE_URL,
+        uidb64=_uid(user),
+        token=staff_invitation_token.make_token(user),
     )

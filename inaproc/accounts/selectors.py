@@ -1,13 +1,17 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from inaproc.accounts.models import (
+    PORTAL_STAFF_ROLES,
     AccountEmailRequest,
     LoginOutcome,
+    Passkey,
     Role,
     User,
     UsernameLock,
@@ -184,3 +188,76 @@ def login_activity_for_user(
     return LoginAttempt.objects.filter(
         user=user, portal_id=user.portal_id, created_at__gte=since
     ).order_by("-created_at", "-pk")
+
+
+# -----------------------------------------------------------------------------
+# The portal's staff (the portal administrator's staff pages)
+# -----------------------------------------------------------------------------
+# The order in which roles are listed, and in which `User.role` is chosen among them.
+STAFF_ROLE_ORDER = (
+    Role.PORTAL_ADMIN,
+    Role.VERIFIER,
+    Role.HELPDESK,
+    Role.PPK,
+    Role.POKJA,
+    Role.PEJABAT_PENGADAAN,
+)
+
+
+def staff_roles_ordered(roles: Iterable[str]) -> list[str]:
+    """`roles` without repeats, in STAFF_ROLE_ORDER."""
+    chosen = set(roles)
+    return [role for role in STAFF_ROLE_ORDER if role in chosen]
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    user: User
+    roles: list[str]
+    has_second_factor: bool
+    pokja_count: int
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.roles]
+
+
+def staff_of_portal(*, portal: Portal) -> QuerySet[User]:
+    return User.objects.filter(portal=portal, role__in=PORTAL_STAFF_ROLES)
+
+
+def staff_rows(*, portal: Portal) -> list[StaffRow]:
+    """The portal's staff, active first then by username, each with every role, whether
+    a second factor is set up and on how many active Pokja they sit (a fixed number of
+    queries whatever the number of staff)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    users = (
+        staff_of_portal(portal=portal)
+        .prefetch_related("staff_roles")
+        .annotate(
+            has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_passkey=Exists(Passkey.objects.filter(user=OuterRef("pk"))),
+            # The reverse relation of tenders' PokjaMember, read without importing it.
+            pokja_count=Count(
+                "pokja_memberships", filter=Q(pokja_memberships__pokja__is_active=True)
+            ),
+        )
+        .order_by("-is_active", "username")
+    )
+    return [
+        StaffRow(
+            user=user,
+            roles=staff_roles_ordered({user.role, *(g.role for g in user.staff_roles.all())}),
+            has_second_factor=user.has_totp or user.has_passkey,
+            pokja_count=user.pokja_count,
+        )
+        for user in users
+    ]
+
+
+def staff_pokja_count(*, user: User) -> int:
+    """On how many active Pokja `user` sits (through tenders' reverse relation)."""
+    if not hasattr(user, "pokja_memberships"):
+        return 0
+    return user.pokja_memberships.filter(pokja__is_active=True).count()

@@ -55,5 +55,17 @@ class NotMeTokenGenerator(_ExpiringTokenGenerator):
         return f"{user.pk}{user.password}{timestamp}{user.email}"
 
 
+class StaffInvitationTokenGenerator(_ExpiringTokenGenerator):
+    """The set-password link of a staff invitation: valid for STAFF_INVITATION_DAYS,
+    dead once used (it is bound to the password, unusable until then, and the last login)."""
+
+    key_salt = "inaproc.accounts.tokens.StaffInvitation"
+
+    def max_age_seconds(self, user) -> int:
+        return STAFF_INVITATION_DAYS * 24 * 60 * 60
+
+
+STAFF_INVITATION_DAYS = 7
 password_reset_token = PortalPasswordResetTokenGenerator()
 not_me_token = NotMeTokenGenerator()
+staff_invitation_token = StaffInvitationTokenGenerator()

@@ -10,6 +10,7 @@ from inaproc.accounts.views import (
     portal_settings,
     second_factor,
     sessions,
+    staff,
 )
 
 app_name = "accounts"
@@ -45,6 +46,25 @@ urlpatterns = [
         name="portal_factor_settings",
     ),
     path("staf/pengaturan/kontak/", portal_settings.portal_contacts_view, name="portal_contacts"),
+    # The portal's staff, managed by its administrator; the invited person's link
+    path("staf/pengguna/", staff.staff_list_view, name="staff_list"),
+    path("staf/pengguna/undang/", staff.staff_invite_view, name="staff_invite"),
+    path("staf/pengguna/<int:staff_id>/peran/", staff.staff_roles_view, name="staff_roles"),
+    path(
+        "staf/pengguna/<int:staff_id>/nonaktifkan/",
+        staff.staff_deactivate_view,
+        name="staff_deactivate",
+    ),
+    path(
+        "staf/pengguna/<int:staff_id>/aktifkan/",
+        staff.staff_reactivate_view,
+        name="staff_reactivate",
+    ),
+    path(
+        "undangan-staf/<uidb64>/<token>/",
+        staff.staff_invitation_accept_view,
+        name="staff_invitation_accept",
+    ),
     path("keluar/", login.logout_view, name="logout"),
     path("sudah-keluar/", login.logged_out_view, name="logged_out"),
     path("dasbor/", login.dashboard_view, name="dashboard"),

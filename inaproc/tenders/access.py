@@ -89,3 +89,19 @@ def access_package_as_official(*, portal: Portal, user: User, package_id: int) -
     if package.state != PackageState.DRAFT and is_runner(package=package, user=user):
         return package
     raise Http404
+
+
+def access_pokja_member(*, pokja: Pokja, member_id: int) -> PokjaMember:
+    """A member of `pokja` (got through `access_pokja`); 404 for anyone else's."""
+    member = PokjaMember.objects.select_related("user").filter(pokja=pokja, pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def access_portal_user(*, portal: Portal, user_id: int) -> User:
+    """An account of `portal` named in a form; 404 for a missing or another portal's."""
+    found = User.objects.filter(portal=portal, pk=user_id).first()
+    if found is None:
+        raise Http404
+    return found

@@ -15,6 +15,7 @@ class SessionEndReason(models.TextChoices):
     STAFF = "staff", _("Ended by staff")
     FACTORS_RESET = "factors_reset", _("Ended: second factors reset by the helpdesk")
     COMPANY_ADMIN = "company_admin", _("Ended: account suspended or removed by the company")
+    DEACTIVATED = "deactivated", _("Ended: account deactivated by the portal administrator")
 
 
 class UserSession(models.Model):

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -5,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role, User
+from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role, StaffRole, User
 from inaproc.accounts.usernames import username_normalize
 from inaproc.accounts.validators import name_words_check, npwp_check
 from inaproc.audit.services import audit_record
@@ -68,13 +70,20 @@ def user_create(
     actor: User | None = None,
     notify: bool = True,
     is_active: bool = True,
+    extra_roles: Iterable[str] = (),
 ) -> User:
     """Create an account on `portal` (None for platform operators).
 
     Validates everything first (raises ValidationError with field errors), audits the
     creation and, for staff, emails them their portal's login link after commit.
     A registering vendor's account is created inactive (`is_active=False`) until approved.
+    `extra_roles`: further portal staff roles of a staff account (StaffRole grants).
     """
+    extra_roles = sorted(set(extra_roles) - {role})
+    if extra_roles and (
+        role not in PORTAL_STAFF_ROLES or not PORTAL_STAFF_ROLES.issuperset(extra_roles)
+    ):
+        raise ValidationError({"role": _("Only portal staff roles can be combined.")})
     user = User(
         portal=portal,
         role=role,
@@ -95,12 +104,14 @@ def user_create(
     try:
         with transaction.atomic():
             user.save()
+            StaffRole.objects.bulk_create(StaffRole(user=user, role=extra) for extra in extra_roles)
             audit_record(
                 actor=actor,
                 verb="account.created",
                 target=user,
                 portal=portal,
-                payload={"role": role, "username": user.username},
+                payload={"role": role, "username": user.username}
+                | ({"extra_roles": extra_roles} if extra_roles else {}),
             )
             if notify and portal is not None and role in PORTAL_STAFF_ROLES:
                 _send_staff_welcome(user)
@@ -119,7 +130,10 @@ def _send_staff_welcome(user: User) -> None:
         context={
             "full_name": user.full_name or user.username,
             "username": user.username,
-            "role": user.get_role_display(),
+            "role": ", ".join(
+                [user.get_role_display()]
+                + [str(Role(extra).label) for extra in sorted(user.roles - {user.role})]
+            ),
             "portal_name": user.portal.name,
             "login_url": portal_absolute_url(
                 user.portal, "accounts:login", base_url=settings.SITE_URL

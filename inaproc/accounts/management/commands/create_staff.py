@@ -15,25 +15,36 @@ STAFF_ROLE_CHOICES = sorted([*PORTAL_STAFF_ROLES, Role.OPERATOR])
 
 class Command(BaseCommand):
     help = (
-        "Create a staff account on a portal (verifier, helpdesk, portal_admin) or a platform "
-        f"operator. The password is asked for, or read from ${PASSWORD_ENV} for scripts; "
+        "Create a staff account on a portal (verifier, helpdesk, portal_admin, ppk, pokja, "
+        "pejabat_pengadaan; repeat --role for several) or a platform operator. The password "
+        f"is asked for, or read from ${PASSWORD_ENV} for scripts; "
         "it is never echoed or logged."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--portal", help="portal slug (omit for --role operator)")
-        parser.add_argument("--role", required=True, choices=STAFF_ROLE_CHOICES)
+        parser.add_argument(
+            "--role",
+            required=True,
+            action="append",
+            choices=STAFF_ROLE_CHOICES,
+            help="repeat for several portal staff roles; the first is the account's main role",
+        )
         parser.add_argument("--username", required=True)
         parser.add_argument("--email", required=True)
         parser.add_argument("--full-name", default="")
 
-    def handle(self, *args: object, **options: str) -> None:
-        portal = self._portal(options["portal"], options["role"])
+    def handle(self, *args: object, **options) -> None:
+        role, *extra_roles = dict.fromkeys(options["role"])  # without repeats, in order
+        if extra_roles and Role.OPERATOR in (role, *extra_roles):
+            raise CommandError("An operator holds no other role: give --role operator alone.")
+        portal = self._portal(options["portal"], role)
         password = self._password()
         try:
             user = user_create(
                 portal=portal,
-                role=options["role"],
+                role=role,
+                extra_roles=extra_roles,
                 username=options["username"],
                 email=options["email"],
                 full_name=options["full_name"],
@@ -42,7 +53,8 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise validation_error_to_command_error(error) from error
         where = portal.slug if portal else "the platform"
-        self.stdout.write(self.style.SUCCESS(f"Created {user.role} {user.username} on {where}"))
+        roles = ", ".join([role, *extra_roles])
+        self.stdout.write(self.style.SUCCESS(f"Created {roles} {user.username} on {where}"))
 
     @staticmethod
     def _portal(slug: str | None, role: str) -> Portal | None:
