@@ -44,13 +44,19 @@ def demo_document(*, kind: str, company_name: str) -> CheckedUpload:
     """A small, valid file for `kind` (PDF, or PNG for the ID card) that says it is a demo,
     checked as an upload is."""
     title, file_name = DOCUMENT_FILES[kind]
+    return demo_file(kind=kind, title=title, file_name=file_name, subtitle=company_name)
+
+
+def demo_file(*, kind: str, title: str, file_name: str, subtitle: str) -> CheckedUpload:
+    """A one-page PDF (or PNG, by the name's extension) with a title and a subtitle,
+    marked as demo data, checked as an upload is."""
     image_format = "PNG" if file_name.endswith(".png") else "PDF"
     size = (640, 400) if image_format == "PNG" else (595, 842)
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((16, 16, size[0] - 16, size[1] - 16), outline=(22, 64, 128), width=4)
     draw.text((40, 48), title, fill=(22, 64, 128), font=ImageFont.load_default(size=30))
-    draw.text((40, 100), company_name, fill="black", font=ImageFont.load_default(size=20))
+    draw.text((40, 100), subtitle, fill="black", font=ImageFont.load_default(size=20))
     draw.text(
         (40, size[1] - 72),
         "CONTOH - data demo, bukan dokumen asli",

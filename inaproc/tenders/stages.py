@@ -189,6 +189,7 @@ class Standing:
     running: tuple[TimedStage, ...]
     upcoming: TimedStage | None
     finished: bool
+    last_begun: TimedStage | None = None
 
     @property
     def current(self) -> TimedStage | None:
@@ -197,9 +198,13 @@ class Standing:
 
     @property
     def label(self) -> str:
+        """The running stage's name; between two stages, the last one that began; before
+        the first, SPSE's "Belum Dimulai"; after the last, "Tender Sudah Selesai"."""
         if self.current is not None:
             return stage_name(self.current.key)
-        return FINISHED if self.finished else NOT_STARTED if self.upcoming else FINISHED
+        if self.finished:
+            return FINISHED
+        return stage_name(self.last_begun.key) if self.last_begun else NOT_STARTED
 
     def is_running(self, key: str) -> bool:
         return any(stage.key == key for stage in self.running)
@@ -212,4 +217,6 @@ def standing_at(stages: Iterable[TimedStage], now: datetime) -> Standing:
     future = [stage for stage in ordered if stage.starts_at > now]
     upcoming = min(future, key=lambda stage: stage.starts_at) if future else None
     finished = bool(ordered) and all(stage.ends_at <= now for stage in ordered)
-    return Standing(running=running, upcoming=upcoming, finished=finished)
+    begun = [stage for stage in ordered if stage.starts_at <= now]
+    last_begun = max(begun, key=lambda stage: stage.starts_at) if begun else None
+    return Standing(running=running, upcoming=upcoming, finished=finished, last_begun=last_begun)

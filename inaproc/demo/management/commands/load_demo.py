@@ -25,6 +25,7 @@ from inaproc.accounts.services import user_create, user_set_password
 from inaproc.core.commands import validation_error_to_command_error
 from inaproc.demo.extras import STAFF_MEMBER, demo_extras_load
 from inaproc.demo.registrations import KARYA_DIGITAL, MAJU_BERSAMA, SINAR_TERANG, demo_register
+from inaproc.demo.tenders import OFFICIALS, POKJA_NAME, demo_tenders_load
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
 from inaproc.vendors.documents import DocumentKind
@@ -208,6 +209,9 @@ class Command(BaseCommand):
                 demo_extras_load(
                     portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
                 )
+                demo_tenders_load(
+                    portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
+                )
         self._print(portals)
 
     @staticmethod
@@ -285,6 +289,12 @@ class Command(BaseCommand):
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
                 label = Role(account.role).label
                 self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
+            for official in OFFICIALS:
+                label = Role(official.role).label.split(" (")[0]
+                note = f"   ({POKJA_NAME})" if official.role == Role.POKJA else ""
+                self.stdout.write(
+                    f"    {label:<22} {official.username:<18} {official.password}{note}"
+                )
             staff = STAFF_MEMBER
             self.stdout.write(
                 f"    {CompanyRole.BID_PREPARER.label:<22} {staff['username']:<18} "

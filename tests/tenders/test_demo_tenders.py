@@ -1,0 +1,72 @@
+"""load_demo gives each portal officials and tenders in every state a visitor should see
+(issue 12, item 11)."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from inaproc.accounts.models import Role, User
+from inaproc.demo.tenders import OFFICIALS
+from inaproc.tenders.models import Package, PackageState, Question
+from inaproc.tenders.stages import BID_UPLOAD, CLARIFICATION, FINISHED, standing_at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.DOCUMENT_ROOT = str(tmp_path)
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def standing(package: Package):
+    return standing_at(package.stages.all(), timezone.now())
+
+
+def test_each_portal_has_its_officials_signing_in_with_the_printed_passwords(demo):
+    for slug in ("kemenkeu", "surabaya"):
+        for official in OFFICIALS:
+            user = User.objects.get(portal__slug=slug, username=official.username)
+            assert user.has_role(official.role)
+            assert user.check_password(official.password)
+
+
+def test_each_portal_has_tenders_in_every_state_of_the_tour(demo):
+    for slug in ("kemenkeu", "surabaya"):
+        packages = Package.objects.filter(portal__slug=slug)
+        states = set(packages.values_list("state", flat=True))
+        assert {PackageState.DRAFT, PackageState.ASSIGNED, PackageState.PUBLISHED} <= states
+        published = [standing(p) for p in packages.filter(state=PackageState.PUBLISHED)]
+        assert any(s.is_running(CLARIFICATION) for s in published)
+        assert any(s.is_running(BID_UPLOAD) for s in published)
+        assert any(s.label == FINISHED for s in published)
+
+
+def test_the_bid_deadline_of_the_open_tender_is_tomorrow(demo):
+    for package in Package.objects.filter(state=PackageState.PUBLISHED):
+        stage = package.stages.filter(key=BID_UPLOAD).first()
+        if stage and standing(package).is_running(BID_UPLOAD):
+            days = (timezone.localdate(stage.ends_at) - timezone.localdate()).days
+            assert days == 1
+
+
+def test_the_tender_in_clarification_has_an_answered_question_and_an_addendum(demo):
+    for package in Package.objects.filter(state=PackageState.PUBLISHED):
+        if standing(package).is_running(CLARIFICATION) and package.participations.exists():
+            assert Question.objects.filter(package=package, answered_at__isnull=False).exists()
+            assert package.documents.filter(kind="addendum").exists()
+            break
+    else:
+        pytest.fail("no demo tender in clarification with a participant")
+
+
+def test_load_demo_again_adds_no_second_set_of_tenders(demo):
+    count = Package.objects.count()
+    call_command("load_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Package.objects.count() == count
+
+
+def test_one_package_waits_for_the_second_pokja_approval(demo):
+    package = Package.objects.filter(state=PackageState.ASSIGNED).first()
+    assert package.approvals.count() == 1
+    assert User.objects.filter(portal=package.portal, username="pokja2").get().has_role(Role.POKJA)
