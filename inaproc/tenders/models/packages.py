@@ -181,6 +181,12 @@ class Package(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["portal", "state", "-published_at"], name="package_portal_state_idx"
             ),
+            # The public list's filters and sorts (tenders 0002; the keyword search has
+            # trigram indexes on PostgreSQL there too).
+            models.Index(fields=["portal", "procurement_type"], name="package_portal_type_idx"),
+            models.Index(fields=["portal", "selection_method"], name="package_portal_method_idx"),
+            models.Index(fields=["portal", "budget_year"], name="package_portal_year_idx"),
+            models.Index(fields=["portal", "hps"], name="package_portal_hps_idx"),
         ]
 
     def __str__(self) -> str:
