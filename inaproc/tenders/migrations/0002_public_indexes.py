@@ -36,6 +36,16 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="package",
+            index=models.Index(
+                models.F("portal"),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(state__in=("published", "cancelled")),
+                name="package_public_newest_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="package",
             index=models.Index(fields=["portal", "procurement_type"], name="package_portal_type_idx"),
         ),
         migrations.AddIndex(

@@ -183,6 +183,13 @@ class Package(ConcurrentTransitionMixin, models.Model):
             ),
             # The public list's filters and sorts (tenders 0002; the keyword search has
             # trigram indexes on PostgreSQL there too).
+            models.Index(
+                "portal",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=PUBLIC_STATES),
+                name="package_public_newest_idx",
+            ),
             models.Index(fields=["portal", "procurement_type"], name="package_portal_type_idx"),
             models.Index(fields=["portal", "selection_method"], name="package_portal_method_idx"),
             models.Index(fields=["portal", "budget_year"], name="package_portal_year_idx"),

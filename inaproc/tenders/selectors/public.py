@@ -53,7 +53,9 @@ class Sort:
 
 
 ORDERINGS = {
-    Sort.NEWEST: (F("published_at").desc(nulls_last=True), F("pk").desc()),
+    # As the partial index package_public_newest_idx (PostgreSQL puts a missing date
+    # first, SQLite last: only a package cancelled before publication has none).
+    Sort.NEWEST: (F("published_at").desc(), F("pk").desc()),
     Sort.HPS_ASC: (F("hps").asc(), F("pk").desc()),
     Sort.HPS_DESC: (F("hps").desc(), F("pk").desc()),
     # The end of the stage running now, soonest first; tenders between stages or over last.
@@ -197,7 +199,7 @@ def public_tender_list(
                 "stages",
                 queryset=ScheduleStage.objects.only(
                     "pk", "package_id", "position", "key", "starts_at", "ends_at"
-                ),
+                ).order_by("package_id", "position"),
             )
         )
         .order_by(*ORDERINGS[sort])
@@ -220,7 +222,7 @@ def access_public_package(*, portal: Portal, code: int) -> Package:
         .prefetch_related(
             "locations",
             "kbli",
-            Prefetch("stages", queryset=ScheduleStage.objects.order_by("position")),
+            Prefetch("stages", queryset=ScheduleStage.objects.order_by("package_id", "position")),
         )
         .filter(code=code)
         .first()
