@@ -81,7 +81,21 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def run(requests: int, seed: int) -> None:
+class SqlTimer:
+    """Wall time inside the database calls of one request (PostgreSQL's work and the
+    round trips), beside the process's own CPU time."""
+
+    total = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.total += time.perf_counter() - started
+
+
+def run(requests: int, seed: int, priority: int) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -97,6 +111,15 @@ def run(requests: int, seed: int) -> None:
     codes = list(Package.objects.public().order_by("?").values_list("portal__slug", "code")[:2000])
     years = sorted(set(Package.objects.values_list("budget_year", flat=True)))
     client = Client()
+    timer = SqlTimer()
+    if priority:
+        # On a shared machine: this process and its PostgreSQL backend ahead of the
+        # rest (needs root), so that other work's CPU weighs less on the times.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        for pid in (os.getpid(), backend):
+            os.setpriority(os.PRIO_PROCESS, pid, priority)
 
     def list_url(**params: object) -> str:
         return f"/{rng.choice(slugs)}/tender/?{urlencode(params)}"
@@ -123,23 +146,28 @@ def run(requests: int, seed: int) -> None:
     }
     print(f"portals with tenders: {counts} (public)")
     print(f"{requests} requests per scenario after 20 warm-up requests; times in ms\n")
-    print("| scenario | p50 | p95 | max | mean | queries |")
-    print("|---|---|---|---|---|---|")
+    print("| scenario | p50 | p95 | max | p95 Python CPU | p95 SQL | queries |")
+    print("|---|---|---|---|---|---|---|")
     for name, make_url in scenarios.items():
         for _ in range(20):
             assert client.get(make_url(), secure=True).status_code == 200
-        times = []
+        times, cpu, sql = [], [], []
         for _ in range(requests):
             url = make_url()
-            started = time.perf_counter()
-            response = client.get(url, secure=True)
+            timer.total = 0.0
+            started, started_cpu = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(timer):
+                response = client.get(url, secure=True)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            sql.append(timer.total * 1000)
             assert response.status_code == 200, (url, response.status_code)
         with CaptureQueriesContext(connection) as queries:
             client.get(make_url(), secure=True)
         print(
-            f"| {name} | {statistics.median(times):.1f} | {percentile(times, 0.95):.1f} | "
-            f"{max(times):.1f} | {statistics.fmean(times):.1f} | {len(queries)} |"
+            f"| {name} | {statistics.median(times):.1f} | **{percentile(times, 0.95):.1f}** | "
+            f"{max(times):.1f} | {percentile(cpu, 0.95):.1f} | {percentile(sql, 0.95):.1f} | "
+            f"{len(queries)} |"
         )
 
 
@@ -149,6 +177,12 @@ def main() -> None:
     parser.add_argument("--tenders", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--priority",
+        type=int,
+        default=0,
+        help="nice value for this process and its PostgreSQL backend (e.g. -10, as root)",
+    )
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -157,7 +191,7 @@ def main() -> None:
         sys.exit(f"--requests must be between 1 and {MAX_REQUESTS}.")
     environment(args.database_url)
     prepare(args.tenders)
-    run(args.requests, args.seed)
+    run(args.requests, args.seed, args.priority)
 
 
 if __name__ == "__main__":

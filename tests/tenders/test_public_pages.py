@@ -480,3 +480,19 @@ def test_portal_home_without_open_tenders_says_so(client, english, portal_a):
     make_public_package(portal_a, finished=True)
 
     assert "No tender is open at the moment." in client.get("/lpse-a/").text
+
+
+def test_a_very_long_list_says_more_than_the_cap_instead_of_counting_everything(
+    client, english, portal_a, monkeypatch
+):
+    from inaproc.tenders.views import public
+
+    monkeypatch.setattr(public, "COUNT_CAP", 3)
+    for n in range(5):
+        make_public_package(portal_a, name=f"Paket {n}")
+
+    response = client.get(LIST)
+
+    assert "More than 3 tenders: narrow the search to see them all." in response.text
+    # Counted up to the cap and one more: the rows up to there are listed.
+    assert len(names(response)) == 4

@@ -46,7 +46,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="package",
-            index=models.Index(fields=["portal", "procurement_type"], name="package_portal_type_idx"),
+            index=models.Index(
+                models.F("portal"),
+                models.F("procurement_type"),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(state__in=("published", "cancelled")),
+                name="package_public_type_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="package",
@@ -56,7 +63,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="package",
-            index=models.Index(fields=["portal", "budget_year"], name="package_portal_year_idx"),
+            index=models.Index(
+                models.F("portal"),
+                models.F("budget_year"),
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(state__in=("published", "cancelled")),
+                name="package_public_year_idx",
+            ),
         ),
         migrations.AddIndex(
             model_name="package",

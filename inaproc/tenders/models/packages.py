@@ -190,9 +190,26 @@ class Package(ConcurrentTransitionMixin, models.Model):
                 condition=Q(state__in=PUBLIC_STATES),
                 name="package_public_newest_idx",
             ),
-            models.Index(fields=["portal", "procurement_type"], name="package_portal_type_idx"),
+            # Filtered by jenis or by year, newest first: the matches come in order (the
+            # year is correlated with the date; scanning all newest first to find an old
+            # year's tenders reads the whole portal).
+            models.Index(
+                "portal",
+                "procurement_type",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=PUBLIC_STATES),
+                name="package_public_type_idx",
+            ),
+            models.Index(
+                "portal",
+                "budget_year",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=PUBLIC_STATES),
+                name="package_public_year_idx",
+            ),
             models.Index(fields=["portal", "selection_method"], name="package_portal_method_idx"),
-            models.Index(fields=["portal", "budget_year"], name="package_portal_year_idx"),
             models.Index(fields=["portal", "hps"], name="package_portal_hps_idx"),
         ]
 

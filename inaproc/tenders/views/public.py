@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from inaproc.portals.decorators import portal_required
@@ -21,6 +22,22 @@ from inaproc.tenders.selectors.public import (
 )
 
 PAGE_SIZE = 20
+# The list counts its matches up to this many: counting every match of a common word
+# among 100,000 tenders costs more than the rest of the page (docs/performance.md).
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 matches (`is_capped` then says "more than");
+    the pages past the cap are not reachable, a narrower search is."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 @require_GET
@@ -31,7 +48,7 @@ def tender_list_view(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = TenderFilterForm(request.GET)
     packages = public_tender_list(portal=request.portal, filters=form.filters(), now=now)
-    page = Paginator(packages, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(packages, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "tenders/public/list.html",
@@ -40,6 +57,7 @@ def tender_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": tender_rows(list(page.object_list), now=now),
             "filtered": form.is_filtered(),
+            "count_cap": COUNT_CAP,
         },
     )
 
