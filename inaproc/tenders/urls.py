@@ -3,12 +3,14 @@ under staf/, the vendors' under tender/."""
 
 from django.urls import path
 
+from inaproc.tenders import feeds
 from inaproc.tenders.views import (
     clarification,
     dashboards,
     packages,
     participation,
     pokja,
+    public,
     publication,
     schedule,
 )
@@ -112,4 +114,11 @@ urlpatterns: list = [
         name="pokja_member_remove",
     ),
     # --- end of Pokja groups ---
+    # --- Public pages (issue 12, item 6): no account ---
+    path("tender/", public.tender_list_view, name="public_list"),
+    path("tender/rss/", feeds.rss_feed_view, name="public_rss"),
+    path("tender/atom/", feeds.atom_feed_view, name="public_atom"),
+    path("tender/<int:code>/", public.tender_announcement_view, name="public_announcement"),
+    path("tender/<int:code>/jadwal/", public.tender_schedule_view, name="public_schedule"),
+    # --- end of public pages ---
 ]

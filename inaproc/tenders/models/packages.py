@@ -181,6 +181,36 @@ class Package(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["portal", "state", "-published_at"], name="package_portal_state_idx"
             ),
+            # The public list's filters and sorts (tenders 0002; the keyword search has
+            # trigram indexes on PostgreSQL there too).
+            models.Index(
+                "portal",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=PUBLIC_STATES),
+                name="package_public_newest_idx",
+            ),
+            # Filtered by jenis or by year, newest first: the matches come in order (the
+            # year is correlated with the date; scanning all newest first to find an old
+            # year's tenders reads the whole portal).
+            models.Index(
+                "portal",
+                "procurement_type",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=PUBLIC_STATES),
+                name="package_public_type_idx",
+            ),
+            models.Index(
+                "portal",
+                "budget_year",
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(state__in=PUBLIC_STATES),
+                name="package_public_year_idx",
+            ),
+            models.Index(fields=["portal", "selection_method"], name="package_portal_method_idx"),
+            models.Index(fields=["portal", "hps"], name="package_portal_hps_idx"),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,12 @@ class ScheduleStage(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")), name="stage_ends_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["key", "ends_at"], name="stage_key_ends_idx")]
+        indexes = [
+            models.Index(fields=["key", "ends_at"], name="stage_key_ends_idx"),
+            # Tenders not finished yet: stages ending after now (the public list's filter
+            # and the portal home's open tenders).
+            models.Index(fields=["ends_at", "package"], name="stage_ends_package_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.package_id} #{self.position} {self.key}"

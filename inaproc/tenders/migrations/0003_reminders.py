@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenders', '0001_tenders'),
+        ('tenders', '0002_public_indexes'),
     ]
 
     operations = [

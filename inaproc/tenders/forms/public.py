@@ -1,0 +1,165 @@
+"""The public tender list's GET form: search, filters and sort. An invalid value gets a
+message next to its field and filters nothing; the other values still apply."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from inaproc.reference.regions import Province
+from inaproc.tenders.models import ProcurementType, SelectionMethod
+from inaproc.tenders.models.packages import MONEY_DIGITS
+from inaproc.tenders.money import parse_rupiah
+from inaproc.tenders.selectors.public import (
+    STAGE_FINISHED,
+    STAGE_OPEN,
+    Sort,
+    TenderFilters,
+)
+from inaproc.tenders.stages import STAGE_NAMES
+
+QUERY_MAX_LENGTH = 200
+# Amounts have at most 15 digits (models.packages.MONEY_DIGITS).
+MONEY_LIMIT = Decimal(10) ** MONEY_DIGITS
+
+
+def _stage_choices() -> list[tuple[str, str]]:
+    return [
+        ("", _("Any stage")),
+        (STAGE_OPEN, _("Not finished")),
+        *sorted(STAGE_NAMES.items(), key=lambda item: item[1]),
+        (STAGE_FINISHED, _("Finished")),
+    ]
+
+
+class QuickSelect(forms.Select):
+    """A single select written out in Python: the same HTML as Django's template-based
+    widget, without a template include per option (the list's form has about 90
+    options, and it is drawn on every request of the busiest public page)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:  # type: ignore[override]
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, mark_safe(" selected") if str(option) in chosen else "", label)  # noqa: S308
+                for option, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
+class RupiahField(forms.CharField):
+    """An amount typed as people write it: `1500000`, `1.500.000`, `Rp 1.500.000,00`."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in whole rupiah, for example 1.500.000."),
+    }
+
+    def to_python(self, value: str) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        amount = parse_rupiah(text)
+        if amount is None or amount >= MONEY_LIMIT:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return amount
+
+
+class TenderFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        help_text=_("Words of the code, the package name or the institution."),
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    jenis = forms.ChoiceField(
+        widget=QuickSelect,
+        label=_("Type of procurement"),
+        required=False,
+        choices=[("", _("All types")), *ProcurementType.choices],
+    )
+    metode = forms.ChoiceField(
+        widget=QuickSelect,
+        label=_("Selection method"),
+        required=False,
+        choices=[("", _("All methods")), *SelectionMethod.choices],
+    )
+    tahun = forms.IntegerField(
+        label=_("Budget year"), required=False, min_value=2000, max_value=2100
+    )
+    tahap = forms.ChoiceField(
+        label=_("Stage now"), required=False, choices=_stage_choices, widget=QuickSelect
+    )
+    instansi = forms.CharField(
+        label=_("Institution (K/L/PD)"), required=False, max_length=QUERY_MAX_LENGTH
+    )
+    hps_min = RupiahField(
+        label=_("HPS from (Rp)"), required=False, widget=forms.TextInput(attrs={"maxlength": 30})
+    )
+    hps_max = RupiahField(
+        label=_("HPS up to (Rp)"), required=False, widget=forms.TextInput(attrs={"maxlength": 30})
+    )
+    kbli = forms.CharField(
+        label=_("KBLI code"),
+        required=False,
+        max_length=5,
+        validators=[
+            RegexValidator(r"^\d{5}$", _("Enter a KBLI code of five digits, for example 41011."))
+        ],
+    )
+    lokasi = forms.ChoiceField(
+        widget=QuickSelect,
+        label=_("Work location (province)"),
+        required=False,
+        choices=[("", _("All provinces")), *Province.choices],
+    )
+    urut = forms.ChoiceField(
+        widget=QuickSelect,
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            (Sort.NEWEST, _("Newest first")),
+            (Sort.DEADLINE, _("End of the current stage, soonest first")),
+            (Sort.HPS_DESC, _("HPS, highest first")),
+            (Sort.HPS_ASC, _("HPS, lowest first")),
+            (Sort.NAME, _("Package name")),
+        ],
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("hps_min"), data.get("hps_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("hps_max", _("The upper amount is below the lower amount."))
+        return data
+
+    def filters(self) -> TenderFilters:
+        """The valid values as filters; an invalid one is left out (its error shown)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return TenderFilters(
+            q=data.get("q") or "",
+            procurement_type=data.get("jenis") or "",
+            selection_method=data.get("metode") or "",
+            budget_year=data.get("tahun"),
+            stage=data.get("tahap") or "",
+            institution=data.get("instansi") or "",
+            hps_min=data.get("hps_min"),
+            hps_max=data.get("hps_max"),
+            kbli=data.get("kbli") or "",
+            province=data.get("lokasi") or "",
+            sort=data.get("urut") or Sort.NEWEST,
+        )
+
+    def is_filtered(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(value not in (None, "") for name, value in data.items() if name != "urut")
