@@ -1,11 +1,9 @@
 """Reads about a package's schedule: its stages and their history, its template, the
 portal's tender settings, and the public page a participant is sent to."""
 
-from django.conf import settings as django_settings
 from django.db.models import QuerySet
 
 from inaproc.portals.models import Portal
-from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.models import Package, ScheduleChange, ScheduleStage, TenderSettings
 from inaproc.tenders.schedule_rules import DEFAULT_MINIMUM_STAGE_DAYS
 from inaproc.tenders.stages import TEMPLATES, ScheduleTemplate, template_for
@@ -37,10 +35,3 @@ def schedule_history(package: Package) -> QuerySet[ScheduleChange]:
         .select_related("stage", "changed_by")
         .order_by("-created_at", "-pk")
     )
-
-
-def public_schedule_url(package: Package) -> str:
-    """The tender's public schedule (`/<slug>/tender/<code>/jadwal/`), absolute, for
-    emails."""
-    home = portal_absolute_url(package.portal, "portal_home", base_url=django_settings.SITE_URL)
-    return f"{home.rstrip('/')}/tender/{package.code}/jadwal/"

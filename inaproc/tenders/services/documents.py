@@ -16,9 +16,8 @@ from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.files.services import CheckedUpload, files_remove, files_store
 from inaproc.notifications.services import email_send
-from inaproc.portals.models import Portal
-from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.access import is_runner
+from inaproc.tenders.links import public_tender_link
 from inaproc.tenders.models import (
     Package,
     PackageState,
@@ -31,13 +30,6 @@ from inaproc.tenders.stages import CLARIFICATION, standing_at
 
 ADDENDUM_EMAIL = "tenders/email/addendum"
 PREPARATION_KINDS = (TenderDocumentKind.DOKUMEN_PEMILIHAN, TenderDocumentKind.DOKUMEN_KUALIFIKASI)
-
-
-def tender_public_url(portal: Portal, code: int | None) -> str:
-    """The absolute address of a tender's public page, `/<slug>/tender/<code>/` (the
-    public pages' own view answers there)."""
-    home = portal_absolute_url(portal, "portal_home", base_url=settings.SITE_URL)
-    return f"{home.rstrip('/')}/tender/{code}/"
 
 
 def in_clarification(package: Package, *, now=None) -> bool:
@@ -133,7 +125,7 @@ def _addendum_notify(package: Package, document: TenderDocument) -> None:
         "code": package.code,
         "version": document.version,
         "note": document.note,
-        "tender_url": tender_public_url(package.portal, package.code),
+        "tender_url": public_tender_link(package.portal, package.code),
         "portal_name": package.portal.name,
     }
     for address in _addendum_recipients(package):

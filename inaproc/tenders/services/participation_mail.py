@@ -7,14 +7,9 @@ from django.conf import settings
 from django.utils import translation
 
 from inaproc.notifications.services import email_send
-from inaproc.portals.models import Portal
-from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import Package
 from inaproc.tenders.selectors.participation import participant_addresses
-
-
-def portal_link(portal: Portal, viewname: str, **kwargs: object) -> str:
-    return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL, **kwargs)
 
 
 def participant_page_link(package: Package) -> str:

@@ -17,6 +17,7 @@ from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.tenders import stages
 from inaproc.tenders.access import is_runner
+from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import (
     Package,
     PackageState,
@@ -26,7 +27,7 @@ from inaproc.tenders.models import (
     TenderDocumentKind,
 )
 from inaproc.tenders.selectors.pokja import pokja_active_members, pokja_quorum
-from inaproc.tenders.services.participation_mail import email_participants, email_to, portal_link
+from inaproc.tenders.services.participation_mail import email_participants, email_to
 
 PUBLISHED_EMAIL = "tenders/email/published"
 CANCELLED_EMAIL = "tenders/email/cancelled"

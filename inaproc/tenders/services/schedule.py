@@ -21,6 +21,7 @@ from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
+from inaproc.tenders.links import public_tender_link
 from inaproc.tenders.models import (
     Package,
     PackageState,
@@ -31,7 +32,6 @@ from inaproc.tenders.models import (
 from inaproc.tenders.schedule_rules import MAXIMUM_MINIMUM_DAYS, ends_field, schedule_errors
 from inaproc.tenders.selectors.participation import participant_addresses
 from inaproc.tenders.selectors.schedule import (
-    public_schedule_url,
     schedule_template_of,
     tender_settings_of,
 )
@@ -255,7 +255,7 @@ def _notify_participants(package: Package, changes: list[ScheduleChange], *, rea
             }
             for change in changes
         ],
-        "schedule_url": public_schedule_url(package),
+        "schedule_url": public_tender_link(package.portal, package.code, page="schedule"),
     }
     for address in participant_addresses(package):
         email_send(
