@@ -30,15 +30,17 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 class AttachmentsField(CheckedFilesField):
     """Optional files, each checked by content as a registration's documents are (PDF,
-    JPEG or PNG, size-capped). Cleans to a list of CheckedUpload."""
+    JPEG or PNG, size-capped). Cleans to a list of CheckedUpload. `already`: files
+    held for the form from an earlier submit, which count towards MAX_ATTACHMENTS."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Attachments (optional)"))
         super().__init__(kind=ATTACHMENT_KIND, multiple=True, **kwargs)
+        self.already = 0
 
     def clean(self, data, initial=None) -> list[CheckedUpload]:
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_ATTACHMENTS:
+        if len(files) + self.already > MAX_ATTACHMENTS:
             raise ValidationError(
                 ngettext(
                     "Attach at most %(count)d file.",
@@ -69,9 +71,17 @@ class AttachmentsMixin:
     def checked_uploads(self) -> list[CheckedUpload]:
         return self.cleaned_data.get("attachments") or []
 
+    def valid_uploads(self) -> list[CheckedUpload]:
+        """The attachments, if they passed, even when the rest of the form failed."""
+        return self.checked_uploads() if hasattr(self, "cleaned_data") else []
+
+    def upload_field(self, kind: str) -> str:
+        return "attachments"
+
     def files_lost(self) -> bool:
-        """Files were chosen but the form failed: the browser does not keep them."""
-        return bool(self.files) and bool(self.errors)
+        """Files were chosen but the form failed and none of them is held: the browser
+        does not keep them."""
+        return bool(self.files) and bool(self.errors) and not self.valid_uploads()
 
 
 def _message_field(label) -> forms.CharField:
@@ -132,12 +142,13 @@ class TicketForm(AttachmentsMixin, forms.Form):
     attachments = AttachmentsField()
     captcha = PortalCaptchaField()
 
-    def __init__(self, *args, signed_in: bool = False, **kwargs) -> None:
+    def __init__(self, *args, signed_in: bool = False, held_count: int = 0, **kwargs) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].already = held_count
         if signed_in:
             del self.fields["captcha"]
 

@@ -99,7 +99,7 @@ class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
             )
         },
     )
-    captcha = PortalCaptchaField()
+    captcha = PortalCaptchaField(form_name="registration")
 
     def __init__(self, *args, portal, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -22,7 +22,14 @@ from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_kept
 from inaproc.files.checks import document_max_bytes
-from inaproc.files.held import form_key, held_for_submit, hold_valid_uploads
+from inaproc.files.held import (
+    errors_shown,
+    form_key,
+    held_for_submit,
+    hold_uploads,
+    hold_valid_uploads,
+    posted_uploads,
+)
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
 from inaproc.files.services import CheckedUpload, held_uploads_remove
@@ -74,9 +81,20 @@ def register_view(request: PortalRequest) -> HttpResponse:
     if request.method == "GET":
         return _register_page(request, RegistrationForm(portal=request.portal), key)
     if captcha_refresh_requested(request):  # "show another image", without JavaScript
-        typed = posted_values(RegistrationForm(request.POST, portal=request.portal))
-        return _register_page(request, RegistrationForm(initial=typed, portal=request.portal), key)
+        return _register_again(request, key)
     return _register_submit(request, key)
+
+
+def _register_again(request: PortalRequest, key: str) -> HttpResponse:
+    """The form shown again, unchecked, with what was typed, a new image and the files:
+    those held, and those chosen in this request (held now, within the address's limit)."""
+    posted = RegistrationForm(request.POST, request.FILES, portal=request.portal)
+    uploads, problems = posted_uploads(posted)
+    _without_replaced(request, key, held_for_submit(request, key), uploads)
+    problems.update(hold_uploads(request, key, posted, uploads))
+    form = RegistrationForm(initial=posted_values(posted), portal=request.portal)
+    errors_shown(form, problems)
+    return _register_page(request, form, key)
 
 
 def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
@@ -106,19 +124,8 @@ def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
             form.add_service_errors(error)
         else:
             return _registered_redirect(request, result.registration)
-    if "captcha" in form.errors:
-        # Files are kept only for a form that proved a human: otherwise anyone could park
-        # 100 MB a request on the server for a day.
-        if form.valid_uploads():
-            form.add_error(
-                None,
-                _(
-                    "Your files were not kept because the characters in the image did not "
-                    "match. Choose them again before you submit."
-                ),
-            )
-    else:
-        hold_valid_uploads(request, key, form)
+    # Kept whatever the CAPTCHA said, within what one address may park (files.selectors).
+    hold_valid_uploads(request, key, form)
     return _register_page(request, form, key)
 
 
