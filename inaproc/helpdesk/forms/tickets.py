@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.captcha import PortalCaptchaField
+from inaproc.accounts.forms.human_proof import HumanProofMixin
 from inaproc.core.identity import npwp_normalize
 from inaproc.core.validators import single_line_validator
 from inaproc.files.checks import document_max_bytes
@@ -93,8 +94,11 @@ def _message_field(label) -> forms.CharField:
     )
 
 
-class TicketForm(AttachmentsMixin, forms.Form):
-    """Opening a ticket. The CAPTCHA is asked only of visitors who are not signed in."""
+class TicketForm(HumanProofMixin, AttachmentsMixin, forms.Form):
+    """Opening a ticket. The CAPTCHA (or instead a code emailed to the address typed) is
+    asked only of visitors who are not signed in."""
+
+    code_purpose = "ticket"
 
     category = forms.ChoiceField(
         label=_("What is it about?"),
@@ -142,15 +146,30 @@ class TicketForm(AttachmentsMixin, forms.Form):
     attachments = AttachmentsField()
     captcha = PortalCaptchaField()
 
-    def __init__(self, *args, signed_in: bool = False, held_count: int = 0, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        portal=None,
+        signed_in: bool = False,
+        held_count: int = 0,
+        proof_by_code: bool = False,
+        **kwargs,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
+        self.portal = portal
         self.fields["attachments"].already = held_count
         if signed_in:
             del self.fields["captcha"]
+        self.proof_setup(by_code=proof_by_code)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.proof_check()
+        return cleaned
 
     def clean_npwp(self) -> str:
         value = self.cleaned_data["npwp"]

@@ -15,6 +15,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
 from inaproc.accounts.decorators import portal_login_required
+from inaproc.accounts.flows.human_proof import (
+    CodeRequest,
+    email_code_request,
+    email_code_requested,
+    proof_by_code_posted,
+)
 from inaproc.core.http import audit_context, client_ip, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
@@ -83,13 +89,22 @@ def ticket_new_view(request: PortalRequest) -> HttpResponse:
     signed_in = request.user.is_authenticated
     key = form_key(request)
     if request.method == "GET":
-        form = TicketForm(initial=_initial(request), signed_in=signed_in)
+        form = TicketForm(initial=_initial(request), portal=request.portal, signed_in=signed_in)
         return _new_page(request, form, key)
     held = held_for_submit(request, key)
-    form = TicketForm(request.POST, request.FILES, signed_in=signed_in, held_count=len(held))
+    form = TicketForm(
+        request.POST,
+        request.FILES,
+        portal=request.portal,
+        signed_in=signed_in,
+        held_count=len(held),
+        proof_by_code=proof_by_code_posted(request),
+    )
     if captcha_refresh_requested(request):  # "show another image", without JavaScript
         return _new_again(request, form, key)
-    if not form.is_valid():
+    if email_code_requested(request) and not signed_in:  # a code instead of the image
+        return _new_again(request, form, key, code=True)
+    if not (form.is_valid() and form.proof_consume()):
         hold_valid_uploads(request, key, form)  # whatever the CAPTCHA said
         return _new_page(request, form, key)
     wait = ticket_create_wait(
@@ -111,14 +126,25 @@ def ticket_new_view(request: PortalRequest) -> HttpResponse:
     return HttpResponseRedirect(portal_url(request.portal, "helpdesk_public:ticket_sent"))
 
 
-def _new_again(request: PortalRequest, posted: TicketForm, key: str) -> HttpResponse:
-    """The form shown again, unchecked, with what was typed, a new image and the files
-    (those chosen now are held, within the address's limit)."""
+def _new_again(
+    request: PortalRequest, posted: TicketForm, key: str, *, code: bool = False
+) -> HttpResponse:
+    """The form shown again, unchecked, with what was typed and the files (those chosen
+    now are held, within the address's limit): with a new image, or (`code`) asking for
+    the code just emailed to the address typed."""
     uploads, problems = posted_uploads(posted)
     problems.update(hold_uploads(request, key, posted, uploads))
-    form = TicketForm(initial=posted_values(posted), signed_in=request.user.is_authenticated)
+    asked = email_code_request(request, posted, purpose="ticket") if code else CodeRequest()
+    problems.update(asked.errors)
+    form = TicketForm(
+        initial=posted_values(posted),
+        portal=request.portal,
+        signed_in=request.user.is_authenticated,
+        proof_by_code=bool(asked.sent_to) or (code and posted.proof_by_code),
+    )
+    form.code_sent_to = asked.sent_to
     errors_shown(form, problems)
-    return _new_page(request, form, key)
+    return retry_later(_new_page(request, form, key), asked.retry_after)
 
 
 def _new_page(request: PortalRequest, form: TicketForm, key: str) -> HttpResponse:

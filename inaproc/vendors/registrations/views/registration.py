@@ -17,6 +17,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
+from inaproc.accounts.flows.human_proof import (
+    CodeRequest,
+    email_code_request,
+    email_code_requested,
+    proof_by_code_posted,
+)
 from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
@@ -82,19 +88,32 @@ def register_view(request: PortalRequest) -> HttpResponse:
         return _register_page(request, RegistrationForm(portal=request.portal), key)
     if captcha_refresh_requested(request):  # "show another image", without JavaScript
         return _register_again(request, key)
+    if email_code_requested(request):  # a code emailed instead of the image
+        return _register_again(request, key, code=True)
     return _register_submit(request, key)
 
 
-def _register_again(request: PortalRequest, key: str) -> HttpResponse:
-    """The form shown again, unchecked, with what was typed, a new image and the files:
-    those held, and those chosen in this request (held now, within the address's limit)."""
-    posted = RegistrationForm(request.POST, request.FILES, portal=request.portal)
+def _register_again(request: PortalRequest, key: str, *, code: bool = False) -> HttpResponse:
+    """The form shown again, unchecked, with what was typed and the files: those held,
+    and those chosen in this request (held now, within the address's limit); with a new
+    image, or (`code`) asking for the code just emailed to the address typed."""
+    by_code = proof_by_code_posted(request)
+    posted = RegistrationForm(
+        request.POST, request.FILES, portal=request.portal, proof_by_code=by_code
+    )
     uploads, problems = posted_uploads(posted)
     _without_replaced(request, key, held_for_submit(request, key), uploads)
     problems.update(hold_uploads(request, key, posted, uploads))
-    form = RegistrationForm(initial=posted_values(posted), portal=request.portal)
+    asked = email_code_request(request, posted, purpose="registration") if code else CodeRequest()
+    problems.update(asked.errors)
+    form = RegistrationForm(
+        initial=posted_values(posted),
+        portal=request.portal,
+        proof_by_code=bool(asked.sent_to) or (code and by_code),
+    )
+    form.code_sent_to = asked.sent_to
     errors_shown(form, problems)
-    return _register_page(request, form, key)
+    return retry_later(_register_page(request, form, key), asked.retry_after)
 
 
 def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
@@ -103,11 +122,15 @@ def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
         return _registered_redirect(request, earlier)
     held = held_for_submit(request, key)
     form = RegistrationForm(
-        request.POST, request.FILES, portal=request.portal, held_kinds={h.kind for h in held}
+        request.POST,
+        request.FILES,
+        portal=request.portal,
+        held_kinds={h.kind for h in held},
+        proof_by_code=proof_by_code_posted(request),
     )
     valid = form.is_valid()
     held = _without_replaced(request, key, held, form.valid_uploads())
-    if valid:
+    if valid and form.proof_consume():
         try:
             result = registration_create(
                 portal=request.portal,
