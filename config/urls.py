@@ -10,9 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz_view, name="healthz"),
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
-    path(
-        "captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"
-    ),
+    path("captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"),
     path("captcha/", include("captcha.urls")),
     # Everything else belongs to a portal: /<slug>/… (see PortalMiddleware).
     path("<slug:portal_slug>/", include("inaproc.portals.urls")),

@@ -20,15 +20,18 @@ from tests.factories import make_user
 from tests.helpdesk.test_tickets_open import NEW
 from tests.helpdesk.test_tickets_open import form_data as ticket_data
 from tests.helpers import run_tasks_until_idle
-from tests.vendors.test_registration_views import (  # noqa: F401 (fixtures)
+from tests.vendors import test_registration_views
+from tests.vendors.test_registration_views import (
     REGISTER,
     documents,
     field_errors,
     form_key_of,
-    kbli,
-    portal,
 )
 from tests.vendors.test_registration_views import form_data as registration_data
+
+# The registration tests' fixtures: the portal with helpdesk contacts, the KBLI sample.
+portal = test_registration_views.portal
+kbli = test_registration_views.kbli
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from inaproc.files.models import HeldUpload
 from tests.helpers import captcha_answer
-from tests.vendors.test_registration_views import (  # noqa: F401 (fixtures)
+from tests.vendors import test_registration_views
+from tests.vendors.test_registration_views import (
     REGISTER,
     documents,
-    kbli,
-    portal,
     field_errors,
     form_data,
     form_key_of,
@@ -26,6 +25,10 @@ from tests.vendors.test_registration_views import (  # noqa: F401 (fixtures)
     pdf,
     submit,
 )
+
+# The registration tests' fixtures: the portal with helpdesk contacts, the KBLI sample.
+portal = test_registration_views.portal
+kbli = test_registration_views.kbli
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -51,7 +51,9 @@ def email_code_request(request: HttpRequest, posted: forms.Form, *, purpose: str
     ip_address = client_ip(request)
     retry = account_email_request_retry_after(portal=request.portal, ip_address=ip_address)
     if retry:
-        return CodeRequest(errors={"__all__": [requests_throttled_message(retry)]}, retry_after=retry)
+        return CodeRequest(
+            errors={"__all__": [requests_throttled_message(retry)]}, retry_after=retry
+        )
     account_email_request(
         portal=request.portal,
         kind=FORM_CODE_KINDS[purpose],
