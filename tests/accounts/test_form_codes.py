@@ -73,7 +73,7 @@ def registration_post(page, **extra):
 def test_the_form_offers_a_code_instead_of_the_image(client, portal):
     page = client.get(REGISTER)
 
-    assert '<button type="submit" name="email_code_request"' in page.text
+    assert '<input type="submit" name="email_code_request"' in page.text
     assert "Cannot read the image?" in page.text
     assert client.get(NEW).text.count('name="email_code_request"') == 1
 
