@@ -65,13 +65,13 @@ def files_remove(*, names: Iterable[str]) -> None:
         document_delete(name=name)
 
 
-@dataclass(frozen=True)
-class HoldResult:
-    """What `held_uploads_add` kept, and the uploads it refused because the address
-    reached its limit on held files."""
+class HoldResult(list[HeldUpload]):
+    """The rows `held_uploads_add` kept (a list, as before the limit), and in `refused`
+    the uploads it did not store because the address reached its limit on held files."""
 
-    held: list[HeldUpload]
-    refused: list[CheckedUpload]
+    def __init__(self, held: list[HeldUpload], refused: list[CheckedUpload]) -> None:
+        super().__init__(held)
+        self.refused = refused
 
 
 def held_uploads_add(

@@ -17,6 +17,7 @@ from inaproc.accounts.selectors import account_email_request_retry_after
 from inaproc.accounts.services.request_handlers import FORM_CODE_KINDS
 from inaproc.accounts.services.requests import account_email_request
 from inaproc.core.http import client_ip
+from inaproc.portals.http import PortalRequest
 
 
 def email_code_requested(request: HttpRequest) -> bool:
@@ -39,7 +40,7 @@ class CodeRequest:
     retry_after: int = 0
 
 
-def email_code_request(request: HttpRequest, posted: forms.Form, *, purpose: str) -> CodeRequest:
+def email_code_request(request: PortalRequest, posted: forms.Form, *, purpose: str) -> CodeRequest:
     """Queue a code for the address in `posted`'s email field, unless it is not a valid
     address or this client address asked too often."""
     value = posted["email"].value()

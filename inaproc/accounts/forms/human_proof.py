@@ -3,6 +3,8 @@ image CAPTCHA, or instead a code emailed to the address typed in the form's `ema
 field (WCAG 2.2 SC 3.3.8: an accessible way that needs no reading of an image). The
 code machinery is the sign-in code's (services/login_codes.py)."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from inaproc.accounts.services.login_codes import (
     email_code_check,
     email_code_consume,
 )
+from inaproc.portals.models import Portal
 
 # The hidden input that says the form is answered with an emailed code, not the image.
 PROOF_FIELD = "proof"
@@ -48,8 +51,11 @@ class HumanProofMixin:
     clean(), and the view calls `proof_consume()` when everything else succeeded."""
 
     code_purpose = ""
+    # Provided by the form (annotations only: nothing here shadows the form's own).
     fields: dict
     cleaned_data: dict
+    portal: Portal
+    add_error: Callable[..., None]
     code_sent_to = ""  # the address a code was just asked for (shown on the page)
     code_minutes = settings.LOGIN_CODE_MINUTES
 
