@@ -90,6 +90,7 @@ def test_a_registration_through_an_emailed_code(phone: Page, live_server):
     page.get_by_role("button", name="Email me a code instead").click()
     expect(page.get_by_role("status")).to_contain_text(f"A code is on its way to {EMAIL}")
     expect(page.locator("input[name=captcha_1]")).to_have_count(0)
+    expect(page.locator("#id_email_code")).to_be_focused()  # far down the page: in view
     assert len(held_names(page)) == 6
     assert violations(page) == [], "registration asking for the emailed code, on a phone"
 

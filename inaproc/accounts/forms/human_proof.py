@@ -65,6 +65,13 @@ class HumanProofMixin:
             del self.fields["captcha"]
             self.fields["email_code"] = EmailCodeField()
 
+    def code_asked(self, email: str) -> None:
+        """A code was just asked for `email`: the page says so and its field takes the
+        focus (on a phone the field is far down a long form)."""
+        self.code_sent_to = email
+        if email and self.proof_by_code:
+            self.fields["email_code"].widget.attrs["autofocus"] = True
+
     def _code_args(self) -> dict | None:
         email, code = self.cleaned_data.get("email"), self.cleaned_data.get("email_code")
         if not email or not code:

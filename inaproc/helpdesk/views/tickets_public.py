@@ -142,7 +142,7 @@ def _new_again(
         signed_in=request.user.is_authenticated,
         proof_by_code=bool(asked.sent_to) or (code and posted.proof_by_code),
     )
-    form.code_sent_to = asked.sent_to
+    form.code_asked(asked.sent_to)
     errors_shown(form, problems)
     return retry_later(_new_page(request, form, key), asked.retry_after)
 

@@ -111,7 +111,7 @@ def _register_again(request: PortalRequest, key: str, *, code: bool = False) -> 
         portal=request.portal,
         proof_by_code=bool(asked.sent_to) or (code and by_code),
     )
-    form.code_sent_to = asked.sent_to
+    form.code_asked(asked.sent_to)
     errors_shown(form, problems)
     return retry_later(_register_page(request, form, key), asked.retry_after)
 
