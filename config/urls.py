@@ -1,6 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from inaproc.accounts.captcha import captcha_refresh_view
 from inaproc.core import views as core_views
 from inaproc.portals import views as portal_views
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz_view, name="healthz"),
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
+    path("captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"),
     path("captcha/", include("captcha.urls")),
     # Everything else belongs to a portal: /<slug>/… (see PortalMiddleware).
     path("<slug:portal_slug>/", include("inaproc.portals.urls")),

@@ -144,6 +144,9 @@ SESSION_TOUCH_SECONDS = 60
 CAPTCHA_CHALLENGE_FUNCT = "inaproc.accounts.captcha.challenge"
 CAPTCHA_LETTER_ROTATION = (-25, 25)
 CAPTCHA_TIMEOUT = 10  # minutes
+# Forms long enough to need longer (minutes; inaproc.accounts.captcha.challenge_minutes
+# says why that is safe): the registration page is about 8,500 px tall on a phone.
+CAPTCHA_FORM_MINUTES = {"registration": 60}
 CAPTCHA_IMAGE_SIZE = (180, 60)
 CAPTCHA_FONT_SIZE = 36
 CAPTCHA_GET_FROM_POOL = False
@@ -230,6 +233,10 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Files kept across a failed submit (HeldUpload) are kept whatever the CAPTCHA said, so
+# one client address may hold at most this many files and megabytes at a time (a day).
+HELD_UPLOADS_PER_ADDRESS = env.int("HELD_UPLOADS_PER_ADDRESS", default=60)
+HELD_UPLOAD_MEGABYTES_PER_ADDRESS = env.int("HELD_UPLOAD_MEGABYTES_PER_ADDRESS", default=300)
 # A correct password of an inactive account: a vendor awaiting verification sees the
 # status of the registration (accounts.flows.login.inactive_login_response).
 INACTIVE_LOGIN_HANDLERS = [

@@ -1,13 +1,20 @@
 """The image CAPTCHA (django-simple-captcha) as the login and registration forms use it."""
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
 from django import forms
-from django.http import HttpRequest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 # Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L, 5/S, 2/Z).
 CAPTCHA_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
@@ -23,35 +30,100 @@ def challenge() -> tuple[str, str]:
     return text, text.lower()
 
 
+def challenge_minutes(form_name: str) -> int:
+    """How long a challenge of form `form_name` lasts: CAPTCHA_FORM_MINUTES names the
+    long forms (registration: an hour); every other form has CAPTCHA_TIMEOUT (10).
+
+    Why a longer life is safe: a challenge is single-use (django-simple-captcha deletes
+    it at the first answer, right or wrong), so a longer life gives no more guesses; it
+    only keeps an unanswered challenge row longer, and every expired row is removed at
+    the next answer of any form. A bot that fetches images to solve them later gains
+    nothing it could not get by loading the page again."""
+    return settings.CAPTCHA_FORM_MINUTES.get(form_name, settings.CAPTCHA_TIMEOUT)
+
+
+def challenge_lifetime_set(key: str, form_name: str) -> None:
+    """Give a new challenge the lifetime of its form (made with CAPTCHA_TIMEOUT)."""
+    minutes = challenge_minutes(form_name)
+    if minutes != settings.CAPTCHA_TIMEOUT:
+        expiration = timezone.now() + timedelta(minutes=minutes)
+        CaptchaStore.objects.filter(hashkey=key).update(expiration=expiration)
+
+
 class PortalCaptchaWidget(CaptchaTextInput):
     template_name = "accounts/widgets/captcha.html"
 
+    def __init__(self, *args, form_name: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.form_name = form_name
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        super().fetch_captcha_store(name, value, attrs, generator)
+        challenge_lifetime_set(self._key, self.form_name)
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["refresh_url"] = reverse("captcha-refresh")
+        context["refresh_url"] = (
+            reverse("captcha-refresh-form", kwargs={"form_name": self.form_name})
+            if self.form_name in settings.CAPTCHA_FORM_MINUTES
+            else reverse("captcha-refresh")
+        )
         context["refresh_name"] = CAPTCHA_REFRESH
         return context
 
 
+@require_safe
+@never_cache
+def captcha_refresh_view(request: HttpRequest, form_name: str) -> HttpResponse:
+    """The JavaScript "show another image" of a form with its own challenge lifetime
+    (django-simple-captcha's own refresh gives CAPTCHA_TIMEOUT)."""
+    if (
+        request.headers.get("x-requested-with") != "XMLHttpRequest"
+        or form_name not in settings.CAPTCHA_FORM_MINUTES
+    ):
+        raise Http404
+    key = CaptchaStore.generate_key()
+    challenge_lifetime_set(key, form_name)
+    return JsonResponse(
+        {"key": key, "image_url": reverse("captcha-image", kwargs={"key": key}), "audio_url": None}
+    )
+
+
 class PortalCaptchaField(CaptchaField):
-    def __init__(self, **kwargs) -> None:
+    """The image CAPTCHA. `form_name`: a form listed in CAPTCHA_FORM_MINUTES gets its
+    challenge lifetime. An expired challenge has its own message."""
+
+    def __init__(self, *, form_name: str = "", **kwargs) -> None:
         kwargs.setdefault("label", _("Characters in the image"))
         kwargs.setdefault(
             "help_text",
             _("Type the letters and digits you see; upper or lower case does not matter."),
         )
-        kwargs.setdefault("widget", PortalCaptchaWidget())
+        kwargs.setdefault("widget", PortalCaptchaWidget(form_name=form_name))
         kwargs.setdefault(
             "error_messages",
             {
                 "invalid": _(
                     "The characters do not match the image. A new image is shown: try again."
                 ),
+                "expired": _("The image has expired. Type the characters in the new image."),
                 "required": _("Type the characters shown in the image."),
                 "incomplete": _("Type the characters shown in the image."),
             },
         )
         super().__init__(**kwargs)
+
+    def clean(self, value):
+        """An answer to a challenge that is no longer there (it expired: expired ones
+        are deleted at any form's answer) is told so, not "do not match"."""
+        key = value[0] if value else ""
+        answered = bool(value and len(value) > 1 and (value[1] or "").strip())
+        if key and answered:
+            live = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now())
+            if not live.exists():
+                CaptchaStore.objects.filter(hashkey=key).delete()
+                raise ValidationError(self.error_messages["expired"], code="expired")
+        return super().clean(value)
 
 
 def captcha_refresh_requested(request: HttpRequest) -> bool:

@@ -37,9 +37,15 @@ class HeldUpload(StoredDocumentFields):
 
     portal = models.ForeignKey(Portal, on_delete=models.CASCADE, related_name="+")
     key_hash = models.CharField(max_length=64, db_index=True)
+    # The client address that parked it: what the per-address limit on held files counts
+    # (HELD_UPLOADS_PER_ADDRESS, HELD_UPLOAD_MEGABYTES_PER_ADDRESS).
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         db_table = "vendors_heldupload"
         verbose_name = _("held upload")
         verbose_name_plural = _("held uploads")
         ordering = ["kind", "uploaded_at", "pk"]
+        indexes = [
+            models.Index(fields=["ip_address", "uploaded_at"], name="held_upload_ip_idx"),
+        ]

@@ -1,6 +1,5 @@
 """Storing checked uploads, and uploads held while the user corrects the rest of a form."""
 
-import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,10 +11,10 @@ from django.utils import timezone
 
 from inaproc.files.checks import CheckedDocument
 from inaproc.files.models import HeldUpload
+from inaproc.files.selectors import HELD_UPLOAD_HOURS, held_key_hash, held_upload_allowance
 from inaproc.files.storage import document_delete, document_store
 from inaproc.portals.models import Portal
 
-HELD_UPLOAD_HOURS = 24
 ORIGINAL_NAME_MAX_LENGTH = 255
 
 
@@ -34,10 +33,6 @@ def original_name_clean(name: str | None) -> str:
     name = PureWindowsPath(PurePosixPath(name or "").name).name
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
     return name[-ORIGINAL_NAME_MAX_LENGTH:] or "dokumen"
-
-
-def held_key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _stored_fields(item: CheckedUpload, *, portal_id: int) -> dict:
@@ -70,18 +65,46 @@ def files_remove(*, names: Iterable[str]) -> None:
         document_delete(name=name)
 
 
-def held_uploads_add(*, portal: Portal, key: str, items: list[CheckedUpload]) -> list[HeldUpload]:
-    """Keep checked uploads of a form that failed elsewhere, under the form's key."""
+class HoldResult(list[HeldUpload]):
+    """The rows `held_uploads_add` kept (a list, as before the limit), and in `refused`
+    the uploads it did not store because the address reached its limit on held files."""
+
+    def __init__(self, held: list[HeldUpload], refused: list[CheckedUpload]) -> None:
+        super().__init__(held)
+        self.refused = refused
+
+
+def held_uploads_add(
+    *, portal: Portal, key: str, items: list[CheckedUpload], ip_address: str | None = None
+) -> HoldResult:
+    """Keep checked uploads of a form that failed elsewhere (or did not prove a human
+    yet), under the form's key, within what one client address may park (see
+    `selectors.held_upload_allowance`): uploads beyond it are refused, not stored."""
     if not items:
-        return []
-    written = files_store(items=items, portal=portal)
+        return HoldResult(held=[], refused=[])
+    files_left, bytes_left = held_upload_allowance(ip_address=ip_address)
+    accepted: list[CheckedUpload] = []
+    refused: list[CheckedUpload] = []
+    for item in items:
+        if len(accepted) < files_left and item.checked.size <= bytes_left:
+            accepted.append(item)
+            bytes_left -= item.checked.size
+        else:
+            refused.append(item)
+    written = files_store(items=accepted, portal=portal)
     try:
-        return HeldUpload.objects.bulk_create(
-            [HeldUpload(portal=portal, key_hash=held_key_hash(key), **fields) for fields in written]
+        held = HeldUpload.objects.bulk_create(
+            [
+                HeldUpload(
+                    portal=portal, key_hash=held_key_hash(key), ip_address=ip_address, **fields
+                )
+                for fields in written
+            ]
         )
     except BaseException:
         files_remove(names=[fields["stored_name"] for fields in written])
         raise
+    return HoldResult(held=held, refused=refused)
 
 
 def held_uploads_remove(*, portal: Portal, key: str, ids: Iterable[int]) -> None:

@@ -122,7 +122,9 @@ def test_a_refresh_never_registers_even_a_complete_form(client, portal_a):
 
     assert_no_errors(response)
     assert nothing_created()
-    assert not HeldUpload.objects.exists()
+    # Issue 14, item 3: the files chosen in the refresh request are held, not dropped.
+    assert HeldUpload.objects.count() == len(documents())
+    assert "Already uploaded: nib.pdf" in response.text
 
 
 def test_new_ticket_refresh_keeps_what_was_typed(client, portal_a):

@@ -90,16 +90,19 @@ def test_register_confirm_approve_and_log_in(
     expect(page).to_have_url(f"{base}/lpse-a/pendaftaran/")
     assert violations(page) == [], "registration form"
 
-    # A wrong CAPTCHA: everything typed comes back; the files must be chosen again.
+    # A wrong CAPTCHA: everything typed comes back, and the files are kept (issue 14);
+    # only the passwords are typed again.
     fill_registration(page)
     page.locator("input[name=captcha_1]").fill("salah")
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
     expect(page.locator("#id_captcha_errors")).to_be_visible()
     expect(page.locator("#id_name")).to_have_value(COMPANY)
     expect(page.locator("#id_sectors")).to_have_value(re.compile(r"41011.*43211"))
+    expect(page.locator(".held-uploads li")).to_have_count(6)
     assert violations(page) == [], "registration form with errors"
 
-    fill_registration(page)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password_again").fill(PASSWORD)
     solve_captcha(page)
     page.screenshot(path=artifacts_dir / "registration-form.png", full_page=True)
     page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()

@@ -4,6 +4,7 @@ from inaproc.accounts.models.factors import Passkey, RecoveryCode, RememberedBro
 from inaproc.accounts.models.sessions import SessionEndReason, UserSession
 from inaproc.accounts.models.signin import (
     AccountEmailRequest,
+    EmailCode,
     EmailRequestKind,
     LoginAttempt,
     LoginCode,
@@ -25,6 +26,7 @@ __all__ = [
     "RecoveryCode",
     "RememberedBrowser",
     "AccountEmailRequest",
+    "EmailCode",
     "EmailRequestKind",
     "OFFICIAL_ROLES",
     "PORTAL_STAFF_ROLES",

@@ -141,12 +141,43 @@ class LoginCode(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class EmailCode(models.Model):
+    """A one-time code emailed to an address typed in a form (registration, a new
+    ticket): the way past the image CAPTCHA there (WCAG 2.2 SC 3.3.8), as LoginCode is
+    for signing in. It proves the address, not an account; only a keyed hash is stored."""
+
+    portal = models.ForeignKey(Portal, verbose_name=_("portal"), on_delete=models.CASCADE)
+    purpose = models.CharField(_("form"), max_length=20)
+    email = models.CharField(_("email"), max_length=254)  # lower case
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("form code")
+        verbose_name_plural = _("form codes")
+        indexes = [
+            models.Index(
+                fields=["portal", "purpose", "email", "created_at"], name="email_code_email_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class EmailRequestKind(models.TextChoices):
     """What an anonymous visitor asked to be emailed (AccountEmailRequest.kind)."""
 
     LOGIN_CODE = "login_code"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a kind of request, not a secret)
     USERNAME_REMINDER = "username_reminder"
+    # A code instead of the image on a form (EmailCode); the purpose is the form's name.
+    REGISTRATION_CODE = "registration_code"
+    TICKET_CODE = "ticket_code"
 
 
 class AccountEmailRequest(models.Model):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inaproc.accounts.captcha import PortalCaptchaField
+from inaproc.accounts.forms.human_proof import HumanProofMixin
 from inaproc.core.identity import npwp_normalize
 from inaproc.core.validators import single_line_validator
 from inaproc.files.checks import document_max_bytes
@@ -30,15 +31,17 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 class AttachmentsField(CheckedFilesField):
     """Optional files, each checked by content as a registration's documents are (PDF,
-    JPEG or PNG, size-capped). Cleans to a list of CheckedUpload."""
+    JPEG or PNG, size-capped). Cleans to a list of CheckedUpload. `already`: files
+    held for the form from an earlier submit, which count towards MAX_ATTACHMENTS."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Attachments (optional)"))
         super().__init__(kind=ATTACHMENT_KIND, multiple=True, **kwargs)
+        self.already = 0
 
     def clean(self, data, initial=None) -> list[CheckedUpload]:
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_ATTACHMENTS:
+        if len(files) + self.already > MAX_ATTACHMENTS:
             raise ValidationError(
                 ngettext(
                     "Attach at most %(count)d file.",
@@ -69,9 +72,17 @@ class AttachmentsMixin:
     def checked_uploads(self) -> list[CheckedUpload]:
         return self.cleaned_data.get("attachments") or []
 
+    def valid_uploads(self) -> list[CheckedUpload]:
+        """The attachments, if they passed, even when the rest of the form failed."""
+        return self.checked_uploads() if hasattr(self, "cleaned_data") else []
+
+    def upload_field(self, kind: str) -> str:
+        return "attachments"
+
     def files_lost(self) -> bool:
-        """Files were chosen but the form failed: the browser does not keep them."""
-        return bool(self.files) and bool(self.errors)
+        """Files were chosen but the form failed and none of them is held: the browser
+        does not keep them."""
+        return bool(self.files) and bool(self.errors) and not self.valid_uploads()
 
 
 def _message_field(label) -> forms.CharField:
@@ -83,8 +94,11 @@ def _message_field(label) -> forms.CharField:
     )
 
 
-class TicketForm(AttachmentsMixin, forms.Form):
-    """Opening a ticket. The CAPTCHA is asked only of visitors who are not signed in."""
+class TicketForm(HumanProofMixin, AttachmentsMixin, forms.Form):
+    """Opening a ticket. The CAPTCHA (or instead a code emailed to the address typed) is
+    asked only of visitors who are not signed in."""
+
+    code_purpose = "ticket"
 
     category = forms.ChoiceField(
         label=_("What is it about?"),
@@ -132,14 +146,30 @@ class TicketForm(AttachmentsMixin, forms.Form):
     attachments = AttachmentsField()
     captcha = PortalCaptchaField()
 
-    def __init__(self, *args, signed_in: bool = False, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        portal=None,
+        signed_in: bool = False,
+        held_count: int = 0,
+        proof_by_code: bool = False,
+        **kwargs,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault(
             "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
+        self.portal = portal
+        self.fields["attachments"].already = held_count
         if signed_in:
             del self.fields["captcha"]
+        self.proof_setup(by_code=proof_by_code)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.proof_check()
+        return cleaned
 
     def clean_npwp(self) -> str:
         value = self.cleaned_data["npwp"]

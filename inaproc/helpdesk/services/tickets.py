@@ -5,7 +5,7 @@ keyed hash of its token, so later emails (staff replies) cannot repeat it; they 
 requester to use the first email's link, or to sign in when the ticket has an account.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -21,7 +21,13 @@ from inaproc.accounts.models import AccountEmailRequest, User
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.core.tokens import token_hash, token_new
-from inaproc.files.services import CheckedUpload, files_remove, files_store
+from inaproc.files.models import HeldUpload
+from inaproc.files.services import (
+    STORED_FILE_FIELDS,
+    CheckedUpload,
+    files_remove,
+    files_store,
+)
 from inaproc.helpdesk.models import (
     Ticket,
     TicketAttachment,
@@ -97,11 +103,14 @@ def ticket_create(
     data: TicketData,
     requester: User | None,
     uploads: list[CheckedUpload],
+    held: Iterable[HeldUpload] = (),
     context: AuditContext | None = None,
 ) -> Ticket:
     """Open a ticket and email its private link to the address given. The link is the
-    only way in without an account, so it goes only to that mailbox."""
+    only way in without an account, so it goes only to that mailbox. `held`: files kept
+    from an earlier submit of the form; they become attachments."""
     token = token_new()
+    held = list(held)
 
     def write(written: list[dict]) -> Ticket:
         ticket = _ticket_insert(
@@ -110,7 +119,9 @@ def ticket_create(
             requester=requester if requester and requester.is_authenticated else None,
             **asdict(data),
         )
-        _attach(ticket, None, written)
+        kept = [{name: getattr(h, name) for name in STORED_FILE_FIELDS} for h in held]
+        _attach(ticket, None, [*kept, *written])
+        HeldUpload.objects.filter(pk__in=[h.pk for h in held]).delete()
         AccountEmailRequest.objects.create(
             portal=portal,
             kind=EMAIL_REQUEST_KIND,

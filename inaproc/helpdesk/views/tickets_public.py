@@ -15,9 +15,24 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
 from inaproc.accounts.decorators import portal_login_required
+from inaproc.accounts.flows.human_proof import (
+    CodeRequest,
+    email_code_request,
+    email_code_requested,
+    proof_by_code_posted,
+)
 from inaproc.core.http import audit_context, client_ip, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
+from inaproc.files.held import (
+    errors_shown,
+    form_key,
+    held_for_submit,
+    hold_uploads,
+    hold_valid_uploads,
+    posted_uploads,
+)
+from inaproc.files.selectors import held_uploads
 from inaproc.helpdesk.access import (
     access_ticket_of_requester,
     ticket_from_link,
@@ -34,6 +49,7 @@ from inaproc.helpdesk.selectors.tickets import (
 )
 from inaproc.helpdesk.services.tickets import TicketData, ticket_create, ticket_requester_reply
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.selectors.company import company_for_user
 
@@ -69,37 +85,73 @@ def _initial(request: HttpRequest) -> dict:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_required
-def ticket_new_view(request: HttpRequest) -> HttpResponse:
+def ticket_new_view(request: PortalRequest) -> HttpResponse:
     signed_in = request.user.is_authenticated
+    key = form_key(request)
     if request.method == "GET":
-        form = TicketForm(initial=_initial(request), signed_in=signed_in)
-        return _new_page(request, form)
-    form = TicketForm(request.POST, request.FILES, signed_in=signed_in)
+        form = TicketForm(initial=_initial(request), portal=request.portal, signed_in=signed_in)
+        return _new_page(request, form, key)
+    held = held_for_submit(request, key)
+    form = TicketForm(
+        request.POST,
+        request.FILES,
+        portal=request.portal,
+        signed_in=signed_in,
+        held_count=len(held),
+        proof_by_code=proof_by_code_posted(request),
+    )
     if captcha_refresh_requested(request):  # "show another image", without JavaScript
-        return _new_page(request, TicketForm(initial=posted_values(form), signed_in=signed_in))
-    if not form.is_valid():
-        return _new_page(request, form)
+        return _new_again(request, form, key)
+    if email_code_requested(request) and not signed_in:  # a code instead of the image
+        return _new_again(request, form, key, code=True)
+    if not (form.is_valid() and form.proof_consume()):
+        hold_valid_uploads(request, key, form)  # whatever the CAPTCHA said
+        return _new_page(request, form, key)
     wait = ticket_create_wait(
         portal=request.portal, email=form.cleaned_data["email"], ip_address=client_ip(request)
     )
     if wait:
         form.add_error(None, _wait_message(wait))
-        return retry_later(_new_page(request, form), wait)
+        hold_valid_uploads(request, key, form)
+        return retry_later(_new_page(request, form, key), wait)
     ticket = ticket_create(
         portal=request.portal,
         data=TicketData(**{f.name: form.cleaned_data[f.name] for f in fields(TicketData)}),
         requester=request.user if signed_in else None,
         uploads=form.checked_uploads(),
+        held=held,
         context=audit_context(request),
     )
     request.session[SENT_SESSION_KEY] = {"portal": request.portal.pk, "number": ticket.number}
     return HttpResponseRedirect(portal_url(request.portal, "helpdesk_public:ticket_sent"))
 
 
-def _new_page(request: HttpRequest, form: TicketForm) -> HttpResponse:
-    if form.files_lost():
+def _new_again(
+    request: PortalRequest, posted: TicketForm, key: str, *, code: bool = False
+) -> HttpResponse:
+    """The form shown again, unchecked, with what was typed and the files (those chosen
+    now are held, within the address's limit): with a new image, or (`code`) asking for
+    the code just emailed to the address typed."""
+    uploads, problems = posted_uploads(posted)
+    problems.update(hold_uploads(request, key, posted, uploads))
+    asked = email_code_request(request, posted, purpose="ticket") if code else CodeRequest()
+    problems.update(asked.errors)
+    form = TicketForm(
+        initial=posted_values(posted),
+        portal=request.portal,
+        signed_in=request.user.is_authenticated,
+        proof_by_code=bool(asked.sent_to) or (code and posted.proof_by_code),
+    )
+    form.code_asked(asked.sent_to)
+    errors_shown(form, problems)
+    return retry_later(_new_page(request, form, key), asked.retry_after)
+
+
+def _new_page(request: PortalRequest, form: TicketForm, key: str) -> HttpResponse:
+    if form.is_bound and form.files_lost():
         form.add_error(None, _("Your files were not kept. Choose them again before you send."))
-    context = {"form": form, "max_files": MAX_ATTACHMENTS}
+    held = held_uploads(portal=request.portal, key=key) if request.method == "POST" else []
+    context = {"form": form, "max_files": MAX_ATTACHMENTS, "form_key": key, "held": held}
     return render(request, "helpdesk/ticket_new.html", context)
 
 

@@ -185,6 +185,9 @@ class DocumentsForm(forms.Form):
             for item in self.cleaned_data.get(document_field_name(kind)) or []
         ]
 
+    def upload_field(self, kind: str) -> str:
+        return document_field_name(kind)
+
     def valid_uploads(self) -> list[CheckedUpload]:
         """Uploads of the fields without errors, even when the form as a whole failed:
         what to hold while the applicant corrects the rest."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from inaproc.accounts.captcha import PortalCaptchaField
+from inaproc.accounts.forms.human_proof import HumanProofMixin
 from inaproc.accounts.forms.passwords import NewPasswordField
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services.users import password_validate
@@ -38,7 +39,7 @@ DOCUMENT_FIELDS = (
     LICENCE_VALID_UNTIL_FIELD,
 )
 ACCOUNT_FIELDS = ("username", "password", "password_again")
-FINAL_FIELDS = ("consent", "captcha")
+FINAL_FIELDS = ("consent", "captcha", "email_code")
 FIELD_ORDER = (
     *COMPANY_FIELDS,
     *ADDRESS_FIELDS,
@@ -69,7 +70,7 @@ def document_requirement(kind: str) -> str:
     return str(text)
 
 
-class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
+class RegistrationForm(HumanProofMixin, CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
     """Everything the registration page asks. Cleaned, it feeds `registration_create`:
     `CompanyData.from_mapping(cleaned_data)`, `checked_uploads()`, `valid_until()`,
     `account_username` and `cleaned_data["password"]`. `held_kinds`: the types of the
@@ -99,11 +100,13 @@ class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
             )
         },
     )
-    captcha = PortalCaptchaField()
+    captcha = PortalCaptchaField(form_name="registration")
+    code_purpose = "registration"
 
-    def __init__(self, *args, portal, **kwargs) -> None:
+    def __init__(self, *args, portal, proof_by_code: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.portal = portal
+        self.proof_setup(by_code=proof_by_code)
         for kind, _label in DocumentKind.choices:
             self.fields[document_field_name(kind)].help_text = document_requirement(kind)
         valid_until = self.fields[LICENCE_VALID_UNTIL_FIELD]
@@ -147,6 +150,7 @@ class RegistrationForm(CompanyDataForm, LicenceValidUntilMixin, DocumentsForm):
                     code="password_mismatch",
                 ),
             )
+        self.proof_check()
         return cleaned
 
     def _documents_check(self, cleaned: dict) -> None:

@@ -17,12 +17,25 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from inaproc.accounts.captcha import captcha_refresh_requested, posted_values
+from inaproc.accounts.flows.human_proof import (
+    CodeRequest,
+    email_code_request,
+    email_code_requested,
+    proof_by_code_posted,
+)
 from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_kept
 from inaproc.files.checks import document_max_bytes
-from inaproc.files.held import form_key, held_for_submit, hold_valid_uploads
+from inaproc.files.held import (
+    errors_shown,
+    form_key,
+    held_for_submit,
+    hold_uploads,
+    hold_valid_uploads,
+    posted_uploads,
+)
 from inaproc.files.models import HeldUpload
 from inaproc.files.selectors import held_uploads
 from inaproc.files.services import CheckedUpload, held_uploads_remove
@@ -74,9 +87,33 @@ def register_view(request: PortalRequest) -> HttpResponse:
     if request.method == "GET":
         return _register_page(request, RegistrationForm(portal=request.portal), key)
     if captcha_refresh_requested(request):  # "show another image", without JavaScript
-        typed = posted_values(RegistrationForm(request.POST, portal=request.portal))
-        return _register_page(request, RegistrationForm(initial=typed, portal=request.portal), key)
+        return _register_again(request, key)
+    if email_code_requested(request):  # a code emailed instead of the image
+        return _register_again(request, key, code=True)
     return _register_submit(request, key)
+
+
+def _register_again(request: PortalRequest, key: str, *, code: bool = False) -> HttpResponse:
+    """The form shown again, unchecked, with what was typed and the files: those held,
+    and those chosen in this request (held now, within the address's limit); with a new
+    image, or (`code`) asking for the code just emailed to the address typed."""
+    by_code = proof_by_code_posted(request)
+    posted = RegistrationForm(
+        request.POST, request.FILES, portal=request.portal, proof_by_code=by_code
+    )
+    uploads, problems = posted_uploads(posted)
+    _without_replaced(request, key, held_for_submit(request, key), uploads)
+    problems.update(hold_uploads(request, key, posted, uploads))
+    asked = email_code_request(request, posted, purpose="registration") if code else CodeRequest()
+    problems.update(asked.errors)
+    form = RegistrationForm(
+        initial=posted_values(posted),
+        portal=request.portal,
+        proof_by_code=bool(asked.sent_to) or (code and by_code),
+    )
+    form.code_asked(asked.sent_to)
+    errors_shown(form, problems)
+    return retry_later(_register_page(request, form, key), asked.retry_after)
 
 
 def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
@@ -85,11 +122,15 @@ def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
         return _registered_redirect(request, earlier)
     held = held_for_submit(request, key)
     form = RegistrationForm(
-        request.POST, request.FILES, portal=request.portal, held_kinds={h.kind for h in held}
+        request.POST,
+        request.FILES,
+        portal=request.portal,
+        held_kinds={h.kind for h in held},
+        proof_by_code=proof_by_code_posted(request),
     )
     valid = form.is_valid()
     held = _without_replaced(request, key, held, form.valid_uploads())
-    if valid:
+    if valid and form.proof_consume():
         try:
             result = registration_create(
                 portal=request.portal,
@@ -106,19 +147,8 @@ def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
             form.add_service_errors(error)
         else:
             return _registered_redirect(request, result.registration)
-    if "captcha" in form.errors:
-        # Files are kept only for a form that proved a human: otherwise anyone could park
-        # 100 MB a request on the server for a day.
-        if form.valid_uploads():
-            form.add_error(
-                None,
-                _(
-                    "Your files were not kept because the characters in the image did not "
-                    "match. Choose them again before you submit."
-                ),
-            )
-    else:
-        hold_valid_uploads(request, key, form)
+    # Kept whatever the CAPTCHA said, within what one address may park (files.selectors).
+    hold_valid_uploads(request, key, form)
     return _register_page(request, form, key)
 
 
