@@ -151,16 +151,42 @@ REGISTRATION_SESSION_KEY = "inaproc_registration"
 REGISTRATION_GRANT_MINUTES = 30
 
 
-def registration_grant(request: HttpRequest, registration: Registration) -> None:
+def registration_grant(
+    request: HttpRequest, registration: Registration, *, typed_email: str = ""
+) -> None:
     """Let this browser see and correct `registration` for a while. A new session key, so
-    a key planted before cannot ride along."""
+    a key planted before cannot ride along. `typed_email`: the address this browser typed
+    (registering, or correcting it), which its pages may show in full."""
     request.session.cycle_key()
     until = timezone.now() + timedelta(minutes=REGISTRATION_GRANT_MINUTES)
     request.session[REGISTRATION_SESSION_KEY] = {
         "id": registration.pk,
         "portal": registration.portal_id,
         "until": until.isoformat(),
+        "email": typed_email,
     }
+
+
+def registration_grant_typed_email(request: HttpRequest, email: str) -> None:
+    """Remember that this browser typed `email` (a corrected address) for its grant."""
+    grant = request.session.get(REGISTRATION_SESSION_KEY)
+    if isinstance(grant, dict):
+        request.session[REGISTRATION_SESSION_KEY] = {**grant, "email": email}
+
+
+def registration_email_shown(request: HttpRequest, registration: Registration) -> str | None:
+    """The registration's address in full when this browser typed it itself (its own
+    input, in its own session), else None: every other page and browser sees it masked."""
+    grant = request.session.get(REGISTRATION_SESSION_KEY)
+    typed = grant.get("email") if isinstance(grant, dict) else None
+    if (
+        isinstance(typed, str)
+        and typed
+        and grant.get("id") == registration.pk
+        and typed.casefold() == registration.applicant.email.casefold()
+    ):
+        return registration.applicant.email
+    return None
 
 
 def registration_grant_end(request: HttpRequest) -> None:
