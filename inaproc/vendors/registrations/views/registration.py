@@ -108,9 +108,7 @@ def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            return _registered_redirect(
-                request, result.registration, form.cleaned_data["email"]
-            )
+            return _registered_redirect(request, result.registration, form.cleaned_data["email"])
     if "captcha" in form.errors:
         # Files are kept only for a form that proved a human: otherwise anyone could park
         # 100 MB a request on the server for a day.

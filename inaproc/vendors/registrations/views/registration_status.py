@@ -62,11 +62,11 @@ from inaproc.vendors.registrations.services.confirmation import (
     confirmation_hours,
     registration_email_correct,
 )
-from inaproc.vendors.registrations.views.messages import wait_message
 from inaproc.vendors.registrations.services.registration import (
     RegistrationNotEditable,
     registration_resubmit,
 )
+from inaproc.vendors.registrations.views.messages import wait_message
 
 
 def inactive_login_response(request: PortalRequest, user: User) -> HttpResponse | None:
