@@ -227,7 +227,7 @@ def test_days_ahead_the_banner_is_one_line_that_opens_and_the_day_before_it_is_f
 
     for text in (days_ahead, late_evening):
         assert '<details class="maintenance-later">' in text
-        assert "<summary>Scheduled maintenance on 30 November 2026</summary>" in text
+        assert "<summary>Scheduled maintenance on 30 Nov 2026</summary>" in text
         details = text.split('<details class="maintenance-later">', 1)[1].split("</details>")[0]
         assert "from 30 November 2026 09:00 WIB to 30 November 2026 12:00 WIB" in details
         assert "Pemindahan pusat data." in details

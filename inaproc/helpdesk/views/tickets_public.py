@@ -34,6 +34,7 @@ from inaproc.helpdesk.selectors.tickets import (
 )
 from inaproc.helpdesk.services.tickets import TicketData, ticket_create, ticket_requester_reply
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.selectors.company import company_for_user
 from inaproc.vendors.companies.selectors.members import account_email_confirmed
@@ -176,7 +177,7 @@ def ticket_by_link_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 @portal_login_required
-def my_tickets_view(request: HttpRequest) -> HttpResponse:
+def my_tickets_view(request: PortalRequest) -> HttpResponse:
     tickets = tickets_of_requester(portal=request.portal, user=request.user)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

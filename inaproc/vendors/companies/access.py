@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
 from inaproc.vendors.companies.selectors.members import invitation_get, member_get
 from inaproc.vendors.models import (
@@ -120,6 +121,12 @@ def access_company_invitation(*, portal: Portal, user, invitation_id: int) -> Co
     return invitation
 
 
+class CompanyRequest(PortalRequest):
+    """A request to a company page: `company_role_required` has set `company_member`."""
+
+    company_member: CompanyMember
+
+
 def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
     """The view needs a signed-in vendor of this portal who is an active member of an
     approved company with one of `roles` (all company roles when none are given). Sets
@@ -178,13 +185,10 @@ def registration_email_shown(request: HttpRequest, registration: Registration) -
     """The registration's address in full when this browser typed it itself (its own
     input, in its own session), else None: every other page and browser sees it masked."""
     grant = request.session.get(REGISTRATION_SESSION_KEY)
-    typed = grant.get("email") if isinstance(grant, dict) else None
-    if (
-        isinstance(typed, str)
-        and typed
-        and grant.get("id") == registration.pk
-        and typed.casefold() == registration.applicant.email.casefold()
-    ):
+    if not isinstance(grant, dict) or grant.get("id") != registration.pk:
+        return None
+    typed = grant.get("email")
+    if isinstance(typed, str) and typed.casefold() == registration.applicant.email.casefold():
         return registration.applicant.email
     return None
 

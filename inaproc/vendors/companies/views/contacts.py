@@ -16,7 +16,7 @@ from inaproc.core.tokens import link_token_kept
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.links import emailed_link_view
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.companies.access import company_role_required
+from inaproc.vendors.companies.access import CompanyRequest, company_role_required
 from inaproc.vendors.companies.forms.contacts import CompanyEmailForm, ContactForm
 from inaproc.vendors.companies.services.contacts import (
     EmailChangeState,
@@ -128,7 +128,7 @@ def _wait_message(seconds: int) -> str:
 @never_cache
 @company_role_required(CompanyRole.ADMIN)
 @second_factor_fresh_required
-def account_email_view(request: HttpRequest) -> HttpResponse:
+def account_email_view(request: CompanyRequest) -> HttpResponse:
     """Where the administrator's own password resets go (the account's address, not the
     company's), and, on POST, that address replaced by the company's (proven) one."""
     company = request.company_member.company
@@ -136,7 +136,7 @@ def account_email_view(request: HttpRequest) -> HttpResponse:
         changed = account_email_from_company(
             company_id=company.pk,
             portal=request.portal,
-            user=request.user,
+            user=request.company_member.user,
             context=audit_context(request),
         )
         messages.success(

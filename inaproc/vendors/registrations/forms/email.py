@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from inaproc.vendors.companies.forms.company import CompanyDataForm
 from inaproc.vendors.registrations.services.confirmation import email_unchanged_message
+
+# As the registration form's email field (CompanyDataForm.email).
+EMAIL_MAX_LENGTH = 254
 
 
 class EmailCorrectionForm(forms.Form):
@@ -13,7 +15,7 @@ class EmailCorrectionForm(forms.Form):
 
     email = forms.EmailField(
         label=_("Correct email address"),
-        max_length=CompanyDataForm.base_fields["email"].max_length,
+        max_length=EMAIL_MAX_LENGTH,
         help_text=_(
             "A new confirmation link goes to this address; the link sent before stops working."
         ),
