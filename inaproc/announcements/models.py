@@ -1,3 +1,5 @@
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -96,6 +98,13 @@ class MaintenanceWindow(models.Model):
     def __str__(self) -> str:
         starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         return f"{starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M} WIB"
+
+    @property
+    def banner_full_from(self) -> datetime:
+        """Until the day before the window (WIB) the banner is one summary line that opens
+        to the message; from the start of that day, in full."""
+        day_before = timezone.localtime(self.starts_at).date() - timedelta(days=1)
+        return timezone.make_aware(datetime.combine(day_before, time.min))
 
 
 class Incident(models.Model):

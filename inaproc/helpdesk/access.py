@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from inaproc.accounts.models import Role, User
 from inaproc.core.tokens import token_plausible
 from inaproc.helpdesk.models import Ticket, TicketAttachment
+from inaproc.helpdesk.selectors.tickets import requester_tickets
 from inaproc.helpdesk.services.tickets import ticket_token_hash
 from inaproc.portals.models import Portal
 
@@ -59,10 +60,15 @@ def access_ticket_for_staff(*, portal: Portal, user: User, number: int) -> Ticke
 
 
 def access_ticket_of_requester(*, portal: Portal, user: User, number: int) -> Ticket:
-    """Ticket `number` of `portal`, for the signed-in account `user` that opened it."""
+    """Ticket `number` of `portal`, for the signed-in account `user` whose it is (opened
+    while signed in, or from its proven address: `requester_tickets`)."""
     ticket = None
     if user.is_authenticated and _plausible_number(number):
-        ticket = _ticket(portal, number=number, requester=user)
+        ticket = (
+            Ticket.objects.select_related("portal", "requester")
+            .filter(requester_tickets(portal=portal, user=user), portal=portal, number=number)
+            .first()
+        )
     if ticket is None:
         raise Http404
     return ticket
@@ -102,7 +108,12 @@ def access_attachment(
         raise Http404
     if _is_staff(user):
         return attachment, True
-    if user.is_authenticated and attachment.ticket.requester_id == user.pk:
+    if (
+        user.is_authenticated
+        and Ticket.objects.filter(
+            requester_tickets(portal=portal, user=user), pk=attachment.ticket_id
+        ).exists()
+    ):
         return attachment, False
     if linked_ticket is not None and linked_ticket.pk == attachment.ticket_id:
         return attachment, False

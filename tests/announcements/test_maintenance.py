@@ -205,3 +205,32 @@ def test_one_query_for_windows_per_request(window, portal_a):
 
     window_queries = [q for q in queries if "announcements_maintenancewindow" in q["sql"]]
     assert len(window_queries) == 1
+
+
+def test_days_ahead_the_banner_is_one_line_that_opens_and_the_day_before_it_is_full(
+    client, english, portal_a
+):
+    # Issue 14 item 10: five days ahead the banner took 198 px of every phone page.
+    with time_machine.travel(NOW, tick=False):  # 09:00 WIB on 25 November 2026
+        make_window(
+            portal_a,
+            starts_in=timedelta(days=5),
+            notice=timedelta(days=7),
+            message="Pemindahan pusat data.",
+        )
+        days_ahead = client.get(HOME).text
+    # 30 November at 09:00 WIB: full from 29 November 00:00 WIB.
+    with time_machine.travel(NOW + timedelta(days=3, hours=14, minutes=59), tick=False):
+        late_evening = client.get(HOME).text
+    with time_machine.travel(NOW + timedelta(days=3, hours=15), tick=False):
+        day_before = client.get(HOME).text
+
+    for text in (days_ahead, late_evening):
+        assert '<details class="maintenance-later">' in text
+        assert "<summary>Scheduled maintenance on 30 Nov 2026</summary>" in text
+        details = text.split('<details class="maintenance-later">', 1)[1].split("</details>")[0]
+        assert "from 30 November 2026 09:00 WIB to 30 November 2026 12:00 WIB" in details
+        assert "Pemindahan pusat data." in details
+    assert "<details" not in day_before
+    assert "<strong>Scheduled maintenance.</strong>" in day_before
+    assert "Pemindahan pusat data." in day_before

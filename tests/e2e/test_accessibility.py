@@ -124,3 +124,56 @@ def test_the_checker_reports_violations_when_there_are_some(page: Page):
 
     assert "image-alt" in found
     assert "label" in found
+
+
+@pytest.mark.parametrize("size", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+def test_the_email_correction_and_the_account_email_pages_have_no_violations(
+    live_server, page: Page, size
+):
+    """Issue 14, items 4 and 10: the status page's address correction (empty, with an
+    error, done), "check your email", the administrator's account email page, the contact
+    page and the requester's tickets with one linked by a proven address."""
+    from inaproc.helpdesk.services.tickets import ticket_create
+    from tests.helpdesk.ticket_builders import ticket_data
+    from tests.vendors.builders import company_data, register, register_approved
+
+    portal = make_portal("lpse-a")
+    base = live_server.url
+    page.set_viewport_size(size)
+    applicant = register(portal, company=company_data(email="budi@exampel.id")).applicant
+    company = register_approved(portal, company=company_data(email="kantor@maju.example.id"))
+    admin = company.applicant
+    admin.refresh_from_db()
+    ticket_create(portal=portal, data=ticket_data(email=admin.email), requester=None, uploads=[])
+    company.company.email = "pengadaan@maju.example.id"  # as after the 48 h link
+    company.company.save(update_fields=["email"])
+
+    log_in(page, base, "lpse-a", applicant.username)
+    page.wait_for_url(f"{base}/lpse-a/pendaftaran/status/")
+    assert violations(page) == [], "status with the correction form"
+    page.locator("#id_email").fill("budi@")
+    page.locator("form:has(#id_email) button[type=submit]").click()
+    page.wait_for_selector("#email-correct-errors")
+    assert violations(page) == [], "correction with an error"
+    page.locator("#id_email").fill("budi@example.id")
+    page.locator("form:has(#id_email) button[type=submit]").click()
+    page.wait_for_selector(".message-success")
+    assert violations(page) == [], "corrected"
+    page.goto(f"{base}/lpse-a/pendaftaran/terkirim/")
+    assert violations(page) == [], "check your email"
+
+    page.context.clear_cookies()
+    make_totp_device(admin)
+    log_in(page, base, "lpse-a", admin.username)
+    second_step(page, admin)
+    page.wait_for_url(lambda url: "faktor-kedua" not in url)
+    for path in [
+        "/lpse-a/perusahaan/kontak/",
+        "/lpse-a/perusahaan/kontak/email/",
+        "/lpse-a/perusahaan/kontak/email-akun/",
+        "/lpse-a/bantuan/tiket/",
+    ]:
+        page.goto(base + path)
+        assert page.url == base + path
+        assert violations(page) == [], path
+    assert page.locator("main table").count() == 1  # the ticket opened without an account

@@ -160,3 +160,35 @@ def test_a_maintenance_window_closes_the_portal_to_all_but_staff(
     page.locator("tr", has_text="Perbaikan darurat.").get_by_role("button").click()
     expect(page.locator(".messages")).to_contain_text("The maintenance window is cancelled.")
     assert public.goto(f"{base}/lpse-a/").status == 200
+
+
+def test_a_window_days_ahead_is_one_line_on_a_phone(live_server, browser: Browser):
+    """Issue 14 item 10: five days ahead the banner took 198 px at the top of every phone
+    page; until the day before it is one line that opens to the message."""
+    portal = make_portal("lpse-a")
+    starts_at = timezone.now() + timedelta(days=5)
+    maintenance_schedule(
+        portal=portal,
+        actor=None,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        notice_from=starts_at - timedelta(days=7),
+        message="Pemindahan pusat data ke gedung baru; layanan pendaftaran dan tender berhenti.",
+    )
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    phone.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = phone.new_page()
+        page.goto(f"{live_server.url}/lpse-a/")
+        banner = page.locator("#maintenance-banner")
+        expect(banner.locator("summary")).to_contain_text("Pemeliharaan terjadwal")
+        expect(banner.locator(".maintenance-message")).to_be_hidden()
+        height = banner.bounding_box()["height"]
+        assert height <= 45, f"the collapsed banner is {height} px tall (one line)"
+        assert violations(page) == [], "home with the collapsed banner"
+
+        banner.locator("summary").click()
+        expect(banner.locator(".maintenance-message")).to_contain_text("Pemindahan pusat data")
+        assert violations(page) == [], "home with the banner opened"
+    finally:
+        phone.close()

@@ -152,3 +152,12 @@ def test_email_links_use_the_portals_own_domain_when_it_has_one(db):
         portal_absolute_url(shared, "accounts:login", base_url="https://inaproc.example.id/")
         == "https://inaproc.example.id/beta/masuk/"
     )
+
+
+@pytest.mark.parametrize("path", ["/lpse-a/", "/lpse-a/masuk/", "/lpse-a/pendaftaran/"])
+def test_every_portal_page_links_back_to_the_portal_list(client, portal_a, path):
+    # Issue 14 item 10: "Ganti portal" on every portal page (in the footer).
+    text = client.get(path).text
+
+    assert '<a href="/" class="portal-switch">Ganti portal</a>' in text
+    assert 'class="portal-switch"' not in client.get("/").text

@@ -244,17 +244,18 @@ def test_registering_creates_an_inactive_account_company_documents_and_one_email
     assert HeldUpload.objects.count() == 0
 
 
-def test_the_registered_page_shows_the_masked_address_and_the_link_validity(client, portal):
+def test_the_registered_page_shows_the_typed_address_and_the_link_validity(client, portal):
+    # Issue 14 item 4: the applicant's own input, in its own browser, in full (a typo shows).
     with time_machine.travel(START, tick=False):
         submit(client)
         page = client.get(REGISTERED)
 
     assert page.status_code == 200
     assert "<h1>Check your email</h1>" in page.text
-    assert "PT Maju Jaya is registered. We have sent a confirmation link to bu***@example.id." in (
+    assert "PT Maju Jaya is registered. We have sent a confirmation link to budi@example.id." in (
         page.text
     )
-    assert "budi@example.id" not in page.text
+    assert "correct it on the registration's status page" in page.text
     assert "Open the link within 48 hours (until 27 November 2026 09:00 WIB)" in page.text
     assert 'action="/lpse-a/pendaftaran/kirim-ulang/"' in page.text
 
@@ -337,7 +338,7 @@ def test_the_same_form_sent_twice_gives_the_same_answer_and_one_account(client, 
     assert User.objects.count() == 1
     assert Email.objects.count() == 1
     assert Document.objects.count() == 4
-    assert "We have sent a confirmation link to bu***@example.id" in client.get(REGISTERED).text
+    assert "We have sent a confirmation link to budi@example.id" in client.get(REGISTERED).text
 
 
 # ---------------------------------------------------------------------------
@@ -716,7 +717,7 @@ def test_the_link_can_be_sent_again(client, portal):
     assert response.headers["Location"] == REGISTERED
     assert Email.objects.filter(template=CONFIRM_TEMPLATE, to="budi@example.id").count() == 2
     assert (
-        "A new confirmation link is on its way to bu***@example.id. Only the newest link works."
+        "A new confirmation link is on its way to budi@example.id. Only the newest link works."
         in client.get(REGISTERED).text
     )
 

@@ -16,6 +16,7 @@ from inaproc.audit.models import AuditEvent
 from inaproc.core.limits import seconds_until_below_limit
 from inaproc.helpdesk.models import Ticket, TicketAttachment, TicketMessage, TicketStatus
 from inaproc.portals.models import Portal
+from inaproc.vendors.companies.selectors.members import account_email_confirmed
 
 DEFAULT_TICKETS_PER_EMAIL_PER_HOUR = 3
 # A requester's answers on one ticket per hour, and the files one ticket may hold: the
@@ -110,10 +111,22 @@ def ticket_queue(
     return tickets.annotate(rank=_rank()).order_by("rank", "created_at", "pk")
 
 
+def requester_tickets(*, portal: Portal, user: User) -> Q:
+    """Which tickets of `portal` are `user`'s own: those it opened while signed in and,
+    once the account's own address is proven (`account_email_confirmed`), those opened
+    without an account from that same address on this portal. Whoever holds that
+    mailbox got their private links anyway; an unproven address links nothing, so typing
+    someone else's address into an account never shows their tickets."""
+    own = Q(requester=user)
+    if account_email_confirmed(portal=portal, user=user):
+        own |= Q(requester__isnull=True, email__iexact=user.email)
+    return own
+
+
 def tickets_of_requester(*, portal: Portal, user: User) -> QuerySet[Ticket]:
-    """The tickets `user` opened while signed in: unresolved first, newest first."""
+    """The tickets of `user` (`requester_tickets`): unresolved first, newest first."""
     return (
-        Ticket.objects.filter(portal=portal, requester=user)
+        Ticket.objects.filter(requester_tickets(portal=portal, user=user), portal=portal)
         .annotate(rank=Case(When(status=TicketStatus.RESOLVED, then=Value(1)), default=Value(0)))
         .order_by("rank", "-created_at", "-pk")
     )

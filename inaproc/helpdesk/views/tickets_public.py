@@ -52,6 +52,7 @@ from inaproc.portals.decorators import portal_required
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.selectors.company import company_for_user
+from inaproc.vendors.companies.selectors.members import account_email_confirmed
 
 # What the "sent" page shows: the number of the ticket this browser just opened.
 SENT_SESSION_KEY = "inaproc_helpdesk_ticket_sent"
@@ -227,10 +228,14 @@ def ticket_by_link_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 @portal_login_required
-def my_tickets_view(request: HttpRequest) -> HttpResponse:
+def my_tickets_view(request: PortalRequest) -> HttpResponse:
     tickets = tickets_of_requester(portal=request.portal, user=request.user)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "helpdesk/my_tickets.html", {"page": page})
+    context = {
+        "page": page,
+        "email_linked": account_email_confirmed(portal=request.portal, user=request.user),
+    }
+    return render(request, "helpdesk/my_tickets.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
 from inaproc.vendors.companies.selectors.members import invitation_get, member_get
 from inaproc.vendors.models import (
@@ -120,6 +121,12 @@ def access_company_invitation(*, portal: Portal, user, invitation_id: int) -> Co
     return invitation
 
 
+class CompanyRequest(PortalRequest):
+    """A request to a company page: `company_role_required` has set `company_member`."""
+
+    company_member: CompanyMember
+
+
 def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
     """The view needs a signed-in vendor of this portal who is an active member of an
     approved company with one of `roles` (all company roles when none are given). Sets
@@ -151,16 +158,39 @@ REGISTRATION_SESSION_KEY = "inaproc_registration"
 REGISTRATION_GRANT_MINUTES = 30
 
 
-def registration_grant(request: HttpRequest, registration: Registration) -> None:
+def registration_grant(
+    request: HttpRequest, registration: Registration, *, typed_email: str = ""
+) -> None:
     """Let this browser see and correct `registration` for a while. A new session key, so
-    a key planted before cannot ride along."""
+    a key planted before cannot ride along. `typed_email`: the address this browser typed
+    (registering, or correcting it), which its pages may show in full."""
     request.session.cycle_key()
     until = timezone.now() + timedelta(minutes=REGISTRATION_GRANT_MINUTES)
     request.session[REGISTRATION_SESSION_KEY] = {
         "id": registration.pk,
         "portal": registration.portal_id,
         "until": until.isoformat(),
+        "email": typed_email,
     }
+
+
+def registration_grant_typed_email(request: HttpRequest, email: str) -> None:
+    """Remember that this browser typed `email` (a corrected address) for its grant."""
+    grant = request.session.get(REGISTRATION_SESSION_KEY)
+    if isinstance(grant, dict):
+        request.session[REGISTRATION_SESSION_KEY] = {**grant, "email": email}
+
+
+def registration_email_shown(request: HttpRequest, registration: Registration) -> str | None:
+    """The registration's address in full when this browser typed it itself (its own
+    input, in its own session), else None: every other page and browser sees it masked."""
+    grant = request.session.get(REGISTRATION_SESSION_KEY)
+    if not isinstance(grant, dict) or grant.get("id") != registration.pk:
+        return None
+    typed = grant.get("email")
+    if isinstance(typed, str) and typed.casefold() == registration.applicant.email.casefold():
+        return registration.applicant.email
+    return None
 
 
 def registration_grant_end(request: HttpRequest) -> None:

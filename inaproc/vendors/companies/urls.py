@@ -10,6 +10,7 @@ urlpatterns = [  # The active vendor's company.
     # Its administrator: contact data at once, critical data through a change request.
     path("perusahaan/kontak/", contacts.contact_view, name="company_contact"),
     path("perusahaan/kontak/email/", contacts.email_change_view, name="company_email_change"),
+    path("perusahaan/kontak/email-akun/", contacts.account_email_view, name="account_email"),
     path(
         "perusahaan/email/konfirmasi/<str:token>/",
         contacts.email_confirm_link_view,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pendaftaran/konfirmasi/", registration.confirm_view, name="confirm_submit"),
     # The applicant before activation (after a correct password, or right after registering).
     path("pendaftaran/status/", registration_status.status_view, name="status"),
+    path("pendaftaran/status/email/", registration_status.email_correct_view, name="email_correct"),
     path("pendaftaran/perbaiki/", registration_status.resubmit_view, name="resubmit"),
     # Verifiers.
     path("staf/verifikasi/", review.queue_view, name="queue"),

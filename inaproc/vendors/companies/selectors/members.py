@@ -1,15 +1,22 @@
-"""Reads about a company's own users and its invitations. Every read is bounded by the
-company and its portal, so an id of another company or portal finds nothing."""
+"""Reads about a company's own users and its invitations, and whether a vendor account's
+own address is proven. Every read is bounded by the company and its portal, so an id of
+another company or portal finds nothing."""
 
 from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from inaproc.accounts.models import User
+from inaproc.accounts.models import Role, User
 from inaproc.accounts.services.factors import has_second_factor
 from inaproc.portals.models import Portal
-from inaproc.vendors.models import Company, CompanyInvitation, CompanyMember, CompanyRole
+from inaproc.vendors.models import (
+    Company,
+    CompanyInvitation,
+    CompanyMember,
+    CompanyRole,
+    Registration,
+)
 
 ROLE_ORDER = Case(
     When(role=CompanyRole.ADMIN, then=Value(0)),
@@ -115,3 +122,33 @@ def is_company_admin(user: User) -> bool:
     return CompanyMember.objects.filter(
         user=user, role=CompanyRole.ADMIN, suspended_at__isnull=True
     ).exists()
+
+
+def account_email_confirmed(*, portal: Portal, user) -> bool:
+    """Whether `user`'s own address is proven to reach the account's owner on `portal`:
+    a vendor account whose registration's confirmation link was used (the applicant),
+    that came from an invitation emailed to this address, or whose address is its
+    company's (confirmed at registration, changed only through a link to the new one).
+    A vendor account's address changes only through such proofs (registration, invitation,
+    the applicant's correction before confirmation, copying the company's address).
+    Staff accounts: no (an administrator typed their address; nothing proved it)."""
+    if not (user.is_authenticated and user.portal_id == portal.pk and user.email):
+        return False
+    if user.role != Role.VENDOR:
+        return False
+    email = user.email
+    return (
+        Registration.objects.filter(
+            portal=portal, applicant=user, email_confirmed_at__isnull=False
+        ).exists()
+        or CompanyInvitation.objects.filter(
+            company__portal=portal, accepted_user=user, email__iexact=email
+        ).exists()
+        or CompanyMember.objects.filter(
+            user=user,
+            suspended_at__isnull=True,
+            company__portal=portal,
+            company__email__iexact=email,
+            company__registration__email_confirmed_at__isnull=False,
+        ).exists()
+    )

@@ -263,3 +263,40 @@ def company_email_change_confirm(
             context=context,
         )
     return EmailChangeState.CONFIRMED, change
+
+
+# --- The administrator's own account address ----------------------------------------------
+
+
+def account_email_from_company(
+    *, company_id: int, portal: Portal, user: User, context: AuditContext | None = None
+) -> bool:
+    """The signed-in administrator's own account address (where its password resets and
+    sign-in codes go) becomes the company's address, already proven (confirmed at
+    registration, changed only through a link to the new address). The old address is
+    told. Returns False when they are the same already (nothing changed)."""
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company_id, portal=portal)
+        account = User.objects.select_for_update().get(pk=user.pk, portal=portal)
+        old_email = account.email
+        if old_email.casefold() == company.email.casefold():
+            return False
+        account.email = company.email
+        account.save(update_fields=["email"])
+        audit_record(
+            actor=account,
+            verb="account.email_changed",
+            target=account,
+            portal=portal,
+            payload={"old": old_email, "new": company.email, "from": "company_email"},
+            context=context,
+        )
+        email_send(
+            to=old_email,
+            portal=portal,
+            template="vendors/email/account_email_changed_notice",
+            language=get_language(),
+            context={"username": account.get_username(), "new_email": company.email},
+        )
+    user.email = company.email
+    return True

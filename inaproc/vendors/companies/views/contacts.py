@@ -16,10 +16,11 @@ from inaproc.core.tokens import link_token_kept
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.links import emailed_link_view
 from inaproc.portals.urls_helpers import portal_url
-from inaproc.vendors.companies.access import company_role_required
+from inaproc.vendors.companies.access import CompanyRequest, company_role_required
 from inaproc.vendors.companies.forms.contacts import CompanyEmailForm, ContactForm
 from inaproc.vendors.companies.services.contacts import (
     EmailChangeState,
+    account_email_from_company,
     company_contact_update,
     company_email_change_cancel,
     company_email_change_confirm,
@@ -121,6 +122,35 @@ def _wait_message(seconds: int) -> str:
         "for another one.",
         minutes,
     ) % {"minutes": minutes}
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@company_role_required(CompanyRole.ADMIN)
+@second_factor_fresh_required
+def account_email_view(request: CompanyRequest) -> HttpResponse:
+    """Where the administrator's own password resets go (the account's address, not the
+    company's), and, on POST, that address replaced by the company's (proven) one."""
+    company = request.company_member.company
+    if request.method == "POST":
+        changed = account_email_from_company(
+            company_id=company.pk,
+            portal=request.portal,
+            user=request.company_member.user,
+            context=audit_context(request),
+        )
+        messages.success(
+            request,
+            _(
+                "Your account now uses %(email)s: password reset links and sign-in codes "
+                "go there. Your previous address was told."
+            )
+            % {"email": company.email}
+            if changed
+            else _("Nothing was changed."),
+        )
+        return HttpResponseRedirect(portal_url(request.portal, "vendors:company_contact"))
+    return render(request, "vendors/account_email.html", {"company": company})
 
 
 email_confirm_link_view = emailed_link_view(

@@ -1,14 +1,17 @@
-"""A registration's email confirmation: the link (sent, resent within a limit, used once)
-and the clean-up of registrations nobody confirmed."""
+"""A registration's email confirmation: the link (sent, resent within a limit, used once),
+a mistyped address corrected before it is confirmed, and the clean-up of registrations
+nobody confirmed."""
 
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
@@ -99,6 +102,60 @@ def confirmation_resend(*, registration_id: int) -> int:
             return wait
         confirmation_send(registration=registration)
     return 0
+
+
+class EmailNotCorrectable(Exception):
+    """The registration's address is confirmed already: it changes only through the
+    company's email change (a link to the new address, after approval)."""
+
+
+def registration_email_correct(
+    *,
+    registration_id: int,
+    portal: Portal,
+    new_email: str,
+    context: AuditContext | None = None,
+) -> int:
+    """While the address is unconfirmed, the applicant (who proved the password) replaces
+    a mistyped one: the account's and the company's address become `new_email`, the old
+    link stops working and a new one goes to the new address, within the resend limit.
+    Returns 0 when done, else the seconds to wait (nothing changed). Raises
+    EmailNotCorrectable once confirmed, ValidationError when the address is unchanged.
+
+    Nothing is sent to the old address: it is the typo, possibly someone else's mailbox."""
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("portal", "company", "applicant")
+            .get(pk=registration_id, portal=portal)
+        )
+        if registration.status != RegistrationStatus.EMAIL_UNCONFIRMED:
+            raise EmailNotCorrectable
+        applicant, company = registration.applicant, registration.company
+        old_email = applicant.email
+        if new_email.casefold() == old_email.casefold():
+            raise ValidationError({"email": email_unchanged_message()}, code="unchanged")
+        wait = confirmation_resend_wait(registration=registration)
+        if wait:
+            return wait
+        applicant.email = new_email
+        applicant.save(update_fields=["email"])
+        company.email = new_email
+        company.save(update_fields=["email", "updated_at"])
+        audit_record(
+            actor=applicant,
+            verb="registration.email_corrected",
+            target=registration,
+            portal=portal,
+            payload={"old": old_email, "new": new_email},
+            context=context,
+        )
+        confirmation_send(registration=registration)
+    return 0
+
+
+def email_unchanged_message() -> str:
+    return _("This is the address the registration already has. Type the corrected address.")
 
 
 class ConfirmOutcome:

@@ -11,7 +11,6 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,7 +24,6 @@ from inaproc.accounts.flows.human_proof import (
 )
 from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
-from inaproc.core.timefmt import wait_minutes
 from inaproc.core.tokens import link_token_kept
 from inaproc.files.checks import document_max_bytes
 from inaproc.files.held import (
@@ -44,7 +42,11 @@ from inaproc.portals.http import PortalRequest
 from inaproc.portals.links import emailed_link_view
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.reference.selectors import kbli_is_loaded, kbli_search
-from inaproc.vendors.companies.access import registration_from_grant, registration_grant
+from inaproc.vendors.companies.access import (
+    registration_email_shown,
+    registration_from_grant,
+    registration_grant,
+)
 from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.companies.forms.company import LICENCE_VALID_UNTIL_FIELD
 from inaproc.vendors.companies.views.slots import document_slots
@@ -60,6 +62,7 @@ from inaproc.vendors.registrations.services.confirmation import (
     registration_confirm_email,
 )
 from inaproc.vendors.registrations.services.registration import registration_create
+from inaproc.vendors.registrations.views.messages import wait_message
 
 # The confirmation link's token, moved from the URL into the session (as Django's password
 # reset does), so that it is in no address bar, history or Referer.
@@ -119,7 +122,7 @@ def _register_again(request: PortalRequest, key: str, *, code: bool = False) -> 
 def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
     earlier = registration_for_form_key(portal=request.portal, key=key)
     if earlier is not None:  # the same form sent twice: its first answer again
-        return _registered_redirect(request, earlier)
+        return _registered_redirect(request, earlier, request.POST.get("email", ""))
     held = held_for_submit(request, key)
     form = RegistrationForm(
         request.POST,
@@ -146,7 +149,7 @@ def _register_submit(request: PortalRequest, key: str) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            return _registered_redirect(request, result.registration)
+            return _registered_redirect(request, result.registration, form.cleaned_data["email"])
     # Kept whatever the CAPTCHA said, within what one address may park (files.selectors).
     hold_valid_uploads(request, key, form)
     return _register_page(request, form, key)
@@ -177,8 +180,11 @@ def _without_replaced(
     return [h for h in held if h.pk not in replaced]
 
 
-def _registered_redirect(request: PortalRequest, registration: Registration) -> HttpResponse:
-    registration_grant(request, registration)
+def _registered_redirect(
+    request: PortalRequest, registration: Registration, typed_email: str
+) -> HttpResponse:
+    """To "check your email", which shows this browser the address it typed in full."""
+    registration_grant(request, registration, typed_email=typed_email)
     return HttpResponseRedirect(portal_url(request.portal, "vendors:registered"))
 
 
@@ -197,9 +203,10 @@ def registered_view(request: PortalRequest) -> HttpResponse:
 def _registered_page(
     request: PortalRequest, registration: Registration | None, *, wait: int = 0
 ) -> HttpResponse:
-    context = {"registration": registration, "wait_message": _wait_message(wait) if wait else ""}
+    context = {"registration": registration, "wait_message": wait_message(wait) if wait else ""}
     if registration is not None:
         context.update(_link_context(registration))
+        context["masked_email"] = _email_shown(request, registration)
     response = render(request, "vendors/registered.html", context)
     return retry_later(response, wait)
 
@@ -219,7 +226,7 @@ def resend_view(request: PortalRequest) -> HttpResponse:
     wait = confirmation_resend(registration_id=registration.pk)
     if wait:
         return _registered_page(request, registration, wait=wait)
-    messages.success(request, _sent_message(registration))
+    messages.success(request, _sent_message(_email_shown(request, registration)))
     return HttpResponseRedirect(portal_url(request.portal, back))
 
 
@@ -276,7 +283,7 @@ def _confirm_page(
     context = {
         "state": state,
         "registration": registration if state != ConfirmOutcome.INVALID else None,
-        "wait_message": _wait_message(wait) if wait else "",
+        "wait_message": wait_message(wait) if wait else "",
     }
     if registration is not None and state != ConfirmOutcome.INVALID:
         context.update(_link_context(registration))
@@ -299,21 +306,17 @@ def _link_context(registration: Registration) -> dict:
     }
 
 
-def _sent_message(registration: Registration) -> str:
+def _email_shown(request: PortalRequest, registration: Registration) -> str:
+    """In full to the browser that typed it, else masked."""
+    return registration_email_shown(request, registration) or email_mask(
+        registration.applicant.email
+    )
+
+
+def _sent_message(email: str) -> str:
     return _("A new confirmation link is on its way to %(email)s. Only the newest link works.") % {
-        "email": email_mask(registration.applicant.email)
+        "email": email
     }
-
-
-def _wait_message(seconds: int) -> str:
-    minutes = wait_minutes(seconds)
-    return ngettext(
-        "Several links were sent in the last hour. Wait %(minutes)d minute before asking "
-        "for another one, and look in your spam folder meanwhile.",
-        "Several links were sent in the last hour. Wait %(minutes)d minutes before asking "
-        "for another one, and look in your spam folder meanwhile.",
-        minutes,
-    ) % {"minutes": minutes}
 
 
 # ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What a registering vendor sees before the account is active: the registration's status
-(after a correct password at login, or right after registering) and the way to correct
-and resubmit it when the verifiers ask for changes."""
+(after a correct password at login, or right after registering), the way to correct a
+mistyped email address while it is unconfirmed, and the way to correct and resubmit the
+registration when the verifiers ask for changes."""
 
 from dataclasses import asdict
 from typing import Any
@@ -11,10 +12,10 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from inaproc.accounts.models import Role, User
-from inaproc.core.http import audit_context
+from inaproc.core.http import audit_context, retry_later
 from inaproc.core.text import email_mask
 from inaproc.files.forms import ticked_ids
 from inaproc.files.held import (
@@ -29,9 +30,11 @@ from inaproc.portals.decorators import portal_required
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.vendors.companies.access import (
+    registration_email_shown,
     registration_from_grant,
     registration_grant,
     registration_grant_end,
+    registration_grant_typed_email,
 )
 from inaproc.vendors.companies.data import CompanyData
 from inaproc.vendors.companies.forms.company import (
@@ -51,13 +54,19 @@ from inaproc.vendors.companies.selectors.company import (
 )
 from inaproc.vendors.companies.views.slots import document_slots, documents_submission
 from inaproc.vendors.models import Document, Registration, RegistrationStatus
+from inaproc.vendors.registrations.forms.email import EmailCorrectionForm
 from inaproc.vendors.registrations.forms.resubmit import ResubmitForm
 from inaproc.vendors.registrations.selectors import latest_change_request
-from inaproc.vendors.registrations.services.confirmation import confirmation_hours
+from inaproc.vendors.registrations.services.confirmation import (
+    EmailNotCorrectable,
+    confirmation_hours,
+    registration_email_correct,
+)
 from inaproc.vendors.registrations.services.registration import (
     RegistrationNotEditable,
     registration_resubmit,
 )
+from inaproc.vendors.registrations.views.messages import wait_message
 
 
 def inactive_login_response(request: PortalRequest, user: User) -> HttpResponse | None:
@@ -87,14 +96,25 @@ def _to_login(request: PortalRequest) -> HttpResponse:
     return HttpResponseRedirect(portal_url(request.portal, "accounts:login"))
 
 
-def _status_context(registration: Registration) -> dict[str, Any]:
+def _status_context(
+    request: PortalRequest,
+    registration: Registration,
+    *,
+    email_form: EmailCorrectionForm | None = None,
+    wait: int = 0,
+) -> dict[str, Any]:
     change_request = None
     if registration.status == RegistrationStatus.CHANGES_REQUESTED:
         change_request = latest_change_request(registration=registration)
+    if email_form is None and registration.status == RegistrationStatus.EMAIL_UNCONFIRMED:
+        email_form = EmailCorrectionForm(current_email=registration.applicant.email)
+    shown = registration_email_shown(request, registration)
     return {
         "registration": registration,
         "company": registration.company,
-        "masked_email": email_mask(registration.applicant.email),
+        "masked_email": shown or email_mask(registration.applicant.email),
+        "email_form": email_form,
+        "wait_message": wait_message(wait) if wait else "",
         "confirmation_hours": confirmation_hours(),
         "change_request": change_request,
         "change_notes": note_labels(change_request.notes) if change_request else [],
@@ -115,7 +135,59 @@ def status_view(request: PortalRequest) -> HttpResponse:
     registration = registration_from_grant(request)
     if registration is None:
         return _to_login(request)
-    return render(request, "vendors/status.html", _status_context(registration))
+    return render(request, "vendors/status.html", _status_context(request, registration))
+
+
+@require_POST
+@never_cache
+@portal_required
+def email_correct_view(request: PortalRequest) -> HttpResponse:
+    """A mistyped address replaced while it is unconfirmed, by the browser holding the
+    grant (a correct password, or the registration just sent): a new link goes to the new
+    address within the resend limit, and this browser sees the address it typed."""
+    registration = registration_from_grant(request)
+    if registration is None:
+        return _to_login(request)
+    if registration.status != RegistrationStatus.EMAIL_UNCONFIRMED:
+        return _back_to_status(request, _confirmed_already_message())
+    form = EmailCorrectionForm(request.POST, current_email=registration.applicant.email)
+    wait = 0
+    if form.is_valid():
+        new_email = form.cleaned_data["email"]
+        try:
+            wait = registration_email_correct(
+                registration_id=registration.pk,
+                portal=request.portal,
+                new_email=new_email,
+                context=audit_context(request),
+            )
+        except EmailNotCorrectable:
+            return _back_to_status(request, _confirmed_already_message())
+        except ValidationError as error:
+            form.add_error("email", error.message_dict.get("email", error.messages))
+        else:
+            if not wait:
+                registration_grant_typed_email(request, new_email)
+                messages.success(request, _corrected_message(new_email))
+                return HttpResponseRedirect(portal_url(request.portal, "vendors:status"))
+    registration.refresh_from_db()
+    context = _status_context(request, registration, email_form=form, wait=wait)
+    return retry_later(render(request, "vendors/status.html", context), wait)
+
+
+def _confirmed_already_message() -> str:
+    return _(
+        "The email address is already confirmed, so it can no longer be corrected here. "
+        "Once the registration is approved, the company's administrator can change it on "
+        "the company's contact page."
+    )
+
+
+def _corrected_message(email: str) -> str:
+    return _(
+        "The email address is now %(email)s. A new confirmation link is on its way there; "
+        "the link sent before no longer works."
+    ) % {"email": email}
 
 
 # --- Correcting and resubmitting ---------------------------------------------------------
