@@ -158,6 +158,12 @@ def package_detail_view(request: OfficialRequest, pk: int) -> HttpResponse:
         "may_add_addendum": package.state == PackageState.PUBLISHED
         and not is_ppk_only(package, request.user)
         and in_clarification(package),
+        "is_runner": not is_ppk_only(package, request.user),
+        "may_edit_schedule": (editor == PPK_EDITS and is_ppk)
+        or (
+            package.state in (PackageState.ASSIGNED, PackageState.PUBLISHED)
+            and not is_ppk_only(package, request.user)
+        ),
     }
     return render(request, "tenders/staff/package_detail.html", context)
 

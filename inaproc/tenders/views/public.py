@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from inaproc.portals.decorators import portal_required
 from inaproc.tenders.forms.public import TenderFilterForm
+from inaproc.tenders.selectors.participation import joining_open
 from inaproc.tenders.selectors.public import (
     access_public_package,
     public_tender_list,
@@ -73,6 +74,7 @@ def tender_announcement_view(request: HttpRequest, code: int) -> HttpResponse:
             "package": package,
             "standing": tender_standing(package),
             "documents": tender_documents(package),
+            "joining_open": joining_open(package, now=timezone.now()),
         },
     )
 
