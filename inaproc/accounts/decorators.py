@@ -3,19 +3,19 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
 
 from inaproc.accounts.services.factors import has_second_factor, second_factor_recent
 from inaproc.portals.urls_helpers import portal_url
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def portal_login_required(view: View) -> View:
     """The view needs a signed-in user of this portal; others go to this portal's login."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.portal is None:
             raise Http404
         if not request.user.is_authenticated:
@@ -32,7 +32,7 @@ def portal_role_required(*roles: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @portal_login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             if not request.user.has_role(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -57,7 +57,7 @@ def second_factor_fresh_required(view: View) -> View:
     Use inside `portal_login_required`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if step_up_needed(request):
             step_up = portal_url(request.portal, "accounts:step_up")
             return HttpResponseRedirect(f"{step_up}?{urlencode({'next': request.get_full_path()})}")

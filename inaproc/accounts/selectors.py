@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from inaproc.accounts.models import (
     PORTAL_STAFF_ROLES,
@@ -218,7 +219,7 @@ class StaffRow:
     pokja_count: int
 
     @property
-    def role_labels(self) -> list[str]:
+    def role_labels(self) -> list[str | Promise]:
         return [Role(role).label for role in self.roles]
 
 

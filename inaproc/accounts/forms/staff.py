@@ -4,6 +4,7 @@ roles of one."""
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.accounts.selectors import STAFF_ROLE_ORDER
@@ -14,7 +15,7 @@ NAME_MAX_LENGTH = 200
 USERNAME_MAX_LENGTH = 150
 
 
-def _role_choices() -> list[tuple[str, str]]:
+def _role_choices() -> list[tuple[str, str | Promise]]:
     return [(role.value, role.label) for role in STAFF_ROLE_ORDER]
 
 
@@ -40,7 +41,7 @@ class StaffRolesField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
 
-class _ServiceErrorsMixin:
+class _ServiceErrorsMixin(forms.Form):
     def add_service_errors(self, error: ValidationError) -> None:
         """The service's errors next to their fields, the others above the form."""
         if not hasattr(error, "error_dict"):

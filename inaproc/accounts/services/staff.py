@@ -89,26 +89,26 @@ def staff_invite(
                 payload={"username": user.username, "roles": roles},
                 context=context,
             )
-            _invitation_email(user, roles)
+            _invitation_email(user, roles, portal=portal)
     except IntegrityError as error:  # a concurrent invitation of the same username
         raise _username_taken() from error
     return user
 
 
-def _invitation_email(user: User, roles: list[str]) -> None:
+def _invitation_email(user: User, roles: list[str], *, portal: Portal) -> None:
     email_send(
         to=user.email,
-        portal=user.portal,
+        portal=portal,
         template=INVITATION_EMAIL,
         context={
             "full_name": user.full_name or user.username,
             "username": user.username,
             "roles": [str(Role(role).label) for role in roles],
-            "portal_name": user.portal.name,
+            "portal_name": portal.name,
             "set_password_url": staff_invitation_link(user),
             "days": STAFF_INVITATION_DAYS,
             "reset_request_url": portal_absolute_url(
-                user.portal, "accounts:password_reset", base_url=settings.SITE_URL
+                portal, "accounts:password_reset", base_url=settings.SITE_URL
             ),
         },
     )

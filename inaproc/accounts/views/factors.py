@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -191,7 +191,7 @@ def totp_remove_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("code")
 @portal_login_required
-def recovery_codes_view(request: HttpRequest) -> HttpResponse:
+def recovery_codes_view(request: HttpRequest) -> HttpResponseBase:
     """GET: what recovery codes are, and a button to make new ones. POST: make them (after
     step-up) and show them once. POST with `download`: the codes of that page as a file."""
     if request.method == "POST" and "download" in request.POST:

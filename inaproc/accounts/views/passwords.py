@@ -6,6 +6,7 @@ same, and as fast, whether or not an account matches.
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -101,7 +102,7 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetNewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     title = gettext_lazy("Set a new password")
-    token_generator = password_reset_token
+    token_generator: PasswordResetTokenGenerator = password_reset_token
 
     def get_user(self, uidb64: str) -> User | None:
         return _portal_user(self.request, uidb64)

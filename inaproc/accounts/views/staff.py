@@ -4,12 +4,14 @@ the emailed link leads. Every change asks for the second factor again after a wh
 (step-up) and goes through a page of its own, so that it works without JavaScript."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from inaproc.accounts.access import access_staff_member
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
 from inaproc.accounts.forms.staff import StaffInviteForm, StaffRolesForm
+from inaproc.accounts.http import SignedInRequest
 from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role, User
 from inaproc.accounts.selectors import staff_pokja_count, staff_rows
 from inaproc.accounts.services.staff import (
@@ -32,12 +35,13 @@ from inaproc.accounts.services.staff import (
 from inaproc.accounts.tokens import STAFF_INVITATION_DAYS, staff_invitation_token
 from inaproc.accounts.views.passwords import PortalPasswordResetConfirmView
 from inaproc.core.http import audit_context
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 
 admin_only = portal_role_required(Role.PORTAL_ADMIN)
 
 
-def _list_url(request: HttpRequest) -> str:
+def _list_url(request: SignedInRequest) -> str:
     return portal_url(request.portal, "accounts:staff_list")
 
 
@@ -48,7 +52,7 @@ def _name(user: User) -> str:
 @require_GET
 @never_cache
 @admin_only
-def staff_list_view(request: HttpRequest) -> HttpResponse:
+def staff_list_view(request: SignedInRequest) -> HttpResponse:
     return render(request, "accounts/staff/list.html", {"rows": staff_rows(portal=request.portal)})
 
 
@@ -56,7 +60,7 @@ def staff_list_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def staff_invite_view(request: HttpRequest) -> HttpResponse:
+def staff_invite_view(request: SignedInRequest) -> HttpResponse:
     form = StaffInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +87,7 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def staff_roles_view(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_roles_view(request: SignedInRequest, staff_id: int) -> HttpResponse:
     staff = access_staff_member(portal=request.portal, user=request.user, staff_id=staff_id)
     current = staff_roles_of(staff)
     form = StaffRolesForm(
@@ -116,7 +120,7 @@ def staff_roles_view(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 
 def _after_roles_change(
-    request: HttpRequest, staff: User, roles: list[str], changed: bool
+    request: SignedInRequest, staff: User, roles: list[str], changed: bool
 ) -> HttpResponse:
     names = {"user": _name(staff)}
     if not changed:
@@ -139,7 +143,7 @@ def _after_roles_change(
     return HttpResponseRedirect(_list_url(request))
 
 
-STAFF_ACTIONS: dict[str, tuple[Callable[..., bool], str, str]] = {
+STAFF_ACTIONS: dict[str, tuple[Callable[..., bool], str | Promise, str | Promise]] = {
     "deactivate": (
         staff_deactivate,
         gettext_lazy("%(user)s is deactivated: their sessions have ended and they cannot sign in."),
@@ -153,14 +157,14 @@ STAFF_ACTIONS: dict[str, tuple[Callable[..., bool], str, str]] = {
 }
 
 
-def _staff_action_view(action: str) -> Callable[..., HttpResponse]:
+def _staff_action_view(action: str) -> Callable[..., HttpResponseBase]:
     service, done, unchanged = STAFF_ACTIONS[action]
 
     @require_http_methods(["GET", "POST"])
     @never_cache
     @admin_only
     @second_factor_fresh_required
-    def view(request: HttpRequest, staff_id: int) -> HttpResponse:
+    def view(request: SignedInRequest, staff_id: int) -> HttpResponse:
         staff = access_staff_member(portal=request.portal, user=request.user, staff_id=staff_id)
         error = ""
         if request.method == "POST":
@@ -231,7 +235,9 @@ class StaffInvitationAcceptView(PortalPasswordResetConfirmView):
                 "then set up a second factor."
             ),
         )
-        return HttpResponseRedirect(portal_url(self.request.portal, "accounts:login"))
+        # The view runs inside a portal: its URLs exist only there.
+        portal = cast(PortalRequest, self.request).portal
+        return HttpResponseRedirect(portal_url(portal, "accounts:login"))
 
 
 staff_invitation_accept_view = require_http_methods(["GET", "POST"])(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -127,16 +127,16 @@ class CompanyRequest(PortalRequest):
     company_member: CompanyMember
 
 
-def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable]:
+def company_role_required(*roles: str) -> Callable[[Callable[..., HttpResponseBase]], Callable]:
     """The view needs a signed-in vendor of this portal who is an active member of an
     approved company with one of `roles` (all company roles when none are given). Sets
     `request.company_member`. Not a member: 404; a member without the role: 403."""
     allowed = roles or tuple(CompanyRole.values)
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @portal_role_required(Role.VENDOR)
         @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             member = company_member_of(portal=request.portal, user=request.user)
             if member is None:
                 raise Http404
