@@ -74,7 +74,8 @@ class AnnouncementForm(forms.Form):
         return end_at
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors:
             for field, message in announcement_errors(cleaned).items():
                 self.add_error(field, message)
@@ -101,7 +102,8 @@ class MaintenanceForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         hours = cleaned.get("notice_hours")
         if starts_at is None or ends_at is None or hours is None:
@@ -129,7 +131,8 @@ class IncidentForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at is not None and ends_at is not None:
             errors = incident_errors(starts_at=starts_at, ends_at=ends_at, now=timezone.now())

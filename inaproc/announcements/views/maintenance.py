@@ -4,12 +4,13 @@ Beside them, the incidents the administrator records after an outage."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.http import SignedInRequest
 from inaproc.accounts.models import Role
 from inaproc.announcements.access import access_portal_window
 from inaproc.announcements.forms import IncidentForm, MaintenanceForm
@@ -25,7 +26,7 @@ from inaproc.portals.urls_helpers import portal_url
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PORTAL_ADMIN)
-def maintenance_view(request: HttpRequest) -> HttpResponse:
+def maintenance_view(request: SignedInRequest) -> HttpResponse:
     form = MaintenanceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -51,7 +52,7 @@ def maintenance_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @portal_role_required(Role.PORTAL_ADMIN)
-def maintenance_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def maintenance_cancel_view(request: SignedInRequest, pk: int) -> HttpResponse:
     window = access_portal_window(portal=request.portal, user=request.user, window_id=pk)
     if maintenance_cancel(window=window, actor=request.user, context=audit_context(request)):
         messages.success(request, _("The maintenance window is cancelled."))
@@ -65,7 +66,7 @@ def maintenance_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PORTAL_ADMIN)
 @second_factor_fresh_required
-def incident_view(request: HttpRequest) -> HttpResponse:
+def incident_view(request: SignedInRequest) -> HttpResponse:
     """Record an outage that is over: it may move bid deadlines (a sensitive action)."""
     form = IncidentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
