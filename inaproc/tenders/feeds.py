@@ -3,12 +3,14 @@ announcements' feeds (django.contrib.syndication, links absolute from the reques
 host)."""
 
 from datetime import datetime
+from typing import cast
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.tenders.models import Package, PackageState
@@ -17,7 +19,7 @@ from inaproc.tenders.selectors.public import tender_feed_items
 
 
 class TenderRssFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def __call__(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if getattr(request, "portal", None) is None:
@@ -25,7 +27,7 @@ class TenderRssFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> Portal:
-        return request.portal
+        return cast(PortalRequest, request).portal  # `__call__` has checked it is set
 
     def title(self, portal: Portal) -> str:
         return _("New tenders of %(name)s") % {"name": portal.name}

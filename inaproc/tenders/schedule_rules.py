@@ -10,6 +10,7 @@ Minimum lengths come from the portal's `TenderSettings.minimum_stage_days`; a po
 starts with `DEFAULT_MINIMUM_STAGE_DAYS`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,7 +57,7 @@ class _Errors:
 def schedule_errors(
     *,
     template: ScheduleTemplate,
-    times: dict[str, Times],
+    times: Mapping[str, Times],
     now: datetime,
     minimum_days: dict[str, int],
     current: dict[str, tuple[datetime, datetime]] | None = None,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.tenders.models.choices import (
@@ -73,7 +74,7 @@ class TemplateStage:
 @dataclass(frozen=True)
 class ScheduleTemplate:
     key: str
-    name: str
+    name: str | Promise
     stages: tuple[TemplateStage, ...]
 
     def keys(self) -> list[str]:

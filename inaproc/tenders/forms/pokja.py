@@ -12,7 +12,7 @@ QUORUM_MAX = 99
 USER_ID_MAX = 2**63 - 1
 
 
-class _ServiceErrorsMixin:
+class _ServiceErrorsMixin(forms.Form):
     def add_service_errors(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
             self.add_error(None, error.messages)

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ QUERY_MAX_LENGTH = 200
 MONEY_LIMIT = Decimal(10) ** MONEY_DIGITS
 
 
-def _stage_choices() -> list[tuple[str, str]]:
+def _stage_choices() -> list[tuple[str, str | Promise]]:
     return [
         ("", _("Any stage")),
         (STAGE_OPEN, _("Not finished")),
@@ -42,7 +43,7 @@ class QuickSelect(forms.Select):
     widget, without a template include per option (the list's form has about 90
     options, and it is drawn on every request of the busiest public page)."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:  # type: ignore[override]
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         chosen = {str(item) for item in self.format_value(value)}
         options = format_html_join(
@@ -136,7 +137,8 @@ class TenderFilterForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("hps_min"), data.get("hps_max")
         if low is not None and high is not None and low > high:
             self.add_error("hps_max", _("The upper amount is below the lower amount."))

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -21,11 +23,14 @@ from inaproc.tenders.models.choices import (
 )
 from inaproc.tenders.models.officials import Pokja
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Whole rupiah, at most 15 digits (Rp 999 triliun): Decimal, never float.
 MONEY_DIGITS = 15
 
 
-def money_field(verbose_name: str) -> models.DecimalField:
+def money_field(verbose_name: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(
         verbose_name,
         max_digits=MONEY_DIGITS,

@@ -138,6 +138,8 @@ def participation_warnings(*, package: Package, company: Company) -> list[str]:
         for document in company.documents.filter(
             removed_at__isnull=True, valid_until__isnull=False, valid_until__lt=last_day
         ):
+            if document.valid_until is None:  # excluded by the filter (for type checkers)
+                continue
             warnings.append(
                 _(
                     "Your document “%(name)s” (%(kind)s) is valid until %(date)s, before the "

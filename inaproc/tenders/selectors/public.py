@@ -121,7 +121,7 @@ def _stage_condition(stage: str, now: datetime) -> Q:
             & ~Q(pk__in=ScheduleStage.objects.filter(ends_at__gt=now).values("package_id"))
         )
     if stage in STAGE_NAMES:
-        return Q(state=PackageState.PUBLISHED) & Exists(stages.filter(_running(now), key=stage))
+        return Q(state=PackageState.PUBLISHED) & Q(Exists(stages.filter(_running(now), key=stage)))
     return Q()
 
 

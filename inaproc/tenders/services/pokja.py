@@ -92,11 +92,12 @@ def pokja_update(
         with transaction.atomic():
             locked = _pokja_locked(pokja)
             before = {"name": locked.name, "quorum": locked.quorum}
-            after = {"name": name, "quorum": quorum or None}
+            new_quorum = quorum or None
+            after = {"name": name, "quorum": new_quorum}
             if before == after:
                 return False
-            _quorum_check(locked, after["quorum"])
-            locked.name, locked.quorum = after["name"], after["quorum"]
+            _quorum_check(locked, new_quorum)
+            locked.name, locked.quorum = name, new_quorum
             locked.save(update_fields=["name", "quorum"])
             _audit(locked, actor, "pokja.updated", context, {"from": before, "to": after})
     except IntegrityError as error:

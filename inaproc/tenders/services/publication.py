@@ -76,14 +76,14 @@ def _locked(package_id: int) -> Package:
 
 def approvals_needed(package: Package) -> int:
     """1 for a Pejabat Pengadaan; the Pokja's quorum otherwise."""
-    return 1 if package.pokja_id is None else pokja_quorum(package.pokja)
+    return 1 if package.pokja is None else pokja_quorum(package.pokja)
 
 
 def approvals_counted(package: Package) -> list[PublicationApproval]:
     """The approvals that count: of members still active and holding the Pokja role (or
     of the Pejabat Pengadaan)."""
     approvals = list(package.approvals.select_related("user"))
-    if package.pokja_id is None:
+    if package.pokja is None:
         return [a for a in approvals if a.user_id == package.pejabat_pengadaan_id]
     active = {user.pk for user in pokja_active_members(package.pokja)}
     return [approval for approval in approvals if approval.user_id in active]

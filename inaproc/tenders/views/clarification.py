@@ -2,7 +2,7 @@
 the answer forms, and the questions' files."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inaproc.accounts.decorators import portal_role_required
+from inaproc.accounts.http import SignedInRequest
 from inaproc.core.http import audit_context
 from inaproc.files.responses import stored_file_response
 from inaproc.portals.urls_helpers import portal_url
@@ -27,7 +28,7 @@ from inaproc.tenders.services.clarification import ClarificationRefused, questio
 from inaproc.tenders.views.publication import RUNNER_ROLES
 
 
-def _runner_package(request: HttpRequest, package_id: int) -> Package:
+def _runner_package(request: SignedInRequest, package_id: int) -> Package:
     package = access_package_as_runner(
         portal=request.portal, user=request.user, package_id=package_id
     )
@@ -35,7 +36,7 @@ def _runner_package(request: HttpRequest, package_id: int) -> Package:
 
 
 def _page(
-    request: HttpRequest, package: Package, *, bound: tuple[int, AnswerForm] | None = None
+    request: SignedInRequest, package: Package, *, bound: tuple[int, AnswerForm] | None = None
 ) -> HttpResponse:
     rows = []
     for question in tender_questions(package):
@@ -58,13 +59,15 @@ def _page(
 @require_GET
 @never_cache
 @portal_role_required(*RUNNER_ROLES)
-def questions_staff_view(request: HttpRequest, package_id: int) -> HttpResponse:
+def questions_staff_view(request: SignedInRequest, package_id: int) -> HttpResponse:
     return _page(request, _runner_package(request, package_id))
 
 
 @require_POST
 @portal_role_required(*RUNNER_ROLES)
-def question_answer_view(request: HttpRequest, package_id: int, question_id: int) -> HttpResponse:
+def question_answer_view(
+    request: SignedInRequest, package_id: int, question_id: int
+) -> HttpResponse:
     package = _runner_package(request, package_id)
     question = access_question(package=package, question_id=question_id)
     form = AnswerForm(request.POST, auto_id=f"answer{question.pk}-%s")
@@ -90,7 +93,7 @@ def question_answer_view(request: HttpRequest, package_id: int, question_id: int
 @xframe_options_sameorigin
 @portal_role_required(*RUNNER_ROLES)
 def question_attachment_staff_view(
-    request: HttpRequest, package_id: int, question_id: int
+    request: SignedInRequest, package_id: int, question_id: int
 ) -> HttpResponseBase:
     package = _runner_package(request, package_id)
     question = access_question(package=package, question_id=question_id)

@@ -2,7 +2,7 @@
 in (documents, questions and answers, deadlines) and its files."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,17 +35,17 @@ from inaproc.tenders.selectors.participation import (
 )
 from inaproc.tenders.services.clarification import ClarificationRefused, question_ask
 from inaproc.tenders.services.participation import ParticipationRefused, participation_join
-from inaproc.vendors.companies.access import company_role_required
+from inaproc.vendors.companies.access import CompanyRequest, company_role_required
 
 
-def _tender_url(request: HttpRequest, code: int) -> str:
+def _tender_url(request: CompanyRequest, code: int) -> str:
     return portal_url(request.portal, "tenders:participant_tender", code=code)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 @company_role_required(*ACTING_ROLES)
-def join_view(request: HttpRequest, code: int) -> HttpResponse:
+def join_view(request: CompanyRequest, code: int) -> HttpResponse:
     """Ikut Tender: the integrity pact, the warnings, and the box to tick."""
     package = access_public_tender(portal=request.portal, code=code)
     member = request.company_member
@@ -76,13 +76,13 @@ def join_view(request: HttpRequest, code: int) -> HttpResponse:
 @require_GET
 @never_cache
 @company_role_required()
-def my_tenders_view(request: HttpRequest) -> HttpResponse:
+def my_tenders_view(request: CompanyRequest) -> HttpResponse:
     rows = my_tenders(company=request.company_member.company)
     return render(request, "tenders/participation/my_tenders.html", {"rows": rows})
 
 
 def _tender_page(
-    request: HttpRequest, participation: Participation, *, form: QuestionForm | None = None
+    request: CompanyRequest, participation: Participation, *, form: QuestionForm | None = None
 ) -> HttpResponse:
     package = participation.package
     now = timezone.now()
@@ -105,7 +105,7 @@ def _tender_page(
 @require_GET
 @never_cache
 @company_role_required()
-def participant_tender_view(request: HttpRequest, code: int) -> HttpResponse:
+def participant_tender_view(request: CompanyRequest, code: int) -> HttpResponse:
     participation = access_participation(
         portal=request.portal, member=request.company_member, code=code
     )
@@ -114,7 +114,7 @@ def participant_tender_view(request: HttpRequest, code: int) -> HttpResponse:
 
 @require_POST
 @company_role_required(*ACTING_ROLES)
-def question_ask_view(request: HttpRequest, code: int) -> HttpResponse:
+def question_ask_view(request: CompanyRequest, code: int) -> HttpResponse:
     participation = access_participation(
         portal=request.portal, member=request.company_member, code=code
     )
@@ -140,7 +140,7 @@ def question_ask_view(request: HttpRequest, code: int) -> HttpResponse:
 @never_cache
 @xframe_options_sameorigin
 @company_role_required()
-def document_view(request: HttpRequest, code: int, document_id: int) -> HttpResponseBase:
+def document_view(request: CompanyRequest, code: int, document_id: int) -> HttpResponseBase:
     """A tender document or addendum, for the participants only."""
     participation = access_participation(
         portal=request.portal, member=request.company_member, code=code
@@ -153,7 +153,9 @@ def document_view(request: HttpRequest, code: int, document_id: int) -> HttpResp
 @never_cache
 @xframe_options_sameorigin
 @company_role_required()
-def question_attachment_view(request: HttpRequest, code: int, question_id: int) -> HttpResponseBase:
+def question_attachment_view(
+    request: CompanyRequest, code: int, question_id: int
+) -> HttpResponseBase:
     """A question's file, for every participant, under a neutral name (not the asker's)."""
     participation = access_participation(
         portal=request.portal, member=request.company_member, code=code

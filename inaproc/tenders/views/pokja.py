@@ -4,13 +4,14 @@ deactivating it. Every change asks for the second factor again after a while."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.http import SignedInRequest
 from inaproc.accounts.models import Role
 from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
@@ -38,18 +39,18 @@ from inaproc.tenders.services.pokja import (
 admin_only = portal_role_required(Role.PORTAL_ADMIN)
 
 
-def _detail_url(request: HttpRequest, pokja: Pokja) -> str:
+def _detail_url(request: SignedInRequest, pokja: Pokja) -> str:
     return portal_url(request.portal, "tenders:pokja_detail", pokja_id=pokja.pk)
 
 
-def _pokja(request: HttpRequest, pokja_id: int) -> Pokja:
+def _pokja(request: SignedInRequest, pokja_id: int) -> Pokja:
     return access_pokja(portal=request.portal, pokja_id=pokja_id)
 
 
 @require_GET
 @never_cache
 @admin_only
-def pokja_list_view(request: HttpRequest) -> HttpResponse:
+def pokja_list_view(request: SignedInRequest) -> HttpResponse:
     return render(request, "tenders/pokja/list.html", {"rows": pokja_rows(portal=request.portal)})
 
 
@@ -57,7 +58,7 @@ def pokja_list_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def pokja_create_view(request: HttpRequest) -> HttpResponse:
+def pokja_create_view(request: SignedInRequest) -> HttpResponse:
     form = PokjaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +84,7 @@ def pokja_create_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def pokja_update_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
+def pokja_update_view(request: SignedInRequest, pokja_id: int) -> HttpResponse:
     pokja = _pokja(request, pokja_id)
     form = PokjaForm(
         request.POST if request.method == "POST" else None,
@@ -106,7 +107,7 @@ def pokja_update_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, pokja: Pokja, form: PokjaMemberAddForm | None = None
+    request: SignedInRequest, pokja: Pokja, form: PokjaMemberAddForm | None = None
 ) -> HttpResponse:
     members = list(pokja_members(pokja=pokja))
     candidates = list(pokja_candidates(pokja=pokja))
@@ -125,7 +126,7 @@ def _detail_page(
 @require_GET
 @never_cache
 @admin_only
-def pokja_detail_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
+def pokja_detail_view(request: SignedInRequest, pokja_id: int) -> HttpResponse:
     return _detail_page(request, _pokja(request, pokja_id))
 
 
@@ -133,7 +134,7 @@ def pokja_detail_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def pokja_member_add_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
+def pokja_member_add_view(request: SignedInRequest, pokja_id: int) -> HttpResponse:
     pokja = _pokja(request, pokja_id)
     form = PokjaMemberAddForm(request.POST, candidates=list(pokja_candidates(pokja=pokja)))
     if form.is_valid():
@@ -158,7 +159,7 @@ def pokja_member_add_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def pokja_chair_view(request: HttpRequest, pokja_id: int, member_id: int) -> HttpResponse:
+def pokja_chair_view(request: SignedInRequest, pokja_id: int, member_id: int) -> HttpResponse:
     pokja = _pokja(request, pokja_id)
     member = access_pokja_member(pokja=pokja, member_id=member_id)
     try:
@@ -180,7 +181,9 @@ def pokja_chair_view(request: HttpRequest, pokja_id: int, member_id: int) -> Htt
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def pokja_member_remove_view(request: HttpRequest, pokja_id: int, member_id: int) -> HttpResponse:
+def pokja_member_remove_view(
+    request: SignedInRequest, pokja_id: int, member_id: int
+) -> HttpResponse:
     pokja = _pokja(request, pokja_id)
     member = access_pokja_member(pokja=pokja, member_id=member_id)
     error = ""
@@ -206,7 +209,7 @@ def pokja_member_remove_view(request: HttpRequest, pokja_id: int, member_id: int
 @never_cache
 @admin_only
 @second_factor_fresh_required
-def pokja_active_view(request: HttpRequest, pokja_id: int) -> HttpResponse:
+def pokja_active_view(request: SignedInRequest, pokja_id: int) -> HttpResponse:
     """Deactivate an active Pokja, or reactivate an inactive one (GET asks first)."""
     pokja = _pokja(request, pokja_id)
     action = "deactivate" if pokja.is_active else "reactivate"

@@ -4,14 +4,17 @@ pages; every read goes through `selectors.public`, which knows only published an
 cancelled packages of this portal."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.http import PortalRequest
 from inaproc.tenders.forms.public import TenderFilterForm
+from inaproc.tenders.models import Package
 from inaproc.tenders.selectors.participation import joining_open
 from inaproc.tenders.selectors.public import (
     access_public_package,
@@ -32,6 +35,8 @@ class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP + 1 matches (`is_capped` then says "more than");
     the pages past the cap are not reachable, a narrower search is."""
 
+    object_list: QuerySet[Package]  # counted by the database, up to the cap
+
     @cached_property
     def count(self) -> int:
         return self.object_list[: COUNT_CAP + 1].count()
@@ -43,7 +48,7 @@ class CappedPaginator(Paginator):
 
 @require_GET
 @portal_required
-def tender_list_view(request: HttpRequest) -> HttpResponse:
+def tender_list_view(request: PortalRequest) -> HttpResponse:
     """Also meant to answer at SPSE's `/<slug>/lelang` later: its links are relative
     (the form submits to the page itself, pagination keeps the query string)."""
     now = timezone.now()
@@ -65,7 +70,7 @@ def tender_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
-def tender_announcement_view(request: HttpRequest, code: int) -> HttpResponse:
+def tender_announcement_view(request: PortalRequest, code: int) -> HttpResponse:
     package = access_public_package(portal=request.portal, code=code)
     return render(
         request,
@@ -81,7 +86,7 @@ def tender_announcement_view(request: HttpRequest, code: int) -> HttpResponse:
 
 @require_GET
 @portal_required
-def tender_schedule_view(request: HttpRequest, code: int) -> HttpResponse:
+def tender_schedule_view(request: PortalRequest, code: int) -> HttpResponse:
     package = access_public_package(portal=request.portal, code=code)
     return render(
         request,

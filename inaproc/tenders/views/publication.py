@@ -2,13 +2,14 @@
 cancelling a published tender."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.http import SignedInRequest
 from inaproc.accounts.models import Role
 from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
@@ -27,7 +28,7 @@ from inaproc.tenders.services.publication import (
 RUNNER_ROLES = (Role.POKJA, Role.PEJABAT_PENGADAAN)
 
 
-def _page(request: HttpRequest, package: Package) -> HttpResponse:
+def _page(request: SignedInRequest, package: Package) -> HttpResponse:
     counted = {approval.pk for approval in approvals_counted(package)}
     approvals = list(package.approvals.select_related("user"))
     context = {
@@ -50,7 +51,7 @@ def _back(package: Package) -> HttpResponseRedirect:
 @require_GET
 @never_cache
 @portal_role_required(*RUNNER_ROLES)
-def publication_view(request: HttpRequest, package_id: int) -> HttpResponse:
+def publication_view(request: SignedInRequest, package_id: int) -> HttpResponse:
     package = access_package_as_runner(
         portal=request.portal, user=request.user, package_id=package_id
     )
@@ -61,7 +62,7 @@ def publication_view(request: HttpRequest, package_id: int) -> HttpResponse:
 @never_cache
 @portal_role_required(*RUNNER_ROLES)
 @second_factor_fresh_required
-def publication_approve_view(request: HttpRequest, package_id: int) -> HttpResponse:
+def publication_approve_view(request: SignedInRequest, package_id: int) -> HttpResponse:
     """GET (after confirming the second factor): the page again; POST: approve."""
     package = access_package_as_runner(
         portal=request.portal, user=request.user, package_id=package_id
@@ -86,7 +87,7 @@ def publication_approve_view(request: HttpRequest, package_id: int) -> HttpRespo
 @never_cache
 @portal_role_required(*RUNNER_ROLES)
 @second_factor_fresh_required
-def tender_cancel_view(request: HttpRequest, package_id: int) -> HttpResponse:
+def tender_cancel_view(request: SignedInRequest, package_id: int) -> HttpResponse:
     package = access_package_as_runner(
         portal=request.portal, user=request.user, package_id=package_id
     )

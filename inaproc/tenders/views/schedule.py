@@ -3,12 +3,13 @@ portal administrator's tender settings."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inaproc.accounts.decorators import portal_role_required, second_factor_fresh_required
+from inaproc.accounts.http import SignedInRequest
 from inaproc.accounts.models import Role
 from inaproc.core.http import audit_context
 from inaproc.portals.urls_helpers import portal_url
@@ -27,10 +28,9 @@ from inaproc.tenders.services.schedule import (
     schedule_set,
     tender_settings_update,
 )
-from inaproc.tenders.stages import stage_name
 
 
-def _package_for_schedule(request: HttpRequest, package_id: int) -> Package:
+def _package_for_schedule(request: SignedInRequest, package_id: int) -> Package:
     """The runner's package (not a draft), or the PPK's while it is a draft."""
     try:
         return access_package_as_runner(
@@ -47,14 +47,13 @@ def _package_for_schedule(request: HttpRequest, package_id: int) -> Package:
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.POKJA, Role.PEJABAT_PENGADAAN, Role.PPK)
-def schedule_edit_view(request: HttpRequest, package_id: int) -> HttpResponse:
+def schedule_edit_view(request: SignedInRequest, package_id: int) -> HttpResponse:
     package = _package_for_schedule(request, package_id)
     template = schedule_template_of(package)
     stages = list(schedule_stages(package))
     published = package.state == PackageState.PUBLISHED
-    editable = template is not None and package.state != PackageState.CANCELLED
     form = None
-    if editable:
+    if template is not None and package.state != PackageState.CANCELLED:
         form = ScheduleForm(
             request.POST if request.method == "POST" else None,
             template=template,
@@ -76,19 +75,14 @@ def schedule_edit_view(request: HttpRequest, package_id: int) -> HttpResponse:
         "template": template,
         "form": form,
         "published": published,
-        "history": _history(package) if published else [],
+        "history": list(schedule_history(package)) if published else [],
     }
     return render(request, "tenders/schedule_edit.html", context)
 
 
-def _history(package: Package) -> list:
-    history = list(schedule_history(package))
-    for change in history:
-        change.stage_name = stage_name(change.stage.key)
-    return history
-
-
-def _save(request: HttpRequest, package: Package, form: ScheduleForm, *, published: bool) -> None:
+def _save(
+    request: SignedInRequest, package: Package, form: ScheduleForm, *, published: bool
+) -> None:
     if published:
         schedule_change(
             package=package,
@@ -106,7 +100,7 @@ def _save(request: HttpRequest, package: Package, form: ScheduleForm, *, publish
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PORTAL_ADMIN)
 @second_factor_fresh_required
-def tender_settings_view(request: HttpRequest) -> HttpResponse:
+def tender_settings_view(request: SignedInRequest) -> HttpResponse:
     settings = tender_settings_of(request.portal)
     form = TenderSettingsForm(request.POST if request.method == "POST" else None, settings=settings)
     if request.method == "POST" and form.is_valid():

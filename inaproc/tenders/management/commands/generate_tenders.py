@@ -14,6 +14,7 @@ import random
 import time
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -146,8 +147,8 @@ class Command(BaseCommand):
         parser.add_argument("--portal", action="append", help="Only these portal slugs.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args: object, **options: object) -> None:
-        count = int(options["count"])  # type: ignore[call-overload]
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = int(options["count"])
         if count < 1:
             raise CommandError("N must be at least 1.")
         if not settings.DEBUG and not options["force"]:
