@@ -177,13 +177,12 @@ def _package(portal: Portal, ppk: User, name: str, hps: int, n: int) -> Package:
         "rup_code": f"{31_000_000 + n * 7919}",
         "budget_year": year,
         "institution": portal.institution,
-        "pagu": Decimal(hps) * Decimal("1.05"),
+        "pagu": (Decimal(hps) * Decimal("1.05")).quantize(Decimal(1)),
         "hps": Decimal(hps),
         # The demo vendor has 41011/41012/42101; 43302 (finishing) shows the KBLI warning.
         "kbli": list(demo_sectors(("41011", "43302") if n % 2 else ("41012",))),
         "locations": [("dki_jakarta", "Kota Jakarta Pusat")],
     }
-    values["pagu"] = values["pagu"].quantize(Decimal(1))
     return package_create(portal=portal, ppk=ppk, values=values)
 
 

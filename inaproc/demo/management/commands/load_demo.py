@@ -287,7 +287,7 @@ class Command(BaseCommand):
         for slug, portal in portals.items():
             self.stdout.write(f"\n  {portal.name} — {base}/{slug}/masuk/")
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
-                label = Role(account.role).label
+                label = str(Role(account.role).label)
                 self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
             for official in OFFICIALS:
                 label = Role(official.role).label.split(" (")[0]
@@ -302,7 +302,7 @@ class Command(BaseCommand):
             )
             for demo in (d for d in DEMO_REGISTRATIONS if d.account in DEMO_APPLICANTS):
                 if demo.account.portal == slug:
-                    account, label = demo.account, Role(demo.account.role).label
+                    account, label = demo.account, str(Role(demo.account.role).label)
                     status = RegistrationStatus(demo.status).label
                     self.stdout.write(
                         f"    {label:<22} {account.username:<18} {account.password}"
