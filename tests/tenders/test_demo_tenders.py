@@ -70,3 +70,11 @@ def test_one_package_waits_for_the_second_pokja_approval(demo):
     package = Package.objects.filter(state=PackageState.ASSIGNED).first()
     assert package.approvals.count() == 1
     assert User.objects.filter(portal=package.portal, username="pokja2").get().has_role(Role.POKJA)
+
+
+def test_the_demo_participants_got_the_answer_and_the_addendum_by_email(demo):
+    from inaproc.notifications.models import Email
+
+    templates = set(Email.objects.values_list("template", flat=True))
+    assert any("answer" in t for t in templates)
+    assert any("addendum" in t for t in templates)
