@@ -1,7 +1,7 @@
 """On a phone (320 and 390 px wide) no page pans sideways, the buttons of the company users
 and active sessions tables are on screen without scrolling, and axe finds nothing on the
-pages at either width (issue 14, item 5). The pages are a representative set of the
-public, vendor and staff pages, filled with the demo data.
+pages at either width (issue 14, item 5; the tender pages of issue 12 too). The pages are a
+representative set of the public, vendor and staff pages, filled with the demo data.
 
 One browser context per person, signed in once; each page is loaded once and measured at
 both widths (the viewport is resized in place), which keeps the file well under a minute.
@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from inaproc.accounts.models import Role, User
 from inaproc.demo.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_VENDOR_NPWP
 from inaproc.helpdesk.models import Ticket
+from inaproc.tenders.models import Package, Pokja
 from inaproc.vendors.companies.services.invitations import invitation_create
 from inaproc.vendors.models import Company, Registration, RegistrationStatus
 from tests.e2e.conftest import TIMEOUT_MS
@@ -103,6 +104,11 @@ def visit(page: Page, base: str, pages: dict[str, tuple[str, ...]]) -> list[str]
     ]
 
 
+def tender_code(name: str) -> int:
+    """The public code of the demo tender `name` on the portal."""
+    return Package.objects.get(portal__slug=SLUG, name=name).code
+
+
 @pytest.fixture
 def demo(live_server):
     call_command("load_demo", force=True, stdout=io.StringIO())
@@ -120,6 +126,10 @@ def test_public_pages_do_not_pan_sideways_on_a_phone(browser: Browser, demo: str
         f"/{SLUG}/pengumuman/": (),
         f"/{SLUG}/bantuan/": (),
         f"/{SLUG}/bantuan/tiket/baru/": (),
+        f"/{SLUG}/tender/": (),
+        f"/{SLUG}/tender/?q=gedung&jenis=konstruksi": (),
+        f"/{SLUG}/tender/{tender_code('Rehabilitasi Gedung Kantor Utama')}/": (),
+        f"/{SLUG}/tender/{tender_code('Rehabilitasi Gedung Kantor Utama')}/jadwal/": (),
     }
     try:
         found = visit(page, demo, pages)
@@ -153,6 +163,9 @@ def test_a_vendor_admins_pages_do_not_pan_sideways_on_a_phone(browser: Browser, 
         f"/{SLUG}/akun/aktivitas-masuk/": (),
         f"/{SLUG}/akun/faktor-kedua/": (),
         f"/{SLUG}/bantuan/tiket/": (),
+        f"/{SLUG}/perusahaan/tender/": (),
+        f"/{SLUG}/perusahaan/tender/{tender_code('Rehabilitasi Gedung Kantor Utama')}/": (),
+        f"/{SLUG}/tender/{tender_code('Pembangunan Pagar Keliling Kantor')}/ikut/": (),
     }
     try:
         found = visit(page, demo, pages)
@@ -187,6 +200,11 @@ def test_staff_pages_do_not_pan_sideways_on_a_phone(browser: Browser, demo: str)
                 f"/{SLUG}/staf/helpdesk/pengguna/?q={DEMO_VENDOR_NPWP[:6]}": (),
                 f"/{SLUG}/staf/pengumuman/": (),
                 f"/{SLUG}/staf/pemeliharaan/": (),
+                f"/{SLUG}/staf/pemeliharaan/gangguan/": (),
+                f"/{SLUG}/staf/pengguna/": (),
+                f"/{SLUG}/staf/pokja/": (),
+                f"/{SLUG}/staf/pokja/{Pokja.objects.get(portal__slug=SLUG).pk}/": ("#members",),
+                f"/{SLUG}/staf/pengaturan/tender/": (),
             },
         ),
     ]:
@@ -194,6 +212,53 @@ def test_staff_pages_do_not_pan_sideways_on_a_phone(browser: Browser, demo: str)
         page = context.new_page()
         try:
             staff_log_in(page, demo, user, password_of(user.role))
+            found.extend(visit(page, demo, pages))
+        finally:
+            context.close()
+    assert not found, "\n".join(found)
+
+
+def test_officials_tender_pages_do_not_pan_sideways_on_a_phone(browser: Browser, demo: str):
+    from inaproc.demo.tenders import OFFICIALS
+
+    packages = {p.name: p.pk for p in Package.objects.filter(portal__slug=SLUG)}
+    draft = packages["Pengadaan Kendaraan Operasional Roda Empat"]
+    waiting = packages["Renovasi Gedung Arsip Lantai 2"]
+    asking = packages["Rehabilitasi Gedung Kantor Utama"]
+    staff = f"/{SLUG}/staf/paket/"
+    found = []
+    for key, pages in [
+        (
+            "ppk",
+            {
+                staff: (),
+                f"{staff}baru/": (),
+                f"{staff}{draft}/": (),
+                f"{staff}{draft}/ubah/": (),
+                f"{staff}{draft}/tugaskan/": (),
+            },
+        ),
+        (
+            "pokja1",
+            {
+                staff: (),
+                f"{staff}{asking}/": (),
+                f"{staff}{asking}/jadwal/": (),
+                f"{staff}{asking}/publikasi/": (),
+                f"{staff}{asking}/pertanyaan/": (),
+                f"{staff}{asking}/adendum/": (),
+                f"{staff}{asking}/batalkan/": (),
+                f"{staff}{waiting}/publikasi/": (),
+                f"{staff}{waiting}/dokumen/": (),
+            },
+        ),
+    ]:
+        official = next(o for o in OFFICIALS if o.key == key)
+        user = User.objects.get(portal__slug=SLUG, username=official.username)
+        context = phone_context(browser)
+        page = context.new_page()
+        try:
+            staff_log_in(page, demo, user, official.password)
             found.extend(visit(page, demo, pages))
         finally:
             context.close()
