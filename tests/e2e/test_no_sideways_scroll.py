@@ -355,3 +355,33 @@ def test_the_lists_above_name_only_pages_of_the_sweep():
     names = {resolve(f"/{SLUG}/{path}".partition("?")[0]).view_name for path in SWEEP}
     assert set(PEOPLE) - names == set()
     assert set(NOT_PAGES) - names == set()
+
+
+TABLETS = [641, 700, 768, 834, 900, 1024, 1100, 1280]
+# The regions of a page that scroll sideways: a table wider than its region.
+SCROLLING_REGIONS = """() => [...document.querySelectorAll('.table-wrap')]
+  .filter((region) => region.scrollWidth > region.clientWidth)
+  .map((region) => region.getAttribute('aria-label') || region.getAttribute('aria-labelledby'))"""
+
+
+def test_the_company_users_fit_at_tablet_widths(browser: Browser, demo):
+    """Between a phone and a desktop (641–1100 px) the company's users and invitations,
+    and the sessions, fit their regions: nothing to scroll sideways there either."""
+    base, _ = demo
+    context = phone_context(browser)
+    page = context.new_page()
+    found = []
+    try:
+        log_in(page, base, SLUG, DEMO_VENDOR_NPWP, password_of(Role.VENDOR))
+        page.wait_for_url(f"{base}/{SLUG}/dasbor/")
+        for path in (f"/{SLUG}/perusahaan/pengguna/", f"/{SLUG}/akun/sesi/"):
+            page.goto(base + path)
+            for width in TABLETS:
+                page.set_viewport_size({"width": width, "height": 1000})
+                if scrolling := page.evaluate(SCROLLING_REGIONS):
+                    found.append(f"{path} at {width} px: {scrolling} scroll sideways")
+                if (pans := page.evaluate(PANS)) > 0:
+                    found.append(f"{path} at {width} px: pans {pans} px")
+        assert not found, "\n".join(found)
+    finally:
+        context.close()
