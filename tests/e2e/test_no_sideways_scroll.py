@@ -199,6 +199,8 @@ def problems_on(page: Page, base: str, path: str, seen: set[str]) -> list[str]:
     response = page.goto(base + path)
     assert response is not None and response.status < 500, (path, response and response.status)
     landed = page.url.removeprefix(base)
+    if landed.startswith(f"/{SLUG}/masuk/?") and not path.startswith(f"/{SLUG}/masuk/"):
+        return [f"{path}: asks to sign in: list the person it is for in PEOPLE"]
     if landed in seen:
         return []
     seen.update({path, landed})
