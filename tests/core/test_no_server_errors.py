@@ -9,6 +9,8 @@ from tests.helpers import signed_in
 
 pytestmark = pytest.mark.django_db
 
+# Also the page list of the phone check (tests/e2e/test_no_sideways_scroll.py): a page
+# that is not public goes into its PEOPLE, an address that is not a page into NOT_PAGES.
 PATHS = [
     "masuk/",
     "masuk/kode/",

@@ -54,6 +54,15 @@ def test_a_stacking_table_says_so_on_its_wrapper():
     assert '<table id="members" class="wide">' in html
 
 
+def test_a_wide_stacking_table_stacks_on_tablets_too():
+    html = render("stack='wide'")
+
+    assert wrapper(html) == (
+        '<div class="table-wrap table-stack table-stack-wide" tabindex="0" role="region" '
+        'aria-label="Tickets">'
+    )
+
+
 def test_the_old_region_option_is_still_accepted_and_changes_nothing():
     assert render("region=True") == render()
 

@@ -86,7 +86,8 @@ def table(parser: template.base.Parser, token: template.base.Token) -> TableNode
     The wrapper is always a region that takes the focus (a table wider than the screen
     scrolls inside it, and the keyboard scrolls it), named by the caption or, with
     labelledby="id", by that heading. stack=True lays each row out as a block on narrow
-    screens: every cell then carries its column's name in data-label. table_id and
+    screens: every cell then carries its column's name in data-label; stack="wide" does
+    so on tablets too (a table of many columns). table_id and
     table_class go on the <table>. region=True is accepted and changes nothing (every
     table is a region now).
     """
