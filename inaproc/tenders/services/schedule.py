@@ -86,8 +86,9 @@ def schedule_set(*, package: Package, times: Times, by: Any, context: AuditConte
             stage.key: (stage.starts_at, stage.ends_at)
             for stage in ScheduleStage.objects.filter(package=locked)
         }
+        keys = template.keys()
         withdrawn = 0
-        if before != {key: times[key] for key in template.keys()}:
+        if before != {key: times[key] for key in keys}:
             withdrawn = PublicationApproval.objects.filter(package=locked).delete()[0]
         ScheduleStage.objects.filter(package=locked).delete()
         ScheduleStage.objects.bulk_create(
