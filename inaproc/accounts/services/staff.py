@@ -96,10 +96,13 @@ def staff_invite(
 
 
 def _invitation_email(user: User, roles: list[str], *, portal: Portal) -> None:
+    """In the portal's language (Indonesian): the invited person chose none yet, and the
+    administrator's browser language is not theirs."""
     email_send(
         to=user.email,
         portal=portal,
         template=INVITATION_EMAIL,
+        language=settings.LANGUAGE_CODE,
         context={
             "full_name": user.full_name or user.username,
             "username": user.username,

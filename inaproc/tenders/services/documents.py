@@ -22,6 +22,7 @@ from inaproc.tenders.models import (
     Package,
     PackageState,
     Participation,
+    PublicationApproval,
     TenderDocument,
     TenderDocumentKind,
 )
@@ -84,17 +85,20 @@ def tender_document_add(
             document = TenderDocument.objects.create(
                 package=package, version=last + 1, note=note.strip(), uploaded_by=by, **written
             )
-            verb = (
-                "tender.addendum_published"
-                if kind == TenderDocumentKind.ADDENDUM
-                else ("tender.document_added")
-            )
+            payload = {"document": document.pk, "version": document.version, "kind": kind}
+            if kind == TenderDocumentKind.ADDENDUM:
+                verb = "tender.addendum_published"
+            else:
+                # Before publication: the approvals given so far were of the former version.
+                verb = "tender.document_added"
+                withdrawn = PublicationApproval.objects.filter(package=package).delete()[0]
+                payload["approvals_withdrawn"] = withdrawn
             audit_record(
                 actor=by,
                 verb=verb,
                 target=package,
                 portal=package.portal,
-                payload={"document": document.pk, "version": document.version, "kind": kind},
+                payload=payload,
                 context=context,
             )
             if kind == TenderDocumentKind.ADDENDUM:

@@ -153,6 +153,7 @@ def package_update(
             raise _refuse(_("This package can no longer be changed by you."))
         before = _snapshot(package)
         _apply(package, values)
+        _check_method_fits_runner(package)
         after = {name: getattr(package, name) for name in PACKAGE_FIELDS}
         after["kbli"] = sorted(values.get("kbli") or [])
         after["locations"] = list(dict.fromkeys(values.get("locations") or []))
@@ -174,6 +175,33 @@ def package_update(
             context=context,
         )
     return changed
+
+
+def _check_method_fits_runner(package: Package) -> None:
+    """The runner's edit keeps a method its kind of runner runs: a Pokja runs tenders and
+    selections, a Pejabat Pengadaan the non-tender methods. Turning one into the other
+    is the PPK's choice: the package goes back to the PPK, who assigns it again."""
+    tender = is_tender_method(package.selection_method)
+    if package.pokja_id is not None and not tender:
+        raise ValidationError(
+            {
+                "selection_method": _(
+                    "A Pokja runs this package, and a Pokja runs tenders and selections. "
+                    "To make it a Pengadaan Langsung or a Penunjukan Langsung, return it "
+                    "to the PPK."
+                )
+            }
+        )
+    if package.pejabat_pengadaan_id is not None and tender:
+        raise ValidationError(
+            {
+                "selection_method": _(
+                    "A Pejabat Pengadaan runs this package, and runs only Pengadaan "
+                    "Langsung and Penunjukan Langsung. To make it a tender or a selection, "
+                    "return it to the PPK."
+                )
+            }
+        )
 
 
 def _check_runner(

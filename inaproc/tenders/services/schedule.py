@@ -25,6 +25,7 @@ from inaproc.tenders.links import public_tender_link
 from inaproc.tenders.models import (
     Package,
     PackageState,
+    PublicationApproval,
     ScheduleChange,
     ScheduleStage,
     TenderSettings,
@@ -35,6 +36,7 @@ from inaproc.tenders.selectors.schedule import (
     schedule_template_of,
     tender_settings_of,
 )
+from inaproc.tenders.services.packages import package_editor_kind
 from inaproc.tenders.services.participation import package_reminders_plan
 from inaproc.tenders.stages import BID_UPLOAD, STAGE_NAMES, stage_name
 
@@ -63,11 +65,16 @@ def _actor(by: Any) -> Any:
 
 def schedule_set(*, package: Package, times: Times, by: Any, context: AuditContext | None) -> None:
     """Set the whole schedule of a package not yet published (replacing its rows in one
-    transaction). Raises ValidationError by field (`schedule_rules`)."""
+    transaction), as its PPK while it is a draft or its runner while it is assigned (the
+    editors of `package_editor_kind`, checked again under the lock). A schedule that
+    differs from the one before withdraws the publication approvals given so far: they
+    approved the former one. Raises ValidationError by field (`schedule_rules`)."""
     with transaction.atomic():
         locked = _lock(package)
         if locked.state not in EDITABLE_STATES:
             raise _refuse(_("The tender is published: change the schedule with a reason."))
+        if package_editor_kind(package=locked, user=by) is None:
+            raise _refuse(_("You cannot set the schedule of this package now."))
         template = schedule_template_of(locked)
         if template is None:
             raise _refuse(_("No schedule template fits the package's methods."))
@@ -75,6 +82,14 @@ def schedule_set(*, package: Package, times: Times, by: Any, context: AuditConte
         now = timezone.now()
         if errors := schedule_errors(template=template, times=times, now=now, minimum_days=minimum):
             raise ValidationError(errors)
+        before = {
+            stage.key: (stage.starts_at, stage.ends_at)
+            for stage in ScheduleStage.objects.filter(package=locked)
+        }
+        keys = template.keys()
+        withdrawn = 0
+        if before != {key: times[key] for key in keys}:
+            withdrawn = PublicationApproval.objects.filter(package=locked).delete()[0]
         ScheduleStage.objects.filter(package=locked).delete()
         ScheduleStage.objects.bulk_create(
             ScheduleStage(
@@ -93,7 +108,11 @@ def schedule_set(*, package: Package, times: Times, by: Any, context: AuditConte
             verb="tender.schedule_set",
             target=locked,
             portal=locked.portal,
-            payload={"template": template.key, "stages": _times_payload(times, template.keys())},
+            payload={
+                "template": template.key,
+                "stages": _times_payload(times, template.keys()),
+                "approvals_withdrawn": withdrawn,
+            },
             context=context,
         )
 
