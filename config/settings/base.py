@@ -245,6 +245,8 @@ INACTIVE_LOGIN_HANDLERS = [
 # Whether a vendor account administers its company (a portal may require a second factor
 # of vendor administrators; accounts does not know company roles).
 VENDOR_ADMIN_CHECK = "inaproc.vendors.companies.selectors.members.is_company_admin"
+# The Pokja groups a staff member's leaving would put below their quorum (docs/decisions/0010).
+POKJA_QUORUM_CHECK = "inaproc.tenders.selectors.pokja.pokjas_short_without"
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)

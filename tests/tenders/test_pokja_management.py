@@ -322,3 +322,40 @@ def test_pages_render(pokja, admin_a, admin_client):
     page = admin_client.get(url(pokja)).content.decode()
     assert f'id="member-{members[0].pk}"' in page
     assert "Every active staff member holding the Pokja role is already a member" in page
+
+
+# --- A staff member's leaving and the Pokja's quorum (settings.POKJA_QUORUM_CHECK) -------
+
+
+def _published_pokja_of_three():
+    from tests.factories import make_portal
+    from tests.tenders import factories
+
+    portal = make_portal()
+    pokja = factories.make_pokja(portal, members=3)
+    factories.make_package(portal, state="published", pokja=pokja)
+    admin = make_user(portal, role=Role.PORTAL_ADMIN)
+    members = [member.user for member in pokja.members.all()]
+    return portal, pokja, admin, members
+
+
+def test_taking_the_pokja_role_that_breaks_a_published_tenders_quorum_is_refused():
+    from inaproc.accounts.services.staff import StaffActionRefused, staff_roles_set
+
+    portal, pokja, admin, members = _published_pokja_of_three()
+    staff_roles_set(portal=portal, staff_id=members[0].pk, roles=[Role.VERIFIER], actor=admin)
+    with pytest.raises(StaffActionRefused, match=pokja.name):
+        staff_roles_set(portal=portal, staff_id=members[1].pk, roles=[Role.VERIFIER], actor=admin)
+    members[1].refresh_from_db()
+    assert members[1].role == Role.POKJA
+
+
+def test_deactivating_a_member_below_the_quorum_is_done_and_says_so(client):
+    portal, pokja, admin, members = _published_pokja_of_three()
+    client = signed_in(admin, client=client, second_factor=True)
+    for member in members[:2]:
+        url = f"/{portal.slug}/staf/pengguna/{member.pk}/nonaktifkan/"
+        response = client.post(url, follow=True)
+    members[1].refresh_from_db()
+    assert not members[1].is_active
+    assert pokja.name in response.content.decode()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inaproc.accounts.links import staff_invitation_link
@@ -201,6 +202,14 @@ def staff_roles_set(
             return False
         if Role.PORTAL_ADMIN in before and Role.PORTAL_ADMIN not in roles and target.is_active:
             _keep_an_admin(portal, target)
+        if Role.POKJA in before and Role.POKJA not in roles and (short := pokjas_short(target)):
+            raise StaffActionRefused(
+                _(
+                    "Without the Pokja role, %(pokjas)s would have fewer members able to act "
+                    "than its quorum for a published tender. Add another member to it first."
+                )
+                % {"pokjas": ", ".join(short)}
+            )
         if target.role not in roles:
             target.role = roles[0]
             target.save(update_fields=["role"])
@@ -218,6 +227,12 @@ def staff_roles_set(
             context=context,
         )
     return True
+
+
+def pokjas_short(user: User) -> list[str]:
+    """The Pokja groups that would fall below their quorum without `user` (a question for
+    the tenders app: settings.POKJA_QUORUM_CHECK, docs/decisions/0010)."""
+    return list(import_string(settings.POKJA_QUORUM_CHECK)(user))
 
 
 def staff_deactivate(

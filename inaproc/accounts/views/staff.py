@@ -25,6 +25,7 @@ from inaproc.accounts.models import PORTAL_STAFF_ROLES, Role, User
 from inaproc.accounts.selectors import staff_pokja_count, staff_rows
 from inaproc.accounts.services.staff import (
     StaffActionRefused,
+    pokjas_short,
     staff_deactivate,
     staff_invitation_accept,
     staff_invite,
@@ -181,6 +182,16 @@ def _staff_action_view(action: str) -> Callable[..., HttpResponseBase]:
                 names = {"user": _name(staff)}
                 if changed:
                     messages.success(request, done % names)
+                    if action == "deactivate" and (short := pokjas_short(staff)):
+                        # Never refused (an account may have to close at once), but said.
+                        messages.warning(
+                            request,
+                            _(
+                                "%(pokjas)s now has fewer members able to act than its "
+                                "quorum for a published tender: add a member to it."
+                            )
+                            % {"pokjas": ", ".join(short)},
+                        )
                 else:
                     messages.info(request, unchanged % names)
                 return HttpResponseRedirect(_list_url(request))

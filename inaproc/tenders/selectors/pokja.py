@@ -4,7 +4,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from inaproc.accounts.models import Role, User
 from inaproc.portals.models import Portal
-from inaproc.tenders.models import Pokja, PokjaMember
+from inaproc.tenders.models import PackageState, Pokja, PokjaMember
 
 MINIMUM_POKJA_MEMBERS = 3
 
@@ -43,3 +43,25 @@ def pokjas_assignable(*, portal: Portal) -> QuerySet[Pokja]:
         .filter(odd=1)
         .order_by("name")
     )
+
+
+def pokja_quorum_lost_without(pokja: Pokja, *, user_id: int) -> int | None:
+    """The Pokja's quorum when, without `user_id`, fewer of its members able to act would
+    remain while it runs a published tender; None when the quorum holds."""
+    if not pokja.packages.filter(state=PackageState.PUBLISHED).exists():
+        return None
+    quorum = pokja_quorum(pokja)
+    remaining = [user for user in pokja_active_members(pokja) if user.pk != user_id]
+    return quorum if len(remaining) < quorum else None
+
+
+def pokjas_short_without(user: User) -> list[str]:
+    """The names of the Pokja groups `user` sits on that would fall below their quorum
+    for a published tender without them (settings.POKJA_QUORUM_CHECK: staff management
+    in accounts asks before a role is taken away, and warns after a deactivation)."""
+    pokjas = Pokja.objects.filter(members__user=user, portal_id=user.portal_id).distinct()
+    return [
+        pokja.name
+        for pokja in pokjas
+        if pokja_quorum_lost_without(pokja, user_id=user.pk) is not None
+    ]

@@ -14,7 +14,7 @@ from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.portals.models import Portal
 from inaproc.tenders.models import Package, PackageState, Pokja, PokjaMember
-from inaproc.tenders.selectors.pokja import pokja_active_members, pokja_quorum
+from inaproc.tenders.selectors.pokja import pokja_quorum_lost_without
 
 # States of a package whose Pokja is running it.
 RUNNING_STATES = (PackageState.ASSIGNED, PackageState.PUBLISHED)
@@ -180,17 +180,15 @@ def pokja_member_remove(
     with transaction.atomic():
         locked = _pokja_locked(pokja)
         member = _member(locked, member_id)
-        if Package.objects.filter(pokja=locked, state=PackageState.PUBLISHED).exists():
-            quorum = pokja_quorum(locked)
-            remaining = [u for u in pokja_active_members(locked) if u.pk != member.user_id]
-            if len(remaining) < quorum:
-                raise PokjaActionRefused(
-                    _(
-                        "This Pokja runs a published tender: without this member fewer than "
-                        "its quorum (%(quorum)d) could act. Add another member first."
-                    )
-                    % {"quorum": quorum}
+        quorum = pokja_quorum_lost_without(locked, user_id=member.user_id)
+        if quorum is not None:
+            raise PokjaActionRefused(
+                _(
+                    "This Pokja runs a published tender: without this member fewer than "
+                    "its quorum (%(quorum)d) could act. Add another member first."
                 )
+                % {"quorum": quorum}
+            )
         payload = {"user": member.user.username, "was_chair": member.is_chair}
         member.delete()
         _audit(locked, actor, "pokja.member_removed", context, payload)
