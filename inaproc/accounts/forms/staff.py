@@ -3,11 +3,11 @@ roles of one."""
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.accounts.selectors import STAFF_ROLE_ORDER
+from inaproc.core.forms import ServiceErrorsForm
 from inaproc.core.validators import single_line_validator
 
 EMAIL_MAX_LENGTH = 254
@@ -41,17 +41,7 @@ class StaffRolesField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
 
-class _ServiceErrorsMixin(forms.Form):
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's errors next to their fields, the others above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
-
-class StaffInviteForm(_ServiceErrorsMixin, forms.Form):
+class StaffInviteForm(ServiceErrorsForm):
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=NAME_MAX_LENGTH,
@@ -74,5 +64,5 @@ class StaffInviteForm(_ServiceErrorsMixin, forms.Form):
     roles = StaffRolesField()
 
 
-class StaffRolesForm(_ServiceErrorsMixin, forms.Form):
+class StaffRolesForm(ServiceErrorsForm):
     roles = StaffRolesField()

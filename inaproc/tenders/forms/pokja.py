@@ -1,10 +1,10 @@
 """Forms of the portal administrator's Pokja pages."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.accounts.models import User
+from inaproc.core.forms import ServiceErrorsForm
 from inaproc.core.validators import single_line_validator
 
 NAME_MAX_LENGTH = 200
@@ -12,16 +12,7 @@ QUORUM_MAX = 99
 USER_ID_MAX = 2**63 - 1
 
 
-class _ServiceErrorsMixin(forms.Form):
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
-
-class PokjaForm(_ServiceErrorsMixin, forms.Form):
+class PokjaForm(ServiceErrorsForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,

@@ -59,6 +59,8 @@ def pokjas_short_without(user: User) -> list[str]:
     """The names of the Pokja groups `user` sits on that would fall below their quorum
     for a published tender without them (settings.POKJA_QUORUM_CHECK: staff management
     in accounts asks before a role is taken away, and warns after a deactivation)."""
+    if user.portal_id is None:
+        return []
     pokjas = Pokja.objects.filter(members__user=user, portal_id=user.portal_id).distinct()
     return [
         pokja.name

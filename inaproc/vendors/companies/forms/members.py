@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from inaproc.accounts.forms.passwords import SetNewPasswordForm
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.usernames import username_normalize
+from inaproc.core.forms import ServiceErrorsForm
 from inaproc.core.validators import single_line_validator
 from inaproc.vendors.models import CompanyInvitation, CompanyRole
 
@@ -40,7 +41,7 @@ class RoleField(forms.ChoiceField):
         super().__init__(**kwargs)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(ServiceErrorsForm):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=EMAIL_MAX_LENGTH,
@@ -62,21 +63,17 @@ class InvitationForm(forms.Form):
             valid_days,
         ) % {"days": valid_days}
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
 
 class MemberRoleForm(forms.Form):
     role = RoleField()
 
 
-class InvitationAcceptForm(SetNewPasswordForm):
+class InvitationAcceptForm(ServiceErrorsForm, SetNewPasswordForm):
     """The invitee's username (unique on the portal) and password (the portal's policy,
     checked against the new account's own username, address and name)."""
+
+    # The service's `password` is the first of the two password fields.
+    service_field_names = {"password": "new_password1"}
 
     username = forms.CharField(
         label=_("Username"),
@@ -109,12 +106,3 @@ class InvitationAcceptForm(SetNewPasswordForm):
         # The password's similarity check (cleaned next) compares with this username.
         self.user.username = username
         return username
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's errors next to their fields (`password` is the first password)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error.messages)
-            return
-        for name, messages in error.message_dict.items():
-            field = "new_password1" if name == "password" else name
-            self.add_error(field if field in self.fields else None, messages)
