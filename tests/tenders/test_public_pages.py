@@ -54,6 +54,18 @@ def test_list_shows_public_packages_of_the_portal_without_login(
     assert "Cancelled" in response.text
 
 
+def test_list_rows_escape_what_officials_typed(client, portal_a):
+    make_public_package(
+        portal_a, name='<script>alert("x")</script> Gedung', institution="Dinas <b>PU</b>"
+    )
+
+    html = client.get(LIST).text
+
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Gedung" in html
+    assert "Dinas &lt;b&gt;PU&lt;/b&gt;" in html
+
+
 def test_list_row_shows_code_stage_end_in_wib_hps_short_and_repeat_label(client, english, portal_a):
     now = timezone.now()
     earlier = make_public_package(portal_a, name="Lama", finished=True)
