@@ -16,19 +16,17 @@ from inaproc.core.exceptions import ApplicationError
 from inaproc.files.services import CheckedUpload, files_remove, files_store
 from inaproc.tenders.access import is_runner
 from inaproc.tenders.models import (
-    Package,
     Participation,
     Question,
     QuestionAttachment,
-    ScheduleStage,
 )
 from inaproc.tenders.selectors.participation import (
     ACTING_ROLES,
     QUESTIONS_PER_PARTICIPANT,
     answering_open,
     clarification_open,
-    package_with_stages,
 )
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_participants
 from inaproc.vendors.models import CompanyMember
 
@@ -38,15 +36,6 @@ ATTACHMENT_KIND = "question"
 
 class ClarificationRefused(ApplicationError):
     """The question or answer cannot be accepted; the message says why."""
-
-
-def _package_locked(package_id: int) -> Package:
-    package = (
-        Package.objects.select_for_update(of=("self",))
-        .select_related("portal", "pokja", "pejabat_pengadaan")
-        .get(pk=package_id)
-    )
-    return package_with_stages(package, list(ScheduleStage.objects.filter(package=package)))
 
 
 def question_ask(
@@ -86,7 +75,7 @@ def _question_write(
     written: list[dict],
     context: AuditContext | None,
 ) -> Question:
-    package = _package_locked(participation.package_id)
+    package = package_locked(participation.package_id, with_stages=True)
     if not clarification_open(package, now=timezone.now()):
         raise ClarificationRefused(_("Questions can only be asked during Pemberian Penjelasan."))
     if participation.questions.count() >= QUESTIONS_PER_PARTICIPANT:
@@ -122,7 +111,7 @@ def question_answer(
     if not answer:
         raise ClarificationRefused(_("Write the answer."))
     with transaction.atomic():
-        package = _package_locked(question.package_id)
+        package = package_locked(question.package_id, with_stages=True)
         if not is_runner(package=package, user=user):
             raise ClarificationRefused(_("You cannot answer questions of this tender."))
         if not answering_open(package, now=timezone.now()):

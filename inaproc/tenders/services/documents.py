@@ -26,17 +26,12 @@ from inaproc.tenders.models import (
     TenderDocument,
     TenderDocumentKind,
 )
+from inaproc.tenders.selectors.participation import clarification_open
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.packages import package_editor_kind
-from inaproc.tenders.stages import CLARIFICATION, standing_at
 
 ADDENDUM_EMAIL = "tenders/email/addendum"
 PREPARATION_KINDS = (TenderDocumentKind.DOKUMEN_PEMILIHAN, TenderDocumentKind.DOKUMEN_KUALIFIKASI)
-
-
-def in_clarification(package: Package, *, now=None) -> bool:
-    """The Pemberian Penjelasan stage of the package's schedule runs now."""
-    stages = list(package.stages.all())
-    return standing_at(stages, now or timezone.now()).is_running(CLARIFICATION)
 
 
 def _check_may_add(package: Package, kind: str, by: User, note: str) -> None:
@@ -53,7 +48,7 @@ def _check_may_add(package: Package, kind: str, by: User, note: str) -> None:
         raise ValidationError(
             _("Only the Pokja of a published tender publishes an addendum."), code="refused"
         )
-    if not in_clarification(package):
+    if not clarification_open(package, now=timezone.now()):
         raise ValidationError(
             _("An addendum is published only during the Pemberian Penjelasan stage."),
             code="refused",
@@ -79,7 +74,7 @@ def tender_document_add(
     written["kind"] = kind
     try:
         with transaction.atomic():
-            package = Package.objects.select_for_update().get(pk=package.pk)
+            package = package_locked(package.pk)
             _check_may_add(package, kind, by, note)
             last = package.documents.aggregate(last=Max("version"))["last"] or 0
             document = TenderDocument.objects.create(

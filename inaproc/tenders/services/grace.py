@@ -37,7 +37,9 @@ from django.utils.translation import gettext as _
 from inaproc.announcements.models import Incident, MaintenanceWindow
 from inaproc.core.timefmt import wib
 from inaproc.tenders.models import Package, PackageState, ScheduleChange, ScheduleStage
+from inaproc.tenders.selectors.participation import package_with_stages, stage_of
 from inaproc.tenders.selectors.schedule import schedule_template_of, tender_settings_of
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.schedule import schedule_change
 from inaproc.tenders.stages import BID_UPLOAD
 
@@ -138,13 +140,16 @@ def grace_apply_recent(*, now: datetime | None = None) -> dict[str, list[int]]:
 
 def grace_apply_to_package(*, package_id: int, outage: Outage, now: datetime) -> bool:
     with transaction.atomic():
-        package = Package.objects.select_for_update().filter(pk=package_id).first()
-        if package is None or package.state != PackageState.PUBLISHED:
+        try:
+            package = package_locked(package_id)
+        except Package.DoesNotExist:
+            return False
+        if package.state != PackageState.PUBLISHED:
             return False
         if outage.portal_id is not None and package.portal_id != outage.portal_id:
             return False
         stages = list(ScheduleStage.objects.filter(package=package).order_by("position"))
-        deadline_stage = next((stage for stage in stages if stage.key == BID_UPLOAD), None)
+        deadline_stage = stage_of(package_with_stages(package, stages), BID_UPLOAD)
         if deadline_stage is None or _already_applied(deadline_stage, outage):
             return False
         deadline = deadline_stage.ends_at

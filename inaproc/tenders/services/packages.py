@@ -31,6 +31,7 @@ from inaproc.tenders.models import (
 )
 from inaproc.tenders.rules import is_tender_method, package_public_code, package_rule_errors
 from inaproc.tenders.selectors.pokja import pokjas_assignable
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.stages import template_for
 
 # The fields of the package form that are columns of Package (kbli and locations apart).
@@ -67,10 +68,6 @@ def package_editor_kind(*, package: Package, user: User) -> str | None:
     if package.state == PackageState.ASSIGNED and is_runner(package=package, user=user):
         return RUNNER_EDITS
     return None
-
-
-def _locked(package: Package) -> Package:
-    return Package.objects.select_for_update().get(pk=package.pk)
 
 
 def _refuse(message: str) -> ValidationError:
@@ -148,7 +145,7 @@ def package_update(
     A runner's change withdraws the publication approvals given so far: they approved
     what the package said before."""
     with transaction.atomic():
-        package = _locked(package)
+        package = package_locked(package.pk)
         if package_editor_kind(package=package, user=by) is None:
             raise _refuse(_("This package can no longer be changed by you."))
         before = _snapshot(package)
@@ -251,7 +248,7 @@ def package_assign(
     """The PPK hands the draft to a Pokja (tender methods) or a Pejabat Pengadaan
     (Pengadaan Langsung, Penunjukan Langsung); it is theirs to complete from now on."""
     with transaction.atomic():
-        package = _locked(package)
+        package = package_locked(package.pk)
         if package_editor_kind(package=package, user=by) != PPK_EDITS:
             raise _refuse(_("Only the PPK assigns a draft package."))
         _check_runner(package, by, pokja, pejabat_pengadaan)
@@ -279,7 +276,7 @@ def package_return_to_ppk(
     """The runner gives the package back to its PPK (a draft again, without runner and
     without the publication approvals given so far), with a reason."""
     with transaction.atomic():
-        package = _locked(package)
+        package = package_locked(package.pk)
         if package_editor_kind(package=package, user=by) != RUNNER_EDITS:
             raise _refuse(
                 _("Only the Pokja or the Pejabat Pengadaan of an assigned package returns it.")

@@ -31,8 +31,8 @@ from inaproc.tenders.selectors.participation import (
     acting_members,
     bid_deadline,
     joining_open,
-    package_with_stages,
 )
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_to, participant_page_link
 from inaproc.vendors.models import CompanyMember, RegistrationStatus
 
@@ -76,9 +76,8 @@ def participation_join(
     _check_member(member, package)
     now = timezone.now()
     with transaction.atomic():
-        locked = Package.objects.select_for_update(of=("self",)).get(pk=package.pk)
-        locked_stages = list(ScheduleStage.objects.filter(package=locked))
-        if not joining_open(package_with_stages(locked, locked_stages), now=now):
+        locked = package_locked(package.pk, with_stages=True)
+        if not joining_open(locked, now=now):
             raise ParticipationRefused(_("Joining this tender is closed."))
         try:
             with transaction.atomic():

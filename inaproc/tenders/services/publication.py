@@ -27,6 +27,7 @@ from inaproc.tenders.models import (
     TenderDocumentKind,
 )
 from inaproc.tenders.selectors.pokja import pokja_active_members, pokja_quorum
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_participants, email_to
 
 PUBLISHED_EMAIL = "tenders/email/published"
@@ -66,14 +67,6 @@ def publication_blockers(package: Package, *, now: datetime | None = None) -> li
     return blockers
 
 
-def _locked(package_id: int) -> Package:
-    return (
-        Package.objects.select_for_update(of=("self",))
-        .select_related("portal", "pokja", "pejabat_pengadaan", "ppk")
-        .get(pk=package_id)
-    )
-
-
 def approvals_needed(package: Package) -> int:
     """1 for a Pejabat Pengadaan; the Pokja's quorum otherwise."""
     return 1 if package.pokja is None else pokja_quorum(package.pokja)
@@ -97,7 +90,7 @@ def publication_approve(
     in the same transaction. Returns whether it was published now. The package row is
     locked, so approvals arriving together publish it exactly once."""
     with transaction.atomic():
-        locked = _locked(package.pk)
+        locked = package_locked(package.pk)
         _check_approvable(locked, user)
         try:
             with transaction.atomic():
@@ -165,7 +158,7 @@ def tender_cancel(
     if not reason:
         raise PublicationRefused(_("Write the reason for cancelling."))
     with transaction.atomic():
-        locked = _locked(package.pk)
+        locked = package_locked(package.pk)
         if locked.state != PackageState.PUBLISHED:
             raise PublicationRefused(_("Only a published tender can be cancelled."))
         if not is_runner(package=locked, user=user):

@@ -36,6 +36,7 @@ from inaproc.tenders.selectors.schedule import (
     schedule_template_of,
     tender_settings_of,
 )
+from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.packages import package_editor_kind
 from inaproc.tenders.services.participation import package_reminders_plan
 from inaproc.tenders.stages import BID_UPLOAD, STAGE_NAMES, stage_name
@@ -46,13 +47,6 @@ EDITABLE_STATES = (PackageState.DRAFT, PackageState.ASSIGNED)
 MAXIMUM_GRACE_MARGIN_MINUTES = 7 * 24 * 60
 
 Times = dict[str, tuple[datetime, datetime]]
-
-
-def _lock(package: Package) -> Package:
-    locked = Package.objects.select_for_update().filter(pk=package.pk).first()
-    if locked is None:
-        raise Package.DoesNotExist
-    return locked
 
 
 def _refuse(message: str) -> ValidationError:
@@ -70,7 +64,7 @@ def schedule_set(*, package: Package, times: Times, by: Any, context: AuditConte
     differs from the one before withdraws the publication approvals given so far: they
     approved the former one. Raises ValidationError by field (`schedule_rules`)."""
     with transaction.atomic():
-        locked = _lock(package)
+        locked = package_locked(package.pk)
         if locked.state not in EDITABLE_STATES:
             raise _refuse(_("The tender is published: change the schedule with a reason."))
         if package_editor_kind(package=locked, user=by) is None:
@@ -158,7 +152,7 @@ def schedule_change(
     Raises ValidationError by field (`schedule_rules`, "reason")."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        locked = _lock(package)
+        locked = package_locked(package.pk)
         if locked.state != PackageState.PUBLISHED:
             raise _refuse(_("Only a published tender's schedule is changed with a reason."))
         stages = {

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -36,7 +37,8 @@ from inaproc.tenders.selectors.packages import (
     package_documents,
     package_for_detail,
 )
-from inaproc.tenders.services.documents import in_clarification, tender_document_add
+from inaproc.tenders.selectors.participation import clarification_open
+from inaproc.tenders.services.documents import tender_document_add
 from inaproc.tenders.services.packages import (
     PPK_EDITS,
     RUNNER_EDITS,
@@ -157,7 +159,7 @@ def package_detail_view(request: OfficialRequest, pk: int) -> HttpResponse:
         "may_add_documents": editor is not None,
         "may_add_addendum": package.state == PackageState.PUBLISHED
         and not is_ppk_only(package, request.user)
-        and in_clarification(package),
+        and clarification_open(package, now=timezone.now()),
         "is_runner": not is_ppk_only(package, request.user),
         "may_edit_schedule": (editor == PPK_EDITS and is_ppk)
         or (
@@ -259,7 +261,7 @@ def addendum_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if is_ppk_only(package, request.user):
         return _refused(request, package, _("Only the Pokja of a tender publishes an addendum."))
-    if package.state != PackageState.PUBLISHED or not in_clarification(package):
+    if not clarification_open(package, now=timezone.now()):
         return _refused(
             request,
             package,
