@@ -9,14 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from inaproc.accounts.decorators import portal_role_required
+from inaproc.accounts.http import SignedInRequest
 from inaproc.accounts.models import OFFICIAL_ROLES, Role
 from inaproc.tenders.selectors.dashboards import pejabat_packages, pokja_tenders, ppk_packages
-from inaproc.tenders.views.packages import OfficialRequest
 
 
 @require_GET
 @portal_role_required(*sorted(OFFICIAL_ROLES))
-def staff_packages_view(request: OfficialRequest) -> HttpResponse:
+def staff_packages_view(request: SignedInRequest) -> HttpResponse:
     user, portal = request.user, request.portal
     context: dict[str, Any] = {
         "is_ppk": user.has_role(Role.PPK),

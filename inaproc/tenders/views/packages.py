@@ -18,10 +18,10 @@ from inaproc.accounts.decorators import (
     portal_role_required,
     second_factor_fresh_required,
 )
-from inaproc.accounts.models import OFFICIAL_ROLES, Role, User
+from inaproc.accounts.http import SignedInRequest
+from inaproc.accounts.models import OFFICIAL_ROLES, Role
 from inaproc.core.http import audit_context
 from inaproc.files.responses import stored_file_response
-from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.tenders.access import access_package_as_official, is_runner
 from inaproc.tenders.forms.packages import (
@@ -53,21 +53,15 @@ from inaproc.tenders.stages import TEMPLATES, stage_name
 officials_only = portal_role_required(*sorted(OFFICIAL_ROLES))
 
 
-class OfficialRequest(PortalRequest):
-    """A request of a signed-in account of the portal (behind the role decorators)."""
-
-    user: User
-
-
 def _detail_url(package: Package) -> str:
     return portal_url(package.portal, "tenders:package_detail", pk=package.pk)
 
 
-def _posted(request: OfficialRequest):
+def _posted(request: SignedInRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _refused(request: OfficialRequest, package: Package, message: str) -> HttpResponse:
+def _refused(request: SignedInRequest, package: Package, message: str) -> HttpResponse:
     """The package is reachable but not for this action now: 403 with the reason."""
     return render(
         request,
@@ -90,7 +84,7 @@ def _not_editable_message(package: Package) -> str:
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PPK)
-def package_create_view(request: OfficialRequest) -> HttpResponse:
+def package_create_view(request: SignedInRequest) -> HttpResponse:
     form = PackageForm(_posted(request), initial=PackageForm.initial_new(request.portal))
     if request.method == "POST" and form.is_valid():
         try:
@@ -112,7 +106,7 @@ def package_create_view(request: OfficialRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officials_only
-def package_edit_view(request: OfficialRequest, pk: int) -> HttpResponse:
+def package_edit_view(request: SignedInRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) is None:
         return _refused(request, package, _not_editable_message(package))
@@ -136,7 +130,7 @@ def package_edit_view(request: OfficialRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @officials_only
-def package_detail_view(request: OfficialRequest, pk: int) -> HttpResponse:
+def package_detail_view(request: SignedInRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     package = package_for_detail(package=package)
     editor = package_editor_kind(package=package, user=request.user)
@@ -178,7 +172,7 @@ def is_ppk_only(package: Package, user) -> bool:
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.PPK)
 @second_factor_fresh_required
-def package_assign_view(request: OfficialRequest, pk: int) -> HttpResponse:
+def package_assign_view(request: SignedInRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) != PPK_EDITS:
         return _refused(request, package, _("Only the PPK assigns a draft package."))
@@ -205,7 +199,7 @@ def package_assign_view(request: OfficialRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.POKJA, Role.PEJABAT_PENGADAAN)
-def package_return_view(request: OfficialRequest, pk: int) -> HttpResponse:
+def package_return_view(request: SignedInRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) != RUNNER_EDITS:
         return _refused(request, package, _not_editable_message(package))
@@ -228,7 +222,7 @@ def package_return_view(request: OfficialRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officials_only
-def document_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
+def document_add_view(request: SignedInRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if package_editor_kind(package=package, user=request.user) is None:
         return _refused(request, package, _not_editable_message(package))
@@ -257,7 +251,7 @@ def document_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.POKJA, Role.PEJABAT_PENGADAAN)
 @second_factor_fresh_required
-def addendum_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
+def addendum_add_view(request: SignedInRequest, pk: int) -> HttpResponse:
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
     if is_ppk_only(package, request.user):
         return _refused(request, package, _("Only the Pokja of a tender publishes an addendum."))
@@ -295,7 +289,7 @@ def addendum_add_view(request: OfficialRequest, pk: int) -> HttpResponse:
 @never_cache
 @xframe_options_sameorigin
 @portal_login_required
-def document_download_view(request: OfficialRequest, pk: int, document_pk: int) -> HttpResponse:
+def document_download_view(request: SignedInRequest, pk: int, document_pk: int) -> HttpResponse:
     """A version of the package's documents for its officials (inline; `?download=1` as
     an attachment). Anyone else signed in gets the same 404 as for a missing file."""
     package = access_package_as_official(portal=request.portal, user=request.user, package_id=pk)
