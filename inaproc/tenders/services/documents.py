@@ -4,7 +4,6 @@ overwritten. The Dokumen Pemilihan (and Dokumen Kualifikasi) are uploaded while 
 package is being prepared; an addendum is published by the runner during the Pemberian
 Penjelasan stage of a published tender and emailed to every participant."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -15,20 +14,19 @@ from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.files.services import CheckedUpload, files_remove, files_store
-from inaproc.notifications.services import email_send
 from inaproc.tenders.access import is_runner
 from inaproc.tenders.links import public_tender_link
 from inaproc.tenders.models import (
     Package,
     PackageState,
-    Participation,
     PublicationApproval,
     TenderDocument,
     TenderDocumentKind,
 )
-from inaproc.tenders.selectors.participation import clarification_open
+from inaproc.tenders.selectors.participation import clarification_open, participant_addresses
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.packages import package_editor_kind
+from inaproc.tenders.services.participation_mail import email_to
 
 ADDENDUM_EMAIL = "tenders/email/addendum"
 PREPARATION_KINDS = (TenderDocumentKind.DOKUMEN_PEMILIHAN, TenderDocumentKind.DOKUMEN_KUALIFIKASI)
@@ -104,20 +102,6 @@ def tender_document_add(
     return document
 
 
-def _addendum_recipients(package: Package) -> list[str]:
-    addresses: dict[str, None] = {}
-    for participation in Participation.objects.filter(package=package).select_related(
-        "company", "joined_by"
-    ):
-        for address in (
-            participation.company.email,
-            participation.joined_by.email if participation.joined_by else "",
-        ):
-            if address:
-                addresses.setdefault(address.lower(), None)
-    return list(addresses)
-
-
 def _addendum_notify(package: Package, document: TenderDocument) -> None:
     context = {
         "package_name": package.name,
@@ -127,11 +111,6 @@ def _addendum_notify(package: Package, document: TenderDocument) -> None:
         "tender_url": public_tender_link(package.portal, package.code),
         "portal_name": package.portal.name,
     }
-    for address in _addendum_recipients(package):
-        email_send(
-            to=address,
-            template=ADDENDUM_EMAIL,
-            context=context,
-            portal=package.portal,
-            language=settings.LANGUAGE_CODE,
-        )
+    email_to(
+        participant_addresses(package), package=package, template=ADDENDUM_EMAIL, context=context
+    )

@@ -10,7 +10,6 @@ neither is lost.
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
-from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
 from inaproc.tenders.links import public_tender_link
 from inaproc.tenders.models import (
@@ -39,6 +37,7 @@ from inaproc.tenders.selectors.schedule import (
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.packages import package_editor_kind
 from inaproc.tenders.services.participation import package_reminders_plan
+from inaproc.tenders.services.participation_mail import email_to
 from inaproc.tenders.stages import BID_UPLOAD, STAGE_NAMES, stage_name
 
 REASON_MAX_LENGTH = 2_000
@@ -270,14 +269,12 @@ def _notify_participants(package: Package, changes: list[ScheduleChange], *, rea
         ],
         "schedule_url": public_tender_link(package.portal, package.code, page="schedule"),
     }
-    for address in participant_addresses(package):
-        email_send(
-            to=address,
-            portal=package.portal,
-            template="tenders/email/schedule_changed",
-            language=settings.LANGUAGE_CODE,
-            context=context,
-        )
+    email_to(
+        participant_addresses(package),
+        package=package,
+        template="tenders/email/schedule_changed",
+        context=context,
+    )
 
 
 def tender_settings_update(
