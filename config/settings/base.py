@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "inaproc.helpdesk",
     "inaproc.announcements",
     "inaproc.tenders",
+    "inaproc.bids",
     "inaproc.demo",
 ]
 
@@ -247,6 +248,11 @@ INACTIVE_LOGIN_HANDLERS = [
 VENDOR_ADMIN_CHECK = "inaproc.vendors.companies.selectors.members.is_company_admin"
 # The Pokja groups a staff member's leaving would put below their quorum (docs/decisions/0010).
 POKJA_QUORUM_CHECK = "inaproc.tenders.selectors.pokja.pokjas_short_without"
+# What higher apps require before a tender may be published (docs/decisions/0010): each is a
+# function of the package returning the reasons it may not be published yet.
+PUBLICATION_BLOCKERS = ["inaproc.bids.selectors.ceremony.ceremony_blockers"]
+# Sealed bids: bytes a company may have in unfinished resumable uploads at once.
+BID_UPLOAD_QUOTA_MB = env.int("BID_UPLOAD_QUOTA_MB", default=4096)
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)

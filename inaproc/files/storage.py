@@ -24,7 +24,8 @@ from inaproc.files.checks import CheckedDocument
 FILE_PERMISSIONS = 0o640
 DIRECTORY_PERMISSIONS = 0o750
 STORAGE_ALIAS = "documents"
-_STORED_NAME = re.compile(r"\d+/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|jpeg|png)")
+# Checked documents, sealed bids and the files opened from them (bids).
+_STORED_NAME = re.compile(r"\d+/\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|jpeg|png|inpseal|bin)")
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,44 @@ def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id:
         raise ValueError("The upload's bytes differ from the checked document; not stored.")
     return StoredFile(
         name=name, sha256=checked.sha256, size=checked.size, content_type=checked.content_type
+    )
+
+
+class _CountingStream:
+    """A file object read in chunks while hashing and counting what the storage takes."""
+
+    def __init__(self, source: IO[bytes], chunk_size: int = 1 << 20) -> None:
+        self._source = source
+        self._chunk_size = chunk_size
+        self.name = "stream"
+        self.hasher = hashlib.sha256()
+        self.size = 0
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        while chunk := self._source.read(chunk_size or self._chunk_size):
+            self.size += len(chunk)
+            self.hasher.update(chunk)
+            yield chunk
+
+
+def stream_store(
+    *, source: IO[bytes], portal_id: int, extension: str, content_type: str
+) -> StoredFile:
+    """Write a binary stream read to its end (a sealed bid, a file opened from one) under
+    a random name, never holding it whole in memory; the SHA-256 and size are those of
+    the bytes written."""
+    storage = document_storage()
+    now = timezone.now()
+    wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
+    _valid_name(wanted)
+    stream = _CountingStream(source)
+    try:
+        name = storage.save(wanted, cast(IO[bytes], stream))
+    except BaseException:
+        storage.delete(wanted)
+        raise
+    return StoredFile(
+        name=name, sha256=stream.hasher.hexdigest(), size=stream.size, content_type=content_type
     )
 
 

@@ -2,13 +2,15 @@
 Pengadaan alone), and cancelling a published tender.
 
 What must hold before anyone approves is `publication_blockers`; the sealed-bids issue
-adds its own condition there ("the Pokja has not yet set up its opening keys").
+adds its own condition there (settings.PUBLICATION_BLOCKERS: the tender keys).
 """
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inaproc.accounts.models import User
@@ -49,7 +51,8 @@ def publication_blockers(package: Package, *, now: datetime | None = None) -> li
     - no stage has ended already, and the first began at most LATE_START_TOLERANCE ago
       (vendors would otherwise lose part of the announcement: move the schedule first).
 
-    The sealed-bids issue extends this list (the Pokja's opening keys)."""
+    Higher apps add their own through settings.PUBLICATION_BLOCKERS (the sealed-bids app:
+    the tender keys; docs/decisions/0010)."""
     now = now or timezone.now()
     blockers: list[str] = []
     template = stages.TEMPLATES.get(package.schedule_template) or stages.template_for(package)
@@ -64,6 +67,8 @@ def publication_blockers(package: Package, *, now: datetime | None = None) -> li
         package=package, kind=TenderDocumentKind.DOKUMEN_PEMILIHAN
     ).exists():
         blockers.append(_("No Dokumen Pemilihan has been uploaded."))
+    for path in settings.PUBLICATION_BLOCKERS:
+        blockers.extend(import_string(path)(package))
     return blockers
 
 

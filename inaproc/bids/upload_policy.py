@@ -1,0 +1,70 @@
+"""The resumable-upload policy of a company's bid: only the company's acting users, only
+while bids are received; each finished upload is checked and added to the draft."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inaproc.bids.selectors.bids import slot_views, upload_open
+from inaproc.bids.services.bids import BidRefused, sealed_file_store
+from inaproc.tenders.models import Participation
+from inaproc.uploads.exceptions import UploadRejected
+from inaproc.uploads.models import ResumableUpload
+from inaproc.uploads.protocol import UploadPolicy
+from inaproc.uploads.selectors import upload_open_completed
+from inaproc.uploads.services import upload_consume
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+MIB = 1 << 20
+
+
+class BidUploadPolicy(UploadPolicy):
+    purpose = "bid"
+
+    def __init__(self, participation: Participation) -> None:
+        self.participation = participation
+        self.package = participation.package
+        self.target = str(self.package.code)
+        self.views = {view.slot.code: view for view in slot_views(participation, self.package)}
+        self.max_size = max(view.max_sealed_bytes for view in self.views.values())
+        self.quota_bytes = settings.BID_UPLOAD_QUOTA_MB * MIB
+
+    def authorize(self, request: HttpRequest) -> str | None:
+        if not upload_open(self.package, now=timezone.now()):
+            return _("Bids are not received now: the upload stage is closed.")
+        return None
+
+    def owner_key(self, request: HttpRequest) -> str:
+        return f"company:{self.participation.company_id}"
+
+    def validate_metadata(self, metadata: dict[str, str]) -> str | None:
+        if metadata.get("slot") not in self.views:
+            return _("This tender has no such part of the bid.")
+        if not _SHA256.fullmatch(metadata.get("sha256", "")):
+            return _("The sealed file's SHA-256 is missing.")
+        return None
+
+    def on_complete(self, upload: ResumableUpload) -> None:
+        try:
+            with upload_open_completed(upload=upload) as source:
+                sealed_file_store(
+                    participation=self.participation,
+                    user=upload.owner,
+                    slot_code=upload.metadata["slot"],
+                    source=source,
+                    claimed_sha256=upload.metadata["sha256"],
+                )
+        except BidRefused as refusal:
+            raise UploadRejected(refusal.message) from None
+        upload_consume(upload=upload)
+
+
+def upload_id_of(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

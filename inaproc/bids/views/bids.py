@@ -1,0 +1,231 @@
+"""The company's bid page: sealing in the browser (or uploading files sealed offline),
+the draft per slot, submitting under a fresh second-factor check, the versions with
+their receipts, withdrawing."""
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inaproc.accounts.decorators import second_factor_fresh_required
+from inaproc.bids.forms import PresealedUploadForm
+from inaproc.bids.models import BidVersion
+from inaproc.bids.selectors.bids import (
+    bid_versions,
+    current_bid,
+    draft_matches_current,
+    slot_views,
+    upload_open,
+)
+from inaproc.bids.selectors.ceremony import tender_keys
+from inaproc.bids.services.bids import (
+    BidRefused,
+    bid_submit,
+    bid_withdraw,
+    draft_file_remove,
+    receipt_json,
+    sealed_file_store,
+)
+from inaproc.bids.upload_policy import BidUploadPolicy
+from inaproc.core.http import audit_context
+from inaproc.portals.urls_helpers import portal_url
+from inaproc.seal.encoding import b64u_encode
+from inaproc.tenders.models import Participation
+from inaproc.tenders.participation_access import access_participation
+from inaproc.tenders.selectors.participation import ACTING_ROLES, bid_deadline, package_with_stages
+from inaproc.uploads.protocol import tus_endpoint
+from inaproc.vendors.companies.access import CompanyRequest, company_role_required
+
+
+def _participation(request: CompanyRequest, code: int) -> Participation:
+    participation = access_participation(
+        portal=request.portal, member=request.company_member, code=code
+    )
+    package = participation.package
+    package_with_stages(package, list(package.stages.all()))
+    return participation
+
+
+def _bid_url(request: CompanyRequest, code: int) -> str:
+    return portal_url(request.portal, "bids:bid", code=code)
+
+
+def _page(request: CompanyRequest, participation: Participation, upload_form=None) -> HttpResponse:
+    package = participation.package
+    now = timezone.now()
+    keys = tender_keys(package)
+    views = slot_views(participation, package)
+    acting = request.company_member.role in ACTING_ROLES
+    context = {
+        "package": package,
+        "participation": participation,
+        "slots": views,
+        "keys": keys,
+        "open": upload_open(package, now=now),
+        "deadline": bid_deadline(package),
+        "current": current_bid(participation),
+        "versions": bid_versions(participation),
+        "unchanged": draft_matches_current(participation),
+        "acting": acting,
+        "upload_form": upload_form or PresealedUploadForm(),
+        "sealing": json.dumps(
+            {
+                "tender": str(package.code),
+                "endpoint": portal_url(request.portal, "bids:upload", code=package.code),
+                "keys": {str(key.envelope): b64u_encode(bytes(key.public_key)) for key in keys},
+                "slots": [
+                    {
+                        "code": view.slot.code,
+                        "envelope": view.slot.envelope,
+                        "maxBytes": view.max_file_mb * (1 << 20),
+                        "extensions": list(view.extensions),
+                        "letter": view.slot.is_letter,
+                    }
+                    for view in views
+                ],
+                "deadline": bid_deadline(package).isoformat() if bid_deadline(package) else None,
+            }
+        ),
+    }
+    return render(request, "bids/bid.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@company_role_required()
+def bid_view(request: CompanyRequest, code: int) -> HttpResponse:
+    """GET: the page. POST (no JavaScript needed): a file sealed offline, for one slot."""
+    participation = _participation(request, code)
+    if request.method == "GET":
+        return _page(request, participation)
+    if request.company_member.role not in ACTING_ROLES:
+        raise PermissionDenied
+    form = PresealedUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            sealed_file_store(
+                participation=participation,
+                user=request.user,
+                slot_code=form.cleaned_data["slot"],
+                source=form.cleaned_data["file"],
+            )
+        except BidRefused as refusal:
+            form.add_error("file", refusal.message)
+        else:
+            messages.success(
+                request,
+                _("The sealed file is added to your bid. Submit the bid when it is complete."),
+            )
+            return HttpResponseRedirect(_bid_url(request, code))
+    return _page(request, participation, upload_form=form)
+
+
+@require_http_methods(["OPTIONS", "POST", "HEAD", "PATCH", "DELETE"])
+@never_cache
+@company_role_required(*ACTING_ROLES)
+def upload_view(request: CompanyRequest, code: int, upload_id: uuid.UUID | None = None) -> HttpResponse:
+    """The tus endpoint of the company's bid (uploads app)."""
+    participation = _participation(request, code)
+    return tus_endpoint(request, policy=BidUploadPolicy(participation), upload_id=upload_id)
+
+
+@require_POST
+@never_cache
+@company_role_required(*ACTING_ROLES)
+def draft_remove_view(request: CompanyRequest, code: int, file_id: int) -> HttpResponseBase:
+    participation = _participation(request, code)
+    try:
+        draft_file_remove(participation=participation, file_id=file_id)
+    except BidRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The file is taken out of your bid."))
+    return HttpResponseRedirect(_bid_url(request, code))
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@company_role_required(*ACTING_ROLES)
+@second_factor_fresh_required
+def bid_submit_view(request: CompanyRequest, code: int) -> HttpResponseBase:
+    """GET (after the second-factor check): back to the page; POST: submit."""
+    participation = _participation(request, code)
+    if request.method == "GET":
+        return HttpResponseRedirect(_bid_url(request, code))
+    try:
+        version = bid_submit(
+            participation=participation, user=request.user, context=audit_context(request)
+        )
+    except BidRefused as refusal:
+        messages.error(request, refusal.message)
+        return HttpResponseRedirect(_bid_url(request, code))
+    messages.success(
+        request,
+        _("Your bid is received. Keep the receipt: it proves what you sent and when."),
+    )
+    return HttpResponseRedirect(
+        portal_url(request.portal, "bids:receipt", code=code, number=version.number)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@company_role_required(*ACTING_ROLES)
+@second_factor_fresh_required
+def bid_withdraw_view(request: CompanyRequest, code: int) -> HttpResponseBase:
+    participation = _participation(request, code)
+    if request.method == "POST":
+        try:
+            bid_withdraw(participation=participation, user=request.user, context=audit_context(request))
+        except BidRefused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Your bid is withdrawn. You may submit again before the deadline."))
+    return HttpResponseRedirect(_bid_url(request, code))
+
+
+def _version(participation: Participation, number: int) -> BidVersion:
+    version = BidVersion.objects.filter(participation=participation, number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+@require_GET
+@never_cache
+@company_role_required()
+def receipt_view(request: CompanyRequest, code: int, number: int) -> HttpResponse:
+    participation = _participation(request, code)
+    version = _version(participation, number)
+    body = json.loads(version.receipt["body"])
+    return render(
+        request,
+        "bids/receipt.html",
+        {
+            "package": participation.package,
+            "version": version,
+            "body": body,
+            "files": body.get("files", []),
+            "receipt_json": receipt_json(version),
+        },
+    )
+
+
+@require_GET
+@never_cache
+@company_role_required()
+def receipt_download_view(request: CompanyRequest, code: int, number: int) -> HttpResponse:
+    participation = _participation(request, code)
+    version = _version(participation, number)
+    response = HttpResponse(receipt_json(version), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tanda-terima-{code}-v{version.number}.json"'
+    )
+    return response
