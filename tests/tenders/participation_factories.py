@@ -22,6 +22,7 @@ from inaproc.tenders.models import (
     TenderDocumentKind,
 )
 from inaproc.vendors.models import CompanyMember, Registration, RegistrationStatus
+from tests.bids.factories import make_tender_keys
 from tests.factories import make_company_member, make_user
 from tests.vendors.builders import checked
 
@@ -80,10 +81,12 @@ def make_package(
     start: datetime | None = None,
     schedule: bool = True,
     document: bool = True,
+    tender_keys: bool = True,
     **schedule_options,
 ) -> Package:
     """A package assigned to `pokja` (or a Pejabat Pengadaan), with a complete schedule
-    starting at `start` (default: an hour from now) and a Dokumen Pemilihan; published
+    starting at `start` (default: an hour from now), a Dokumen Pemilihan and the tender
+    keys of sealed bids (the officials' opening keys made too); published
     (or cancelled) when `state` says so, with the schedule as given."""
     now = timezone.now()
     ppk = make_user(portal, role=Role.PPK)
@@ -116,6 +119,8 @@ def make_package(
         make_document(package)
     if state != PackageState.DRAFT:
         package.assign(at=now)
+        if tender_keys:
+            make_tender_keys(package)
     if state in (PackageState.PUBLISHED, PackageState.CANCELLED):
         package.publish(at=now - timedelta(minutes=1))
     if state == PackageState.CANCELLED:
