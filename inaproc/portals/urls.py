@@ -13,4 +13,5 @@ urlpatterns = [
     path("bantuan/", include("inaproc.helpdesk.urls_public")),
     path("", include("inaproc.announcements.urls")),
     path("", include("inaproc.tenders.urls")),
+    path("", include("inaproc.translog.urls")),
 ]
