@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "inaproc.accounts",
     "inaproc.audit",
     "inaproc.notifications",
+    "inaproc.translog",
     "inaproc.reference",
     "inaproc.files",
     "inaproc.vendors",
@@ -299,6 +300,9 @@ TASKS = {
 # Public base URL used in emails sent by the worker (no request there).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 AUDIT_PAGE_SIZE = 50
+# The transparency log's signing keys are stored encrypted under a key derived from this
+# secret; empty: derived from SECRET_KEY (development and tests only; docs/decisions/0012).
+LOG_KEY_ENCRYPTION_KEY = env.str("LOG_KEY_ENCRYPTION_KEY", default="")
 
 LOGGING = {
     "version": 1,

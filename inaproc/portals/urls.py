@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("inaproc.announcements.urls")),
     path("", include("inaproc.tenders.urls")),
     path("", include("inaproc.bids.urls")),
+    path("", include("inaproc.translog.urls")),
 ]

@@ -27,6 +27,7 @@ from inaproc.tenders.selectors.participation import clarification_open, particip
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.packages import package_editor_kind
 from inaproc.tenders.services.participation_mail import email_to
+from inaproc.tenders.services.translog_events import log_addendum
 
 ADDENDUM_EMAIL = "tenders/email/addendum"
 PREPARATION_KINDS = (TenderDocumentKind.DOKUMEN_PEMILIHAN, TenderDocumentKind.DOKUMEN_KUALIFIKASI)
@@ -95,6 +96,7 @@ def tender_document_add(
                 context=context,
             )
             if kind == TenderDocumentKind.ADDENDUM:
+                log_addendum(package, document)  # transparency log (translog)
                 _addendum_notify(package, document)
     except BaseException:
         files_remove(names=[written["stored_name"]])

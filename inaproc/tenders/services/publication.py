@@ -31,6 +31,7 @@ from inaproc.tenders.models import (
 from inaproc.tenders.selectors.pokja import pokja_active_members, pokja_quorum
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_participants, email_to
+from inaproc.tenders.services.translog_events import log_cancelled, log_published
 
 PUBLISHED_EMAIL = "tenders/email/published"
 CANCELLED_EMAIL = "tenders/email/cancelled"
@@ -142,6 +143,7 @@ def _publish(package: Package, *, context: AuditContext | None) -> None:
         },
         context=context,
     )
+    log_published(package)  # transparency log (translog): public event, same transaction
     email_to(
         [package.ppk.email] if package.ppk.email else [],
         package=package,
@@ -179,5 +181,6 @@ def tender_cancel(
             reason=reason,
             context=context,
         )
+        log_cancelled(locked, reason)  # transparency log (translog)
         email_participants(package=locked, template=CANCELLED_EMAIL, context={"reason": reason})
     return locked

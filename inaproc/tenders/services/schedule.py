@@ -38,6 +38,7 @@ from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.packages import package_editor_kind
 from inaproc.tenders.services.participation import package_reminders_plan
 from inaproc.tenders.services.participation_mail import email_to
+from inaproc.tenders.services.translog_events import log_schedule_changed
 from inaproc.tenders.stages import BID_UPLOAD, STAGE_NAMES, stage_name
 
 REASON_MAX_LENGTH = 2_000
@@ -172,6 +173,7 @@ def schedule_change(
             payload={"stages": _times_payload(times, changed), "outage": outage},
             context=context,
         )
+        log_schedule_changed(locked, changes, reason)  # transparency log (translog)
         _notify_participants(locked, changes, reason=reason)
         if BID_UPLOAD in changed:
             # The reminders follow the deadline (each sends once per deadline).
