@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "inaproc.translog",
     "inaproc.reference",
     "inaproc.files",
+    "inaproc.uploads",
     "inaproc.vendors",
     "inaproc.helpdesk",
     "inaproc.announcements",
@@ -235,6 +236,11 @@ DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Resumable (tus) uploads, e.g. sealed bids (inaproc/uploads): the partial files, one per
+# upload, in a directory shared by every application server; an upload unfinished after
+# UPLOAD_EXPIRY_HOURS is deleted by `prune_uploads` (run hourly).
+UPLOAD_TEMP_ROOT = env.path("UPLOAD_TEMP_ROOT", default=str(BASE_DIR / "var" / "uploads"))
+UPLOAD_EXPIRY_HOURS = env.int("UPLOAD_EXPIRY_HOURS", default=24)
 # Files kept across a failed submit (HeldUpload) are kept whatever the CAPTCHA said, so
 # one client address may hold at most this many files and megabytes at a time (a day).
 HELD_UPLOADS_PER_ADDRESS = env.int("HELD_UPLOADS_PER_ADDRESS", default=60)

@@ -1,0 +1,253 @@
+"""The tus 1.0 server (https://tus.io/protocols/resumable-upload): core, creation,
+expiration and termination; no checksum, no deferred length, no concatenation.
+
+`tus_endpoint` answers one request. The app that mounts it (e.g. sealed bids) writes two
+small views, one for the creation URL and one for `<creation URL><uuid>/`, each calling
+it with a policy of its own that says who may upload, how much and what happens with a
+finished upload. The views keep Django's CSRF protection: the page's script sends the
+token in the X-CSRFToken header on every request (docs/sealed-bids.md).
+
+Every refusal is a 4xx with a plain-text message the page can show; nothing a client
+sends leads to a 500."""
+
+import base64
+import binascii
+import re
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from inaproc.uploads import services
+from inaproc.uploads.exceptions import UploadError, UploadGone
+from inaproc.uploads.models import ResumableUpload, UploadState
+from inaproc.uploads.selectors import upload_for_owner
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,expiration,termination"
+OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
+METADATA_MAX_BYTES = 4096
+METADATA_MAX_KEYS = 20
+_DIGITS = re.compile(r"\d{1,19}")
+_KEY = re.compile(r"[\x21-\x2b\x2d-\x7e]{1,64}")  # visible ASCII except ","
+MiB = 1024 * 1024
+
+
+class UploadPolicy:
+    """What the mounting app decides; subclass it (usually one instance per request,
+    built by the view with its own context, e.g. the tender and the slot).
+
+    `purpose` and `target` are stored with each upload and must match on every later
+    request, so an upload made for one slot cannot be continued through another."""
+
+    purpose: str = ""
+    target: str = ""
+    max_size: int = 100 * MiB  # largest Upload-Length (Tus-Max-Size)
+    chunk_max: int = 16 * MiB  # largest PATCH body
+    quota_bytes: int | None = None  # per owner_key, over its receiving uploads
+
+    def authorize(self, request: HttpRequest) -> str | None:
+        """Called on every request before anything else: a message to refuse with (403),
+        or None. The endpoint itself already requires a signed-in user."""
+        return None
+
+    def owner_key(self, request: HttpRequest) -> str:
+        """Who the quota counts against (e.g. "company:42")."""
+        return f"user:{request.user.pk}"
+
+    def validate_metadata(self, metadata: dict[str, str]) -> str | None:
+        """A message to refuse the creation with (400), or None."""
+        return None
+
+    def on_complete(self, upload: ResumableUpload) -> None:
+        """The last byte arrived (inside the transaction that marks it complete). Read it
+        with `selectors.upload_open_completed`, store it, `services.upload_consume` it;
+        raise `exceptions.UploadRejected(message)` to refuse it."""
+
+
+def _tus(response: HttpResponse) -> HttpResponse:
+    response["Tus-Resumable"] = TUS_VERSION
+    return response
+
+
+def _refusal(status: int, message: str, **headers: str) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return _tus(response)
+
+
+def _expires(upload: ResumableUpload) -> str:
+    return http_date(upload.expires_at.timestamp())
+
+
+def tus_endpoint(
+    request: HttpRequest, *, policy: UploadPolicy, upload_id: uuid.UUID | None = None
+) -> HttpResponse:
+    """Answer one tus request: OPTIONS/POST on the creation URL (upload_id None),
+    OPTIONS/HEAD/PATCH/DELETE on an upload's URL. POST with X-HTTP-Method-Override
+    counts as the method it names."""
+    method = request.method or ""
+    override = request.headers.get("X-HTTP-Method-Override", "").upper()
+    if method == "POST" and override in {"PATCH", "DELETE", "HEAD"}:
+        method = override
+    if not request.user.is_authenticated:
+        return _refusal(403, _("Sign in to upload."))
+    refusal = policy.authorize(request)
+    if refusal is not None:
+        return _refusal(403, refusal)
+    if method == "OPTIONS":
+        return _options(policy)
+    if request.headers.get("Tus-Resumable") != TUS_VERSION:
+        return _refusal(412, _("Unsupported tus version."), Tus_Version=TUS_VERSION)
+    try:
+        return _dispatch(request, method, policy, upload_id)
+    except UploadError as error:
+        return _refusal(error.status, error.message)
+
+
+def _options(policy: UploadPolicy) -> HttpResponse:
+    response = _tus(HttpResponse(status=204))
+    response["Tus-Version"] = TUS_VERSION
+    response["Tus-Extension"] = TUS_EXTENSIONS
+    response["Tus-Max-Size"] = str(policy.max_size)
+    return response
+
+
+def _dispatch(
+    request: HttpRequest, method: str, policy: UploadPolicy, upload_id: uuid.UUID | None
+) -> HttpResponse:
+    if upload_id is None:
+        if method == "POST":
+            return _create(request, policy)
+        return _refusal(405, _("Method not allowed."), Allow="OPTIONS, POST")
+    upload = upload_for_owner(
+        portal=request.portal,  # type: ignore[attr-defined]
+        owner=request.user,
+        purpose=policy.purpose,
+        target=policy.target,
+        upload_id=upload_id,
+    )
+    if upload is None or upload.state in {UploadState.TERMINATED, UploadState.CONSUMED}:
+        if method == "HEAD":
+            return _tus(HttpResponse(status=404))
+        return _refusal(404, _("No such upload."))
+    if method == "HEAD":
+        return _head(upload)
+    if method == "PATCH":
+        return _patch(request, upload, policy)
+    if method == "DELETE":
+        services.upload_terminate(upload=upload)
+        return _tus(HttpResponse(status=204))
+    return _refusal(405, _("Method not allowed."), Allow="OPTIONS, HEAD, PATCH, DELETE")
+
+
+def _header_int(request: HttpRequest, name: str) -> int | None:
+    value = request.headers.get(name, "")
+    return int(value) if _DIGITS.fullmatch(value) else None
+
+
+def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
+    if "Upload-Defer-Length" in request.headers:
+        return _refusal(400, _("Uploads of unknown length are not supported."))
+    length = _header_int(request, "Upload-Length")
+    if length is None:
+        return _refusal(400, _("Upload-Length is missing or invalid."))
+    if length > policy.max_size:
+        return _refusal(
+            413,
+            _("The file is larger than %(limit)s bytes.") % {"limit": policy.max_size},
+        )
+    metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
+    if metadata is None:
+        return _refusal(400, _("Upload-Metadata is invalid."))
+    refusal = policy.validate_metadata(metadata)
+    if refusal is not None:
+        return _refusal(400, refusal)
+    upload = services.upload_create(
+        portal=request.portal,  # type: ignore[attr-defined]
+        owner=request.user,
+        owner_key=policy.owner_key(request),
+        purpose=policy.purpose,
+        target=policy.target,
+        length=length,
+        metadata=metadata,
+        quota_bytes=policy.quota_bytes,
+    )
+    if length == 0:  # nothing to send: complete at once
+        upload = services.upload_receive(
+            upload=upload, at=0, count=0, read=request.read, on_complete=policy.on_complete
+        ).upload
+    response = _tus(HttpResponse(status=201))
+    response["Location"] = request.build_absolute_uri(f"{upload.pk}/")
+    response["Upload-Expires"] = _expires(upload)
+    return response
+
+
+def _head(upload: ResumableUpload) -> HttpResponse:
+    if upload.state == UploadState.REJECTED:
+        return _tus(HttpResponse(status=410))
+    if upload.state == UploadState.RECEIVING and upload.expires_at <= timezone.now():
+        return _tus(HttpResponse(status=410))
+    response = _tus(HttpResponse(status=200))
+    response["Upload-Offset"] = str(upload.offset)
+    response["Upload-Length"] = str(upload.length)
+    if upload.state == UploadState.RECEIVING:
+        response["Upload-Expires"] = _expires(upload)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _patch(request: HttpRequest, upload: ResumableUpload, policy: UploadPolicy) -> HttpResponse:
+    if upload.state != UploadState.RECEIVING:
+        raise UploadGone(upload.rejection or _("This upload is finished."))
+    if request.content_type != OFFSET_CONTENT_TYPE:
+        message = _("PATCH needs Content-Type %(type)s.") % {"type": OFFSET_CONTENT_TYPE}
+        return _refusal(415, message)
+    offset = _header_int(request, "Upload-Offset")
+    if offset is None:
+        return _refusal(400, _("Upload-Offset is missing or invalid."))
+    count = _header_int(request, "Content-Length")
+    if count is None:
+        return _refusal(411, _("Content-Length is required."))
+    if count > policy.chunk_max:
+        return _refusal(
+            413, _("A piece may be at most %(limit)s bytes.") % {"limit": policy.chunk_max}
+        )
+    received = services.upload_receive(
+        upload=upload, at=offset, count=count, read=request.read, on_complete=policy.on_complete
+    )
+    if received.interrupted:
+        return _refusal(400, _("The data ended early; resume the upload."))
+    response = _tus(HttpResponse(status=204))
+    response["Upload-Offset"] = str(received.upload.offset)
+    if received.upload.state == UploadState.RECEIVING:
+        response["Upload-Expires"] = _expires(received.upload)
+    return response
+
+
+def parse_metadata(header: str) -> dict[str, str] | None:
+    """Upload-Metadata: comma-separated `key base64(value)` pairs (the value may be left
+    out). None if malformed: a key not printable ASCII or repeated, a value not base64 of
+    UTF-8, more than METADATA_MAX_KEYS pairs or METADATA_MAX_BYTES characters."""
+    if len(header) > METADATA_MAX_BYTES:
+        return None
+    metadata: dict[str, Any] = {}
+    if not header.strip():
+        return metadata
+    pairs = header.split(",")
+    if len(pairs) > METADATA_MAX_KEYS:
+        return None
+    for pair in pairs:
+        parts = pair.strip().split(" ")
+        if len(parts) > 2 or not _KEY.fullmatch(parts[0]) or parts[0] in metadata:
+            return None
+        try:
+            value = base64.b64decode(parts[1], validate=True) if len(parts) == 2 else b""
+            metadata[parts[0]] = value.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+    return metadata

@@ -1,0 +1,35 @@
+import uuid
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from django.db.models import Sum
+
+from inaproc.portals.models import Portal
+from inaproc.uploads.models import ResumableUpload, UploadState
+from inaproc.uploads.storage import partial_open
+
+
+def upload_for_owner(
+    *, portal: Portal, owner: Any, purpose: str, target: str, upload_id: uuid.UUID
+) -> ResumableUpload | None:
+    """The upload if it exists *and* belongs to this user, portal and endpoint (purpose
+    and target); None otherwise, so that "not yours" and "no such upload" look the same."""
+    return ResumableUpload.objects.filter(
+        pk=upload_id, portal=portal, owner=owner, purpose=purpose, target=target
+    ).first()
+
+
+def upload_quota_used(*, portal: Portal, owner_key: str, now: datetime) -> int:
+    """Bytes announced by the owner's uploads still receiving (expired ones not counted)."""
+    total = ResumableUpload.objects.filter(
+        portal=portal, owner_key=owner_key, state=UploadState.RECEIVING, expires_at__gt=now
+    ).aggregate(total=Sum("length"))["total"]
+    return int(total or 0)
+
+
+def upload_open_completed(*, upload: ResumableUpload) -> BinaryIO:
+    """The complete upload's bytes as a binary stream (the caller closes it). For a
+    policy's `on_complete`, or later until the upload is consumed or expires."""
+    if upload.state != UploadState.COMPLETE:
+        raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
+    return partial_open(upload.storage_name)

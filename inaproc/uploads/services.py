@@ -1,0 +1,254 @@
+"""Writes of resumable uploads: create, receive bytes, terminate, consume, prune.
+
+A partial file only grows under its lock (`storage.partial_lock`), and its offset in the
+database is committed only after the bytes are fsync'd: the committed offset never
+exceeds the durable bytes, and a request that dies leaves at most uncommitted bytes,
+cut by the next PATCH."""
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inaproc.audit.services import audit_record
+from inaproc.portals.models import Portal
+from inaproc.uploads import storage
+from inaproc.uploads.exceptions import (
+    UploadBusy,
+    UploadGone,
+    UploadOffsetMismatch,
+    UploadRejected,
+    UploadTooLarge,
+)
+from inaproc.uploads.models import ResumableUpload, UploadState
+from inaproc.uploads.selectors import upload_quota_used
+
+READ_SIZE = 65_536
+OnComplete = Callable[[ResumableUpload], None]
+
+
+@dataclass(frozen=True)
+class Received:
+    upload: ResumableUpload
+    # The request body ended (or broke) before its Content-Length: what came is kept.
+    interrupted: bool
+
+
+def upload_create(
+    *,
+    portal: Portal,
+    owner: Any,
+    owner_key: str,
+    purpose: str,
+    target: str,
+    length: int,
+    metadata: dict[str, str],
+    quota_bytes: int | None = None,
+    now: datetime | None = None,
+) -> ResumableUpload:
+    """A new upload of `length` bytes with an empty partial file. UploadTooLarge if the
+    owner's receiving uploads and this one would exceed `quota_bytes` (a soft limit:
+    creations at the same instant are not serialised)."""
+    now = now or timezone.now()
+    if quota_bytes is not None:
+        used = upload_quota_used(portal=portal, owner_key=owner_key, now=now)
+        if used + length > quota_bytes:
+            raise UploadTooLarge(
+                _("Your unfinished uploads would exceed %(limit)s bytes. Finish or cancel them.")
+                % {"limit": quota_bytes}
+            )
+    upload = ResumableUpload(
+        portal=portal,
+        owner=owner,
+        owner_key=owner_key,
+        purpose=purpose,
+        target=target,
+        length=length,
+        metadata=metadata,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS),
+    )
+    upload.storage_name = storage.partial_name(upload.id.hex)
+    storage.partial_create(upload.storage_name)
+    try:
+        upload.save(force_insert=True)
+    except BaseException:
+        storage.partial_delete(upload.storage_name)
+        raise
+    return upload
+
+
+def _fresh_receiving(upload: ResumableUpload, now: datetime) -> ResumableUpload:
+    fresh = ResumableUpload.objects.get(pk=upload.pk)
+    if fresh.state != UploadState.RECEIVING:
+        raise UploadGone(fresh.rejection or _("This upload is finished."))
+    if fresh.expires_at <= now:
+        raise UploadGone(_("This upload has expired. Start it again."))
+    return fresh
+
+
+def _copy(read: Callable[[int], bytes], writer: storage.PartialWriter, count: int) -> bool:
+    """Copy `count` bytes from `read` into the partial file; True if the body ended or
+    broke first (a dropped connection), keeping what arrived."""
+    remaining = count
+    while remaining:
+        try:
+            chunk = read(min(READ_SIZE, remaining))
+        except OSError:  # includes Django's UnreadablePostError
+            return True
+        if not chunk:
+            return True
+        chunk = chunk[:remaining]
+        writer.write(chunk)
+        remaining -= len(chunk)
+    return False
+
+
+def upload_receive(
+    *,
+    upload: ResumableUpload,
+    at: int,
+    count: int,
+    read: Callable[[int], bytes],
+    on_complete: OnComplete,
+    now: datetime | None = None,
+) -> Received:
+    """Append `count` bytes read from `read` at offset `at`, which must be the committed
+    offset (else UploadOffsetMismatch). When the last byte is in, the upload becomes
+    complete and `on_complete(upload)` runs in the same transaction; if it raises
+    UploadRejected, the upload is marked rejected (file removed) and the error re-raised.
+    UploadBusy if another request holds the upload."""
+    now = now or timezone.now()
+    try:
+        with storage.partial_lock(upload.storage_name):
+            upload = _fresh_receiving(upload, now)
+            if upload.offset != at:
+                raise UploadOffsetMismatch(_("The upload is at another offset; resume it."))
+            if count > upload.length - at:
+                raise UploadTooLarge(_("More data than the upload's announced size."))
+            with storage.partial_append(upload.storage_name, at=at) as writer:
+                interrupted = _copy(read, writer, count)
+            upload = _commit(upload, offset=at + writer.written, on_complete=on_complete, now=now)
+    except storage.PartialBusy as busy:
+        raise UploadBusy(_("This upload is already being written. Try again shortly.")) from busy
+    except FileNotFoundError as missing:
+        raise UploadGone(_("This upload has expired. Start it again.")) from missing
+    return Received(upload=upload, interrupted=interrupted)
+
+
+def _commit(
+    upload: ResumableUpload, *, offset: int, on_complete: OnComplete, now: datetime
+) -> ResumableUpload:
+    rejection = None
+    with transaction.atomic():
+        upload = ResumableUpload.objects.select_for_update().get(pk=upload.pk)
+        upload.offset = offset
+        if offset < upload.length:
+            upload.save(update_fields=["offset"])
+            return upload
+        upload.state = UploadState.COMPLETE
+        upload.completed_at = now
+        upload.save(update_fields=["offset", "state", "completed_at"])
+        try:
+            with transaction.atomic():
+                on_complete(upload)
+        except UploadRejected as error:
+            rejection = error
+            upload.state = UploadState.REJECTED
+            upload.rejection = error.message[:500]
+            upload.save(update_fields=["state", "rejection"])
+            name = upload.storage_name
+            transaction.on_commit(lambda: storage.partial_delete(name))
+    if rejection is not None:
+        raise rejection
+    return upload
+
+
+def upload_terminate(*, upload: ResumableUpload) -> None:
+    """tus termination: the upload stops taking bytes and its partial file goes.
+    UploadBusy while a PATCH is under way."""
+    try:
+        with storage.partial_lock(upload.storage_name):
+            _terminate(upload)
+    except FileNotFoundError:
+        _terminate(upload)
+    except storage.PartialBusy as busy:
+        raise UploadBusy(_("This upload is being written. Try again shortly.")) from busy
+
+
+def _terminate(upload: ResumableUpload) -> None:
+    with transaction.atomic():
+        ResumableUpload.objects.filter(pk=upload.pk).update(state=UploadState.TERMINATED)
+        upload.state = UploadState.TERMINATED
+        storage.partial_delete(upload.storage_name)
+
+
+def upload_consume(*, upload: ResumableUpload) -> None:
+    """The caller has stored the complete upload's bytes elsewhere: mark it consumed and
+    remove the partial file once the transaction commits."""
+    if upload.state != UploadState.COMPLETE:
+        raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
+    upload.state = UploadState.CONSUMED
+    upload.save(update_fields=["state"])
+    name = upload.storage_name
+    transaction.on_commit(lambda: storage.partial_delete(name))
+
+
+_PART = re.compile(r"([0-9a-f]{32})\.part")
+
+
+def uploads_prune(*, now: datetime | None = None) -> int:
+    """Delete uploads past their expiry, whatever their state (rows and partial files),
+    and partial files older than the expiry that have no row (a creation that died).
+    An upload being written at that moment is left for the next run. Returns how many
+    uploads were deleted; one audit row per portal records the count."""
+    now = now or timezone.now()
+    per_portal: Counter[Portal] = Counter()
+    expired = ResumableUpload.objects.filter(expires_at__lte=now).select_related("portal")
+    for upload in expired.iterator():
+        try:
+            with storage.partial_lock(upload.storage_name):
+                _delete(upload)
+        except FileNotFoundError:
+            _delete(upload)
+        except storage.PartialBusy:
+            continue
+        per_portal[upload.portal] += 1
+    with transaction.atomic():
+        for portal, count in per_portal.items():
+            audit_record(
+                actor=None,
+                verb="uploads.pruned",
+                target=None,
+                portal=portal,
+                payload={"uploads": count},
+            )
+    _prune_orphans(now)
+    return sum(per_portal.values())
+
+
+def _delete(upload: ResumableUpload) -> None:
+    storage.partial_delete(upload.storage_name)
+    ResumableUpload.objects.filter(pk=upload.pk).delete()
+
+
+def _prune_orphans(now: datetime) -> None:
+    root = Path(settings.UPLOAD_TEMP_ROOT)
+    if not root.is_dir():
+        return
+    cutoff = (now - timedelta(hours=settings.UPLOAD_EXPIRY_HOURS)).timestamp()
+    for entry in os.scandir(root):
+        match = _PART.fullmatch(entry.name)
+        if match is None or entry.stat().st_mtime > cutoff:
+            continue
+        if not ResumableUpload.objects.filter(pk=match.group(1)).exists():
+            storage.partial_delete(entry.name)
