@@ -96,4 +96,5 @@ def opening_stage_key(package: HasMethods, envelope: int) -> str | None:
     template = TEMPLATES.get(getattr(package, "schedule_template", "")) or template_for(package)
     if template is None:
         return None
-    return next((key for key in template.keys() if key in OPENING_STAGES.get(envelope, ())), None)
+    keys = [stage.key for stage in template.stages]
+    return next((key for key in keys if key in OPENING_STAGES.get(envelope, ())), None)

@@ -11,7 +11,9 @@ urlpatterns: list = [
     path("staf/kunci-pembukaan/", keys.opening_key_view, name="opening_key"),
     path("staf/paket/<int:package_id>/kunci-tender/", keys.tender_keys_view, name="tender_keys"),
     path("staf/paket/<int:package_id>/pembukaan/", opening.opening_view, name="opening"),
-    path("staf/paket/<int:package_id>/pembukaan/kirim/", opening.share_send_view, name="share_send"),
+    path(
+        "staf/paket/<int:package_id>/pembukaan/kirim/", opening.share_send_view, name="share_send"
+    ),
     path(
         "staf/paket/<int:package_id>/pembukaan/lanjutkan/",
         opening.opening_continue_view,

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from inaproc.tenders.models import Participation
 from tests.tenders.participation_factories import make_vendor, published_tender
@@ -6,8 +9,12 @@ from tests.tenders.participation_factories import make_vendor, published_tender
 
 @pytest.fixture
 def tender(portal_a):
-    """A published one-file tender, bids received now (deadline in two days)."""
-    return published_tender(portal_a)
+    """A published one-file tender, bids received now (the clarification is over, the
+    deadline in two days)."""
+    now = timezone.now()
+    return published_tender(
+        portal_a, clarification=(now - timedelta(hours=1), now - timedelta(minutes=30))
+    )
 
 
 @pytest.fixture

@@ -27,9 +27,7 @@ class SlotRule(models.Model):
     class Meta:
         verbose_name = _("slot rule")
         verbose_name_plural = _("slot rules")
-        constraints = [
-            models.UniqueConstraint(fields=["package", "slot"], name="slot_rule_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["package", "slot"], name="slot_rule_once")]
 
     def __str__(self) -> str:
         return f"{self.package_id} · {self.slot}"

@@ -75,9 +75,7 @@ class KeyShare(models.Model):
     member's opening key: only that member's key file unwraps it."""
 
     tender_key = models.ForeignKey(TenderKey, on_delete=models.CASCADE, related_name="shares")
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opening_key = models.ForeignKey(OpeningKey, on_delete=models.PROTECT, related_name="+")
     ephemeral_key = models.BinaryField(max_length=65)
     ciphertext = models.BinaryField(max_length=64)

@@ -16,9 +16,7 @@ class OpeningShare(models.Model):
     tender_key = models.ForeignKey(
         TenderKey, on_delete=models.CASCADE, related_name="opening_shares"
     )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     share = models.BinaryField(max_length=64)
     submitted_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
@@ -59,9 +57,7 @@ class OpenedFile(models.Model):
         verbose_name_plural = _("opened files")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tender_key", "sealed_file"], name="opened_file_once"
-            )
+            models.UniqueConstraint(fields=["tender_key", "sealed_file"], name="opened_file_once")
         ]
 
     def __str__(self) -> str:
@@ -86,9 +82,7 @@ class BidOpening(models.Model):
         verbose_name_plural = _("bid openings")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tender_key", "bid_version"], name="bid_opening_once"
-            )
+            models.UniqueConstraint(fields=["tender_key", "bid_version"], name="bid_opening_once")
         ]
 
     def __str__(self) -> str:

@@ -76,9 +76,7 @@ def slot_views(participation: Participation, package: Package) -> list[SlotView]
 
 
 def current_bid(participation: Participation) -> BidVersion | None:
-    return BidVersion.objects.filter(
-        participation=participation, state=BidState.SUBMITTED
-    ).first()
+    return BidVersion.objects.filter(participation=participation, state=BidState.SUBMITTED).first()
 
 
 def bid_versions(participation: Participation) -> QuerySet[BidVersion]:

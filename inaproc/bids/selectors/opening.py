@@ -37,9 +37,12 @@ def opening_refusal(key: TenderKey, *, now: datetime) -> str | None:
     stage = stage_of(package, stage_key) if stage_key else None
     if stage is None or now < stage.starts_at:
         return _("The opening stage of this envelope has not begun.")
-    if key.envelope > 1 and TenderKey.objects.filter(
-        package=package, envelope__lt=key.envelope, opened_at__isnull=True
-    ).exists():
+    if (
+        key.envelope > 1
+        and TenderKey.objects.filter(
+            package=package, envelope__lt=key.envelope, opened_at__isnull=True
+        ).exists()
+    ):
         return _("Open the earlier envelope first.")
     return None
 

@@ -33,15 +33,19 @@ def participants_public(package: Package, *, now: datetime) -> tuple[int, list[P
     competitors would only help collusion), and their prices once the price envelope is
     opened."""
     participations = list(
-        Participation.objects.filter(package=package).select_related("company").order_by("joined_at", "pk")
+        Participation.objects.filter(package=package)
+        .select_related("company")
+        .order_by("joined_at", "pk")
     )
     deadline = bid_deadline(package)
     if deadline is None or now < deadline:
         return len(participations), []
     openings: dict[int, BidOpening] = {}
-    for opening in BidOpening.objects.filter(
-        tender_key__package=package, tender_key__opened_at__isnull=False
-    ).select_related("bid_version", "tender_key").order_by("tender_key__envelope"):
+    for opening in (
+        BidOpening.objects.filter(tender_key__package=package, tender_key__opened_at__isnull=False)
+        .select_related("bid_version", "tender_key")
+        .order_by("tender_key__envelope")
+    ):
         previous = openings.get(opening.bid_version.participation_id)
         if previous is None or opening.offer_price is not None:
             openings[opening.bid_version.participation_id] = opening

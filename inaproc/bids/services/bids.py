@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
 from inaproc.bids.models import BidState, BidVersion, SealedFile
+from inaproc.bids.seal_messages import seal_error_message
 from inaproc.bids.selectors.bids import (
     current_bid,
     draft_files,
@@ -41,9 +42,11 @@ class BidRefused(ApplicationError):
 
 
 def _participation_locked(participation: Participation) -> Participation:
-    locked = Participation.objects.select_for_update().select_related(
-        "package__portal", "company"
-    ).get(pk=participation.pk)
+    locked = (
+        Participation.objects.select_for_update()
+        .select_related("package__portal", "company")
+        .get(pk=participation.pk)
+    )
     package = locked.package
     package_with_stages(package, list(package.stages.all()))
     return locked
@@ -81,7 +84,9 @@ def sealed_file_store(
         if view.full and not slot.is_letter:
             raise BidRefused(_("This part of the bid holds no more files: remove one first."))
         try:
-            check_sealed(source, tender=str(package.code), slot=slot_code, key_fingerprint=key.fingerprint)
+            check_sealed(
+                source, tender=str(package.code), slot=slot_code, key_fingerprint=key.fingerprint
+            )
         except SealError as error:
             raise BidRefused(seal_error_message(error.code)) from None
         source.seek(0)
@@ -94,7 +99,10 @@ def sealed_file_store(
         try:
             if claimed_sha256 is not None and stored.sha256 != claimed_sha256.lower():
                 raise BidRefused(
-                    _("The file arrived changed (its SHA-256 differs from the one sealed): send it again.")
+                    _(
+                        "The file arrived changed (its SHA-256 differs from the one "
+                        "sealed): send it again."
+                    )
                 )
             if stored.size > view.max_sealed_bytes:
                 raise BidRefused(
@@ -118,7 +126,9 @@ def sealed_file_store(
     return sealed
 
 
-def draft_file_remove(*, participation: Participation, file_id: int, now: datetime | None = None) -> None:
+def draft_file_remove(
+    *, participation: Participation, file_id: int, now: datetime | None = None
+) -> None:
     """Take a file out of the draft. A file no version holds is deleted; one a
     submitted version holds is kept with it."""
     with transaction.atomic():
@@ -163,9 +173,10 @@ def bid_submit(
         if current is not None and set(current.files.all()) == set(files):
             raise BidRefused(_("This bid is already submitted as it is."))
         number = (
-            BidVersion.objects.filter(participation=locked).order_by("-number").values_list(
-                "number", flat=True
-            ).first()
+            BidVersion.objects.filter(participation=locked)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
             or 0
         ) + 1
         company = locked.company
@@ -268,7 +279,11 @@ def _utc(moment: datetime) -> str:
 def _email_receipt(participation: Participation, version: BidVersion) -> None:
     package = participation.package
     email_to(
-        [member.user.email for member in acting_members(participation.company) if member.user.email],
+        [
+            member.user.email
+            for member in acting_members(participation.company)
+            if member.user.email
+        ],
         package=package,
         template=RECEIPT_EMAIL,
         context={

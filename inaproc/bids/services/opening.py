@@ -105,8 +105,7 @@ def _rebuild(key: TenderKey) -> bool:
         # The newest share is in every set worth trying: without it they failed before.
         newest, older = shares[-1], shares[:-1]
         candidates = (
-            [*combo, newest]
-            for combo in itertools.combinations(older, key.threshold - 1)
+            [*combo, newest] for combo in itertools.combinations(older, key.threshold - 1)
         )
     for n, candidate in enumerate(candidates):
         if n >= _MAX_COMBINATIONS:
@@ -179,11 +178,18 @@ def _open_file(key: TenderKey, sealed, private) -> OpenedFile:
     with document_open(name=sealed.stored_name) as source, tempfile.TemporaryFile() as plain:
         try:
             result = open_stream(
-                source, plain, private_key=private, expect_tender=str(package.code), expect_slot=sealed.slot
+                source,
+                plain,
+                private_key=private,
+                expect_tender=str(package.code),
+                expect_slot=sealed.slot,
             )
         except SealError as error:
             return OpenedFile.objects.create(
-                tender_key=key, sealed_file=sealed, status=OpeningStatus.FAILED, error_code=error.code
+                tender_key=key,
+                sealed_file=sealed,
+                status=OpeningStatus.FAILED,
+                error_code=error.code,
             )
         plain.seek(0)
         stored = stream_store(
@@ -229,7 +235,9 @@ def _publish_record(key: TenderKey) -> None:
                 "bid_version": version.number,
                 "receipt_sha256": receipt_hash(version.receipt),
                 "result": opening.status,
-                "offer_price": str(opening.offer_price) if opening.offer_price is not None else None,
+                "offer_price": str(opening.offer_price)
+                if opening.offer_price is not None
+                else None,
                 "files": [
                     {
                         "slot": file.sealed_file.slot,
@@ -241,11 +249,18 @@ def _publish_record(key: TenderKey) -> None:
                 ],
             }
         )
-    opened_at = key.opened_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if key.opened_at else None
+    opened_at = (
+        key.opened_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if key.opened_at else None
+    )
     append_entry(
         portal=package.portal,
         kind="tender.opening_record",
-        body={"tender": str(package.code), "envelope": key.envelope, "opened_at": opened_at, "bids": rows},
+        body={
+            "tender": str(package.code),
+            "envelope": key.envelope,
+            "opened_at": opened_at,
+            "bids": rows,
+        },
     )
     private = private_from_scalar(bytes(key.private_scalar or b""))
     append_entry(

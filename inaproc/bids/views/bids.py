@@ -130,7 +130,9 @@ def bid_view(request: CompanyRequest, code: int) -> HttpResponse:
 @require_http_methods(["OPTIONS", "POST", "HEAD", "PATCH", "DELETE"])
 @never_cache
 @company_role_required(*ACTING_ROLES)
-def upload_view(request: CompanyRequest, code: int, upload_id: uuid.UUID | None = None) -> HttpResponse:
+def upload_view(
+    request: CompanyRequest, code: int, upload_id: uuid.UUID | None = None
+) -> HttpResponse:
     """The tus endpoint of the company's bid (uploads app)."""
     participation = _participation(request, code)
     return tus_endpoint(request, policy=BidUploadPolicy(participation), upload_id=upload_id)
@@ -183,11 +185,15 @@ def bid_withdraw_view(request: CompanyRequest, code: int) -> HttpResponseBase:
     participation = _participation(request, code)
     if request.method == "POST":
         try:
-            bid_withdraw(participation=participation, user=request.user, context=audit_context(request))
+            bid_withdraw(
+                participation=participation, user=request.user, context=audit_context(request)
+            )
         except BidRefused as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("Your bid is withdrawn. You may submit again before the deadline."))
+            messages.success(
+                request, _("Your bid is withdrawn. You may submit again before the deadline.")
+            )
     return HttpResponseRedirect(_bid_url(request, code))
 
 

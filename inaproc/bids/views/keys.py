@@ -14,8 +14,17 @@ from inaproc.accounts.decorators import portal_role_required, second_factor_fres
 from inaproc.accounts.http import SignedInRequest
 from inaproc.bids.forms import OpeningKeyForm, TenderKeysForm
 from inaproc.bids.selectors.ceremony import ceremony_blockers, tender_keys
-from inaproc.bids.selectors.keys import current_opening_key, key_holders, opening_keys_of, opening_threshold
-from inaproc.bids.services.ceremony import CeremonyRefused, ceremony_payload_parse, tender_keys_record
+from inaproc.bids.selectors.keys import (
+    current_opening_key,
+    key_holders,
+    opening_keys_of,
+    opening_threshold,
+)
+from inaproc.bids.services.ceremony import (
+    CeremonyRefused,
+    ceremony_payload_parse,
+    tender_keys_record,
+)
 from inaproc.bids.services.keys import KEY_HOLDER_ROLES, KeyRefused, opening_key_register
 from inaproc.bids.slots import envelopes_for
 from inaproc.core.http import audit_context
@@ -64,7 +73,9 @@ def opening_key_view(request: SignedInRequest) -> HttpResponse:
 @portal_role_required(*KEY_HOLDER_ROLES)
 @second_factor_fresh_required
 def tender_keys_view(request: SignedInRequest, package_id: int) -> HttpResponse:
-    package = access_package_as_runner(portal=request.portal, user=request.user, package_id=package_id)
+    package = access_package_as_runner(
+        portal=request.portal, user=request.user, package_id=package_id
+    )
     form = TenderKeysForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +94,10 @@ def tender_keys_view(request: SignedInRequest, package_id: int) -> HttpResponse:
             )
     holders = key_holders(package)
     members = [
-        {"fingerprint": holder.key.fingerprint, "publicKey": b64u_encode(bytes(holder.key.public_key))}
+        {
+            "fingerprint": holder.key.fingerprint,
+            "publicKey": b64u_encode(bytes(holder.key.public_key)),
+        }
         for holder in holders
         if holder.key is not None
     ]
@@ -94,7 +108,8 @@ def tender_keys_view(request: SignedInRequest, package_id: int) -> HttpResponse:
         "threshold": opening_threshold(package),
         "keys": tender_keys(package),
         "blockers": ceremony_blockers(package),
-        "can_make": package.state == PackageState.ASSIGNED and len(members) >= opening_threshold(package),
+        "can_make": package.state == PackageState.ASSIGNED
+        and len(members) >= opening_threshold(package),
         "ceremony": json.dumps(
             {
                 "tender": str(package.code),

@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 
 def _package(request: SignedInRequest, package_id: int) -> Package:
-    package = access_package_as_runner(portal=request.portal, user=request.user, package_id=package_id)
+    package = access_package_as_runner(
+        portal=request.portal, user=request.user, package_id=package_id
+    )
     return package_with_stages(package, list(package.stages.all()))
 
 
@@ -112,7 +114,10 @@ def share_send_view(request: SignedInRequest, package_id: int) -> HttpResponseBa
         messages.error(request, refusal.message)
         return _back(package)
     if not rebuilt:
-        messages.success(request, _("Your share is received. The bids open when enough members have sent theirs."))
+        messages.success(
+            request,
+            _("Your share is received. The bids open when enough members have sent theirs."),
+        )
         return _back(package)
     _open(key)
     return _back(package)

@@ -30,7 +30,9 @@ def tender_key_file_view(request: HttpRequest, code: int, envelope: int) -> Http
         str(package.code), envelope, slots_of_envelope(package, envelope), bytes(key.public_key)
     )
     response = HttpResponse(text, content_type="application/x-pem-file; charset=us-ascii")
-    response["Content-Disposition"] = f'attachment; filename="tender-{package.code}-envelope-{envelope}.pem"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="tender-{package.code}-envelope-{envelope}.pem"'
+    )
     response["Cache-Control"] = "public, max-age=300"
     return response
 
