@@ -21,7 +21,7 @@ if (window.crypto && window.crypto.subtle) {
       try {
         const key = await loadOpeningKey(await file.text(), passphrase);
         const share = await decryptShare(
-          key.privateKey,
+          key,
           { epk: box.dataset.epk, ciphertext: box.dataset.ciphertext },
           {
             tender: box.dataset.tender,

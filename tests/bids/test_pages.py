@@ -1,0 +1,208 @@
+"""The sealed-bid pages through HTTP: who reaches them, the tus upload of a bid, the
+plain upload of a file sealed offline, submitting under the second-factor check, the
+officials' keys and opening pages, and the public pages."""
+
+import base64
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from inaproc.bids.models import BidVersion, OpeningKey, SealedFile, TenderKey
+from inaproc.seal.encoding import b64u_encode, public_raw
+from inaproc.seal.tender_keys import parse_tender_key_file
+from inaproc.tenders.models import Participation
+from tests.bids.factories import fill_draft, my_share, sealed_bytes
+from tests.factories import make_user
+from tests.helpers import signed_in
+from tests.tenders.participation_factories import make_vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def _bid_url(tender, rest=""):
+    return f"/{tender.portal.slug}/perusahaan/tender/{tender.code}/penawaran/{rest}"
+
+
+def _tus_upload(client, tender, data: bytes, slot: str, *, sha256: str | None = None):
+    """Create and send a tus upload in two pieces; the last PATCH's response."""
+    digest = sha256 or hashlib.sha256(data).hexdigest()
+    meta = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in {"slot": slot, "sha256": digest}.items()
+    )
+    created = client.post(
+        _bid_url(tender, "unggah/"),
+        HTTP_TUS_RESUMABLE="1.0.0",
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA=meta,
+    )
+    assert created.status_code == 201, created.content
+    location = created["Location"]
+    half = len(data) // 2
+    response = None
+    for offset, piece in ((0, data[:half]), (half, data[half:])):
+        response = client.generic(
+            "PATCH",
+            location,
+            piece,
+            content_type="application/offset+octet-stream",
+            HTTP_TUS_RESUMABLE="1.0.0",
+            HTTP_UPLOAD_OFFSET=str(offset),
+        )
+    return response
+
+
+def test_the_bid_page_is_for_the_companys_users_only(client, portal_a, tender, bidder):
+    member, _participation = bidder
+    client = signed_in(member.user)
+    page = client.get(_bid_url(tender))
+    assert page.status_code == 200
+    assert tender.tender_keys.get().fingerprint[:4] in page.content.decode()
+    outsider = make_vendor(portal_a)
+    client = signed_in(outsider.user)
+    assert client.get(_bid_url(tender)).status_code == 404
+
+
+def test_a_bid_travels_by_resumable_upload_and_a_hash_mismatch_is_refused(client, tender, bidder):
+    member, _participation = bidder
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 " + b"x" * 3000)
+    client = signed_in(member.user)
+    done = _tus_upload(client, tender, data, "penawaran")
+    assert done.status_code == 204
+    refused = _tus_upload(
+        client, tender, sealed_bytes(tender, "penawaran", b"y"), "penawaran", sha256="0" * 64
+    )
+    assert refused.status_code == 422
+    (sealed,) = SealedFile.objects.all()
+    assert sealed.sha256 == hashlib.sha256(data).hexdigest() and sealed.in_draft
+
+
+def test_a_viewer_may_not_upload_or_submit(client, portal_a, tender, bidder):
+    member, _participation = bidder
+    viewer = make_vendor(portal_a, role="viewer", company=member.company)
+    data = sealed_bytes(tender, "penawaran", b"x")
+    client = signed_in(viewer.user)
+    assert client.get(_bid_url(tender)).status_code == 200
+    created = client.post(
+        _bid_url(tender, "unggah/"), HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="10"
+    )
+    assert created.status_code == 403
+    posted = client.post(
+        _bid_url(tender),
+        {"slot": "penawaran", "file": io.BytesIO(data)},
+    )
+    assert posted.status_code == 403
+    assert client.post(_bid_url(tender, "kirim/")).status_code == 403
+    assert not SealedFile.objects.exists()
+
+
+def test_a_file_sealed_offline_is_uploaded_without_javascript_and_the_bid_submitted(
+    client, tender, bidder
+):
+    member, participation = bidder
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 offline")
+    upload = io.BytesIO(data)
+    upload.name = "penawaran.pdf.inpseal"
+    client = signed_in(member.user)
+    response = client.post(_bid_url(tender), {"slot": "penawaran", "file": upload})
+    assert response.status_code == 302
+    fill_draft(participation, member.user)
+    submitted = client.post(_bid_url(tender, "kirim/"))
+    assert submitted.status_code == 302
+    version = BidVersion.objects.get()
+    assert submitted["Location"].endswith(f"tanda-terima/{version.number}/")
+    receipt = client.get(submitted["Location"])
+    assert receipt.status_code == 200
+    download = client.get(_bid_url(tender, f"tanda-terima/{version.number}.json"))
+    assert download["Content-Type"] == "application/json"
+    assert version.receipt["signature"] in download.content.decode()
+
+
+def test_a_bad_offline_upload_shows_the_reason_next_to_the_slot(client, tender, bidder, english):
+    member, _participation = bidder
+    upload = io.BytesIO(b"%PDF-1.4 not sealed")
+    upload.name = "x.pdf"
+    client = signed_in(member.user)
+    response = client.post(_bid_url(tender), {"slot": "penawaran", "file": upload})
+    assert response.status_code == 200
+    assert "This is not a sealed file" in response.content.decode()
+
+
+def test_the_public_get_the_tender_key_file_for_the_offline_tool(client, tender):
+    response = client.get(f"/{tender.portal.slug}/tender/{tender.code}/kunci/1.pem")
+    assert response.status_code == 200
+    parsed = parse_tender_key_file(response.content.decode())
+    assert parsed.tender == str(tender.code) and parsed.envelope == 1
+    assert parsed.fingerprint == tender.tender_keys.get().fingerprint
+    assert client.get(f"/{tender.portal.slug}/tender/{tender.code}/kunci/2.pem").status_code == 404
+    page = client.get(f"/{tender.portal.slug}/tender/{tender.code}/")
+    assert tender.tender_keys.get().fingerprint[:4] in page.content.decode()
+
+
+def test_participants_are_named_after_the_deadline_and_priced_after_the_opening(
+    client, tender, bidder, time_machine
+):
+    member, participation = bidder
+    fill_draft(participation, member.user, price=123_456_789)
+    from inaproc.bids.services.bids import bid_submit
+    from inaproc.bids.services.opening import envelope_open, opening_share_submit
+
+    bid_submit(participation=participation, user=member.user)
+    url = f"/{tender.portal.slug}/tender/{tender.code}/peserta/"
+    before = client.get(url).content.decode()
+    assert member.company.name not in before
+    opening = tender.stages.get(key="pembukaan_penawaran").starts_at + timedelta(minutes=5)
+    time_machine.move_to(opening)
+    assert member.company.name in client.get(url).content.decode()
+    key = TenderKey.objects.get(package=tender)
+    for user in [m.user for m in tender.pokja.members.order_by("pk")][:2]:
+        opening_share_submit(key=key, member=user, share=my_share(key, user))
+    envelope_open(key=key)
+    assert "123.456.789" in client.get(url).content.decode()
+    record = client.get(f"/{tender.portal.slug}/tender/{tender.code}/pembukaan/").content.decode()
+    assert "BEGIN PRIVATE KEY" in record
+
+
+def test_an_official_registers_an_opening_key_through_the_page(client, portal_a):
+    user = make_user(portal_a, role="pokja")
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    raw = public_raw(ec.generate_private_key(ec.SECP256R1()))
+    client = signed_in(user)
+    assert client.get(f"/{portal_a.slug}/staf/kunci-pembukaan/").status_code == 200
+    response = client.post(
+        f"/{portal_a.slug}/staf/kunci-pembukaan/", {"public_key": b64u_encode(raw)}
+    )
+    assert response.status_code == 302
+    bad = client.post(f"/{portal_a.slug}/staf/kunci-pembukaan/", {"public_key": "%%%"})
+    assert bad.status_code == 200
+    assert OpeningKey.objects.get(user=user).public_key == raw
+
+
+def test_members_send_shares_through_the_opening_page(client, tender, bidder, time_machine):
+    member, participation = bidder
+    fill_draft(participation, member.user)
+    from inaproc.bids.services.bids import bid_submit
+
+    bid_submit(participation=participation, user=member.user)
+    time_machine.move_to(
+        tender.stages.get(key="pembukaan_penawaran").starts_at + timedelta(minutes=1)
+    )
+    key = TenderKey.objects.get(package=tender)
+    url = f"/{tender.portal.slug}/staf/paket/{tender.pk}/pembukaan/"
+    for official in [m.user for m in tender.pokja.members.order_by("pk")][:2]:
+        client = signed_in(official)
+        assert client.get(url).status_code == 200
+        sent = client.post(
+            url + "kirim/", {"envelope": 1, "share": b64u_encode(my_share(key, official))}
+        )
+        assert sent.status_code == 302
+    key.refresh_from_db()
+    assert key.opened_at is not None
+    client = signed_in(official)
+    page = client.get(url).content.decode()
+    assert member.company.name in page
+    assert timezone.now() >= key.opened_at
