@@ -29,7 +29,7 @@ const META_NONCE = concat(new Uint8Array([1]), new Uint8Array(11));
 const RECORDS_PER_BLOB = 16;
 
 const TENDER_CODE = /^[0-9]{1,32}$/;
-const SLOT_CODE = /^[a-z0-9_]{1,64}$/;
+const SLOT_CODE = /^[a-z0-9_]{1,32}$/;
 
 // nonce_i = 0x00 0x00 0x00 ‖ i (8 bytes, big-endian) ‖ 0x01 for the last record, else 0x00.
 function recordNonce(index, last) {
@@ -81,12 +81,23 @@ function checkSealArguments(file, { tender, slot, tenderPublicRaw, recordSize })
   }
 }
 
+// JSON as Python's json.dumps(ensure_ascii=True, separators=(",", ":")) writes it: every
+// character above 0x7f as \uXXXX (UTF-16 code units, lowercase hex).
+function asciiJson(value) {
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
+}
+
 // magic ‖ hlen (4 bytes, big-endian) ‖ header (JSON, ASCII, keys sorted, no whitespace).
 function buildPreamble(fields) {
   const ordered = {};
   for (const name of Object.keys(fields).sort()) ordered[name] = fields[name];
-  const header = utf8(JSON.stringify(ordered));
-  if (header.some((byte) => byte > 0x7e)) throw new SealError("bad_header", "header not ASCII");
+  const header = utf8(asciiJson(ordered));
+  if (header.length > MAX_HEADER) {
+    throw new SealError("bad_argument", "the file name or type is too long for the header");
+  }
   const hlen = new Uint8Array(4);
   new DataView(hlen.buffer).setUint32(0, header.length);
   return concat(MAGIC, hlen, header);
@@ -207,7 +218,7 @@ export async function sealFile(file, options = {}) {
   const dataKey = await subtle.importKey("raw", keyBytes, "AES-GCM", false, ["encrypt", "decrypt"]);
   const wrapped = await wrap(tenderPublicRaw, keyBytes, sealContext(tender, slot));
   keyBytes.fill(0);
-  const meta = utf8(JSON.stringify({ name, type, size }));
+  const meta = utf8(asciiJson({ name, size, type }));
   const preamble = buildPreamble({
     v: 1,
     tender,
