@@ -8,6 +8,7 @@ context) is answered by Playwright from inaproc/static/ itself, so no server or 
 is involved; the first test loads the modules from a real page of the live server, under
 the project's Content-Security-Policy. Bytes cross between Python and the page as b64u."""
 
+import base64
 import hashlib
 import io
 import itertools
@@ -497,3 +498,89 @@ def test_bid_letter_bytes_are_identical(sealing_page: Page) -> None:
     assert letters[2:] == ["bad_letter"] * 3
     with pytest.raises(SealError):
         bid_letter.make_bid_letter("7", 1, 0)
+
+
+class FakeTusServer:
+    """Just enough of tus 1.0 (core + creation) at http://sealing.localhost/tus/, answered
+    by Playwright: it records what the client sent, and can drop chosen PATCH requests."""
+
+    def __init__(self) -> None:
+        self.created: list[dict[str, str]] = []
+        self.data = bytearray()
+        self.length = 0
+        self.patches = 0
+        self.drop: set[int] = set()  # numbers (from 1) of the PATCH requests to drop
+
+    def handle(self, route: Route) -> None:
+        request = route.request
+        tus = {"Tus-Resumable": "1.0.0", "Cache-Control": "no-store"}
+        if request.method == "POST":
+            self.created.append(request.headers)
+            self.length = int(request.headers["upload-length"])
+            tus["Location"] = f"{ORIGIN}/tus/upload-1"
+            route.fulfill(status=201, headers=tus)
+        elif request.method == "HEAD":
+            tus.update({"Upload-Offset": str(len(self.data)), "Upload-Length": str(self.length)})
+            route.fulfill(status=200, headers=tus)
+        elif request.method == "PATCH":
+            self.patches += 1
+            if self.patches in self.drop:
+                route.abort("connectionreset")
+                return
+            if int(request.headers["upload-offset"]) != len(self.data):
+                route.fulfill(status=409, headers=tus)
+                return
+            self.data += request.post_data_buffer or b""
+            tus["Upload-Offset"] = str(len(self.data))
+            route.fulfill(status=204, headers=tus)
+        else:
+            route.fulfill(status=405, headers=tus)
+
+
+UPLOAD = """async ([sealed, sha256, retryDelays]) => {
+  const upload = await import("/static/js/sealing/upload.js");
+  const progress = [];
+  try {
+    const url = await upload.uploadSealed(new Blob([S.bytes(sealed)]), {
+      endpoint: "/tus/", sha256, chunkSize: 1024, retryDelays, csrfToken: "jeton",
+      metadata: { tender: "12345000", slot: "penawaran", sha256 },
+      onProgress: (sent, total) => progress.push([sent, total]),
+    });
+    return { url, last: progress[progress.length - 1] };
+  } catch (error) {
+    return { error: error.code };
+  }
+}"""
+
+
+def test_sealed_file_uploads_in_chunks_and_resumes_after_a_reload(sealing_page: Page) -> None:
+    """uploadSealed sends the sealed bytes with tus in chunks, with the CSRF token and the
+    metadata; a dropped chunk is retried; when the connection fails for good the upload
+    reports "upload_failed", and the same sealed file uploaded again from a new page (a
+    reload) continues where the server stopped instead of creating a second upload."""
+    server = FakeTusServer()
+    context = sealing_page.context
+    context.route(f"{ORIGIN}/tus/**", server.handle)
+    sealed = bytes(range(256)) * 16  # 4 KiB: four chunks
+    sha256 = hashlib.sha256(sealed).hexdigest()
+    server.drop = {2, 4, 5}  # chunk 2 retried once; chunk 3 then fails with no retries left
+    try:
+        first = sealing_page.evaluate(UPLOAD, [b64u_encode(sealed), sha256, [0]])
+        assert first == {"error": "upload_failed"}
+        assert len(server.data) == 2048
+
+        reloaded = context.new_page()
+        reloaded.goto(f"{ORIGIN}/")
+        reloaded.evaluate(HARNESS)
+        second = reloaded.evaluate(UPLOAD, [b64u_encode(sealed), sha256, [0]])
+        reloaded.close()
+    finally:
+        context.unroute(f"{ORIGIN}/tus/**")
+
+    assert second == {"url": f"{ORIGIN}/tus/upload-1", "last": [4096, 4096]}
+    assert bytes(server.data) == sealed
+    assert len(server.created) == 1
+    headers = server.created[0]
+    assert headers["x-csrftoken"] == "jeton"
+    assert headers["upload-length"] == "4096"
+    assert "sha256 " + base64.b64encode(sha256.encode()).decode() in headers["upload-metadata"]
