@@ -84,7 +84,7 @@ def build_preamble(
     return preamble, parse_header(header, preamble)
 
 
-def _read_exact(src: BinaryIO, n: int) -> bytes:
+def read_exact(src: BinaryIO, n: int) -> bytes:
     """Read exactly n bytes unless the stream ends first (then fewer)."""
     parts: list[bytes] = []
     remaining = n
@@ -100,16 +100,16 @@ def _read_exact(src: BinaryIO, n: int) -> bytes:
 def read_header(src: BinaryIO) -> Header:
     """Read and validate the preamble of a sealed file, leaving `src` at the first
     record. Raises SealError bad_magic, truncated or bad_header."""
-    magic = _read_exact(src, len(MAGIC))
+    magic = read_exact(src, len(MAGIC))
     if magic != MAGIC:
         raise SealError("bad_magic", "not an Inaproc sealed file (INPSEAL1)")
-    length_bytes = _read_exact(src, 4)
+    length_bytes = read_exact(src, 4)
     if len(length_bytes) != 4:
         raise SealError("truncated", "the file ends inside the header length")
     (hlen,) = struct.unpack(">I", length_bytes)
     if not 1 <= hlen <= MAX_HEADER:
         raise SealError("bad_header", "the header length is out of range")
-    header = _read_exact(src, hlen)
+    header = read_exact(src, hlen)
     if len(header) != hlen:
         raise SealError("truncated", "the file ends inside the header")
     return parse_header(header, magic + length_bytes + header)

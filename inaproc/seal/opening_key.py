@@ -106,7 +106,9 @@ def load_opening_key_file(
     if not isinstance(kdf, dict) or kdf.get("name") != KDF_NAME:
         raise SealError("bad_key_file", f"the key derivation is not {KDF_NAME}")
     iterations = kdf.get("iterations")
-    if not is_int(iterations) or iterations < MIN_ITERATIONS:
+    if not isinstance(iterations, int) or isinstance(iterations, bool):
+        raise SealError("bad_key_file", "the iteration count is not a whole number")
+    if iterations < MIN_ITERATIONS:
         raise SealError("weak_kdf", f"fewer than {MIN_ITERATIONS} iterations")
     if iterations > MAX_ITERATIONS:
         raise SealError("bad_key_file", "an unreasonable number of iterations")

@@ -35,10 +35,10 @@ from inaproc.seal.header import (
     MIN_RECORD,
     TAG,
     Header,
-    _read_exact,
     build_preamble,
     check_slot_code,
     check_tender_code,
+    read_exact,
     read_header,
 )
 
@@ -149,9 +149,9 @@ def seal_stream(
 def _encrypt_records(src: BinaryIO, out: _HashingWriter, aead: AESGCM, header: Header) -> int:
     """Encrypt src in records of header.rs; the record after which src ends is the last."""
     index, total = 0, 0
-    chunk = _read_exact(src, header.rs)
+    chunk = read_exact(src, header.rs)
     while True:
-        following = _read_exact(src, header.rs) if len(chunk) == header.rs else b""
+        following = read_exact(src, header.rs) if len(chunk) == header.rs else b""
         last = not following
         out.write(aead.encrypt(record_nonce(index, last), chunk, header.preamble_sha256))
         total += len(chunk)
@@ -222,9 +222,9 @@ def _decrypt_records(
 ) -> int:
     stored = header.rs + TAG
     index, total = 0, 0
-    record = _read_exact(src, stored)
+    record = read_exact(src, stored)
     while True:
-        following = _read_exact(src, stored) if len(record) == stored else b""
+        following = read_exact(src, stored) if len(record) == stored else b""
         last = not following
         if len(record) < TAG or (last and index > 0 and len(record) == TAG):
             raise SealError("truncated", f"record {index} is too short")
