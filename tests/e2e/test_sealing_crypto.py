@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import itertools
+import json
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -584,3 +585,115 @@ def test_sealed_file_uploads_in_chunks_and_resumes_after_a_reload(sealing_page: 
     assert headers["x-csrftoken"] == "jeton"
     assert headers["upload-length"] == "4096"
     assert "sha256 " + base64.b64encode(sha256.encode()).decode() in headers["upload-metadata"]
+
+
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[1] / "seal" / "vectors" / "format-v1.json").read_text("utf-8")
+)
+
+
+def test_the_committed_vectors_open_in_the_browser(sealing_page: Page) -> None:
+    """The fixed vectors made by the Python side (tests/seal/vectors/format-v1.json) hold in
+    the browser too: the ECIES vector unwraps, each sealed file opens to its bytes, name and
+    type, the Shamir vectors combine, the member key file loads (NFC and NFD passphrase) and
+    unwraps its share, two shares give the tender key, and the bid letter is the same."""
+    result = sealing_page.evaluate(
+        """async (v) => {
+          const tenderKey = await S.privateKey(v.tender_d, v.tender_public);
+          const ecies = S.text(await S.ecies.unwrap(
+            tenderKey, v.ecies.epk, v.ecies.ciphertext, v.ecies.context));
+          const files = [];
+          for (const f of v.sealed_files) {
+            const opened = await S.format.openSealed(new Blob([S.bytes(f.sealed)]), tenderKey,
+              { expectTender: v.tender, expectSlot: f.slot });
+            files.push([await S.blobText(opened.blob), opened.name, opened.type]);
+          }
+          const combine = async (shares) => S.text(await S.shamir.combine(shares.map(S.bytes)));
+          const loaded = [];
+          for (const form of ["NFC", "NFD"]) {
+            const key = await S.openingKey.loadOpeningKey(
+              v.opening_key.file, v.opening_key.passphrase.normalize(form));
+            const item = v.tender_shares_2_of_3[0];
+            loaded.push(S.text(await S.shares.decryptShare(key, item,
+              { tender: v.tender, envelope: 1, fingerprint: key.fingerprint })));
+          }
+          const shares = [];
+          for (const item of v.tender_shares_2_of_3) {
+            const member = await S.privateKey(item.member_d, item.member_public);
+            shares.push(await S.ecies.unwrap(member, item.epk, item.ciphertext, item.context));
+          }
+          return {
+            ecies, files, loaded,
+            hand: await combine(v.shamir.hand.shares.slice(0, 2)),
+            twoOfThree: await combine(v.shamir["2_of_3"].slice(1)),
+            threeOfFive: await combine(v.shamir["3_of_5"].slice(2)),
+            shares: shares.map(S.text),
+            tenderD: S.text(await S.shamir.combine(shares.slice(1))),
+            letter: S.text(S.bidLetter.makeBidLetter(
+              { tender: v.tender, offerPrice: "1250000000", validityDays: 60 })),
+          };
+        }""",
+        VECTORS,
+    )
+    v = VECTORS
+    assert result["ecies"] == v["ecies"]["plaintext"]
+    assert result["files"] == [[f["plaintext"], f["name"], f["type"]] for f in v["sealed_files"]]
+    assert result["loaded"] == [v["tender_shares_2_of_3"][0]["share"]] * 2
+    assert result["hand"] == v["shamir"]["hand"]["secret"]
+    assert result["twoOfThree"] == result["threeOfFive"] == v["shamir"]["secret"]
+    assert result["shares"] == [item["share"] for item in v["tender_shares_2_of_3"]]
+    assert result["tenderD"] == v["tender_d"]
+    assert result["letter"] == v["bid_letter"]
+
+
+def with_header(sealed: bytes, header: bytes) -> bytes:
+    """The sealed file with another header (and hlen), records unchanged."""
+    hlen = int.from_bytes(sealed[8:12], "big")
+    return sealed[:8] + len(header).to_bytes(4, "big") + header + sealed[12 + hlen :]
+
+
+def test_the_browser_reads_headers_as_strictly_as_python(sealing_page: Page) -> None:
+    """Headers Python refuses the browser refuses too (a field twice, a record size written
+    1024.0, a field missing, non-canonical base64url, a wrong-length wrapped key), and a
+    tag-only record after full ones is a cut file on both sides."""
+    private_key, public, d = tender_key()
+    sealed = python_seal(bytes(2 * RECORD), slot="penawaran", public=public, rs=RECORD)
+    hlen = int.from_bytes(sealed[8:12], "big")
+    header = sealed[12 : 12 + hlen]
+    fields = json.loads(header)
+    last_epk = fields["epk"][-1]  # 65 bytes: its last character carries 2 unused bits
+    stray = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    cases = {
+        "twice": with_header(sealed, header[:-1] + b',"v":1}'),
+        "float": with_header(sealed, header.replace(b'"rs":1024', b'"rs":1024.0')),
+        "missing": with_header(sealed, header.replace(b',"v":1', b"")),
+        "stray_bits": with_header(
+            sealed,
+            header.replace(
+                fields["epk"].encode(),
+                (fields["epk"][:-1] + stray[stray.index(last_epk) ^ 1]).encode(),
+            ),
+        ),
+        "short_wk": with_header(
+            sealed, header.replace(fields["wk"].encode(), fields["wk"][:-4].encode())
+        ),
+        # the first record, then a tag-only "last" one instead of the second
+        "tag_only": sealed[: len(sealed) - (RECORD + 16)] + bytes(16),
+    }
+    for name, bad in cases.items():
+        with pytest.raises(SealError) as refused:
+            open_stream(io.BytesIO(bad), io.BytesIO(), private_key=private_key)
+        expected = "truncated" if name == "tag_only" else "bad_header"
+        assert refused.value.code == expected, name
+    codes = sealing_page.evaluate(
+        """async ([cases, d, pub]) => {
+          const key = await S.privateKey(d, pub);
+          const codes = {};
+          for (const [name, sealed] of Object.entries(cases)) {
+            codes[name] = await S.failure(S.format.openSealed(new Blob([S.bytes(sealed)]), key));
+          }
+          return codes;
+        }""",
+        [{name: b64u_encode(bad) for name, bad in cases.items()}, d, b64u_encode(public)],
+    )
+    assert codes == {name: ("truncated" if name == "tag_only" else "bad_header") for name in cases}

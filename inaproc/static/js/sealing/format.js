@@ -11,7 +11,9 @@ import {
   equalBytes,
   fingerprint,
   hex,
+  importPublic,
   sha256,
+  strictJsonObject,
   utf8,
 } from "./util.js";
 
@@ -114,43 +116,60 @@ async function readPreamble(blob) {
   if (hlen < 1 || hlen > MAX_HEADER) throw new SealError("bad_header", "header length");
   if (blob.size < 12 + hlen) throw new SealError("truncated", "the header is cut");
   const headerBytes = await readBytes(blob, 12, 12 + hlen);
-  const header = parseHeader(headerBytes);
+  const header = await parseHeader(headerBytes);
   const preamble = concat(start, headerBytes);
   return { header, preamble, aad: await sha256(preamble) };
 }
 
-function parseHeader(bytes) {
-  let header;
-  try {
-    if (bytes.some((byte) => byte > 0x7e)) throw new Error("not ASCII");
-    header = JSON.parse(new TextDecoder("ascii", { fatal: true }).decode(bytes));
-  } catch (error) {
-    throw new SealError("bad_header", "the header is not ASCII JSON");
-  }
-  const ok = header && typeof header === "object" && header.v === 1
+const HEADER_FIELDS = ["v", "tender", "slot", "key", "epk", "wk", "rs", "meta"];
+
+// The header, as strictly as inaproc/seal/header.py reads it (docs: "Readers are strict").
+async function parseHeader(bytes) {
+  if (bytes.some((byte) => byte > 0x7f)) throw new SealError("bad_header", "not ASCII");
+  const text = new TextDecoder().decode(bytes);
+  const header = strictJsonObject(text, "bad_header", HEADER_FIELDS, ["v", "rs"]);
+  const ok = header.v === 1
     && typeof header.tender === "string" && TENDER_CODE.test(header.tender)
     && typeof header.slot === "string" && SLOT_CODE.test(header.slot)
     && typeof header.key === "string" && /^[0-9a-f]{64}$/.test(header.key)
-    && typeof header.epk === "string" && typeof header.wk === "string"
-    && typeof header.meta === "string" && Number.isInteger(header.rs)
     && header.rs >= MIN_RECORD && header.rs <= MAX_RECORD;
   if (!ok) throw new SealError("bad_header", "the header's fields are not as the format says");
+  let epk, wk, meta;
+  try {
+    [epk, wk, meta] = [header.epk, header.wk, header.meta].map(b64uDecode);
+    await importPublic(epk);
+  } catch (error) {
+    throw new SealError("bad_header", "epk, wk or meta is not as the format says");
+  }
+  if (wk.length !== 32 + TAG || meta.length < TAG) {
+    throw new SealError("bad_header", "the wrapped key or meta block has a wrong length");
+  }
   return header;
 }
 
-// The records' layout in a sealed file of `total` bytes: [{offset, length, last}].
+// The records of a sealed file of `total` bytes as a reader cuts them, records of rs + 16
+// bytes, the one after which the file ends the last: [{offset, length, last}]. Whether each
+// is possible is checked as it is read (checkRecordLength), in the order of the Python
+// reader, so that both sides refuse a damaged file with the same code.
 function recordLayout(total, preambleLength, recordSize) {
   const body = total - preambleLength;
   const stored = recordSize + TAG;
-  if (body < TAG) throw new SealError("truncated", "no complete record");
-  const count = Math.ceil(body / stored);
+  const count = Math.max(1, Math.ceil(body / stored));
   const lastLength = body - (count - 1) * stored;
-  if (lastLength < TAG) throw new SealError("truncated", "the last record is cut");
   return Array.from({ length: count }, (_, i) => ({
+    index: i,
     offset: preambleLength + i * stored,
     length: i === count - 1 ? lastLength : stored,
     last: i === count - 1,
   }));
+}
+
+// A record holds at least its tag; a tag-only record is only ever the single record of an
+// empty file.
+function checkRecordLength(record) {
+  if (record.length < TAG || (record.last && record.index > 0 && record.length === TAG)) {
+    throw new SealError("truncated", `record ${record.index} is too short`);
+  }
 }
 
 function appendParts(state, part) {
@@ -188,6 +207,7 @@ async function selfCheck(sealed, file, dataKey, context, onProgress) {
     throw new SealError("self_check_failed", "the number of records");
   }
   for (const [i, record] of layout.entries()) {
+    checkRecordLength(record);
     const stored = await readBytes(sealed, record.offset, record.offset + record.length);
     hasher.update(stored);
     const opened = await gcm("decrypt", dataKey, recordNonce(i, record.last), stored, read.aad)
@@ -275,6 +295,7 @@ export async function openSealed(blob, privateKey, options = {}) {
   const state = { blob: new Blob([]), parts: [] };
   let opened = 0;
   for (const [i, record] of layout.entries()) {
+    checkRecordLength(record);
     const stored = await readBytes(blob, record.offset, record.offset + record.length);
     const plain = await gcm("decrypt", dataKey, recordNonce(i, record.last), stored, aad)
       .catch(() => {
@@ -292,9 +313,9 @@ async function openMeta(dataKey, header) {
   try {
     const context = metaContext(header.tender, header.slot);
     const plain = await gcm("decrypt", dataKey, META_NONCE, b64uDecode(header.meta), context);
-    const meta = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plain));
-    if (typeof meta.name === "string" && typeof meta.type === "string"
-      && Number.isSafeInteger(meta.size) && meta.size >= 0) {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(plain);
+    const meta = strictJsonObject(text, "meta_failed", ["name", "type", "size"], ["size"]);
+    if (typeof meta.name === "string" && typeof meta.type === "string" && meta.size >= 0) {
       return meta;
     }
   } catch (error) {

@@ -28,7 +28,9 @@ export function b64uDecode(text) {
     throw new SealError("bad_encoding", "not base64url");
   }
   const bare = text.replace(/=+$/, "");
-  if (bare.length % 4 === 1) throw new SealError("bad_encoding", "not base64url");
+  if ((text !== bare && text.length % 4) || bare.length % 4 === 1) {
+    throw new SealError("bad_encoding", "base64url of an impossible length");
+  }
   let binary;
   try {
     binary = atob(bare.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((bare.length + 3) % 4));
@@ -37,6 +39,7 @@ export function b64uDecode(text) {
   }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  if (b64u(bytes) !== bare) throw new SealError("bad_encoding", "non-canonical base64url");
   return bytes;
 }
 
@@ -106,4 +109,34 @@ export async function exportPublicRaw(publicKey) {
   return new Uint8Array(await subtle.exportKey("raw", publicKey));
 }
 
-export const TEXT_ASCII = /^[\x20-\x7e]*$/;
+// A JSON object read as strictly as inaproc.seal.encoding.strict_json_object with the field
+// check of its callers: exactly the fields `names` (none twice: JSON.parse would keep the
+// last silently), and the fields in `integers` written as plain integers (not 1.0 or 1e3).
+// Anything else is SealError(code).
+export function strictJsonObject(text, code, names, integers = []) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SealError(code, "not JSON");
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new SealError(code, "not a JSON object");
+  }
+  const keys = [];
+  const tokens = /"(?:[^"\\]|\\.)*"/g; // every JSON string, left to right
+  for (let match; (match = tokens.exec(text));) {
+    if (/^\s*:/.test(text.slice(tokens.lastIndex))) keys.push(JSON.parse(match[0]));
+  }
+  const expected = [...names].sort().join(",");
+  if (keys.length !== names.length || [...keys].sort().join(",") !== expected) {
+    throw new SealError(code, "not the fields of the format");
+  }
+  for (const name of integers) {
+    const raw = new RegExp(`"${name}"\\s*:\\s*(-?[0-9.eE+]+)`).exec(text);
+    if (!Number.isSafeInteger(value[name]) || !raw || !/^-?[0-9]+$/.test(raw[1])) {
+      throw new SealError(code, `${name} is not an integer`);
+    }
+  }
+  return value;
+}
