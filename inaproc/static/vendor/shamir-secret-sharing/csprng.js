@@ -1,0 +1,3 @@
+export function getRandomBytes(numBytes) {
+    return crypto.getRandomValues(new Uint8Array(numBytes));
+}
