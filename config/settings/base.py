@@ -258,6 +258,8 @@ POKJA_QUORUM_CHECK = "inaproc.tenders.selectors.pokja.pokjas_short_without"
 # What higher apps require before a tender may be published (docs/decisions/0010): each is a
 # function of the package returning the reasons it may not be published yet.
 PUBLICATION_BLOCKERS = ["inaproc.bids.selectors.ceremony.ceremony_blockers"]
+# The demo officials' opening key files (load_demo writes them; passphrase: the password).
+DEMO_KEY_DIR = env.str("DEMO_KEY_DIR", default=str(BASE_DIR / "var" / "demo-keys"))
 # Sealed bids: bytes a company may have in unfinished resumable uploads at once.
 BID_UPLOAD_QUOTA_MB = env.int("BID_UPLOAD_QUOTA_MB", default=4096)
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.

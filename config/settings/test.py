@@ -24,6 +24,8 @@ WHITENOISE_AUTOREFRESH = True
 # folder, never into the developer's var/documents.
 DOCUMENT_ROOT = tempfile.mkdtemp(prefix="inaproc-test-documents-")
 atexit.register(shutil.rmtree, DOCUMENT_ROOT, ignore_errors=True)
+DEMO_KEY_DIR = tempfile.mkdtemp(prefix="inaproc-test-demo-keys-")
+atexit.register(shutil.rmtree, DEMO_KEY_DIR, ignore_errors=True)
 UPLOAD_TEMP_ROOT = tempfile.mkdtemp(prefix="inaproc-test-uploads-")
 atexit.register(shutil.rmtree, UPLOAD_TEMP_ROOT, ignore_errors=True)
 # SQLite: a test database in a file, not in memory. The browser tests' live server

@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create, user_set_password
+from inaproc.bids.services.keys import KEY_HOLDER_ROLES
 from inaproc.demo.registrations import demo_file, demo_sectors
+from inaproc.demo.sealed_bids import demo_opening_key, demo_tender_keys
 from inaproc.portals.models import Portal
 from inaproc.tenders.models import (
     BusinessQualification,
@@ -121,6 +123,8 @@ def demo_officials_load(*, portal: Portal) -> dict[str, User]:
             )
         elif not user.check_password(official.password):
             user_set_password(user=user, password=official.password)
+        if official.role in KEY_HOLDER_ROLES:
+            demo_opening_key(portal=portal, user=user, passphrase=official.password)
         users[official.key] = user
     return users
 
@@ -142,6 +146,7 @@ def demo_tenders_load(*, portal: Portal, admin: User, vendor: User | None) -> No
             continue
         package = package_assign(package=package, by=officials["ppk"], pokja=pokja)
         _document(package, officials["pokja1"])
+        demo_tender_keys(package, by=officials["pokja1"])
         if shows == "assigned":
             # Two of three must approve: the first has; the demo visitor can give the second.
             times = _times(package, now, "tomorrow")
@@ -295,4 +300,5 @@ def _pengadaan_langsung(portal: Portal, officials: dict[str, User], now: datetim
         package=package, by=officials["ppk"], pejabat_pengadaan=officials["pejabat"]
     )
     _document(package, officials["pejabat"])
+    demo_tender_keys(package, by=officials["pejabat"])
     _publish_back_dated(package, [officials["pejabat"]], shows="announced", now=now)

@@ -8,17 +8,18 @@ from datetime import timedelta
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from inaproc.bids.models import KeyShare, OpeningKey, TenderKey
-from inaproc.bids.selectors.keys import key_holders, opening_threshold
+from inaproc.bids.selectors.keys import key_holders
 from inaproc.bids.services.bids import sealed_file_store
-from inaproc.bids.slots import BID_LETTER, envelopes_for, slots_for
+from inaproc.bids.services.ceremony import tender_keys_record
+from inaproc.bids.slots import BID_LETTER, slots_for
+from inaproc.demo.sealed_bids import ceremony_envelopes
 from inaproc.seal.bid_letter import make_bid_letter
 from inaproc.seal.encoding import fingerprint, public_raw
 from inaproc.seal.sealed_file import seal_stream
-from inaproc.seal.tender_keys import make_tender_key, split_tender_key, unwrap_share, wrap_share
+from inaproc.seal.tender_keys import unwrap_share
 
-# The private halves of the opening keys made here, by fingerprint; and of tender keys.
+# The private halves of the opening keys made here, by fingerprint.
 OPENING_PRIVATE: dict[str, ec.EllipticCurvePrivateKey] = {}
-TENDER_PRIVATE: dict[str, ec.EllipticCurvePrivateKey] = {}
 
 
 def make_opening_key(user) -> OpeningKey:
@@ -31,43 +32,19 @@ def make_opening_key(user) -> OpeningKey:
 
 
 def make_tender_keys(package, *, with_opening_keys: bool = True) -> list[TenderKey]:
-    """What the ceremony in the browser does, done in Python: opening keys for the
-    officials who lack one (unless told not to), then a key per envelope shared k-of-n."""
-    if not key_holders(package):
+    """What the ceremony in the browser does, done in Python (`package` assigned, not yet
+    published): opening keys for the officials who lack one (unless told not to), then a
+    key per envelope shared k-of-n through the real service."""
+    holders = key_holders(package)
+    if not holders:
         return []
     if with_opening_keys:
-        for holder in key_holders(package):
+        for holder in holders:
             if holder.key is None:
                 make_opening_key(holder.user)
-    holders = [holder for holder in key_holders(package) if holder.key is not None]
-    threshold = opening_threshold(package)
-    creator = holders[0].user
-    keys = []
-    for envelope in envelopes_for(package):
-        private, raw = make_tender_key()
-        TENDER_PRIVATE[fingerprint(raw)] = private
-        key = TenderKey.objects.create(
-            package=package,
-            envelope=envelope,
-            public_key=raw,
-            fingerprint=fingerprint(raw),
-            threshold=threshold,
-            created_by=creator,
-        )
-        shares = split_tender_key(private, len(holders), threshold)
-        for holder, share in zip(holders, shares, strict=True):
-            epk, ciphertext = wrap_share(
-                bytes(holder.key.public_key), share, tender=str(package.code), envelope=envelope
-            )
-            KeyShare.objects.create(
-                tender_key=key,
-                member=holder.user,
-                opening_key=holder.key,
-                ephemeral_key=epk,
-                ciphertext=ciphertext,
-            )
-        keys.append(key)
-    return keys
+    return tender_keys_record(
+        package=package, user=holders[0].user, envelopes=ceremony_envelopes(package)
+    )
 
 
 def sealed_bytes(package, slot: str, content: bytes, *, name: str = "dokumen.pdf") -> bytes:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from inaproc.bids.models import BidVersion, OpeningKey, SealedFile, TenderKey
 from inaproc.seal.encoding import b64u_encode, public_raw
 from inaproc.seal.tender_keys import parse_tender_key_file
-from inaproc.tenders.models import Participation
 from tests.bids.factories import fill_draft, my_share, sealed_bytes
 from tests.factories import make_user
 from tests.helpers import signed_in

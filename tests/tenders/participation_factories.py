@@ -119,8 +119,10 @@ def make_package(
         make_document(package)
     if state != PackageState.DRAFT:
         package.assign(at=now)
+        package.save()
         if tender_keys:
             make_tender_keys(package)
+            package.refresh_from_db()
     if state in (PackageState.PUBLISHED, PackageState.CANCELLED):
         package.publish(at=now - timedelta(minutes=1))
     if state == PackageState.CANCELLED:
