@@ -95,6 +95,8 @@ def tus_endpoint(
     override = request.headers.get("X-HTTP-Method-Override", "").upper()
     if method == "POST" and override in {"PATCH", "DELETE", "HEAD"}:
         method = override
+    if getattr(request, "portal", None) is None:  # mounted outside a portal's URLs
+        return _refusal(404, _("No such upload."))
     if not request.user.is_authenticated:
         return _refusal(403, _("Sign in to upload."))
     refusal = policy.authorize(request)
@@ -132,7 +134,7 @@ def _dispatch(
         target=policy.target,
         upload_id=upload_id,
     )
-    if upload is None or upload.state in {UploadState.TERMINATED, UploadState.CONSUMED}:
+    if upload is None or upload.state == UploadState.TERMINATED:
         if method == "HEAD":
             return _tus(HttpResponse(status=404))
         return _refusal(404, _("No such upload."))

@@ -79,6 +79,9 @@ def test_upload_in_pieces_then_head_and_completion(
     assert upload.completed_at is not None
     assert DemoPolicy.completed == [(upload.pk, hashlib.sha256(DATA).hexdigest(), upload.metadata)]
     assert not storage.partial_exists(upload.storage_name)
+    # A client that lost the last answer and asks again learns the upload is done.
+    again = head(vendor_client, location)
+    assert (again.status_code, again["Upload-Offset"]) == (200, str(len(DATA)))
 
 
 def test_a_zero_length_upload_completes_at_creation(vendor_client):
