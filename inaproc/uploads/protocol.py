@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -94,6 +95,8 @@ def tus_endpoint(
     override = request.headers.get("X-HTTP-Method-Override", "").upper()
     if method == "POST" and override in {"PATCH", "DELETE", "HEAD"}:
         method = override
+    if getattr(request, "portal", None) is None:  # mounted outside a portal's URLs
+        return _refusal(404, _("No such upload."))
     if not request.user.is_authenticated:
         return _refusal(403, _("Sign in to upload."))
     refusal = policy.authorize(request)
@@ -131,7 +134,7 @@ def _dispatch(
         target=policy.target,
         upload_id=upload_id,
     )
-    if upload is None or upload.state in {UploadState.TERMINATED, UploadState.CONSUMED}:
+    if upload is None or upload.state == UploadState.TERMINATED:
         if method == "HEAD":
             return _tus(HttpResponse(status=404))
         return _refusal(404, _("No such upload."))
@@ -159,7 +162,7 @@ def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
     if length > policy.max_size:
         return _refusal(
             413,
-            _("The file is larger than %(limit)s bytes.") % {"limit": policy.max_size},
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(policy.max_size)},
         )
     metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
     if metadata is None:
@@ -215,7 +218,8 @@ def _patch(request: HttpRequest, upload: ResumableUpload, policy: UploadPolicy) 
         return _refusal(411, _("Content-Length is required."))
     if count > policy.chunk_max:
         return _refusal(
-            413, _("A piece may be at most %(limit)s bytes.") % {"limit": policy.chunk_max}
+            413,
+            _("A piece may be at most %(limit)s.") % {"limit": filesizeformat(policy.chunk_max)},
         )
     received = services.upload_receive(
         upload=upload, at=offset, count=count, read=request.read, on_complete=policy.on_complete

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,8 +64,8 @@ def upload_create(
         used = upload_quota_used(portal=portal, owner_key=owner_key, now=now)
         if used + length > quota_bytes:
             raise UploadTooLarge(
-                _("Your unfinished uploads would exceed %(limit)s bytes. Finish or cancel them.")
-                % {"limit": quota_bytes}
+                _("Your unfinished uploads would exceed %(limit)s. Finish or cancel them.")
+                % {"limit": filesizeformat(quota_bytes)}
             )
     upload = ResumableUpload(
         portal=portal,

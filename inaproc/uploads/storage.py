@@ -62,7 +62,9 @@ class PartialWriter:
 def partial_lock(name: str) -> Iterator[None]:
     """Hold the upload's lock (an exclusive `flock` on its file, released by the kernel
     if the process dies) or raise PartialBusy at once. FileNotFoundError if it is gone."""
-    fd = os.open(_path(name), os.O_RDONLY)
+    # Opened for writing: on NFS, flock is emulated with POSIX locks, whose exclusive
+    # kind needs a descriptor open for writing.
+    fd = os.open(_path(name), os.O_RDWR)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from inaproc.uploads import storage
@@ -78,6 +79,9 @@ def test_upload_in_pieces_then_head_and_completion(
     assert upload.completed_at is not None
     assert DemoPolicy.completed == [(upload.pk, hashlib.sha256(DATA).hexdigest(), upload.metadata)]
     assert not storage.partial_exists(upload.storage_name)
+    # A client that lost the last answer and asks again learns the upload is done.
+    again = head(vendor_client, location)
+    assert (again.status_code, again["Upload-Offset"]) == (200, str(len(DATA)))
 
 
 def test_a_zero_length_upload_completes_at_creation(vendor_client):
@@ -130,7 +134,7 @@ def test_over_max_size_is_413(vendor_client):
     response = create(vendor_client, DemoPolicy.max_size + 1)
 
     assert response.status_code == 413
-    assert str(DemoPolicy.max_size) in response.content.decode()
+    assert filesizeformat(DemoPolicy.max_size) in response.content.decode()
     assert not ResumableUpload.objects.exists()
 
 
@@ -166,7 +170,7 @@ def test_quota_counts_receiving_uploads_of_the_owner(vendor_client, monkeypatch)
     after_finish = create(vendor_client, 400_000)
 
     assert refused.status_code == 413
-    assert "500000" in refused.content.decode()
+    assert filesizeformat(500_000) in refused.content.decode()
     assert after_finish.status_code == 201
 
 
@@ -476,3 +480,10 @@ def test_other_methods_are_405(vendor_client, method):
 
     assert response.status_code == 405
     assert getattr(vendor_client, method)(CREATE_URL, headers=TUS).status_code == 405
+
+
+def test_refusals_are_in_indonesian_by_default(vendor_client):
+    """The page shows the refusal's text as it is: it comes in the user's language."""
+    response = create(vendor_client, DemoPolicy.max_size + 1)
+
+    assert response.content.decode() == "Berkas lebih besar dari 512,0\xa0KB."
