@@ -314,7 +314,13 @@ def test_a_tender_from_the_invitation_of_its_officials_to_a_moved_deadline(
         pokja_chair.goto(detail)
         check(pokja_chair, "package detail", shot="package-detail")
 
-        # --- Two of three approve: published. ---
+        # --- The chair's browser makes the tender keys (the members' opening keys were
+        # made by load_demo), then two of three approve: published. ---
+        pokja_chair.goto(f"{detail}kunci-tender/")
+        check(pokja_chair, "tender keys page")
+        pokja_chair.locator("form[data-ceremony-form] button[type=submit]").click()
+        expect(pokja_chair).to_have_url(f"{detail}publikasi/")
+        assert package.tender_keys.count() == 1
         publication = f"{detail}publikasi/"
         pokja_chair.goto(publication)
         approve = "form[action$='/publikasi/setujui/'] button[type=submit]"

@@ -316,5 +316,8 @@ class Command(BaseCommand):
             "\n  Staff accounts have no second factor yet: as in production, their first "
             "sign-in walks them through setting up an authenticator app (any TOTP app, "
             "or see README.md) or a passkey before anything else. Second factors set up "
-            "while trying the demo are kept when this command runs again.\n"
+            "while trying the demo are kept when this command runs again."
+            f"\n  The Pokja members' and the Pejabat Pengadaan's opening key files (to open "
+            f"sealed bids; passphrase: the official's password) are in {settings.DEMO_KEY_DIR}/"
+            "<portal>-<username>.inpkey.\n"
         )
