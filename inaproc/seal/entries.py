@@ -94,8 +94,12 @@ def _verify_document(
 ) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("format") != document_format:
         raise _bad(f"not an {document_format} document")
-    text, signature, key_id = (document.get(k) for k in ("body", "signature", "key_id"))
-    if not all(isinstance(v, str) for v in (text, signature, key_id)):
+    text, signature, key_id = (
+        document.get("body"),
+        document.get("signature"),
+        document.get("key_id"),
+    )
+    if not (isinstance(text, str) and isinstance(signature, str) and isinstance(key_id, str)):
         raise _bad("body, signature and key_id must be strings")
     try:
         body = json.loads(text)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from inaproc.portals.decorators import portal_required
+from inaproc.portals.http import PortalRequest
 from inaproc.seal.entries import KEYS_FORMAT, b64u_encode
 from inaproc.translog import selectors
 from inaproc.translog.services import (
@@ -72,7 +73,7 @@ def _api(view):
 
 
 @_api
-def keys_view(request: HttpRequest) -> HttpResponse:
+def keys_view(request: PortalRequest) -> HttpResponse:
     """Every signing key of the portal, retired ones included, with when each signed."""
     keys = [
         {
@@ -89,7 +90,7 @@ def keys_view(request: HttpRequest) -> HttpResponse:
 
 
 @_api
-def tree_head_view(request: HttpRequest) -> HttpResponse:
+def tree_head_view(request: PortalRequest) -> HttpResponse:
     """The latest signed tree head, or with ?tree_size=N the newest one of that size."""
     if "tree_size" in request.GET:
         head = selectors.tree_head_of_size(
@@ -105,7 +106,7 @@ def tree_head_view(request: HttpRequest) -> HttpResponse:
 
 
 @_api
-def entries_view(request: HttpRequest) -> HttpResponse:
+def entries_view(request: PortalRequest) -> HttpResponse:
     """Entries start … end (both included, at most 100); a mirror pages through them."""
     start = _number(request, "start")
     end = _number(request, "end", default=start + selectors.ENTRIES_PAGE_MAX - 1)
@@ -118,7 +119,7 @@ def entries_view(request: HttpRequest) -> HttpResponse:
 
 
 @_api
-def inclusion_view(request: HttpRequest) -> HttpResponse:
+def inclusion_view(request: PortalRequest) -> HttpResponse:
     """The inclusion proof of entry `index` with the signed head it leads to: of
     `tree_size` if given, else the latest (signed now if none covers the entry yet)."""
     portal = request.portal
@@ -150,7 +151,7 @@ def inclusion_view(request: HttpRequest) -> HttpResponse:
 
 
 @_api
-def consistency_view(request: HttpRequest) -> HttpResponse:
+def consistency_view(request: PortalRequest) -> HttpResponse:
     """The consistency proof between the trees of `first` and `second` entries, with the
     signed heads of those sizes where there are some."""
     portal = request.portal
@@ -172,6 +173,6 @@ def consistency_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
-def receipt_verify_view(request: HttpRequest) -> HttpResponse:
+def receipt_verify_view(request: PortalRequest) -> HttpResponse:
     """The public page where anyone checks a receipt (the checks run in the browser)."""
     return render(request, "translog/receipt_verify.html")

@@ -138,3 +138,21 @@ def test_a_portal_never_serves_another_portals_log(client, portal_a, portal_b):
 def test_only_get_is_allowed(client, portal_a):
     """The log is read-only over HTTP."""
     assert client.post("/lpse-a/log/tree-head").status_code == 405
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_verify_page_works_without_login_and_names_the_offline_verifier(
+    client, portal_a, settings, language
+):
+    """The page has one h1, says in <noscript> that it needs JavaScript and points to
+    the offline verifier with the portal's URL; every portal page's footer links to it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    text = client.get("/lpse-a/tanda-terima/verifikasi/").text
+
+    assert text.count("<h1") == 1
+    assert "<noscript>" in text and "python -m inaproc.seal.verify" in text
+    assert "http://testserver/lpse-a/" in text
+    assert 'data-keys-url="/lpse-a/.well-known/inaproc-keys.json"' in text
+    assert 'href="/lpse-a/tanda-terima/verifikasi/"' in client.get("/lpse-a/").text
+    assert ("Verifikasi Tanda Terima" if language == "id" else "Verify a receipt") in text

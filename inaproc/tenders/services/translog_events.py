@@ -4,6 +4,8 @@ change: small public bodies only (what anyone may read on the tender's pages).""
 
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from inaproc.tenders.models import Package, ScheduleChange, ScheduleStage, TenderDocument
 from inaproc.translog.models import LogEntry
 from inaproc.translog.services import append_entry, utc_iso
@@ -26,7 +28,7 @@ def log_published(package: Package) -> LogEntry:
         body={
             "tender": str(package.code),
             "name": package.name,
-            "published_at": utc_iso(package.published_at),
+            "published_at": utc_iso(package.published_at or timezone.now()),
             "schedule": [
                 {"stage": s.key, "starts_at": utc_iso(s.starts_at), "ends_at": utc_iso(s.ends_at)}
                 for s in stages
@@ -74,6 +76,6 @@ def log_cancelled(package: Package, reason: str) -> None:
         body={
             "tender": str(package.code),
             "reason": reason,
-            "cancelled_at": utc_iso(package.cancelled_at),
+            "cancelled_at": utc_iso(package.cancelled_at or timezone.now()),
         },
     )
