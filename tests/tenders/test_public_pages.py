@@ -461,8 +461,8 @@ def test_announcement_query_count(client, django_assert_num_queries, portal_a):
     client.get(url)
 
     # The portal (twice: the middleware's lookups); the maintenance banner; the package
-    # with its participant count; its locations; KBLI; stages; documents.
-    with django_assert_num_queries(8):
+    # with its participant count; its locations; KBLI; stages; documents; its tender keys.
+    with django_assert_num_queries(9):
         client.get(url)
 
 
