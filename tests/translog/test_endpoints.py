@@ -156,3 +156,17 @@ def test_the_verify_page_works_without_login_and_names_the_offline_verifier(
     assert 'data-keys-url="/lpse-a/.well-known/inaproc-keys.json"' in text
     assert 'href="/lpse-a/tanda-terima/verifikasi/"' in client.get("/lpse-a/").text
     assert ("Verifikasi Tanda Terima" if language == "id" else "Verify a receipt") in text
+
+
+def test_an_uncovered_inclusion_is_signed_at_most_once_per_interval(client, portal_a):
+    """The first uncovered request signs a head; a second one within 30 s for a newer
+    entry gets 404 no_tree_head with Retry-After instead of another signature."""
+    grow(portal_a, 1)
+    assert client.get("/lpse-a/log/inclusion?index=0").status_code == 200
+    grow(portal_a, 1)
+
+    response = client.get("/lpse-a/log/inclusion?index=1")
+
+    assert response.status_code == 404
+    assert response.json()["error"] == "no_tree_head" and response["Retry-After"] == "30"
+    assert TreeHead.objects.count() == 1

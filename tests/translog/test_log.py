@@ -218,3 +218,16 @@ def test_consistency_between_two_heads(portal_a):
         bytes.fromhex(second.root_hash),
         [bytes.fromhex(p) for p in proof],
     )
+
+
+def test_the_task_signs_due_heads_through_the_worker(portal_a):
+    """The django-tasks task, run by the real worker, signs the due head once."""
+    from inaproc.translog.tasks import sign_tree_heads
+    from tests.helpers import run_task_worker
+
+    append_entry(portal=portal_a, kind="k", body={})
+    sign_tree_heads.enqueue()
+    sign_tree_heads.enqueue()
+    run_task_worker()
+
+    assert TreeHead.objects.filter(portal=portal_a).count() == 1
