@@ -258,6 +258,9 @@ POKJA_QUORUM_CHECK = "inaproc.tenders.selectors.pokja.pokjas_short_without"
 # What higher apps require before a tender may be published (docs/decisions/0010): each is a
 # function of the package returning the reasons it may not be published yet.
 PUBLICATION_BLOCKERS = ["inaproc.bids.selectors.ceremony.ceremony_blockers"]
+# Whether a portal had a bid deadline in a time span: the transparency log then signs a tree
+# head (docs/decisions/0010).
+TREE_HEAD_DEADLINE_CHECK = "inaproc.tenders.selectors.schedule.bid_deadline_between"
 # The demo officials' opening key files (load_demo writes them; passphrase: the password).
 DEMO_KEY_DIR = env.str("DEMO_KEY_DIR", default=str(BASE_DIR / "var" / "demo-keys"))
 # Sealed bids: bytes a company may have in unfinished resumable uploads at once.

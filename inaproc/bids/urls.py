@@ -3,13 +3,18 @@ company's bid under perusahaan/, the public key files, participants and opening 
 
 from django.urls import path
 
-from inaproc.bids.views import bids, keys, opening, public
+from inaproc.bids.views import bids, keys, opening, public, slot_rules
 
 app_name = "bids"
 
 urlpatterns: list = [
     path("staf/kunci-pembukaan/", keys.opening_key_view, name="opening_key"),
     path("staf/paket/<int:package_id>/kunci-tender/", keys.tender_keys_view, name="tender_keys"),
+    path(
+        "staf/paket/<int:package_id>/aturan-penawaran/",
+        slot_rules.slot_rules_view,
+        name="slot_rules",
+    ),
     path("staf/paket/<int:package_id>/pembukaan/", opening.opening_view, name="opening"),
     path(
         "staf/paket/<int:package_id>/pembukaan/kirim/", opening.share_send_view, name="share_send"

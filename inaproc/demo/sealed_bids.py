@@ -1,25 +1,33 @@
 """Sealed bids in the demo: the officials' opening keys, with their key files written to
 DEMO_KEY_DIR (passphrase: the official's printed password) so that a visitor can open a
 demo tender; and the tender keys of the demo tenders, made here the way the browser makes
-them (the private keys are forgotten at once, as the browser forgets them)."""
+them (the private keys are forgotten at once, as the browser forgets them); and the demo
+company's sealed bid on the tender whose opening stage runs."""
 
+import io
 import json
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
 from inaproc.accounts.models import User
-from inaproc.bids.models import TenderKey
+from inaproc.bids.models import BidVersion, TenderKey
 from inaproc.bids.selectors.keys import current_opening_key, key_holders, opening_threshold
+from inaproc.bids.services.bids import bid_submit, sealed_file_store
 from inaproc.bids.services.ceremony import EnvelopeIn, ShareIn, tender_keys_record
 from inaproc.bids.services.keys import opening_key_register
-from inaproc.bids.slots import envelopes_for
+from inaproc.bids.slots import BID_LETTER, envelopes_for, slots_for
 from inaproc.portals.models import Portal
+from inaproc.seal.bid_letter import make_bid_letter
 from inaproc.seal.encoding import b64u_decode
 from inaproc.seal.opening_key import make_opening_key_file
+from inaproc.seal.sealed_file import seal_stream
 from inaproc.seal.tender_keys import make_tender_key, split_tender_key, wrap_share
-from inaproc.tenders.models import Package
+from inaproc.tenders.models import Package, Participation
+from inaproc.tenders.selectors.participation import bid_deadline, package_with_stages
+from inaproc.vendors.models import CompanyMember
 
 
 @lru_cache(maxsize=64)
@@ -66,3 +74,55 @@ def ceremony_envelopes(package: Package) -> list[EnvelopeIn]:
 
 def demo_tender_keys(package: Package, *, by: User) -> list[TenderKey]:
     return tender_keys_record(package=package, user=by, envelopes=ceremony_envelopes(package))
+
+
+def demo_bid(package: Package, member: CompanyMember) -> BidVersion:
+    """The demo company's bid on a tender whose bids are closed (its opening stage runs):
+    sealed here as the offline tool seals, received an hour before the deadline, so a
+    visitor can open it with the Pokja's demo key files."""
+    deadline = bid_deadline(package_with_stages(package, list(package.stages.all())))
+    if deadline is None:
+        raise ValueError(f"demo package {package.name} has no bid deadline")
+    received = deadline - timedelta(hours=1)
+    participation = Participation.objects.create(
+        package=package,
+        company=member.company,
+        joined_by=member.user,
+        integrity_pact_agreed_at=received - timedelta(days=1),
+    )
+    contents = {
+        "penawaran": ("penawaran.pdf", "application/pdf", _pdf("Dokumen Penawaran")),
+        "kualifikasi": ("kualifikasi.pdf", "application/pdf", _pdf("Dokumen Kualifikasi")),
+        BID_LETTER: (
+            "surat-penawaran.json",
+            "application/json",
+            make_bid_letter(str(package.code), int(package.hps * 96 / 100), 60),
+        ),
+    }
+    for slot in slots_for(package):
+        name, content_type, data = contents[slot.code]
+        key = TenderKey.objects.get(package=package, envelope=slot.envelope)
+        sealed = io.BytesIO()
+        seal_stream(
+            io.BytesIO(data),
+            sealed,
+            tender=str(package.code),
+            slot=slot.code,
+            tender_public_raw=bytes(key.public_key),
+            name=name,
+            content_type=content_type,
+            size=len(data),
+        )
+        sealed.seek(0)
+        sealed_file_store(
+            participation=participation,
+            user=member.user,
+            slot_code=slot.code,
+            source=sealed,
+            now=received,
+        )
+    return bid_submit(participation=participation, user=member.user, now=received)
+
+
+def _pdf(title: str) -> bytes:
+    return b"%PDF-1.4\n% " + title.encode("ascii") + b" (demo)\n%%EOF\n"

@@ -21,7 +21,7 @@ from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create, user_set_password
 from inaproc.bids.services.keys import KEY_HOLDER_ROLES
 from inaproc.demo.registrations import demo_file, demo_sectors
-from inaproc.demo.sealed_bids import demo_opening_key, demo_tender_keys
+from inaproc.demo.sealed_bids import demo_bid, demo_opening_key, demo_tender_keys
 from inaproc.portals.models import Portal
 from inaproc.tenders.models import (
     BusinessQualification,
@@ -93,6 +93,7 @@ TENDERS = [
     ("announced", "Pembangunan Pagar Keliling Kantor", 640_000_000),
     ("clarification", "Rehabilitasi Gedung Kantor Utama", 1_700_000_000),
     ("bidding", "Pembangunan Gudang Logistik", 3_800_000_000),
+    ("opening", "Pengadaan Perangkat Jaringan Kantor", 980_000_000),
     ("finished", "Pemeliharaan Jalan Lingkungan Kantor", 420_000_000),
 ]
 
@@ -157,6 +158,8 @@ def demo_tenders_load(*, portal: Portal, admin: User, vendor: User | None) -> No
         _publish_back_dated(package, approvers, shows=shows, now=now)
         if member is not None and shows in ("clarification", "bidding"):
             _take_part(package, member, officials, clarification=shows == "clarification")
+        if member is not None and shows == "opening":
+            demo_bid(package, member)
     _pengadaan_langsung(portal, officials, now)
 
 
@@ -224,9 +227,12 @@ def _times(package: Package, now: datetime, shows: str) -> dict[str, tuple[datet
     elif shows == "finished":
         start = local - (3 * len(keys) + 5) * day
     else:
-        running = {"announced": keys[0], "clarification": CLARIFICATION, "bidding": BID_UPLOAD}[
-            shows
-        ]
+        running = {
+            "announced": keys[0],
+            "clarification": CLARIFICATION,
+            "bidding": BID_UPLOAD,
+            "opening": "pembukaan_penawaran",
+        }[shows]
         before = keys.index(running)
         start = local - day - before * 3 * day
         if shows == "bidding":

@@ -19,8 +19,6 @@ No Django; `cryptography` for Ed25519.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 from typing import Any
@@ -28,7 +26,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from inaproc.seal import merkle
+from inaproc.seal import encoding, merkle
+from inaproc.seal.encoding import b64u_decode, b64u_encode
+from inaproc.seal.errors import SealError
 
 ENTRY_FORMAT = "inaproc-signed-entry-1"
 TREE_HEAD_FORMAT = "inaproc-tree-head-1"
@@ -47,23 +47,8 @@ class LogVerificationError(Exception):
 
 
 def canonical_json(body: dict[str, Any]) -> str:
-    """The one serialisation that is signed and hashed."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def b64u_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64u_decode(text: str) -> bytes:
-    """base64url with or without padding; raises ValueError on anything else."""
-    if not isinstance(text, str) or not text.isascii():
-        raise ValueError("not base64url")
-    stripped = text.rstrip("=")
-    try:
-        return base64.urlsafe_b64decode(stripped + "=" * (-len(stripped) % 4))
-    except (binascii.Error, ValueError) as error:
-        raise ValueError("not base64url") from error
+    """The one serialisation that is signed and hashed (encoding.canonical_json, as text)."""
+    return encoding.canonical_json(body).decode("ascii")
 
 
 def key_id_of(public_raw: bytes) -> str:
@@ -113,7 +98,7 @@ def _verify_document(
     try:
         raw_signature = b64u_decode(signature)
         Ed25519PublicKey.from_public_bytes(public_raw).verify(raw_signature, text.encode("ascii"))
-    except (ValueError, InvalidSignature):
+    except (ValueError, SealError, InvalidSignature):
         raise LogVerificationError("bad_signature", "the signature does not verify") from None
     return body
 
@@ -187,7 +172,7 @@ def public_keys_from(document: Any) -> dict[str, bytes]:
     for item in document.get("keys") or []:
         try:
             raw = b64u_decode(item["public_key"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, SealError):
             continue
         if len(raw) == 32 and item.get("key_id") == key_id_of(raw):
             keys[item["key_id"]] = raw

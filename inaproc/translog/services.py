@@ -8,8 +8,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from inaproc.portals.models import Portal
 from inaproc.seal import merkle
@@ -151,10 +153,16 @@ def sign_tree_head_on_demand(*, portal: Portal, covering: int) -> TreeHead | Non
         return _sign_head(portal, state)
 
 
+def deadline_passed(portal_id: int, since: datetime, until: datetime) -> bool:
+    return bool(import_string(settings.TREE_HEAD_DEADLINE_CHECK)(portal_id, since, until))
+
+
 def sign_tree_heads_due(now: datetime | None = None) -> list[TreeHead]:
     """Sign a head for every portal whose log grew since its last head, or whose last
-    head is older than TREE_HEAD_MAX_AGE. Run every 10 minutes (`sign_tree_heads`), so a
-    bid received before a deadline is covered by a head within 10 minutes of it."""
+    head is older than TREE_HEAD_MAX_AGE, or that had a bid deadline since its last head
+    (settings.TREE_HEAD_DEADLINE_CHECK, a question the tenders app answers: ADR 0010).
+    Run every minute (`sign_tree_heads`; it signs only what is due), so every bid deadline
+    is followed within a minute by a head of the log as it stood at the deadline."""
     now = now or timezone.now()
     signed = []
     for state in LogState.objects.select_related("portal").order_by("portal_id"):
@@ -163,6 +171,7 @@ def sign_tree_heads_due(now: datetime | None = None) -> list[TreeHead]:
             latest is None
             or latest.tree_size != state.size
             or now - latest.timestamp >= TREE_HEAD_MAX_AGE
+            or deadline_passed(state.portal_id, latest.timestamp, now)
         ):
             signed.append(sign_tree_head(portal=state.portal))
     return signed

@@ -205,3 +205,26 @@ def test_members_send_shares_through_the_opening_page(client, tender, bidder, ti
     page = client.get(url).content.decode()
     assert member.company.name in page
     assert timezone.now() >= key.opened_at
+
+
+def test_a_runner_sets_the_rules_of_the_bid_until_bids_are_received(client, portal_a, english):
+    from inaproc.bids.selectors.bids import slot_rules
+    from tests.tenders.participation_factories import make_package, make_pokja
+
+    pokja, members = make_pokja(portal_a)
+    package = make_package(portal_a, pokja=pokja)
+    url = f"/{portal_a.slug}/staf/paket/{package.pk}/aturan-penawaran/"
+    client = signed_in(members[0])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"penawaran-max_file_mb": "0", "penawaran-extensions": "pdf"})
+    assert bad.status_code == 200 and slot_rules(package)["penawaran"][0] == 100
+    data = {
+        "penawaran-max_file_mb": "250",
+        "penawaran-extensions": ".PDF, zip, pdf",
+        "kualifikasi-max_file_mb": "20",
+        "kualifikasi-extensions": "pdf",
+    }
+    assert client.post(url, data).status_code == 302
+    assert slot_rules(package)["penawaran"] == (250, ("pdf", "zip"))
+    outsider = signed_in(make_user(portal_a, role="pokja"))
+    assert outsider.get(url).status_code == 404

@@ -1,12 +1,18 @@
 """load_demo gives each portal officials and tenders in every state a visitor should see
 (issue 12, item 11)."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
+from inaproc.bids.models import BidOpening, KeyShare, TenderKey
+from inaproc.bids.services.opening import envelope_open, opening_share_submit
 from inaproc.demo.tenders import OFFICIALS
+from inaproc.seal.opening_key import load_opening_key_file
+from inaproc.seal.tender_keys import unwrap_share
 from inaproc.tenders.models import Package, PackageState, Question
 from inaproc.tenders.stages import BID_UPLOAD, CLARIFICATION, FINISHED, standing_at
 
@@ -78,3 +84,27 @@ def test_the_demo_participants_got_the_answer_and_the_addendum_by_email(demo):
     templates = set(Email.objects.values_list("template", flat=True))
     assert any("answer" in t for t in templates)
     assert any("addendum" in t for t in templates)
+
+
+def test_a_demo_tender_in_its_opening_stage_opens_with_the_printed_key_files(demo, settings):
+    """The tour's opening: the demo company's sealed bid waits on a tender whose opening
+    stage runs; two Pokja key files (passphrase: the printed password) open it."""
+    key = TenderKey.objects.get(
+        package__portal__slug="kemenkeu", package__name="Pengadaan Perangkat Jaringan Kantor"
+    )
+    passwords = {official.username: official.password for official in OFFICIALS}
+    for username in ("pokja1", "pokja2"):
+        path = Path(settings.DEMO_KEY_DIR) / f"kemenkeu-{username}.inpkey"
+        private = load_opening_key_file(path.read_text(), passwords[username])
+        share = KeyShare.objects.get(tender_key=key, member__username=username)
+        plain = unwrap_share(
+            private,
+            bytes(share.ephemeral_key),
+            bytes(share.ciphertext),
+            tender=str(key.package.code),
+            envelope=1,
+        )
+        opening_share_submit(key=key, member=share.member, share=plain)
+    envelope_open(key=key)
+    (opening,) = BidOpening.objects.filter(tender_key=key)
+    assert opening.status == "opened" and opening.offer_price

@@ -1,10 +1,19 @@
 """Reads about a package's schedule: its stages and their history, its template, the
 portal's tender settings, and the public page a participant is sent to."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from inaproc.portals.models import Portal
-from inaproc.tenders.models import Package, ScheduleChange, ScheduleStage, TenderSettings
+from inaproc.tenders import stages
+from inaproc.tenders.models import (
+    Package,
+    PackageState,
+    ScheduleChange,
+    ScheduleStage,
+    TenderSettings,
+)
 from inaproc.tenders.schedule_rules import DEFAULT_MINIMUM_STAGE_DAYS
 from inaproc.tenders.stages import TEMPLATES, ScheduleTemplate, template_for
 
@@ -35,3 +44,15 @@ def schedule_history(package: Package) -> QuerySet[ScheduleChange]:
         .select_related("stage", "changed_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def bid_deadline_between(portal_id: int, since: datetime, until: datetime) -> bool:
+    """Whether a published tender of the portal had its bid deadline in (since, until]:
+    the transparency log then signs a tree head (settings.TREE_HEAD_DEADLINE_CHECK)."""
+    return ScheduleStage.objects.filter(
+        package__portal_id=portal_id,
+        package__state=PackageState.PUBLISHED,
+        key=stages.BID_UPLOAD,
+        ends_at__gt=since,
+        ends_at__lte=until,
+    ).exists()
