@@ -56,18 +56,18 @@ def demo_opening_key(*, portal: Portal, user: User, passphrase: str) -> Path:
 def ceremony_envelopes(package: Package) -> list[EnvelopeIn]:
     """What the tender keys page's browser sends: a fresh key pair per envelope, its
     private key split among the current key holders and wrapped for each."""
-    holders = [holder for holder in key_holders(package) if holder.key is not None]
+    keys = [holder.key for holder in key_holders(package) if holder.key is not None]
     threshold = opening_threshold(package)
     envelopes = []
     for envelope in envelopes_for(package):
         private, raw = make_tender_key()
-        shares = split_tender_key(private, len(holders), threshold)
+        shares = split_tender_key(private, len(keys), threshold)
         wrapped = []
-        for holder, share in zip(holders, shares, strict=True):
+        for key, share in zip(keys, shares, strict=True):
             epk, ciphertext = wrap_share(
-                bytes(holder.key.public_key), share, tender=str(package.code), envelope=envelope
+                bytes(key.public_key), share, tender=str(package.code), envelope=envelope
             )
-            wrapped.append(ShareIn(holder.key.fingerprint, epk, ciphertext))
+            wrapped.append(ShareIn(key.fingerprint, epk, ciphertext))
         envelopes.append(EnvelopeIn(envelope, raw, tuple(wrapped)))
     return envelopes
 

@@ -120,7 +120,9 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
             staff_log_in(page, base, member)
             key_files.append(_make_opening_key(page, base, slug, passphrase, tmp_path))
             officials.append(page)
-        assert all(json.loads(path.read_text())["format"] == "inaproc-opening-key-1" for path in key_files)
+        assert all(
+            json.loads(path.read_text())["format"] == "inaproc-opening-key-1" for path in key_files
+        )
 
         # --- The first member's browser makes the tender key; two approve: published. ---
         chair = officials[0]
@@ -195,13 +197,24 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
         sealed = {}
         for slot, source in (("penawaran", plain), ("kualifikasi", tmp_path / "kualifikasi-c.pdf")):
             out = tmp_path / f"{slot}-c.inpseal"
-            done = _offline(["--tender-key", str(tender_key), "--slot", slot, str(source), "-o", str(out)])
+            done = _offline(
+                ["--tender-key", str(tender_key), "--slot", slot, str(source), "-o", str(out)]
+            )
             assert done.returncode == 0, done.stderr
             sealed[slot] = out
         letter = tmp_path / "surat-c.inpseal"
         done = _offline(
-            ["letter", "--tender-key", str(tender_key), "--offer-price", "1300000000",
-             "--validity-days", "60", "-o", str(letter)]
+            [
+                "letter",
+                "--tender-key",
+                str(tender_key),
+                "--offer-price",
+                "1300000000",
+                "--validity-days",
+                "60",
+                "-o",
+                str(letter),
+            ]
         )
         assert done.returncode == 0, done.stderr
         sealed["surat_penawaran"] = letter
@@ -225,8 +238,18 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
             path = tmp_path / "receipt.json"
             path.write_bytes(document)
             checked = subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "inaproc.seal.verify", str(path), "--portal-url", f"{base}/{slug}/"],
-                capture_output=True, text=True, cwd=ROOT, check=False,
+                [
+                    sys.executable,
+                    "-m",
+                    "inaproc.seal.verify",
+                    str(path),
+                    "--portal-url",
+                    f"{base}/{slug}/",
+                ],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
             )
             assert checked.returncode == 0, checked.stdout + checked.stderr
         verifier = _page(browser, contexts)

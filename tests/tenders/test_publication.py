@@ -23,6 +23,7 @@ from inaproc.tenders.services.publication import (
     publication_blockers,
     tender_cancel,
 )
+from tests.bids.factories import make_tender_keys
 from tests.factories import make_user
 from tests.helpers import signed_in
 from tests.tenders.participation_factories import (
@@ -119,6 +120,8 @@ def test_a_deactivated_member_cannot_approve_and_their_approval_stops_counting(p
     publication_approve(package=package, user=members[0])
     members[0].is_active = False
     members[0].save()
+    # The tender keys shared with the departed member are made again for those who remain.
+    make_tender_keys(package)
 
     with pytest.raises(PublicationRefused):
         publication_approve(package=package, user=members[0])

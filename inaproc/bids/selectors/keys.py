@@ -33,10 +33,11 @@ class KeyHolder:
 def key_holders(package: Package) -> list[KeyHolder]:
     """The officials who open `package`'s bids, each with their current opening key:
     the active members of its Pokja, or its Pejabat Pengadaan."""
-    if package.pokja_id is not None:
-        users = pokja_active_members(package.pokja)
-    elif package.pejabat_pengadaan_id is not None and package.pejabat_pengadaan.is_active:
-        users = [package.pejabat_pengadaan]
+    pokja, official = package.pokja, package.pejabat_pengadaan
+    if pokja is not None:
+        users = pokja_active_members(pokja)
+    elif official is not None and official.is_active:
+        users = [official]
     else:
         users = []
     keys = {
@@ -50,4 +51,5 @@ def key_holders(package: Package) -> list[KeyHolder]:
 
 def opening_threshold(package: Package) -> int:
     """How many shares open an envelope: the Pokja's quorum, 1 for a Pejabat Pengadaan."""
-    return 1 if package.pokja_id is None else pokja_quorum(package.pokja)
+    pokja = package.pokja
+    return 1 if pokja is None else pokja_quorum(pokja)

@@ -46,19 +46,19 @@ def participants_public(package: Package, *, now: datetime) -> tuple[int, list[P
         .select_related("bid_version", "tender_key")
         .order_by("tender_key__envelope")
     ):
-        previous = openings.get(opening.bid_version.participation_id)
-        if previous is None or opening.offer_price is not None:
+        earlier = openings.get(opening.bid_version.participation_id)
+        if earlier is None or opening.offer_price is not None:
             openings[opening.bid_version.participation_id] = opening
     rows = []
     for participation in participations:
-        opening = openings.get(participation.pk)
+        found = openings.get(participation.pk)
         rows.append(
             PublicParticipant(
                 name=participation.company.name,
                 npwp=participation.company.npwp,
                 bid_received=participation.bid_versions.filter(state="submitted").exists(),
-                offer_price=opening.offer_price if opening else None,
-                opened=(opening.status == OpeningStatus.OPENED) if opening else None,
+                offer_price=found.offer_price if found else None,
+                opened=(found.status == OpeningStatus.OPENED) if found else None,
             )
         )
     return len(participations), rows

@@ -5,7 +5,7 @@ server commits the complete, checked bid, by the server clock."""
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, BinaryIO, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -85,7 +85,10 @@ def sealed_file_store(
             raise BidRefused(_("This part of the bid holds no more files: remove one first."))
         try:
             check_sealed(
-                source, tender=str(package.code), slot=slot_code, key_fingerprint=key.fingerprint
+                cast(BinaryIO, source),
+                tender=str(package.code),
+                slot=slot_code,
+                key_fingerprint=key.fingerprint,
             )
         except SealError as error:
             raise BidRefused(seal_error_message(error.code)) from None

@@ -26,7 +26,7 @@ def opening_key_register(
 ) -> OpeningKey:
     """Record `user`'s new opening public key. A user with a key must ask to `replace`
     it: the old key is kept (marked replaced) because tenders made earlier still need it."""
-    if not user.has_role(*KEY_HOLDER_ROLES):
+    if user.portal_id is None or not user.has_role(*KEY_HOLDER_ROLES):
         raise KeyRefused(_("Only Pokja members and Pejabat Pengadaan hold opening keys."))
     try:
         load_public_raw(public_key)
@@ -47,7 +47,10 @@ def opening_key_register(
         try:
             with transaction.atomic():
                 key = OpeningKey.objects.create(
-                    portal=user.portal, user=user, public_key=public_key, fingerprint=print_
+                    portal_id=user.portal_id,
+                    user=user,
+                    public_key=public_key,
+                    fingerprint=print_,
                 )
         except IntegrityError:
             raise KeyRefused(_("This key is already registered.")) from None

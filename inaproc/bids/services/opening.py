@@ -7,7 +7,9 @@ publishes the opening record and the private key in the transparency log."""
 import itertools
 import logging
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import BinaryIO, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -95,12 +97,15 @@ def _rebuild(key: TenderKey) -> bool:
     """Try the shares sent so far, k at a time, until one set rebuilds the private key
     that matches the tender public key (a wrong share, e.g. from another tender, only
     makes its sets fail)."""
-    shares = [row.share for row in OpeningShare.objects.filter(tender_key=key).order_by("pk")]
+    shares = [
+        bytes(row.share) for row in OpeningShare.objects.filter(tender_key=key).order_by("pk")
+    ]
     if len(shares) < key.threshold:
         return False
     public = bytes(key.public_key)
+    candidates: Iterable[list[bytes]]
     if key.threshold == 1:
-        candidates: itertools.chain | list = [[share] for share in shares]
+        candidates = [[share] for share in shares]
     else:
         # The newest share is in every set worth trying: without it they failed before.
         newest, older = shares[-1], shares[:-1]
@@ -111,7 +116,7 @@ def _rebuild(key: TenderKey) -> bool:
         if n >= _MAX_COMBINATIONS:
             break
         try:
-            private = reconstruct([bytes(share) for share in candidate], expected_public_raw=public)
+            private = reconstruct(candidate, expected_public_raw=public)
         except SealError:
             continue
         key.private_scalar = scalar_of(private)
@@ -178,7 +183,7 @@ def _open_file(key: TenderKey, sealed, private) -> OpenedFile:
     with document_open(name=sealed.stored_name) as source, tempfile.TemporaryFile() as plain:
         try:
             result = open_stream(
-                source,
+                cast(BinaryIO, source),
                 plain,
                 private_key=private,
                 expect_tender=str(package.code),

@@ -63,13 +63,14 @@ def _page(request: CompanyRequest, participation: Participation, upload_form=Non
     keys = tender_keys(package)
     views = slot_views(participation, package)
     acting = request.company_member.role in ACTING_ROLES
+    deadline = bid_deadline(package)
     context = {
         "package": package,
         "participation": participation,
         "slots": views,
         "keys": keys,
         "open": upload_open(package, now=now),
-        "deadline": bid_deadline(package),
+        "deadline": deadline,
         "current": current_bid(participation),
         "versions": bid_versions(participation),
         "unchanged": draft_matches_current(participation),
@@ -90,7 +91,7 @@ def _page(request: CompanyRequest, participation: Participation, upload_form=Non
                     }
                     for view in views
                 ],
-                "deadline": bid_deadline(package).isoformat() if bid_deadline(package) else None,
+                "deadline": deadline.isoformat() if deadline else None,
             }
         ),
     }

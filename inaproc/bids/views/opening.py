@@ -100,7 +100,7 @@ def share_send_view(request: SignedInRequest, package_id: int) -> HttpResponseBa
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back(package)
     key = _key(package, form.cleaned_data["envelope"])
     try:

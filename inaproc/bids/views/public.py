@@ -53,15 +53,13 @@ def opening_record_view(request: HttpRequest, code: int) -> HttpResponse:
     package = _tender(request, code)
     envelopes = []
     for key in public_keys(package):
-        published = key.opened_at is not None and key.private_scalar is not None
+        scalar = bytes(key.private_scalar) if key.opened_at and key.private_scalar else None
         envelopes.append(
             {
                 "key": key,
                 "results": opened_bids(key) if key.opened_at else [],
-                "private_b64u": b64u_encode(bytes(key.private_scalar)) if published else "",
-                "private_pem": private_pem(private_from_scalar(bytes(key.private_scalar)))
-                if published
-                else "",
+                "private_b64u": b64u_encode(scalar) if scalar else "",
+                "private_pem": private_pem(private_from_scalar(scalar)) if scalar else "",
             }
         )
     return render(

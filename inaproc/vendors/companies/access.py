@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from inaproc.accounts.decorators import portal_role_required
-from inaproc.accounts.models import Role
+from inaproc.accounts.models import Role, User
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
 from inaproc.vendors.companies.selectors.members import invitation_get, member_get
@@ -124,6 +124,7 @@ def access_company_invitation(*, portal: Portal, user, invitation_id: int) -> Co
 class CompanyRequest(PortalRequest):
     """A request to a company page: `company_role_required` has set `company_member`."""
 
+    user: User
     company_member: CompanyMember
 
 
