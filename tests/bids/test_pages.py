@@ -228,3 +228,42 @@ def test_a_runner_sets_the_rules_of_the_bid_until_bids_are_received(client, port
     assert slot_rules(package)["penawaran"] == (250, ("pdf", "zip"))
     outsider = signed_in(make_user(portal_a, role="pokja"))
     assert outsider.get(url).status_code == 404
+
+
+def test_an_upload_begun_before_the_deadline_and_finished_after_it_is_refused(
+    client, tender, bidder, time_machine
+):
+    member, _participation = bidder
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 " + b"z" * 4000)
+    meta = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in {"slot": "penawaran", "sha256": hashlib.sha256(data).hexdigest()}.items()
+    )
+    client = signed_in(member.user)
+    created = client.post(
+        _bid_url(tender, "unggah/"),
+        HTTP_TUS_RESUMABLE="1.0.0",
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA=meta,
+    )
+    first = client.generic(
+        "PATCH",
+        created["Location"],
+        data[:1000],
+        content_type="application/offset+octet-stream",
+        HTTP_TUS_RESUMABLE="1.0.0",
+        HTTP_UPLOAD_OFFSET="0",
+    )
+    assert first.status_code == 204
+    time_machine.move_to(tender.stages.get(key="upload_penawaran").ends_at)
+    client = signed_in(member.user)
+    last = client.generic(
+        "PATCH",
+        created["Location"],
+        data[1000:],
+        content_type="application/offset+octet-stream",
+        HTTP_TUS_RESUMABLE="1.0.0",
+        HTTP_UPLOAD_OFFSET="1000",
+    )
+    assert last.status_code in (403, 422)
+    assert not SealedFile.objects.exists()

@@ -94,9 +94,15 @@ def _offline(args: list[str]) -> subprocess.CompletedProcess:
 
 
 def test_sealed_bids_from_opening_keys_to_a_public_opening(
-    browser: Browser, live_server, tmp_path, time_machine, settings
+    browser: Browser, live_server, tmp_path, time_machine, settings, artifacts_dir
 ):
     settings.SITE_URL = live_server.url
+    shots = artifacts_dir / "sealed-bids"
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def shot(page: Page, name: str) -> None:
+        page.screenshot(path=shots / f"{name}.png", full_page=True)
+
     base = live_server.url
     portal = make_portal("lpse-segel")
     slug = portal.slug
@@ -120,6 +126,7 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
             staff_log_in(page, base, member)
             key_files.append(_make_opening_key(page, base, slug, passphrase, tmp_path))
             officials.append(page)
+        shot(officials[0], "opening-key")
         assert all(
             json.loads(path.read_text())["format"] == "inaproc-opening-key-1" for path in key_files
         )
@@ -127,6 +134,7 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
         # --- The first member's browser makes the tender key; two approve: published. ---
         chair = officials[0]
         chair.goto(f"{base}/{slug}/staf/paket/{package.pk}/kunci-tender/")
+        shot(chair, "tender-keys")
         chair.locator("form[data-ceremony-form] button[type=submit]").click()
         chair.wait_for_url(f"**/staf/paket/{package.pk}/publikasi/")
         key = TenderKey.objects.get(package=package)
@@ -158,7 +166,9 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
         _seal_in_browser(first, "kualifikasi", [_pdf("kualifikasi-a.pdf", b"Q" * 1000)])
         _letter_in_browser(first, "1.250.000.000")
         expect(first.locator("#slot-penawaran")).to_contain_text("penawaran-a.pdf")
+        shot(first, "bid-page")
         _submit(first)
+        shot(first, "receipt")
         first.goto(bid_url)
         first.locator("#slot-penawaran form button[type=submit]").first.click()
         _seal_in_browser(first, "penawaran", [_pdf("penawaran-a2.pdf", b"B" * 2000)])
@@ -260,6 +270,7 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
         form = verifier.locator("form[data-receipt-verify]")
         summary = verifier.locator("[data-receipt-summary]")
         expect(summary).to_have_text(form.get_attribute("data-msg-all-ok"))
+        shot(verifier, "receipt-verified")
         changed = dict(good, body=good["body"].replace('"bid_version":1', '"bid_version":7'))
         verifier.locator("#receipt-text").fill(json.dumps(changed))
         verifier.locator("form[data-receipt-verify] button[type=submit]").click()
@@ -283,10 +294,12 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
         prices = sorted(int(o.offer_price) for o in BidOpening.objects.all())
         assert prices == [1_175_500_000, 1_190_000_000, 1_300_000_000]
         expect(officials[-1].locator("main")).to_contain_text("penawaran-b.pdf")
+        shot(officials[-1], "opening")
 
         # --- The public sees the opening record, the prices and the private key. ---
         announcement.goto(f"{base}/{slug}/tender/{package.code}/pembukaan/")
         expect(announcement.locator("main")).to_contain_text("BEGIN PRIVATE KEY")
+        shot(announcement, "public-opening")
         announcement.goto(f"{base}/{slug}/tender/{package.code}/peserta/")
         expect(announcement.locator("main")).to_contain_text("1.175.500.000")
 

@@ -4,7 +4,7 @@ server commits the complete, checked bid, by the server clock."""
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import IO, BinaryIO, cast
 
 from django.db import transaction
@@ -32,7 +32,7 @@ from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import Participation
 from inaproc.tenders.selectors.participation import acting_members, package_with_stages
 from inaproc.tenders.services.participation_mail import email_to
-from inaproc.translog.services import append_entry, signed_entry_document
+from inaproc.translog.services import append_entry, signed_entry_document, utc_iso
 
 RECEIPT_EMAIL = "bids/email/receipt"
 
@@ -194,7 +194,7 @@ def bid_submit(
                 "files": [
                     {"slot": file.slot, "size": file.size, "sha256": file.sha256} for file in files
                 ],
-                "received_at": _utc(received_at),
+                "received_at": utc_iso(received_at),
             },
         )
         receipt = signed_entry_document(entry)
@@ -248,7 +248,7 @@ def bid_withdraw(
                 "company_npwp": locked.company.npwp,
                 "bid_version": current.number,
                 "receipt_sha256": current.receipt_sha256,
-                "withdrawn_at": _utc(at),
+                "withdrawn_at": utc_iso(at),
             },
         )
         current.state = BidState.WITHDRAWN
@@ -273,10 +273,6 @@ def receipt_hash(receipt: dict) -> str:
 
 def receipt_json(version: BidVersion) -> str:
     return json.dumps(version.receipt, indent=2, sort_keys=True)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _email_receipt(participation: Participation, version: BidVersion) -> None:

@@ -8,7 +8,7 @@ import itertools
 import logging
 import tempfile
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import BinaryIO, cast
 
 from django.db import IntegrityError, transaction
@@ -38,7 +38,7 @@ from inaproc.seal.errors import SealError
 from inaproc.seal.sealed_file import open_stream
 from inaproc.seal.tender_keys import private_pem, reconstruct
 from inaproc.tenders.selectors.participation import package_with_stages
-from inaproc.translog.services import append_entry
+from inaproc.translog.services import append_entry, utc_iso
 
 logger = logging.getLogger(__name__)
 # Shares to try together at most: C(n, k) grows fast; a Pokja has a handful of members.
@@ -254,9 +254,7 @@ def _publish_record(key: TenderKey) -> None:
                 ],
             }
         )
-    opened_at = (
-        key.opened_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if key.opened_at else None
-    )
+    opened_at = utc_iso(key.opened_at) if key.opened_at else None
     append_entry(
         portal=package.portal,
         kind="tender.opening_record",
