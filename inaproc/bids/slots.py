@@ -83,6 +83,24 @@ def slots_for(package: HasMethods) -> tuple[Slot, ...]:
     )
 
 
+@dataclass(frozen=True)
+class _Methods:
+    document_method: str
+    qualification_method: str = QualificationMethod.PASCAKUALIFIKASI
+    selection_method: str = "tender"
+
+
+def _all_slots() -> dict[str, str | Promise]:
+    labels: dict[str, str | Promise] = {}
+    for document_method in (DocumentMethod.SATU_FILE, DocumentMethod.DUA_FILE):
+        labels.update({slot.code: slot.label for slot in slots_for(_Methods(document_method))})
+    return labels
+
+
+# Every slot code with its name, for pages that show a receipt or an opening.
+SLOT_LABELS = _all_slots()
+
+
 def slot_of(package: HasMethods, code: str) -> Slot | None:
     return next((slot for slot in slots_for(package) if slot.code == code), None)
 

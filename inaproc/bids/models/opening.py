@@ -4,6 +4,7 @@ opened and what did not, with the evidence."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inaproc.bids.models.bids import BidVersion, SealedFile
 from inaproc.bids.models.keys import TenderKey
@@ -33,8 +34,8 @@ class OpeningShare(models.Model):
 
 
 class OpeningStatus(models.TextChoices):
-    OPENED = "opened", _("Opened")
-    FAILED = "failed", _("Could not be opened")
+    OPENED = "opened", pgettext_lazy("a sealed bid", "Opened")
+    FAILED = "failed", pgettext_lazy("a sealed bid", "Could not be opened")
 
 
 class OpenedFile(models.Model):

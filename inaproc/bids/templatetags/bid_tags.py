@@ -2,6 +2,7 @@ from django import template
 
 from inaproc.bids.selectors.keys import users_with_opening_key
 from inaproc.bids.selectors.public import public_keys
+from inaproc.bids.slots import SLOT_LABELS
 
 register = template.Library()
 
@@ -13,10 +14,9 @@ def fingerprint_groups(value: str) -> str:
 
 
 @register.filter
-def megabytes(value: int | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value / (1 << 20):.1f} MB".replace(".", ",")
+def slot_label(code: str) -> str:
+    """The name of a part of the bid (`penawaran` → "Bid documents")."""
+    return str(SLOT_LABELS.get(code, code))
 
 
 @register.simple_tag
