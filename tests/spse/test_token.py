@@ -58,6 +58,7 @@ def test_a_wrong_or_missing_token_is_refused(client, portal_a, sent):
     response = dt(client, "lpse-a", authenticityToken=sent)
     assert response.status_code == 403
     assert response.json()["data"] == []
+    assert response.json()["error"].startswith("authenticityToken tidak sama")
 
 
 def test_without_the_cookie_even_a_well_formed_token_is_refused(portal_a):
