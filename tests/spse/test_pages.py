@@ -335,3 +335,16 @@ def test_the_opening_stage_has_no_offer_prices_before_the_opening(client, in_upl
     assert [(row["nama_peserta"], row["harga_penawaran"]) for row in rows] == [
         (member.company.name, "-")
     ]
+
+
+def test_the_list_page_never_shows_unpublished_packages(client, portal_a):
+    """/lelang (the public tender list) shows no draft, no package with its Pokja and no
+    package cancelled before publication: it was never announced."""
+    shown = make_public_package(portal_a, name="Paket Terbit")
+    for state in (PackageState.DRAFT, PackageState.ASSIGNED, PackageState.CANCELLED):
+        make_public_package(portal_a, name=f"Rahasia {state}", state=state)
+    Package.objects.filter(state=PackageState.CANCELLED).update(published_at=None)
+    page = client.get("/lpse-a/lelang").content.decode()
+    assert shown.name in page and "Rahasia" not in page
+    cancelled = Package.objects.get(state=PackageState.CANCELLED)
+    assert client.get(f"/lpse-a/tender/{cancelled.code}/").status_code == 404

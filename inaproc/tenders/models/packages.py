@@ -52,7 +52,9 @@ PUBLIC_STATES = (PackageState.PUBLISHED, PackageState.CANCELLED)
 
 class PackageQuerySet(models.QuerySet["Package"]):
     def public(self) -> "PackageQuerySet":
-        return self.filter(state__in=PUBLIC_STATES)
+        """Published, or cancelled after publication: a package cancelled while still
+        with its Pokja was never announced and stays private (issue 18)."""
+        return self.filter(state__in=PUBLIC_STATES, published_at__isnull=False)
 
 
 class Package(ConcurrentTransitionMixin, models.Model):
@@ -228,7 +230,7 @@ class Package(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in PUBLIC_STATES
+        return self.state in PUBLIC_STATES and self.published_at is not None
 
     @transition(field=state, source=PackageState.DRAFT, target=PackageState.ASSIGNED)
     def assign(self, *, at) -> None:
