@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -63,6 +64,7 @@ def lelang_view(request: PortalRequest) -> HttpResponse:
     tokens.token_cookie_set(
         response, token=token, path=_portal_path(request), secure=request.is_secure()
     )
+    patch_cache_control(response, private=True)  # it carries this visitor's token
     return response
 
 

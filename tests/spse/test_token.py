@@ -17,6 +17,7 @@ def test_the_list_page_sets_the_cookie_and_writes_the_same_token_in_the_page(cli
     morsel = response.cookies["SPSE_SESSION"]
     assert morsel["path"] == "/lpse-a/"
     assert morsel["httponly"]
+    assert "private" in response["Cache-Control"]  # no shared cache keeps a token
     header = response.cookies.output()
     assert 'SPSE_SESSION="' not in header  # never quoted: SPSE does not quote it
     token = TOKEN_IN_COOKIE.search(morsel.value).group(1)
