@@ -550,8 +550,9 @@ def pg_backends(database: str) -> list[int]:
                 title = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
+        # "postgres: [<cluster>: ]<user> <database> <client> <state>"
         parts = title.split()
-        if len(parts) >= 3 and parts[0] == "postgres:" and parts[2] == database:
+        if parts[:1] == ["postgres:"] and database in parts[2:4]:
             pids.append(int(entry.name))
     return pids
 
@@ -1047,7 +1048,11 @@ def main() -> None:
         help="skip re-reading every stored file for its SHA-256",
     )
     parser.add_argument("--scratch", type=Path, help="parent of the scratch directory")
-    parser.add_argument("--gunicorn-config", type=Path, help="extra gunicorn --config file")
+    parser.add_argument(
+        "--profile-dir",
+        type=Path,
+        help="profile the gunicorn workers (cProfile, profile_hooks.py) into this directory",
+    )
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
     args = parser.parse_args()
     for phase in args.phases:
@@ -1063,11 +1068,15 @@ def main() -> None:
         gunicorn_args = f"--worker-class {args.worker_class} --timeout {args.timeout}"
         if args.worker_class == "gthread":
             gunicorn_args += f" --threads {args.threads}"
-        if args.gunicorn_config:
-            gunicorn_args += f" --config {args.gunicorn_config.resolve()}"
+        if args.profile_dir:
+            args.profile_dir.mkdir(parents=True, exist_ok=True)
+            gunicorn_args += f" --config {HERE / 'profile_hooks.py'}"
+            env["BID_BURST_PROFILE_DIR"] = str(args.profile_dir.resolve())
         env.update(
             DJANGO_SETTINGS_MODULE="benchmarks.bid_burst.server_settings",
-            LOG_KEY_ENCRYPTION_KEY=secrets.token_urlsafe(32),
+            # Fixed per database: the portal's signing key stored by an earlier run must
+            # still decrypt (a benchmark database holds nothing secret).
+            LOG_KEY_ENCRYPTION_KEY=f"bid-burst-benchmark-{database}",
             DOCUMENT_ROOT=str(scratch / "documents"),
             UPLOAD_TEMP_ROOT=str(scratch / "uploads"),
             COPY_BENCH_DIR=str(scratch / "copies"),
