@@ -1033,6 +1033,9 @@ def main() -> None:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--concurrency", type=int, default=8, help="clients in copy/saturate")
+    parser.add_argument(
+        "--saturate-vendors", type=int, help="vendors of the copy and saturate phases (default all)"
+    )
     parser.add_argument("--max-in-flight", type=int, default=500, help="burst client threads")
     parser.add_argument("--file-bytes", type=int, default=5 * MIB, help="the bid file's size")
     parser.add_argument("--chunk-bytes", type=int, default=5 * MIB, help="tus PATCH size")
@@ -1126,14 +1129,15 @@ def main() -> None:
                 continue
             t0 = time.monotonic()
             package = tender_make(portal, officials, pokja, f"{phase} {datetime.now(UTC):%H%M%S}")
-            participations_make(package, vendors)
+            bidders = vendors if phase == "burst" else vendors[: args.saturate_vendors]
+            participations_make(package, bidders)
             sealed, seconds = seal_all(
-                package, vendors, scratch / f"sealed-{phase}", args.file_bytes, args.seal_threads
+                package, bidders, scratch / f"sealed-{phase}", args.file_bytes, args.seal_threads
             )
             tenders[phase] = (package, sealed)
             total = sum(s.size for files in sealed.values() for s in files)
             print(
-                f"tender {package.code} for {phase}: {len(vendors)} x 3 files sealed, "
+                f"tender {package.code} for {phase}: {len(bidders)} x 3 files sealed, "
                 f"{total / 1e6:.0f} MB, in {seconds:.1f} s (set-up {time.monotonic() - t0:.1f} s)",
                 flush=True,
             )
@@ -1165,10 +1169,12 @@ def main() -> None:
                     vendors,
                 )
             elif phase == "copy":
-                result = copy_phase(args, ctx, server, port, vendors, tenders["saturate"][1])
+                bidders = vendors[: args.saturate_vendors]
+                result = copy_phase(args, ctx, server, port, bidders, tenders["saturate"][1])
             else:
                 package, sealed = tenders["saturate"]
-                times = [0.0] * len(vendors)
+                bidders = vendors[: args.saturate_vendors]
+                times = [0.0] * len(bidders)
                 result = bid_phase(
                     "saturate",
                     args,
@@ -1179,7 +1185,7 @@ def main() -> None:
                     args.concurrency,
                     sealed,
                     package,
-                    vendors,
+                    bidders,
                 )
             results.append(result)
             print("\n".join(phase_lines(result)), flush=True)
