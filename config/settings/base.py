@@ -265,6 +265,9 @@ TREE_HEAD_DEADLINE_CHECK = "inaproc.tenders.selectors.schedule.bid_deadline_betw
 DEMO_KEY_DIR = env.str("DEMO_KEY_DIR", default=str(BASE_DIR / "var" / "demo-keys"))
 # Sealed bids: bytes a company may have in unfinished resumable uploads at once.
 BID_UPLOAD_QUOTA_MB = env.int("BID_UPLOAD_QUOTA_MB", default=4096)
+# The pieces the bid page sends (the tus endpoint takes at most 16 MiB per request): most
+# bids travel in one request; a broken connection keeps what arrived.
+BID_UPLOAD_CHUNK_MB = env.int("BID_UPLOAD_CHUNK_MB", default=15)
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)

@@ -128,6 +128,7 @@ def test_sealed_bids_from_opening_keys_to_a_public_opening(
     # before any connection is made, so that every socket on its port allows the rebind.
     _restart(live_server)
     settings.SITE_URL = live_server.url
+    settings.BID_UPLOAD_CHUNK_MB = 2  # vendor B's 6 MB bid in pieces, to cut in between
     shots = artifacts_dir / "sealed-bids"
     shots.mkdir(parents=True, exist_ok=True)
 
