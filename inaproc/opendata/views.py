@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from inaproc.core.http import client_ip, retry_later
 from inaproc.opendata import bulk, selectors
-from inaproc.opendata.mapping import iso, ocid_for
+from inaproc.opendata.mapping import ocid_for
 from inaproc.opendata.selectors import RecordRow
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
@@ -158,13 +157,21 @@ def _next(request: HttpRequest, cursor: int, limit: int) -> str:
     return request.build_absolute_uri(f"{request.path}?after={cursor}&limit={limit}")
 
 
+def _nothing_new(request: HttpRequest, after: int, limit: int) -> HttpResponse:
+    """Nothing after the cursor: 204 (an OCDS package holds at least one release or
+    record), with the same cursor as the next link, to ask again later."""
+    response = HttpResponse(status=204)
+    response["Link"] = f'<{_next(request, after, limit)}>; rel="next"'
+    return _headers(response, max_age=SHORT_CACHE)
+
+
 def _releases(request: HttpRequest, portal: Portal | None) -> HttpResponse:
     after, limit = _after(request), _limit(request)
     rows = selectors.releases_after(portal=portal, after=after, limit=limit)
-    cursor = rows[-1][0] if rows else after
-    newest = json.loads(rows[-1][1])["date"] if rows else iso(timezone.now())
-    wrapper = _wrapper(request, portal, newest)
-    wrapper["links"] = {"next": _next(request, cursor, limit)}
+    if not rows:
+        return _nothing_new(request, after, limit)
+    wrapper = _wrapper(request, portal, json.loads(rows[-1][1])["date"])
+    wrapper["links"] = {"next": _next(request, rows[-1][0], limit)}
     text = _with_list(wrapper, "releases", [body for _, body in rows])
     # A full page never changes (releases are only added after it); the end may grow.
     return _json_text(request, text, max_age=LONG_CACHE if len(rows) == limit else SHORT_CACHE)
@@ -178,15 +185,16 @@ def _record_text(row: RecordRow) -> str:
 
 
 def _records_package(request: HttpRequest, portal: Portal | None, rows: list[RecordRow]) -> dict:
-    dates = [json.loads(row.compiled)["date"] for row in rows]
-    return _wrapper(request, portal, max(dates) if dates else iso(timezone.now()))
+    return _wrapper(request, portal, max(json.loads(row.compiled)["date"] for row in rows))
 
 
 def _records(request: HttpRequest, portal: Portal | None) -> HttpResponse:
     after, limit = _after(request), _limit(request)
     rows = selectors.records_after(portal=portal, after=after, limit=limit)
+    if not rows:
+        return _nothing_new(request, after, limit)
     wrapper = _records_package(request, portal, rows)
-    wrapper["links"] = {"next": _next(request, rows[-1].first_seq if rows else after, limit)}
+    wrapper["links"] = {"next": _next(request, rows[-1].first_seq, limit)}
     text = _with_list(wrapper, "records", [_record_text(row) for row in rows])
     return _json_text(request, text, max_age=SHORT_CACHE)
 
