@@ -123,3 +123,19 @@ def test_merge_of_the_same_release_twice_is_the_release():
     compiled = compile_releases([release, release])
     assert compiled["tender"] == release["tender"]
     assert compiled["date"] == release["date"]
+
+
+@pytest.mark.django_db
+def test_ocds_validate_passes_on_good_data_and_reports_a_bad_release(portal_a):
+    """The operators' check accepts the releases written and names a broken one."""
+    from django.core.management.base import CommandError
+
+    published_tender(portal_a)
+    releases_backfill()
+    call_command("ocds_validate", stdout=NULL)
+    release = Release.objects.get()
+    data = json.loads(release.body)
+    data["tag"] = ["bogus"]
+    Release.objects.filter(pk=release.pk).update(body=json.dumps(data))
+    with pytest.raises(CommandError):
+        call_command("ocds_validate", stdout=NULL, stderr=NULL)
