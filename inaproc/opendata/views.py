@@ -8,11 +8,11 @@ import json
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from inaproc.core.http import client_ip, retry_later
 from inaproc.opendata import bulk, selectors
 from inaproc.opendata.mapping import ocid_for
 from inaproc.opendata.selectors import RecordRow
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_absolute_url
 
@@ -34,13 +35,16 @@ OCDS_VERSION = "1.1"
 JSON_TYPE = "application/json; charset=utf-8"
 
 
+R = TypeVar("R", bound=HttpResponseBase)
+
+
 class BadRequest(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def _headers(response: HttpResponse, *, max_age: int) -> HttpResponse:
+def _headers(response: R, *, max_age: int) -> R:
     response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=max_age)
     return response
@@ -68,11 +72,11 @@ def _rate_limit_wait(request: HttpRequest) -> int:
     return max(1, math.ceil((window + 1) * 60 - now))
 
 
-def _api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _api(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """GET only, rate limited, and a BadRequest becomes a 400 JSON answer."""
 
     @require_GET
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         wait = _rate_limit_wait(request)
         if wait:
             return retry_later(
@@ -215,14 +219,14 @@ def _bulk_index(request: HttpRequest, scope: str) -> HttpResponse:
     return _json_text(request, json.dumps({"files": files}), max_age=SHORT_CACHE * 10)
 
 
-def _bulk_file(request: HttpRequest, scope: str, day: str) -> HttpResponse:
+def _bulk_file(request: HttpRequest, scope: str, day: str) -> HttpResponseBase:
     found = bulk.bulk_file(scope=scope, day=day)
     if found is None:
         return _error("not_found", _("There is no bulk file for this day."), 404)
     path, manifest = found
     etag = f'"{manifest["sha256"][:40]}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response: HttpResponse = HttpResponse(status=304)
+        response: HttpResponseBase = HttpResponse(status=304)
     else:
         response = FileResponse(
             path.open("rb"),
@@ -238,30 +242,30 @@ def _bulk_file(request: HttpRequest, scope: str, day: str) -> HttpResponse:
 
 
 @_api
-def portal_releases_view(request: HttpRequest) -> HttpResponse:
+def portal_releases_view(request: PortalRequest) -> HttpResponse:
     """The portal's releases after a cursor: its release packages and its change feed."""
     return _releases(request, request.portal)
 
 
 @_api
-def portal_records_view(request: HttpRequest) -> HttpResponse:
+def portal_records_view(request: PortalRequest) -> HttpResponse:
     """The portal's records, in the order of their first release."""
     return _records(request, request.portal)
 
 
 @_api
-def portal_record_view(request: HttpRequest, code: int) -> HttpResponse:
+def portal_record_view(request: PortalRequest, code: int) -> HttpResponse:
     """One tender's record (a record package of one)."""
     return _record(request, request.portal, ocid_for(request.portal, code))
 
 
 @_api
-def portal_bulk_index_view(request: HttpRequest) -> HttpResponse:
+def portal_bulk_index_view(request: PortalRequest) -> HttpResponse:
     return _bulk_index(request, request.portal.slug)
 
 
 @_api
-def portal_bulk_file_view(request: HttpRequest, day: str) -> HttpResponse:
+def portal_bulk_file_view(request: PortalRequest, day: str) -> HttpResponseBase:
     return _bulk_file(request, request.portal.slug, day)
 
 
@@ -290,5 +294,5 @@ def bulk_index_view(request: HttpRequest) -> HttpResponse:
 
 
 @_api
-def bulk_file_view(request: HttpRequest, day: str) -> HttpResponse:
+def bulk_file_view(request: HttpRequest, day: str) -> HttpResponseBase:
     return _bulk_file(request, bulk.PLATFORM, day)

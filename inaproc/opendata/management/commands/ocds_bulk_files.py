@@ -1,4 +1,5 @@
 from datetime import date
+from typing import cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -17,9 +18,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        days = options["day"]
+        days = cast(list[str], options["day"])
         try:
-            chosen = [date.fromisoformat(str(day)) for day in days]  # type: ignore[union-attr]
+            chosen = [date.fromisoformat(str(day)) for day in days]
         except ValueError as error:
             raise CommandError(f"--day takes YYYY-MM-DD: {error}") from error
         written = []
