@@ -12,6 +12,8 @@ urlpatterns = [
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
     path("captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"),
     path("captcha/", include("captcha.urls")),
+    # Open data for the whole platform (docs/open-data.md); per portal under /<slug>/ocds/.
+    path("ocds/", include("inaproc.opendata.urls_platform")),
     # Everything else belongs to a portal: /<slug>/… (see PortalMiddleware).
     path("<slug:portal_slug>/", include("inaproc.portals.urls")),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "inaproc.tenders",
     "inaproc.bids",
     "inaproc.spse",
+    "inaproc.opendata",
     "inaproc.demo",
 ]
 
@@ -262,10 +263,34 @@ PUBLICATION_BLOCKERS = ["inaproc.bids.selectors.ceremony.ceremony_blockers"]
 # Whether a portal had a bid deadline in a time span: the transparency log then signs a tree
 # head (docs/decisions/0010).
 TREE_HEAD_DEADLINE_CHECK = "inaproc.tenders.selectors.schedule.bid_deadline_between"
+# Called with every new transparency-log entry, inside its transaction (docs/decisions/0013):
+# open data turns the public events of a tender into OCDS releases.
+TRANSLOG_ENTRY_HOOKS = ["inaproc.opendata.services.on_log_entry"]
+
+# ------------------------------------------------------------------------------
+# Open data (OCDS, docs/open-data.md)
+# ------------------------------------------------------------------------------
+# The deployment's ocid prefix, registered with the Open Contracting Partnership
+# ("ocds-" and six characters). The default is a placeholder: register before publishing.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx")
+# The identifier scheme of companies' NPWP (org-id.guide style; see docs/open-data.md).
+OCDS_NPWP_SCHEME = env.str("OCDS_NPWP_SCHEME", default="ID-NPWP")
+# The publisher named in the packages of the platform-wide endpoints.
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="Inaproc")
+# The licence URL of the data, given in every package when set.
+OCDS_LICENSE = env.str("OCDS_LICENSE", default="")
+# Where the daily bulk files (JSON Lines, gzip) are written and served from.
+OCDS_BULK_ROOT = env.path("OCDS_BULK_ROOT", default=str(BASE_DIR / "var" / "ocds-bulk"))
+# Requests per address per minute to the open-data endpoints (a client at one a second
+# never reaches it).
+OCDS_RATE_LIMIT_PER_MINUTE = env.int("OCDS_RATE_LIMIT_PER_MINUTE", default=120)
 # The demo officials' opening key files (load_demo writes them; passphrase: the password).
 DEMO_KEY_DIR = env.str("DEMO_KEY_DIR", default=str(BASE_DIR / "var" / "demo-keys"))
 # Sealed bids: bytes a company may have in unfinished resumable uploads at once.
 BID_UPLOAD_QUOTA_MB = env.int("BID_UPLOAD_QUOTA_MB", default=4096)
+# The pieces the bid page sends (the tus endpoint takes at most 16 MiB per request): most
+# bids travel in one request; a broken connection keeps what arrived.
+BID_UPLOAD_CHUNK_MB = env.int("BID_UPLOAD_CHUNK_MB", default=15)
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)

@@ -28,6 +28,8 @@ DEMO_KEY_DIR = tempfile.mkdtemp(prefix="inaproc-test-demo-keys-")
 atexit.register(shutil.rmtree, DEMO_KEY_DIR, ignore_errors=True)
 UPLOAD_TEMP_ROOT = tempfile.mkdtemp(prefix="inaproc-test-uploads-")
 atexit.register(shutil.rmtree, UPLOAD_TEMP_ROOT, ignore_errors=True)
+OCDS_BULK_ROOT = tempfile.mkdtemp(prefix="inaproc-test-ocds-bulk-")
+atexit.register(shutil.rmtree, OCDS_BULK_ROOT, ignore_errors=True)
 # SQLite: a test database in a file, not in memory. The browser tests' live server
 # answers requests in threads; an in-memory shared-cache database refuses a write while
 # another thread writes ("database table is locked") instead of waiting, as a file

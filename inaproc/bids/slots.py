@@ -83,7 +83,7 @@ def slots_for(package: HasMethods) -> tuple[Slot, ...]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Methods:
     document_method: str
     qualification_method: str = QualificationMethod.PASCAKUALIFIKASI

@@ -3,13 +3,14 @@ while bids are received; each finished upload is checked and added to the draft.
 
 import re
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inaproc.bids.selectors.bids import slot_views, upload_open
+from inaproc.bids.selectors.bids import SlotView, slot_views, upload_open
 from inaproc.bids.services.bids import BidRefused, sealed_file_store
 from inaproc.tenders.models import Participation
 from inaproc.uploads.exceptions import UploadRejected
@@ -29,9 +30,17 @@ class BidUploadPolicy(UploadPolicy):
         self.participation = participation
         self.package = participation.package
         self.target = str(self.package.code)
-        self.views = {view.slot.code: view for view in slot_views(participation, self.package)}
-        self.max_size = max(view.max_sealed_bytes for view in self.views.values())
         self.quota_bytes = settings.BID_UPLOAD_QUOTA_MB * MIB
+
+    # Read only when an upload is created (its metadata, its length): a PATCH, the request
+    # the deadline's traffic is made of, does not need them.
+    @cached_property
+    def views(self) -> dict[str, SlotView]:
+        return {view.slot.code: view for view in slot_views(self.participation, self.package)}
+
+    @cached_property
+    def max_size(self) -> int:  # type: ignore[override]
+        return max(view.max_sealed_bytes for view in self.views.values())
 
     def authorize(self, request: HttpRequest) -> str | None:
         if not upload_open(self.package, now=timezone.now()):

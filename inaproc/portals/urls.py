@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("inaproc.tenders.urls")),
     path("", include("inaproc.bids.urls")),
     path("", include("inaproc.translog.urls")),
+    path("", include("inaproc.opendata.urls")),
     path("", include("inaproc.spse.urls")),
 ]

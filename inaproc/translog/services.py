@@ -81,6 +81,10 @@ def append_entry(*, portal: Portal, kind: str, body: dict[str, Any]) -> LogEntry
         frontier.append(leaf)
         state.size, state.frontier = frontier.size, frontier.to_hex()
         state.save(update_fields=["size", "frontier"])
+        for hook in getattr(settings, "TRANSLOG_ENTRY_HOOKS", []):
+            # Projections of the public events (open data, docs/decisions/0013), in the
+            # same transaction: they commit or roll back with the entry.
+            import_string(hook)(entry=entry, body=full)
     return entry
 
 

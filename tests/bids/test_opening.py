@@ -14,6 +14,7 @@ from inaproc.bids.models import (
     OpeningShare,
     OpeningStatus,
     SealedFile,
+    SlotRule,
     TenderKey,
 )
 from inaproc.bids.services import opening as opening_service
@@ -183,3 +184,15 @@ def test_an_opening_that_stopped_half_way_finishes_without_opening_twice(tender,
     assert BidOpening.objects.count() == 2
     assert OpenedFile.objects.count() == 6
     assert LogEntry.objects.filter(kind="tender.opening_record").count() == 1
+
+
+def test_a_file_of_a_type_the_tender_does_not_allow_opens_and_is_flagged(tender, bids):
+    SlotRule.objects.create(package=tender, slot="penawaran", max_file_mb=100, extensions="zip")
+    key = TenderKey.objects.get(package=tender)
+    when = after_deadline(tender)
+    for member in _members(tender)[:2]:
+        opening_share_submit(key=key, member=member, share=my_share(key, member), now=when)
+    envelope_open(key=key)
+    flagged = OpenedFile.objects.filter(sealed_file__slot="penawaran")
+    assert {(f.status, f.error_code) for f in flagged} == {("opened", "type_not_allowed")}
+    assert OpenedFile.objects.filter(sealed_file__slot="kualifikasi", error_code="").count() == 2

@@ -10,6 +10,7 @@ from django.test import Client
 
 from inaproc.accounts.models import Role
 from inaproc.audit.models import AuditEvent
+from inaproc.notifications.models import Email
 from inaproc.tenders.models import (
     Package,
     PackageLocation,
@@ -31,6 +32,7 @@ from tests.tenders.factories import (
     make_pokja,
     package_fields,
 )
+from tests.tenders.participation_factories import make_pokja as make_full_pokja
 from tests.vendors.builders import kbli_sample
 
 pytestmark = pytest.mark.django_db
@@ -431,3 +433,17 @@ def test_odd_input_never_causes_a_server_error(portal_a, ppk, ppk_client):
     package.refresh_from_db()
     assert package.state == PackageState.DRAFT
     assert Package.objects.count() == 1
+
+
+def test_assigning_emails_the_pokja_and_returning_emails_the_ppk(portal_a):
+    """The Pokja's members learn of a package handed to them, the PPK of one given back
+    (with the reason)."""
+    pokja, members = make_full_pokja(portal_a)
+    ppk = make_official(portal_a, Role.PPK)
+    package = make_package(portal_a, ppk=ppk)
+    package = package_assign(package=package, by=ppk, pokja=pokja)
+    assigned = Email.objects.filter(template="tenders/email/assigned")
+    assert sorted(assigned.values_list("to", flat=True)) == sorted(m.email for m in members)
+    package_return_to_ppk(package=package, by=members[0], reason="HPS perlu dihitung ulang")
+    (returned,) = Email.objects.filter(template="tenders/email/returned")
+    assert returned.to == ppk.email and "HPS perlu dihitung ulang" in returned.body

@@ -7,9 +7,12 @@ from django.db.models import QuerySet
 
 from inaproc.bids.models import BidState, BidVersion, SealedFile, SlotRule, TenderKey
 from inaproc.bids.slots import DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_MB, Slot, slots_for
+from inaproc.portals.models import Portal
 from inaproc.tenders import stages
 from inaproc.tenders.models import Package, PackageState, Participation
-from inaproc.tenders.selectors.participation import stage_of
+from inaproc.tenders.models.packages import PUBLIC_STATES
+from inaproc.tenders.selectors.participation import package_with_stages, stage_of
+from inaproc.vendors.models import Company
 
 MIB = 1 << 20
 
@@ -55,6 +58,26 @@ def slot_rules(package: Package) -> dict[str, tuple[int, tuple[str, ...]]]:
         )
         for slot in slots_for(package)
     }
+
+
+def participation_for_upload(
+    *, portal: Portal, company: Company, code: int
+) -> Participation | None:
+    """The company's participation in public tender `code`, with the package and its stages
+    in two queries: the resumable-upload requests of a deadline need no more."""
+    participation = (
+        Participation.objects.select_related("package__portal", "company")
+        .filter(
+            package__portal=portal,
+            package__code=code,
+            package__state__in=PUBLIC_STATES,
+            company=company,
+        )
+        .first()
+    )
+    if participation is not None:
+        package_with_stages(participation.package, list(participation.package.stages.all()))
+    return participation
 
 
 def draft_files(participation: Participation) -> QuerySet[SealedFile]:

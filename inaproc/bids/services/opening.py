@@ -26,6 +26,7 @@ from inaproc.bids.models import (
     OpeningStatus,
     TenderKey,
 )
+from inaproc.bids.selectors.bids import slot_rules
 from inaproc.bids.selectors.opening import bids_to_open, opening_refusal
 from inaproc.bids.services.bids import receipt_hash
 from inaproc.bids.slots import BID_LETTER
@@ -41,6 +42,8 @@ from inaproc.tenders.selectors.participation import package_with_stages
 from inaproc.translog.services import append_entry, utc_iso
 
 logger = logging.getLogger(__name__)
+# Recorded on a file that opened but whose type the tender's rules did not allow.
+TYPE_NOT_ALLOWED = "type_not_allowed"
 # Shares to try together at most: C(n, k) grows fast; a Pokja has a handful of members.
 _MAX_COMBINATIONS = 5_000
 
@@ -207,12 +210,22 @@ def _open_file(key: TenderKey, sealed, private) -> OpenedFile:
         tender_key=key,
         sealed_file=sealed,
         status=OpeningStatus.OPENED,
+        # Opened all the same: the Pokja weighs a file of a type the tender did not allow.
+        error_code="" if _type_allowed(package, sealed.slot, result.name) else TYPE_NOT_ALLOWED,
         stored_name=stored.name,
         original_name=(result.name or "")[:255],
         content_type=(result.content_type or "")[:100],
         size=stored.size,
         sha256=stored.sha256,
     )
+
+
+def _type_allowed(package, slot: str, name: str) -> bool:
+    """Whether the opened file's name has an extension the tender's rule for the slot
+    allows (the portal cannot check it before the opening: the name is sealed too)."""
+    _max_mb, extensions = slot_rules(package).get(slot, (0, ()))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in (name or "") else ""
+    return not extensions or extension in extensions
 
 
 def _read_letter(opened: OpenedFile, *, tender: str):

@@ -5,6 +5,7 @@ their receipts, withdrawing."""
 import json
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -21,6 +22,7 @@ from inaproc.bids.selectors.bids import (
     bid_versions,
     current_bid,
     draft_matches_current,
+    participation_for_upload,
     slot_views,
     upload_open,
 )
@@ -80,6 +82,7 @@ def _page(request: CompanyRequest, participation: Participation, upload_form=Non
             {
                 "tender": str(package.code),
                 "endpoint": portal_url(request.portal, "bids:upload", code=package.code),
+                "chunkSize": settings.BID_UPLOAD_CHUNK_MB * (1 << 20),
                 "keys": {str(key.envelope): b64u_encode(bytes(key.public_key)) for key in keys},
                 "slots": [
                     {
@@ -135,7 +138,11 @@ def upload_view(
     request: CompanyRequest, code: int, upload_id: uuid.UUID | None = None
 ) -> HttpResponse:
     """The tus endpoint of the company's bid (uploads app)."""
-    participation = _participation(request, code)
+    participation = participation_for_upload(
+        portal=request.portal, company=request.company_member.company, code=code
+    )
+    if participation is None:
+        raise Http404
     return tus_endpoint(request, policy=BidUploadPolicy(participation), upload_id=upload_id)
 
 

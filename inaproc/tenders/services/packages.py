@@ -21,6 +21,7 @@ from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
 from inaproc.tenders.access import is_runner
+from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import (
     Package,
     PackageLocation,
@@ -30,8 +31,9 @@ from inaproc.tenders.models import (
     PublicationApproval,
 )
 from inaproc.tenders.rules import is_tender_method, package_public_code, package_rule_errors
-from inaproc.tenders.selectors.pokja import pokjas_assignable
+from inaproc.tenders.selectors.pokja import pokja_active_members, pokjas_assignable
 from inaproc.tenders.services.locks import package_locked
+from inaproc.tenders.services.participation_mail import email_to
 from inaproc.tenders.stages import template_for
 
 # The fields of the package form that are columns of Package (kbli and locations apart).
@@ -58,6 +60,9 @@ PACKAGE_FIELDS = (
 
 PPK_EDITS = "ppk"
 RUNNER_EDITS = "runner"
+
+ASSIGNED_EMAIL = "tenders/email/assigned"
+RETURNED_EMAIL = "tenders/email/returned"
 
 
 def package_editor_kind(*, package: Package, user: User) -> str | None:
@@ -267,6 +272,13 @@ def package_assign(
             },
             context=context,
         )
+        runners = pokja_active_members(pokja) if pokja else [pejabat_pengadaan]
+        email_to(
+            [user.email for user in runners if user is not None and user.email],
+            package=package,
+            template=ASSIGNED_EMAIL,
+            context={"staff_url": _detail_link(package), "pokja": pokja},
+        )
     return package
 
 
@@ -294,4 +306,14 @@ def package_return_to_ppk(
             reason=reason,
             context=context,
         )
+        email_to(
+            [package.ppk.email] if package.ppk.email else [],
+            package=package,
+            template=RETURNED_EMAIL,
+            context={"staff_url": _detail_link(package), "reason": reason, "by": by},
+        )
     return package
+
+
+def _detail_link(package: Package) -> str:
+    return portal_link(package.portal, "tenders:package_detail", pk=package.pk)

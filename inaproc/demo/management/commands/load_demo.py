@@ -26,6 +26,7 @@ from inaproc.core.commands import validation_error_to_command_error
 from inaproc.demo.extras import STAFF_MEMBER, demo_extras_load
 from inaproc.demo.registrations import KARYA_DIGITAL, MAJU_BERSAMA, SINAR_TERANG, demo_register
 from inaproc.demo.tenders import OFFICIALS, POKJA_NAME, demo_tenders_load
+from inaproc.opendata.services import releases_backfill
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
 from inaproc.vendors.documents import DocumentKind
@@ -212,6 +213,8 @@ class Command(BaseCommand):
                 demo_tenders_load(
                     portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
                 )
+            # The demo writes most tenders as they stand: give them their OCDS releases.
+            releases_backfill()
         self._print(portals)
 
     @staticmethod

@@ -66,6 +66,7 @@ async function sealAndUpload(file, slot, config, line) {
     sha256: sealed.sha256,
     metadata: { slot: slot.code, sha256: sealed.sha256, filename: `${slot.code}.inpseal` },
     csrfToken: csrfToken(),
+    chunkSize: config.chunkSize,
     onProgress: (sent, total) => {
       progress.value = Math.round((0.5 + (total ? sent / total : 1) * 0.5) * 100);
     },
