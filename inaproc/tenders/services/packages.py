@@ -272,9 +272,15 @@ def package_assign(
             },
             context=context,
         )
-        runners = pokja_active_members(pokja) if pokja else [pejabat_pengadaan]
+        runners: list[User] = (
+            pokja_active_members(pokja)
+            if pokja
+            else [pejabat_pengadaan]
+            if pejabat_pengadaan
+            else []
+        )
         email_to(
-            [user.email for user in runners if user is not None and user.email],
+            [user.email for user in runners if user.email],
             package=package,
             template=ASSIGNED_EMAIL,
             context={"staff_url": _detail_link(package), "pokja": pokja},
