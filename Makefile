@@ -36,15 +36,19 @@ run: demo
 worker: install
 	$(BIN)/python manage.py db_worker
 
-## test: the whole suite — unit, integration and end-to-end in headless Chromium
+## test: the whole suite — unit, integration and end-to-end in headless Chromium, spread
+## over TEST_WORKERS processes (pytest-xdist; one per CPU by default, 0 for one process).
+## The browser tests run apart: Playwright keeps an event loop in its process while it runs.
+TEST_WORKERS ?= auto
 test: install check-chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m e2e
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e"
 
 test-e2e: install check-chromium
-	$(BIN)/python -m pytest -m e2e
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m e2e
 
 ## check-chromium: Chromium for the browser tests; installs Debian's package when it can
 check-chromium:
