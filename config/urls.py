@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from inaproc.accounts.captcha import captcha_refresh_view
@@ -7,7 +8,10 @@ from inaproc.portals import views as portal_views
 
 urlpatterns = [
     path("", portal_views.platform_home_view, name="platform_home"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Without a CSRF token, so that public pages carry no per-visitor state and can be
+    # cached for every anonymous visitor; a forged request can only switch the display
+    # language (docs/decisions/0014-public-page-cache.md).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", core_views.healthz_view, name="healthz"),
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
     path("captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"),

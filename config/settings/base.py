@@ -103,6 +103,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # =============================================================================
+# Cache (docs/decisions/0014-public-page-cache.md)
+# =============================================================================
+# Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0), shared by every worker and
+# every app server; else each process's own memory. Short socket timeouts: a Redis that
+# hangs costs a request at most this long, then the app leaves it alone for a while and
+# serves pages uncached (inaproc/core/cache.py).
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="inaproc"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT_SECONDS", default=0.5),
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whether every process serving requests sees the same cache, so that the portals, the
+# maintenance windows and anonymous public pages may be cached across requests (an
+# invalidation must reach every worker). True with Redis; a local-memory cache is shared
+# only by the threads of one process (`make run`: config/settings/local.py).
+SHARED_CACHE = env.bool("SHARED_CACHE", default=bool(REDIS_URL))
+# The longest an anonymous public page is served from the cache: what changes with the
+# clock alone (a tender's current stage, an announcement's publication time) shows at
+# most this late; changes made through the application show at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+
+# =============================================================================
 # Accounts and authentication
 # =============================================================================
 AUTH_USER_MODEL = "accounts.User"

@@ -20,6 +20,11 @@ STORAGES = {
     "documents": {"BACKEND": "inaproc.files.storage.PrivateFileSystemStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Each test process its own local-memory cache, never a REDIS_URL of the environment; no
+# caching across requests unless a test turns it on (tests/core/test_cache.py): most
+# tests make their data with factories, behind the services that invalidate the cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SHARED_CACHE = False
 # Documents written by tests (load_demo in the browser tests, for one) go to a temporary
 # folder, never into the developer's var/documents.
 DOCUMENT_ROOT = tempfile.mkdtemp(prefix="inaproc-test-documents-")

@@ -14,7 +14,8 @@ from django.utils.cache import add_never_cache_headers
 
 from inaproc.accounts.models import PORTAL_STAFF_ROLES
 from inaproc.announcements.models import MaintenanceWindow
-from inaproc.announcements.selectors import maintenance_current
+from inaproc.announcements.selectors import maintenance_pending
+from inaproc.core.pagecache import page_expires_at
 
 # Open during a window, so that staff can sign in (a vendor who signs in is then
 # answered 503 on the next page; the login page's banner says so beforehand).
@@ -62,14 +63,24 @@ class MaintenanceState:
 
 
 def maintenance_state(request: HttpRequest) -> MaintenanceState:
-    """Computed once per request (one indexed query), shared by the middleware and the
-    banner. No cache across requests: a cancelled window must end at once everywhere."""
+    """Computed once per request, shared by the middleware and the banner: from the
+    shared cache, which every window scheduled or cancelled invalidates at once
+    (selectors.maintenance_pending), else one indexed query. A cached page must not
+    outlive the next change of the banner: the next notice, start or end of a window."""
     state = getattr(request, "_maintenance_state", None)
     if state is None:
         now = timezone.now()
-        windows = maintenance_current(portal=getattr(request, "portal", None), now=now)
+        pending = maintenance_pending(portal=getattr(request, "portal", None), now=now)
+        windows = [window for window in pending if window.notice_from <= now][:10]
         state = MaintenanceState(windows=windows, now=now)
         request._maintenance_state = state
+        moments = [
+            moment
+            for window in pending
+            for moment in (window.notice_from, window.starts_at, window.ends_at)
+            if moment > now
+        ]
+        page_expires_at(request, min(moments, default=None))
     return state
 
 

@@ -6,6 +6,7 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from inaproc.announcements.models import Announcement, Incident, MaintenanceWindow
+from inaproc.core.cache import versioned_get_many, versioned_set_many, versions_bump
 from inaproc.portals.models import Portal
 
 LATEST_COUNT = 3
@@ -59,13 +60,36 @@ def _of_portal(portal: Portal | None) -> Q:
 
 
 def maintenance_current(*, portal: Portal | None, now: datetime) -> list[MaintenanceWindow]:
-    """Windows whose banner shows now or that are under way. Cheap enough for every
-    request: the index on `ends_at` leaves only windows that have not ended yet."""
-    return list(
-        MaintenanceWindow.objects.filter(
-            _of_portal(portal), ends_at__gt=now, notice_from__lte=now, cancelled_at__isnull=True
-        ).order_by("starts_at", "pk")[:10]
-    )
+    """Windows whose banner shows now or that are under way (from `maintenance_pending`,
+    the shared cache's copy when there is one)."""
+    pending = maintenance_pending(portal=portal, now=now)
+    return [window for window in pending if window.notice_from <= now][:10]
+
+
+# Maintenance windows of a portal are asked for on every one of its pages: they come from
+# the shared cache (one round trip), invalidated by every window scheduled or cancelled
+# (`maintenance_changed`, from the services); the time rules are applied to the cached
+# list at each request, so the entry stays right as time passes.
+MAINTENANCE_NAMESPACE = "maintenance"
+MAINTENANCE_ENTRY_SECONDS = 300
+MAINTENANCE_PENDING_LIMIT = 50
+
+
+def maintenance_pending(*, portal: Portal | None, now: datetime) -> list[MaintenanceWindow]:
+    """Every window of `portal` (and of every portal) not cancelled and not over at
+    `now`, whether its banner shows yet or not; soonest first."""
+    key = f"maintenance:pending:{portal.pk if portal is not None else '-'}"
+    found, versions = versioned_get_many([key], [MAINTENANCE_NAMESPACE])
+    if key in found:
+        return [window for window in found[key] if window.ends_at > now]
+    windows = list(maintenance_upcoming(portal=portal, now=now)[:MAINTENANCE_PENDING_LIMIT])
+    versioned_set_many({key: windows}, versions, MAINTENANCE_ENTRY_SECONDS)
+    return windows
+
+
+def maintenance_changed() -> None:
+    """A window was scheduled or cancelled: drop the cached lists, once committed."""
+    versions_bump(MAINTENANCE_NAMESPACE)
 
 
 def maintenance_upcoming(

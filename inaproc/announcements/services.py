@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inaproc.announcements.models import Announcement, Incident, MaintenanceWindow
+from inaproc.announcements.selectors import maintenance_changed
 from inaproc.announcements.signals import outage_announce
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
@@ -192,6 +193,7 @@ def maintenance_schedule(
             context=context,
         )
         outage_announce(sender=MaintenanceWindow, kind="maintenance", pk=window.pk)
+        maintenance_changed()
     return window
 
 
@@ -216,6 +218,7 @@ def maintenance_cancel(
             context=context,
         )
         outage_announce(sender=MaintenanceWindow, kind="maintenance", pk=locked.pk)
+        maintenance_changed()
     window.cancelled_at = locked.cancelled_at
     return True
 

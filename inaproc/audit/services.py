@@ -4,9 +4,23 @@ from django.db import models
 
 from inaproc.audit.models import AuditEvent
 from inaproc.core.context import AuditContext
+from inaproc.core.pagecache import public_pages_changed
 from inaproc.portals.models import Portal
 
 SYSTEM_ACTOR_LABEL = "system"
+# Audited changes that public pages show (tenders and their packages, announcements,
+# maintenance windows and incidents, the portal's own settings and contacts): each one
+# drops the portal's cached public pages once committed (core/pagecache.py). Every change
+# of public content is an audited official action, so this is the one place that sees
+# them all; docs/decisions/0014-public-page-cache.md.
+PUBLIC_CONTENT_VERBS = (
+    "tender.",
+    "package.",
+    "announcement.",
+    "maintenance.",
+    "incident.",
+    "portal.",
+)
 
 
 def audit_record(
@@ -26,6 +40,8 @@ def audit_record(
     `context`, which views and flows build from the request (`core.http.audit_context`).
     """
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if verb.startswith(PUBLIC_CONTENT_VERBS):
+        public_pages_changed(portal)
     return AuditEvent.objects.create(
         portal=portal,
         actor=actor if authenticated else None,

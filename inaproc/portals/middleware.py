@@ -3,7 +3,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from inaproc.portals.selectors import portal_for_domain, portal_get_active
+from inaproc.portals.directory import portals_for_request
 
 PORTAL_URL_KWARG = "portal_slug"
 
@@ -15,6 +15,9 @@ class PortalMiddleware:
     taken out of the view's arguments here, so views read `request.portal` instead.
     Platform-level pages get `request.portal = None`. A host that belongs to one
     portal's own domain serves that portal only.
+
+    Both lookups are one (portals/directory.py): one cache round trip when a shared
+    cache is configured and holds them, else one query.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -22,7 +25,10 @@ class PortalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.portal = None
-        request.domain_portal = portal_for_domain(host=request.get_host().split(":")[0])
+        request._portals = portals = portals_for_request(
+            host=request.get_host().split(":")[0], path=request.path_info
+        )
+        request.domain_portal = portals.domain_portal
         return self.get_response(request)
 
     def process_view(
@@ -35,7 +41,7 @@ class PortalMiddleware:
         slug = view_kwargs.pop(PORTAL_URL_KWARG, None)
         if slug is None:
             return None
-        portal = portal_get_active(slug=slug)
+        portal = request._portals.portal_for_slug(slug)
         if portal is None:
             raise Http404
         if request.domain_portal is not None and request.domain_portal != portal:

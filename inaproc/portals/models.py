@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -133,3 +135,20 @@ class Portal(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"/{self.slug}/"
+
+    # Cached copies of portals (portals/directory.py) and of the pages that show them
+    # must go with every change, whoever makes it: here rather than in each service.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _portals_changed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        deleted = super().delete(*args, **kwargs)
+        _portals_changed()
+        return deleted
+
+
+def _portals_changed() -> None:
+    from inaproc.portals.directory import portals_changed  # the directory imports the model
+
+    portals_changed()

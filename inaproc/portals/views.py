@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from inaproc.core.pagecache import public_page
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.selectors import portal_list_active
 
@@ -15,5 +16,6 @@ def platform_home_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
+@public_page
 def portal_home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "portals/portal_home.html")

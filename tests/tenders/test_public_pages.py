@@ -303,9 +303,10 @@ def test_list_query_count(client, django_assert_num_queries, portal_a):
         make_public_package(portal_a, name=f"Paket {n}")
     client.get(LIST)
 
-    # The portal (twice: the middleware's lookups); the maintenance banner; the count;
-    # the page; the page's stages (one query for all rows).
-    with django_assert_num_queries(6):
+    # The portal (once: the middleware looks up the host's and the slug's portal in one
+    # query, portals/directory.py; none with a shared cache, tests/core/test_cache.py);
+    # the maintenance banner; the count; the page; the page's stages (one for all rows).
+    with django_assert_num_queries(5):
         client.get(LIST)
 
 
@@ -460,9 +461,10 @@ def test_announcement_query_count(client, django_assert_num_queries, portal_a):
     url = f"{LIST}{package.code}/"
     client.get(url)
 
-    # The portal (twice: the middleware's lookups); the maintenance banner; the package
-    # with its participant count; its locations; KBLI; stages; documents; its tender keys.
-    with django_assert_num_queries(9):
+    # The portal (once: host and slug in one query, portals/directory.py); the maintenance
+    # banner; the package with its participant count; its locations; KBLI; stages;
+    # documents; its tender keys.
+    with django_assert_num_queries(8):
         client.get(url)
 
 

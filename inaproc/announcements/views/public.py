@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from inaproc.announcements.access import access_public_announcement
 from inaproc.announcements.selectors import announcement_list_public, maintenance_upcoming
+from inaproc.core.pagecache import public_page
 from inaproc.portals.decorators import portal_required
 
 PAGE_SIZE = 10
@@ -14,6 +15,7 @@ PAGE_SIZE = 10
 
 @require_GET
 @portal_required
+@public_page
 def announcement_list_view(request: HttpRequest) -> HttpResponse:
     announcements = announcement_list_public(portal=request.portal)
     page = Paginator(announcements, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -24,6 +26,7 @@ def announcement_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
+@public_page
 def announcement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     announcement = access_public_announcement(
         portal=request.portal, user=request.user, announcement_id=pk

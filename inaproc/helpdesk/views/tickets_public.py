@@ -22,6 +22,7 @@ from inaproc.accounts.flows.human_proof import (
     proof_by_code_posted,
 )
 from inaproc.core.http import audit_context, client_ip, retry_later
+from inaproc.core.pagecache import public_page
 from inaproc.core.text import email_mask
 from inaproc.core.timefmt import wait_minutes
 from inaproc.files.held import (
@@ -61,6 +62,7 @@ PAGE_SIZE = 25
 
 @require_safe
 @portal_required
+@public_page
 def contact_view(request: HttpRequest) -> HttpResponse:
     return render(request, "helpdesk/contact.html")
 

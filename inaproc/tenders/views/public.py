@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
+from inaproc.core.pagecache import public_page
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.http import PortalRequest
 from inaproc.tenders.forms.public import TenderFilterForm
@@ -48,6 +49,7 @@ class CappedPaginator(Paginator):
 
 @require_GET
 @portal_required
+@public_page
 def tender_list_view(request: PortalRequest) -> HttpResponse:
     """Also meant to answer at SPSE's `/<slug>/lelang` later: its links are relative
     (the form submits to the page itself, pagination keeps the query string)."""
@@ -70,6 +72,7 @@ def tender_list_view(request: PortalRequest) -> HttpResponse:
 
 @require_GET
 @portal_required
+@public_page
 def tender_announcement_view(request: PortalRequest, code: int) -> HttpResponse:
     package = access_public_package(portal=request.portal, code=code)
     return render(
@@ -86,6 +89,7 @@ def tender_announcement_view(request: PortalRequest, code: int) -> HttpResponse:
 
 @require_GET
 @portal_required
+@public_page
 def tender_schedule_view(request: PortalRequest, code: int) -> HttpResponse:
     package = access_public_package(portal=request.portal, code=code)
     return render(
