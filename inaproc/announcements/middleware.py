@@ -39,6 +39,8 @@ class MaintenanceState:
 
     windows: list[MaintenanceWindow]
     now: datetime
+    # Every window not cancelled nor over, whether its banner shows yet or not.
+    pending: list[MaintenanceWindow]
 
     @property
     def active(self) -> list[MaintenanceWindow]:
@@ -66,18 +68,23 @@ def maintenance_state(request: HttpRequest) -> MaintenanceState:
     """Computed once per request, shared by the middleware and the banner: from the
     shared cache, which every window scheduled or cancelled invalidates at once
     (selectors.maintenance_pending), else one indexed query. A cached page must not
-    outlive the next change of the banner: the next notice, start or end of a window."""
+    outlive the next change of the banner: a window's notice, full banner, start or end."""
     state = getattr(request, "_maintenance_state", None)
     if state is None:
         now = timezone.now()
         pending = maintenance_pending(portal=getattr(request, "portal", None), now=now)
         windows = [window for window in pending if window.notice_from <= now][:10]
-        state = MaintenanceState(windows=windows, now=now)
+        state = MaintenanceState(windows=windows, now=now, pending=pending)
         request._maintenance_state = state
         moments = [
             moment
             for window in pending
-            for moment in (window.notice_from, window.starts_at, window.ends_at)
+            for moment in (
+                window.notice_from,
+                window.banner_full_from,
+                window.starts_at,
+                window.ends_at,
+            )
             if moment > now
         ]
         page_expires_at(request, min(moments, default=None))

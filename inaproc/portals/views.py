@@ -8,6 +8,7 @@ from inaproc.portals.selectors import portal_list_active
 
 
 @require_GET
+@public_page
 def platform_home_view(request: HttpRequest) -> HttpResponse:
     if request.domain_portal is not None:
         return HttpResponseRedirect(request.domain_portal.get_absolute_url())

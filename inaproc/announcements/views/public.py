@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from inaproc.announcements.access import access_public_announcement
-from inaproc.announcements.selectors import announcement_list_public, maintenance_upcoming
+from inaproc.announcements.middleware import maintenance_state
+from inaproc.announcements.selectors import announcement_list_public
 from inaproc.core.pagecache import public_page
 from inaproc.portals.decorators import portal_required
 
@@ -20,7 +21,7 @@ def announcement_list_view(request: HttpRequest) -> HttpResponse:
     announcements = announcement_list_public(portal=request.portal)
     page = Paginator(announcements, PAGE_SIZE).get_page(request.GET.get("page"))
     # Maintenance is news only once: above the first page.
-    windows = list(maintenance_upcoming(portal=request.portal)) if page.number == 1 else []
+    windows = maintenance_state(request).pending if page.number == 1 else []
     return render(request, "announcements/list.html", {"page": page, "windows": windows})
 
 

@@ -1,0 +1,500 @@
+"""The shared cache (issue 15, items 1 and 4): the portal and the maintenance windows
+looked up once per request and cached across requests when a shared cache is
+configured; anonymous public pages served from it, never a signed-in user's or a
+session's page, dropped when their content changes; nothing breaks when Redis is down;
+and the same behaviour on a real Redis server."""
+
+import logging
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+import time_machine
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from inaproc.accounts.services.portal_settings import portal_contacts_update
+from inaproc.core import cache as cache_module
+from inaproc.core.pagecache import CACHE_HEADER
+from tests.announcements.builders import make_announcement, make_window
+from tests.helpers import signed_in
+from tests.tenders.public_factories import make_public_package
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/lpse-a/tender/"
+PUBLIC_PAGES = ["/", "/lpse-a/", "/lpse-a/pengumuman/", LIST, "/lpse-a/bantuan/"]
+# Nothing listens on port 1 of the loopback: connections are refused at once.
+CLOSED_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache that is not known to fail."""
+    cache.clear()
+    cache_module.health.failing = False
+    yield
+    cache_module.health.failing = False
+
+
+@pytest.fixture
+def shared(settings):
+    """Caching across requests on, with the local-memory cache of this process."""
+    settings.SHARED_CACHE = True
+    return settings
+
+
+def queries_on(table: str, captured: CaptureQueriesContext) -> int:
+    return sum(f'"{table}"' in query["sql"] for query in captured.captured_queries)
+
+
+def get_counted(client: Client, url: str):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response, captured
+
+
+# --- One portal and maintenance lookup per request ----------------------------------
+
+
+@pytest.mark.parametrize("url", [*PUBLIC_PAGES[1:], "/lpse-a/masuk/"])
+def test_portal_and_maintenance_are_queried_once_per_request_without_a_shared_cache(
+    client, portal_a, url
+):
+    """The host's and the slug's portal come from one query, the maintenance windows
+    (middleware and banner) from one, on every page."""
+    client.get(url)
+
+    response, captured = get_counted(client, url)
+
+    assert response.status_code == 200
+    assert queries_on("portals_portal", captured) == 1
+    assert queries_on("announcements_maintenancewindow", captured) == 1
+
+
+@pytest.mark.parametrize("url", ["/lpse-a/masuk/", "/lpse-a/tender/?q=x"])
+def test_portal_and_maintenance_come_from_the_shared_cache(client, shared, portal_a, url):
+    """With a shared cache neither the portal nor the maintenance windows are queried
+    again, on cached and uncached pages alike."""
+    client.get(url)
+
+    response, captured = get_counted(client, url + ("&" if "?" in url else "?") + "n=2")
+
+    assert response.status_code == 200
+    assert queries_on("portals_portal", captured) == 0
+    assert queries_on("announcements_maintenancewindow", captured) == 0
+
+
+def test_a_portal_saved_is_seen_at_once(
+    client, shared, portal_a, admin_a, django_capture_on_commit_callbacks
+):
+    """A change of the portal (here its helpdesk phone, shown in every page's footer)
+    drops the cached portal and the cached pages."""
+    client.get("/lpse-a/masuk/")
+    assert "0800-1234" not in client.get("/lpse-a/").text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_contacts_update(
+            portal=portal_a, actor=admin_a, values={"helpdesk_phone": "0800-1234"}
+        )
+
+    assert "0800-1234" in client.get("/lpse-a/masuk/").text
+    assert "0800-1234" in client.get("/lpse-a/").text
+
+
+def test_a_deactivated_portal_answers_404_at_once(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """A cached portal does not outlive its deactivation."""
+    assert client.get("/lpse-a/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_a.is_active = False
+        portal_a.save()
+
+    assert client.get("/lpse-a/").status_code == 404
+    assert client.get("/lpse-a/masuk/").status_code == 404
+
+
+def test_a_domain_portal_is_cached_and_other_portals_stay_hidden_on_its_host(
+    client, shared, portal_a, portal_b, django_capture_on_commit_callbacks, settings
+):
+    """A host that belongs to one portal serves that portal only, from the cache too."""
+    settings.ALLOWED_HOSTS = ["*"]
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_a.domain = "lpse.alpha.go.id"
+        portal_a.save()
+
+    for _ in range(2):
+        assert client.get("/", HTTP_HOST="lpse.alpha.go.id").status_code == 302
+        assert client.get("/lpse-a/", HTTP_HOST="lpse.alpha.go.id").status_code == 200
+        assert client.get("/lpse-b/", HTTP_HOST="lpse.alpha.go.id").status_code == 404
+        assert client.get("/lpse-b/", HTTP_HOST="testserver").status_code == 200
+
+
+def test_a_maintenance_window_shows_at_once_and_its_cancellation_too(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """Scheduling or cancelling a window drops the cached windows and pages: the banner
+    and the 503 follow at once, on every worker (one shared cache)."""
+    from inaproc.announcements.services import maintenance_cancel
+
+    client.get("/lpse-a/masuk/")
+    client.get(LIST)
+    with django_capture_on_commit_callbacks(execute=True):
+        window = make_window(portal_a, starts_in=timedelta(minutes=10))
+
+    assert "Pemutakhiran server basis data." in client.get(LIST).text
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert client.get(LIST).status_code == 503
+        with django_capture_on_commit_callbacks(execute=True):
+            maintenance_cancel(window=window, actor=None)
+        assert client.get(LIST).status_code == 200
+
+
+def test_the_banner_appears_when_its_notice_begins_even_on_a_cached_page(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """A cached page expires when a window's notice begins, whatever PAGE_CACHE_SECONDS."""
+    shared.PAGE_CACHE_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        make_window(
+            portal_a,
+            starts_in=timedelta(hours=2),
+            notice=timedelta(hours=1),
+            message="Pemutakhiran besar.",
+        )
+    first = client.get(LIST)
+    assert first.headers[CACHE_HEADER] == "miss"
+    assert "Pemutakhiran besar." not in first.text
+    assert client.get(LIST).headers[CACHE_HEADER] == "hit"
+
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        later = client.get(LIST)
+
+    assert later.headers[CACHE_HEADER] == "miss"
+    assert "Pemutakhiran besar." in later.text
+
+
+# --- Anonymous public pages from the cache ------------------------------------------
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_anonymous_public_pages_are_served_from_the_cache(client, shared, portal_a, url):
+    """The second anonymous visit of a public page costs no query at all."""
+    make_public_package(portal_a, name="Jalan Desa")
+    first = client.get(url)
+
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get(url)
+
+    assert first.headers[CACHE_HEADER] == "miss"
+    assert second.headers[CACHE_HEADER] == "hit"
+    assert len(captured) == 0
+    assert second.content == first.content
+    assert second.status_code == 200
+
+
+def test_tender_pages_are_served_from_the_cache(client, shared, portal_a):
+    package = make_public_package(portal_a, name="Jalan Desa")
+    for url in (f"{LIST}{package.code}/", f"{LIST}{package.code}/jadwal/", f"{LIST}?q=jalan"):
+        assert client.get(url).headers[CACHE_HEADER] == "miss"
+        assert client.get(url).headers[CACHE_HEADER] == "hit"
+
+
+def test_public_pages_carry_no_per_visitor_state(client, shared, portal_a):
+    """A page the same for every anonymous visitor: no CSRF token (the language switch
+    works without one), no cookie set, so it can be cached."""
+    response = client.get("/lpse-a/")
+
+    assert "csrfmiddlewaretoken" not in response.text
+    assert not response.cookies
+    assert 'action="/i18n/setlang/"' in response.text
+
+
+def test_the_language_switch_works_without_a_csrf_token(portal_a):
+    """The form has no token; the view accepts the POST even with CSRF checks on, and
+    still only returns to a page of this site."""
+    client = Client(enforce_csrf_checks=True)
+
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/lpse-a/"})
+    away = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+
+    assert switched.status_code == 302
+    assert switched.headers["Location"] == "/lpse-a/"
+    assert client.cookies[django_settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert away.headers["Location"] == "/"
+
+
+def test_the_login_page_keeps_its_csrf_token_and_is_never_cached(client, shared, portal_a):
+    """Login CSRF protection stays: the form carries a token, sets the CSRF cookie, and
+    is rendered for each visitor."""
+    first = client.get("/lpse-a/masuk/")
+    second = Client().get("/lpse-a/masuk/")
+
+    assert "csrfmiddlewaretoken" in first.text
+    assert django_settings.CSRF_COOKIE_NAME in first.cookies
+    assert CACHE_HEADER not in second.headers
+
+
+def test_each_language_has_its_own_cached_page(client, shared, portal_a):
+    indonesian = client.get(LIST)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(LIST)
+    english_again = client.get(LIST)
+
+    assert english.headers[CACHE_HEADER] == "miss"
+    assert english_again.headers[CACHE_HEADER] == "hit"
+    assert 'lang="en"' in english_again.text
+    assert 'lang="id"' in indonesian.text
+
+
+def test_each_query_has_its_own_cached_page(client, shared, portal_a):
+    make_public_package(portal_a, name="Jalan Desa")
+    make_public_package(portal_a, name="Gedung Kantor")
+    client.get(f"{LIST}?q=jalan")
+
+    gedung = client.get(f"{LIST}?q=gedung")
+
+    assert gedung.headers[CACHE_HEADER] == "miss"
+    assert "Gedung Kantor" in gedung.text
+    assert "Jalan Desa" not in gedung.text
+
+
+def test_signed_in_users_are_never_served_a_cached_page(shared, portal_a, vendor_a):
+    """A signed-in user's page is rendered for them (it names them), never stored."""
+    anonymous = Client()
+    anonymous.get("/lpse-a/")
+    vendor = signed_in(vendor_a)
+
+    response = vendor.get("/lpse-a/")
+    again = vendor.get("/lpse-a/")
+
+    assert CACHE_HEADER not in response.headers
+    assert CACHE_HEADER not in again.headers
+    assert vendor_a.username in response.text
+    assert anonymous.get("/lpse-a/").headers[CACHE_HEADER] == "hit"
+    assert vendor_a.username not in anonymous.get("/lpse-a/").text
+
+
+def test_a_request_with_a_session_is_not_served_from_the_cache(client, shared, portal_a):
+    """An anonymous visitor with a session (a message waiting, a form in progress)
+    gets their own page."""
+    client.get(LIST)
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "anything"
+
+    response = client.get(LIST)
+
+    assert CACHE_HEADER not in response.headers
+
+
+def test_errors_and_head_requests_are_not_cached(client, shared, portal_a):
+    assert client.get(f"{LIST}999999/").status_code == 404
+    assert CACHE_HEADER not in client.get(f"{LIST}999999/").headers
+    assert CACHE_HEADER not in client.head("/lpse-a/bantuan/").headers
+
+
+def test_nothing_is_cached_across_requests_without_a_shared_cache(client, portal_a):
+    """Several gunicorn workers with their own local-memory caches could not invalidate
+    each other's copies: without SHARED_CACHE every page is rendered."""
+    client.get(LIST)
+
+    response, captured = get_counted(client, LIST)
+
+    assert CACHE_HEADER not in response.headers
+    assert len(captured) > 0
+
+
+# --- Invalidation ---------------------------------------------------------------------
+
+
+def test_a_new_announcement_shows_at_once(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    for url in ("/lpse-a/", "/lpse-a/pengumuman/"):
+        client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_announcement(portal_a, title="Libur akhir tahun")
+
+    for url in ("/lpse-a/", "/lpse-a/pengumuman/"):
+        response = client.get(url)
+        assert response.headers[CACHE_HEADER] == "miss"
+        assert "Libur akhir tahun" in response.text
+
+
+def test_a_change_on_one_portal_keeps_the_other_portals_pages(
+    client, shared, portal_a, portal_b, django_capture_on_commit_callbacks
+):
+    client.get("/lpse-a/pengumuman/")
+    client.get("/lpse-b/pengumuman/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_announcement(portal_a, title="Hanya Alpha")
+
+    assert client.get("/lpse-a/pengumuman/").headers[CACHE_HEADER] == "miss"
+    assert client.get("/lpse-b/pengumuman/").headers[CACHE_HEADER] == "hit"
+
+
+def test_a_tender_change_audited_drops_the_portals_pages(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """Every audited change of public content (here a schedule change, verb
+    `tender.*`) drops the portal's cached pages once committed."""
+    from inaproc.audit.services import audit_record
+
+    package = make_public_package(portal_a, name="Jalan Desa")
+    url = f"{LIST}{package.code}/jadwal/"
+    client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(actor=None, verb="tender.schedule_changed", target=package, portal=portal_a)
+
+    assert client.get(url).headers[CACHE_HEADER] == "miss"
+
+
+def test_an_audited_change_of_private_data_keeps_the_pages(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """A login lockout or a vendor's own change does not empty the cache."""
+    from inaproc.audit.services import audit_record
+
+    client.get(LIST)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(actor=None, verb="account.locked", target=None, portal=portal_a)
+
+    assert client.get(LIST).headers[CACHE_HEADER] == "hit"
+
+
+def test_a_change_rolled_back_keeps_the_cache(client, shared, portal_a):
+    """Invalidation waits for the commit (a reader must not store old data under the
+    new version); a change that never commits drops nothing."""
+    from django.db import transaction
+
+    client.get(LIST)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_announcement(portal_a, title="Tidak jadi")
+        raise RuntimeError
+
+    assert client.get(LIST).headers[CACHE_HEADER] == "hit"
+
+
+def test_a_page_expires_after_page_cache_seconds(client, shared, portal_a):
+    """What changes with the clock alone (a stage that ends) shows at most
+    PAGE_CACHE_SECONDS late."""
+    shared.PAGE_CACHE_SECONDS = 60
+    client.get(LIST)
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert client.get(LIST).headers[CACHE_HEADER] == "miss"
+
+
+# --- Redis down, Redis for real -----------------------------------------------------
+
+
+def test_pages_are_served_when_redis_is_down_and_the_error_is_logged_once(
+    client, settings, portal_a, caplog
+):
+    """A Redis that refuses connections: every page is served (uncached), one error
+    line is logged, and the cache is left alone for a while instead of being asked on
+    every request."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLOSED_REDIS,
+        }
+    }
+    settings.SHARED_CACHE = True
+    make_public_package(portal_a, name="Jalan Desa")
+
+    with caplog.at_level(logging.WARNING, logger="inaproc.core.cache"):
+        responses = [client.get(url) for url in [*PUBLIC_PAGES, LIST, "/lpse-a/masuk/"]]
+
+    assert [r.status_code for r in responses] == [200] * len(responses)
+    assert "Jalan Desa" in responses[-2].text
+    errors = [r for r in caplog.records if r.name == "inaproc.core.cache"]
+    assert len(errors) == 1
+    assert errors[0].levelno == logging.ERROR
+
+
+def test_the_cache_is_tried_again_after_a_while_and_the_recovery_logged(
+    client, settings, portal_a, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CLOSED_REDIS,
+        }
+    }
+    settings.SHARED_CACHE = True
+    client.get(LIST)
+    assert cache_module.health.failing
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert CACHE_HEADER not in client.get(LIST).headers  # left alone for RETRY_SECONDS
+    cache_module.health.retry_at = 0.0  # as if RETRY_SECONDS had passed
+    with caplog.at_level(logging.WARNING, logger="inaproc.core.cache"):
+        client.get(LIST)
+        response = client.get(LIST)
+
+    assert not cache_module.health.failing
+    assert response.headers[CACHE_HEADER] == "hit"
+    assert any("answers again" in r.getMessage() for r in caplog.records)
+
+
+def _redis_url() -> str | None:
+    """CI sets REDIS_URL (.ci/run); a developer's machine uses its local Redis if one
+    answers. Only without both is the test skipped: a REDIS_URL that does not answer
+    fails it."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("REDIS_URL"):
+            raise
+        return None
+    return url
+
+
+def test_pages_portals_and_invalidation_on_a_real_redis(
+    client, settings, portal_a, django_capture_on_commit_callbacks
+):
+    """The production set-up (config/settings/base.py with REDIS_URL): hits, no portal
+    or maintenance query, invalidation on change — through a Redis server."""
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis: set REDIS_URL or run one on 127.0.0.1:6379")
+    prefix = f"inaproc-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    settings.SHARED_CACHE = True
+    try:
+        client.get("/lpse-a/pengumuman/")
+        response, captured = get_counted(client, "/lpse-a/pengumuman/")
+        assert response.headers[CACHE_HEADER] == "hit"
+        assert len(captured) == 0
+
+        with django_capture_on_commit_callbacks(execute=True):
+            make_announcement(portal_a, title="Lewat Redis")
+        changed, captured = get_counted(client, "/lpse-a/pengumuman/")
+        assert changed.headers[CACHE_HEADER] == "miss"
+        assert "Lewat Redis" in changed.text
+        assert queries_on("portals_portal", captured) == 0
+        assert not cache_module.health.failing
+    finally:  # never FLUSHDB (cache.clear()): only this test's keys
+        client_redis = redis.Redis.from_url(url)
+        for key in client_redis.scan_iter(f"{prefix}*"):
+            client_redis.delete(key)
