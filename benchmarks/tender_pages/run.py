@@ -6,6 +6,12 @@ target: p95 under 50 ms with 100,000 tenders), plus a few neighbouring pages.
     python benchmarks/tender_pages/run.py \\
         --database-url postgres://postgres@127.0.0.1:5432/inaproc_bench --tenders 100000
 
+With --redis-url the shared cache is on (REDIS_URL, as in production with Redis): each
+request is timed twice, first with the cached pages dropped just before (a miss: the
+page is rendered, but the portal and the maintenance windows come from Redis), then
+again (a hit: the page itself from Redis). Without it the app runs as with no Redis:
+no cache across requests.
+
 In-process: Django's test client (no HTTP server, no network), the production settings
 (DEBUG off, template caching), requests marked https as behind nginx. "Server time" is
 the wall time of `client.get()`: middleware, view, queries, template. It first makes
@@ -40,10 +46,14 @@ TYPES = ["barang", "konstruksi", "jasa_lainnya"]
 MAX_REQUESTS = 5000
 
 
-def environment(database_url: str) -> None:
+def environment(database_url: str, redis_url: str) -> None:
+    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=f"bench-{secrets.token_hex(4)}")
     os.environ.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
+        LOG_KEY_ENCRYPTION_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=database_url,
         STATIC_ROOT=tempfile.mkdtemp(prefix="tender-bench-static-"),
@@ -96,10 +106,13 @@ class SqlTimer:
 
 
 def run(requests: int, seed: int, priority: int) -> None:
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from inaproc.core.cache import versions_bump
+    from inaproc.core.pagecache import CACHE_HEADER, PLATFORM_NAMESPACE
     from inaproc.portals.models import Portal
     from inaproc.tenders.models import Package
 
@@ -146,29 +159,58 @@ def run(requests: int, seed: int, priority: int) -> None:
     }
     print(f"portals with tenders: {counts} (public)")
     print(f"{requests} requests per scenario after 20 warm-up requests; times in ms\n")
+    cached = settings.SHARED_CACHE
+    print(f"shared cache: {'Redis, ' + settings.REDIS_URL if cached else 'none'}")
     print("| scenario | p50 | p95 | max | p95 Python CPU | p95 SQL | queries |")
     print("|---|---|---|---|---|---|---|")
-    for name, make_url in scenarios.items():
-        for _ in range(20):
-            assert client.get(make_url(), secure=True).status_code == 200
-        times, cpu, sql = [], [], []
-        for _ in range(requests):
-            url = make_url()
-            timer.total = 0.0
-            started, started_cpu = time.perf_counter(), time.process_time()
-            with connection.execute_wrapper(timer):
-                response = client.get(url, secure=True)
-            times.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            sql.append(timer.total * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(make_url(), secure=True)
+
+    def timed(url: str, expected: str | None, sample: dict[str, list[float]]) -> None:
+        timer.total = 0.0
+        started, started_cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(timer):
+            response = client.get(url, secure=True)
+        sample["times"].append((time.perf_counter() - started) * 1000)
+        sample["cpu"].append((time.process_time() - started_cpu) * 1000)
+        sample["sql"].append(timer.total * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        assert response.headers.get(CACHE_HEADER) == expected, (url, expected)
+
+    def report(name: str, sample: dict[str, list[float]], queries: int) -> None:
+        times, cpu, sql = sample["times"], sample["cpu"], sample["sql"]
         print(
             f"| {name} | {statistics.median(times):.1f} | **{percentile(times, 0.95):.1f}** | "
             f"{max(times):.1f} | {percentile(cpu, 0.95):.1f} | {percentile(sql, 0.95):.1f} | "
-            f"{len(queries)} |"
+            f"{queries} |"
         )
+
+    for name, make_url in scenarios.items():
+        for _ in range(20):
+            assert client.get(make_url(), secure=True).status_code == 200
+        rendered: dict[str, list[float]] = {"times": [], "cpu": [], "sql": []}
+        hits: dict[str, list[float]] = {"times": [], "cpu": [], "sql": []}
+        for _ in range(requests):
+            url = make_url()
+            if cached:
+                versions_bump(PLATFORM_NAMESPACE)  # every cached page dropped: a miss
+            timed(url, "miss" if cached else None, rendered)
+            if cached:
+                timed(url, "hit", hits)
+        url = make_url()
+        if cached:
+            versions_bump(PLATFORM_NAMESPACE)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, secure=True)
+        report(name + (" (rendered)" if cached else ""), rendered, len(queries))
+        if cached:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url, secure=True)
+            report(name + " (from the cache)", hits, len(queries))
+    if cached:  # this run's keys only (its own prefix), never FLUSHDB
+        import redis
+
+        server = redis.Redis.from_url(settings.REDIS_URL)
+        for key in server.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}*"):
+            server.delete(key)
 
 
 def main() -> None:
@@ -177,6 +219,11 @@ def main() -> None:
     parser.add_argument("--tenders", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="turn the shared cache on with this Redis (e.g. redis://127.0.0.1:6379/14)",
+    )
     parser.add_argument(
         "--priority",
         type=int,
@@ -189,7 +236,7 @@ def main() -> None:
         sys.exit(f"Refusing database {name!r}: use a dedicated one whose name contains 'bench'.")
     if not 1 <= args.requests <= MAX_REQUESTS:
         sys.exit(f"--requests must be between 1 and {MAX_REQUESTS}.")
-    environment(args.database_url)
+    environment(args.database_url, args.redis_url)
     prepare(args.tenders)
     run(args.requests, args.seed, args.priority)
 
