@@ -1,0 +1,15 @@
+"""The application's URLs plus `/bench-bare/`: a view that does nothing, served through the
+same middleware and gunicorn, the ceiling the public pages are compared with."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as app_urlpatterns
+
+
+def bare_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench-bare/", bare_view), *app_urlpatterns]
