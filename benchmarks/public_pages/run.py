@@ -69,7 +69,7 @@ def pages(env: dict[str, str]) -> dict[str, str]:
     )
     slug, code, year = out.stdout.decode().split()
     return {
-        "bare Django view": "/bench-bare/",
+        "bare Django view": "/platform/bench-bare/",
         "platform home": "/",
         "portal home": f"/{slug}/",
         "announcements": f"/{slug}/pengumuman/",
