@@ -25,7 +25,7 @@ class PortalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.portal = None
-        request._portals = portals = portals_for_request(
+        request._portals = portals = portals_for_request(  # type: ignore[attr-defined]
             host=request.get_host().split(":")[0], path=request.path_info
         )
         request.domain_portal = portals.domain_portal
@@ -41,7 +41,7 @@ class PortalMiddleware:
         slug = view_kwargs.pop(PORTAL_URL_KWARG, None)
         if slug is None:
             return None
-        portal = request._portals.portal_for_slug(slug)
+        portal = request._portals.portal_for_slug(slug)  # type: ignore[attr-defined]
         if portal is None:
             raise Http404
         if request.domain_portal is not None and request.domain_portal != portal:
