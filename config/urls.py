@@ -3,10 +3,11 @@ from django.views.i18n import set_language
 
 from inaproc.accounts.captcha import captcha_refresh_view
 from inaproc.core import views as core_views
-from inaproc.portals import views as portal_views
+from inaproc.search import views as search_views
 
 urlpatterns = [
-    path("", portal_views.platform_home_view, name="platform_home"),
+    # The national search and the portal directory (inaproc/search).
+    path("", search_views.search_home_view, name="platform_home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz_view, name="healthz"),
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "inaproc.announcements",
     "inaproc.tenders",
     "inaproc.bids",
+    "inaproc.search",
     "inaproc.demo",
 ]
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("inaproc.tenders.urls")),
     path("", include("inaproc.bids.urls")),
     path("", include("inaproc.translog.urls")),
+    path("", include("inaproc.search.urls")),
 ]
