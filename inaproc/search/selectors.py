@@ -162,6 +162,16 @@ def _sorted(packages: QuerySet[Package], filters: SearchFilters, now: datetime, 
     return packages.order_by(*ORDERINGS[sort])
 
 
+def national_search_matches(
+    *, filters: SearchFilters, now: datetime, words: bool
+) -> QuerySet[Package]:
+    """The public tenders matching `filters`, unordered (what the count counts)."""
+    packages = public_search_packages()
+    if words:
+        packages = _keyword(packages, filters.q)
+    return _filtered(packages, filters, now)
+
+
 def national_search(
     *, filters: SearchFilters, now: datetime | None = None, words: bool | None = None
 ) -> QuerySet[Package]:
@@ -170,10 +180,7 @@ def national_search(
     `words`: whether `filters.q` has words to search (`query_has_words`), if known."""
     now = now or timezone.now()
     words = query_has_words(filters.q) if words is None else words
-    packages = public_search_packages()
-    if words:
-        packages = _keyword(packages, filters.q)
-    packages = _filtered(packages, filters, now)
+    packages = national_search_matches(filters=filters, now=now, words=words)
     return (
         _sorted(packages, filters, now, words)
         .select_related("portal")

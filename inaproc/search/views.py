@@ -4,9 +4,11 @@ portal (accounts belong to a portal: the root has no signed-in user). GET pages 
 without JavaScript; the saved searches are plain POST forms."""
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,16 +29,31 @@ from inaproc.search.forms import (
 from inaproc.search.models import SavedSearch
 from inaproc.search.selectors import (
     national_search,
+    national_search_matches,
     portal_directory,
     query_has_words,
     saved_search_filters,
     saved_search_list,
 )
 from inaproc.search.services import saved_search_create, saved_search_delete
+from inaproc.tenders.models import Package
 from inaproc.tenders.selectors.public import tender_rows
 from inaproc.tenders.views.public import COUNT_CAP, CappedPaginator
 
 SEARCH_PARAMS = frozenset(PARAMS.values())
+
+
+class SearchPaginator(CappedPaginator):
+    """Counts (up to the cap) the bare matches: not the sorted list, whose relevance
+    would be computed for every counted row."""
+
+    def __init__(self, object_list: QuerySet[Package], per_page: int, *, matches) -> None:
+        super().__init__(object_list, per_page)
+        self.matches = matches
+
+    @cached_property
+    def count(self) -> int:
+        return self.matches.values("pk")[: COUNT_CAP + 1].count()
 
 
 @require_GET
@@ -56,7 +73,8 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     words = query_has_words(filters.q)
     packages = national_search(filters=filters, now=now, words=words)
-    paginator = CappedPaginator(packages, page_size(request.GET.get("n")))
+    matches = national_search_matches(filters=filters, now=now, words=words)
+    paginator = SearchPaginator(packages, page_size(request.GET.get("n")), matches=matches)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
