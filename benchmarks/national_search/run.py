@@ -342,6 +342,56 @@ def measure(port: int, requests: int, seed: int) -> None:
     conn.close()
 
 
+class SqlTimer:
+    """Wall time inside the database calls of one request."""
+
+    total = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.total += time.perf_counter() - started
+
+
+def measure_in_process(requests: int, seed: int) -> None:
+    """The same scenarios through Django's test client: the p95 of the time in SQL and
+    of the process's CPU time, beside the wall time (no HTTP, no gunicorn)."""
+    from django.db import connection
+    from django.test import Client
+
+    from inaproc.portals.models import Portal
+    from inaproc.tenders.models import Package
+
+    rng = random.Random(seed)  # noqa: S311 - benchmark draws
+    slugs = list(Portal.objects.values_list("slug", flat=True))
+    years = sorted(set(Package.objects.values_list("budget_year", flat=True).distinct()))
+    client, timer = Client(), SqlTimer()
+    print(f"\nin-process, {requests} requests per scenario; ms\n")
+    print("| scenario | p50 | p95 | p95 CPU | p95 SQL |")
+    print("|---|---|---|---|---|")
+    for name, make in scenarios(rng, slugs, years).items():
+        for _ in range(20):
+            client.get(make(), secure=True)
+        times, cpu, sql = [], [], []
+        for _ in range(requests):
+            url = make()
+            timer.total = 0.0
+            started, started_cpu = time.perf_counter(), time.process_time()
+            with connection.execute_wrapper(timer):
+                response = client.get(url, secure=True)
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            sql.append(timer.total * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        print(
+            f"| {name} | {statistics.median(times):.1f} | {percentile(times, 0.95):.1f} | "
+            f"{percentile(cpu, 0.95):.1f} | {percentile(sql, 0.95):.1f} |",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -351,6 +401,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--in-process", action="store_true", help="also time in-process")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -379,6 +430,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    if args.in_process:
+        measure_in_process(args.requests, args.seed)
 
 
 if __name__ == "__main__":
