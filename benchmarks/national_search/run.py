@@ -425,6 +425,8 @@ def main() -> None:
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="search-bench-")) / "gunicorn.log"
     server = gunicorn_start(env, args.workers, port, log)
+    # Stopped from outside: stop gunicorn too (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     try:
         measure(port, args.requests, args.seed)
     finally:

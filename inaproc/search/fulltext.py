@@ -12,20 +12,65 @@ so that PostgreSQL uses the index (a test compares the two). Other databases (SQ
 search with `icontains` instead (`selectors`).
 """
 
+from django.db.models import BooleanField, F, FloatField, Func, Value
+
 SEARCH_CONFIG = "indonesian"
 
-VECTOR_SQL = (
-    "(setweight(to_tsvector('indonesian'::regconfig, \"tenders_package\".\"name\"), 'A')"
-    " || setweight(to_tsvector('indonesian'::regconfig, \"tenders_package\".\"rup_name\"), 'B')"
-    ' || setweight(to_tsvector(\'indonesian\'::regconfig, "tenders_package"."institution"'
-    " || ' ' || \"tenders_package\".\"work_unit\"), 'C'))"
+# The document of a package from its name, RUP name, institution and work unit (in this
+# order); `SearchDocument` fills in the columns as the query names them (a table alias
+# inside a subquery), which PostgreSQL matches to the index all the same.
+VECTOR_TEMPLATE = (
+    "(setweight(to_tsvector('indonesian'::regconfig, {0}), 'A')"
+    " || setweight(to_tsvector('indonesian'::regconfig, {1}), 'B')"
+    " || setweight(to_tsvector('indonesian'::regconfig, {2}"
+    " || ' ' || {3}), 'C'))"
 )
-
-QUERY_SQL = "websearch_to_tsquery('indonesian'::regconfig, %s)"
-MATCH_SQL = f"{VECTOR_SQL} @@ {QUERY_SQL}"
-RANK_SQL = f"ts_rank({VECTOR_SQL}, {QUERY_SQL})"
+# As the index of migration 0002 writes it.
+DOCUMENT_COLUMNS = ("name", "rup_name", "institution", "work_unit")
+VECTOR_SQL = VECTOR_TEMPLATE.format(*(f'"tenders_package"."{c}"' for c in DOCUMENT_COLUMNS))
+QUERY_TEMPLATE = "websearch_to_tsquery('indonesian'::regconfig, {0})"
 # How many lexemes a query has once its stop words are gone (0: only stop words).
-LEXEMES_SQL = f"SELECT numnode({QUERY_SQL})"
+LEXEMES_SQL = "SELECT numnode(" + QUERY_TEMPLATE.format("%s") + ")"
+
+
+class _Compiled(Func):
+    """A function whose SQL is a template of its compiled arguments."""
+
+    sql_template = ""
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, expression_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(expression_params)
+        return self.sql_template.format(*parts), params
+
+
+class SearchDocument(_Compiled):
+    sql_template = VECTOR_TEMPLATE
+
+    def __init__(self) -> None:
+        super().__init__(*(F(column) for column in DOCUMENT_COLUMNS))
+
+
+class FullTextMatch(_Compiled):
+    """The package's document matches the words `q` (a condition for `filter()`)."""
+
+    output_field = BooleanField()
+    sql_template = "{0} @@ " + QUERY_TEMPLATE.format("{1}")
+
+    def __init__(self, q: str) -> None:
+        super().__init__(SearchDocument(), Value(q))
+
+
+class FullTextRank(_Compiled):
+    output_field = FloatField()
+    sql_template = "ts_rank({0}, " + QUERY_TEMPLATE.format("{1}") + ")"
+
+    def __init__(self, q: str) -> None:
+        super().__init__(SearchDocument(), Value(q))
+
 
 # Words too common to search for (function words of Indonesian procurement texts).
 _STOP_TEXT = """

@@ -15,15 +15,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.fields import BooleanField
 from django.utils import timezone
 
 from inaproc.portals.models import Portal
@@ -42,6 +39,8 @@ SEARCH_MAX_WORDS = 8
 CODE_MAX_DIGITS = 18
 # The directory's open tender counts are this many seconds old at most.
 DIRECTORY_COUNTS_SECONDS = 60
+# Relevance orders this many of the newest matches (as many as the count counts).
+RELEVANCE_POOL = 1000
 # A saved search alerts of at most this many new tenders per run (the rest next run).
 ALERT_BATCH = 100
 
@@ -102,11 +101,7 @@ def _words_condition(q: str) -> Q:
 def _keyword(packages: QuerySet[Package], q: str) -> QuerySet[Package]:
     code = _code_of(q)
     q = fulltext.search_words(q)
-    if uses_full_text():
-        # A constant SQL text; the words are a parameter.
-        match = Q(RawSQL(fulltext.MATCH_SQL, [q], output_field=BooleanField()))  # noqa: S611
-    else:
-        match = _words_condition(q)
+    match = Q(fulltext.FullTextMatch(q)) if uses_full_text() else _words_condition(q)
     return packages.filter(match | Q(code=code) if code is not None else match)
 
 
@@ -145,10 +140,12 @@ def _sorted(packages: QuerySet[Package], filters: SearchFilters, now: datetime, 
     if sort == Sort.RELEVANCE and not (words and uses_full_text()):
         sort = Sort.NEWEST
     if sort == Sort.RELEVANCE:
-        packages = packages.annotate(
-            rank=RawSQL(  # noqa: S611 (a constant SQL text; the words are a parameter)
-                fulltext.RANK_SQL, [fulltext.search_words(filters.q)], output_field=FloatField()
-            )
+        # Ranked: the newest RELEVANCE_POOL matches, the most a result list shows
+        # (the count stops there too); ranking every match of a common word would
+        # compute the document of each (docs/national-search.md).
+        newest = packages.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")[:RELEVANCE_POOL]
+        packages = Package.objects.filter(pk__in=Subquery(newest)).annotate(
+            rank=fulltext.FullTextRank(fulltext.search_words(filters.q))
         )
     if sort == Sort.DEADLINE:
         current_end = (
@@ -166,7 +163,7 @@ def national_search_matches(
     *, filters: SearchFilters, now: datetime, words: bool
 ) -> QuerySet[Package]:
     """The public tenders matching `filters`, unordered (what the count counts)."""
-    packages = public_search_packages()
+    packages = public_search_packages().order_by()  # not Package.Meta's order
     if words:
         packages = _keyword(packages, filters.q)
     return _filtered(packages, filters, now)

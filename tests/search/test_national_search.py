@@ -155,8 +155,12 @@ def test_postgresql_uses_the_gin_index_for_words(portal_a):
     filters = SearchFilters(q="jalan", sort=Sort.NEWEST)
 
     plan = national_search(filters=filters, words=True).explain()
+    ranked = national_search(filters=SearchFilters(q="jalan"), words=True).explain()
 
     assert "search_package_fts_idx" in plan, plan
+    # Relevance ranks a pool of the newest matches: a subquery whose condition names
+    # its own table alias (a correlated SubPlan would scan the table once per row).
+    assert "search_package_fts_idx" in ranked and "SubPlan" not in ranked, ranked
 
 
 # --- Bad input -------------------------------------------------------------------------
