@@ -273,7 +273,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
-def scenarios(rng: random.Random, slugs: list[str], years: list[int]) -> dict:
+def scenarios(rng: random.Random, slugs: list[str], years: list[int], codes: list[int]) -> dict:
     def url(**params: object) -> str:
         return "/?" + urlencode(params)
 
@@ -303,6 +303,7 @@ def scenarios(rng: random.Random, slugs: list[str], years: list[int]) -> dict:
             hps_max="5.000.000.000",
             urut="hps_desc",
         ),
+        "tender code": lambda: url(q=rng.choice(codes)),
         "directory (no search)": lambda: "/",
     }
 
@@ -314,6 +315,7 @@ def measure(port: int, requests: int, seed: int) -> None:
     rng = random.Random(seed)  # noqa: S311 - benchmark draws
     slugs = list(Portal.objects.values_list("slug", flat=True))
     years = sorted(set(Package.objects.values_list("budget_year", flat=True).distinct()))
+    codes = list(Package.objects.public().order_by("?").values_list("code", flat=True)[:500])
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 
@@ -330,7 +332,7 @@ def measure(port: int, requests: int, seed: int) -> None:
     print(f"\n{requests} requests per scenario after 20 warm-up requests; ms, through HTTP\n")
     print("| scenario | p50 | p95 | max |")
     print("|---|---|---|---|")
-    for name, make in scenarios(rng, slugs, years).items():
+    for name, make in scenarios(rng, slugs, years, codes).items():
         for _ in range(20):
             get(make())
         times = [get(make()) for _ in range(requests)]
@@ -367,11 +369,12 @@ def measure_in_process(requests: int, seed: int) -> None:
     rng = random.Random(seed)  # noqa: S311 - benchmark draws
     slugs = list(Portal.objects.values_list("slug", flat=True))
     years = sorted(set(Package.objects.values_list("budget_year", flat=True).distinct()))
+    codes = list(Package.objects.public().order_by("?").values_list("code", flat=True)[:500])
     client, timer = Client(), SqlTimer()
     print(f"\nin-process, {requests} requests per scenario; ms\n")
     print("| scenario | p50 | p95 | p95 CPU | p95 SQL |")
     print("|---|---|---|---|---|")
-    for name, make in scenarios(rng, slugs, years).items():
+    for name, make in scenarios(rng, slugs, years, codes).items():
         for _ in range(20):
             client.get(make(), secure=True)
         times, cpu, sql = [], [], []

@@ -23,6 +23,7 @@ INDEXES = {
     "search_package_newest_idx": f'("published_at" DESC, "id" DESC) {PUBLIC}',
     "search_package_hps_idx": f'("hps", "id") {PUBLIC}',
     "search_package_type_idx": f'("procurement_type", "published_at" DESC, "id" DESC) {PUBLIC}',
+    "search_package_year_idx": f'("budget_year", "published_at" DESC, "id" DESC) {PUBLIC}',
 }
 
 
