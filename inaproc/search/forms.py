@@ -79,7 +79,9 @@ class NationalSearchForm(TenderFilterForm):
 
     def __init__(self, *args, portals: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["portal"].choices = [("", _("All portals")), *portals]
+        portal_field = self.fields["portal"]
+        assert isinstance(portal_field, forms.ChoiceField)  # noqa: S101 (declared above)
+        portal_field.choices = [("", _("All portals")), *portals]
 
     def filters(self) -> SearchFilters:  # type: ignore[override]
         """The valid values as filters; an invalid one is left out (its error shown)."""

@@ -227,11 +227,12 @@ def open_tender_counts(*, now: datetime | None = None) -> dict[int, int]:
     count reads every open tender of the platform)."""
     if now is not None:
         return _open_counts(now)
-    return cache.get_or_set(
+    counts = cache.get_or_set(
         "search:directory-open-counts",
         lambda: _open_counts(timezone.now()),
         DIRECTORY_COUNTS_SECONDS,
     )
+    return counts if isinstance(counts, dict) else _open_counts(timezone.now())
 
 
 def portal_directory(*, text: str = "", province: str = "") -> list[Portal]:

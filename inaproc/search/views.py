@@ -16,6 +16,7 @@ from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role
 from inaproc.core.exceptions import ApplicationError
 from inaproc.core.http import audit_context
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.selectors import portal_get_active
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.search.filters import PARAMS, SearchFilters
@@ -60,8 +61,9 @@ class SearchPaginator(CappedPaginator):
 def search_home_view(request: HttpRequest) -> HttpResponse:
     """Results when anything is asked for (`?q=…`, a filter, a sort), else the
     directory. `?simpan=<portal>` takes the search to that portal to be saved."""
-    if request.domain_portal is not None:
-        return HttpResponseRedirect(request.domain_portal.get_absolute_url())
+    domain_portal = getattr(request, "domain_portal", None)  # set by PortalMiddleware
+    if domain_portal is not None:
+        return HttpResponseRedirect(domain_portal.get_absolute_url())
     portals = portal_choices()
     form = NationalSearchForm(request.GET, portals=portals)
     filters = form.filters()
@@ -119,7 +121,7 @@ def _to_saving(slug: str, filters: SearchFilters) -> HttpResponse:
 
 @require_GET
 @portal_role_required(Role.VENDOR)
-def saved_list_view(request: HttpRequest) -> HttpResponse:
+def saved_list_view(request: PortalRequest) -> HttpResponse:
     saved = saved_search_list(portal=request.portal, user=request.user)
     return render(
         request,
@@ -130,7 +132,7 @@ def saved_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @portal_role_required(Role.VENDOR)
-def saved_new_view(request: HttpRequest) -> HttpResponse:
+def saved_new_view(request: PortalRequest) -> HttpResponse:
     """The search of the query string, to be named and kept (POST to the same URL)."""
     filters = NationalSearchForm(request.GET, portals=portal_choices()).filters()
     form = SavedSearchForm(request.POST or None, initial={"name": filters.q[:100]})
@@ -155,19 +157,17 @@ def saved_new_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def access_saved_search(request: HttpRequest, pk: int) -> SavedSearch:
+def access_saved_search(request: PortalRequest, pk: int) -> SavedSearch:
     """The user's own saved search on this portal; anyone else's: 404 alike."""
-    saved = SavedSearch.objects.filter(
-        pk=pk, portal=request.portal, user_id=request.user.pk
-    ).first()
-    if saved is None:
+    saved = SavedSearch.objects.filter(pk=pk, portal=request.portal).first()
+    if saved is None or saved.user_id != request.user.pk:
         raise Http404
     return saved
 
 
 @require_POST
 @portal_role_required(Role.VENDOR)
-def saved_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def saved_delete_view(request: PortalRequest, pk: int) -> HttpResponse:
     saved = access_saved_search(request, pk)
     saved_search_delete(saved=saved, actor=request.user, context=audit_context(request))
     messages.success(request, _("The saved search is deleted."))
