@@ -4,10 +4,11 @@ from django.views.i18n import set_language
 
 from inaproc.accounts.captcha import captcha_refresh_view
 from inaproc.core import views as core_views
-from inaproc.portals import views as portal_views
+from inaproc.search import views as search_views
 
 urlpatterns = [
-    path("", portal_views.platform_home_view, name="platform_home"),
+    # The national search and the portal directory (inaproc/search).
+    path("", search_views.search_home_view, name="platform_home"),
     # Without a CSRF token, so that public pages carry no per-visitor state and can be
     # cached for every anonymous visitor; a forged request can only switch the display
     # language (docs/decisions/0014-public-page-cache.md).

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "inaproc.bids",
     "inaproc.spse",
     "inaproc.opendata",
+    "inaproc.search",
     "inaproc.demo",
 ]
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("inaproc.translog.urls")),
     path("", include("inaproc.opendata.urls")),
     path("", include("inaproc.spse.urls")),
+    path("", include("inaproc.search.urls")),
 ]

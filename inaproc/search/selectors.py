@@ -1,0 +1,290 @@
+"""Reads of the national search and the portal directory (issue 18, items 4 and 5).
+
+Only public tenders of active portals are ever read: published ones, and cancelled ones
+that had been published (a package cancelled before publication was never announced).
+Where a tender stands follows from its schedule and the clock, exactly as on the
+portal's own list (`tenders.selectors.public`, whose stage condition is reused).
+"""
+
+from dataclasses import replace
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from inaproc.portals.models import Portal
+from inaproc.search import fulltext
+from inaproc.search.filters import SearchFilters, Sort
+from inaproc.search.models import SavedSearch, SavedSearchAlert
+from inaproc.tenders.models import Package, PackageLocation, PackageState, ScheduleStage
+from inaproc.tenders.models.packages import PUBLIC_STATES
+from inaproc.tenders.selectors.public import (
+    STAGE_OPEN,
+    _stage_condition,  # the portal list's stage filter, shared on purpose
+)
+
+# Without full-text search (SQLite), a search of more words uses the first ones.
+SEARCH_MAX_WORDS = 8
+CODE_MAX_DIGITS = 18
+# The directory's open tender counts are this many seconds old at most.
+DIRECTORY_COUNTS_SECONDS = 60
+# Relevance orders this many of the newest matches (as many as the count counts).
+RELEVANCE_POOL = 1000
+# A saved search alerts of at most this many new tenders per run (the rest next run).
+ALERT_BATCH = 100
+
+ORDERINGS = {
+    Sort.NEWEST: (F("published_at").desc(), F("pk").desc()),
+    # Both as the index search_package_hps_idx (hps, id), read either way.
+    Sort.HPS_ASC: (F("hps").asc(), F("pk").asc()),
+    Sort.HPS_DESC: (F("hps").desc(), F("pk").desc()),
+    Sort.DEADLINE: (F("current_ends_at").asc(nulls_last=True), F("pk").desc()),
+    Sort.RELEVANCE: (F("rank").desc(), F("published_at").desc(), F("pk").desc()),
+}
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def public_search_packages() -> QuerySet[Package]:
+    """Every tender the national search may show: published, or cancelled after its
+    publication, on an active portal."""
+    return Package.objects.filter(
+        state__in=PUBLIC_STATES, published_at__isnull=False, portal__is_active=True
+    )
+
+
+def query_has_words(q: str) -> bool:
+    """Whether the words leave something to search once stop words are gone ("yang
+    dan" leaves nothing, and on PostgreSQL neither do emoji or punctuation alone); a
+    search without words filters nothing."""
+    q = fulltext.search_words(q)
+    if not q:
+        return False
+    if not uses_full_text():
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(fulltext.LEXEMES_SQL, [q])
+        return bool(cursor.fetchone()[0])
+
+
+def _code_of(q: str) -> int | None:
+    word = q.strip()
+    return int(word) if word.isdigit() and len(word) <= CODE_MAX_DIGITS else None
+
+
+def _words_condition(q: str) -> Q:
+    """The fallback without full-text search: every word in a searched column."""
+    condition = Q()
+    for word in q.split()[:SEARCH_MAX_WORDS]:
+        condition &= (
+            Q(name__icontains=word)
+            | Q(institution__icontains=word)
+            | Q(work_unit__icontains=word)
+            | Q(rup_name__icontains=word)
+        )
+    return condition
+
+
+def _keyword(packages: QuerySet[Package], q: str) -> QuerySet[Package]:
+    code = _code_of(q)
+    q = fulltext.search_words(q)
+    match = Q(fulltext.FullTextMatch(q)) if uses_full_text() else _words_condition(q)
+    return packages.filter(match | Q(code=code) if code is not None else match)
+
+
+def _filtered(packages: QuerySet[Package], filters: SearchFilters, now: datetime):
+    if filters.portal:
+        packages = packages.filter(portal__slug=filters.portal)
+    if filters.procurement_type:
+        packages = packages.filter(procurement_type=filters.procurement_type)
+    if filters.selection_method:
+        packages = packages.filter(selection_method=filters.selection_method)
+    if filters.budget_year:
+        packages = packages.filter(budget_year=filters.budget_year)
+    if filters.stage:
+        packages = packages.filter(_stage_condition(filters.stage, now))
+    if filters.hps_min is not None:
+        packages = packages.filter(hps__gte=filters.hps_min)
+    if filters.hps_max is not None:
+        packages = packages.filter(hps__lte=filters.hps_max)
+    if filters.kbli:
+        required = Package.kbli.through.objects.filter(
+            package_id=OuterRef("pk"), kbli_id=filters.kbli
+        )
+        packages = packages.filter(Exists(required))
+    if filters.province or filters.city:
+        located = PackageLocation.objects.filter(package=OuterRef("pk"))
+        if filters.province:
+            located = located.filter(province=filters.province)
+        if filters.city:
+            located = located.filter(city__icontains=filters.city)
+        packages = packages.filter(Exists(located))
+    return packages
+
+
+def _sorted(packages: QuerySet[Package], filters: SearchFilters, now: datetime, words: bool):
+    sort = filters.effective_sort
+    if sort == Sort.RELEVANCE and not (words and uses_full_text()):
+        sort = Sort.NEWEST
+    if sort == Sort.RELEVANCE:
+        # Ranked: the newest RELEVANCE_POOL matches, the most a result list shows
+        # (the count stops there too); ranking every match of a common word would
+        # compute the document of each (docs/national-search.md).
+        newest = packages.order_by(*ORDERINGS[Sort.NEWEST]).values("pk")[:RELEVANCE_POOL]
+        packages = Package.objects.filter(pk__in=Subquery(newest)).annotate(
+            rank=fulltext.FullTextRank(fulltext.search_words(filters.q))
+        )
+    if sort == Sort.DEADLINE:
+        current_end = (
+            ScheduleStage.objects.filter(
+                starts_at__lte=now, ends_at__gt=now, package=OuterRef("pk")
+            )
+            .order_by("-position")
+            .values("ends_at")[:1]
+        )
+        packages = packages.annotate(current_ends_at=Subquery(current_end))
+    return packages.order_by(*ORDERINGS[sort])
+
+
+def national_search_matches(
+    *, filters: SearchFilters, now: datetime, words: bool
+) -> QuerySet[Package]:
+    """The public tenders matching `filters`, unordered (what the count counts)."""
+    packages = public_search_packages().order_by()  # not Package.Meta's order
+    if words:
+        packages = _keyword(packages, filters.q)
+    return _filtered(packages, filters, now)
+
+
+def national_search(
+    *, filters: SearchFilters, now: datetime | None = None, words: bool | None = None
+) -> QuerySet[Package]:
+    """The public tenders of every active portal narrowed by `filters`, in the order
+    asked for, with the columns and stages the result list shows (stages prefetched).
+    `words`: whether `filters.q` has words to search (`query_has_words`), if known."""
+    now = now or timezone.now()
+    words = query_has_words(filters.q) if words is None else words
+    packages = national_search_matches(filters=filters, now=now, words=words)
+    return (
+        _sorted(packages, filters, now, words)
+        .select_related("portal")
+        .only(
+            "pk",
+            "code",
+            "name",
+            "institution",
+            "work_unit",
+            "hps",
+            "state",
+            "repeat_of_id",
+            "published_at",
+            "procurement_type",
+            "selection_method",
+            "budget_year",
+            "portal__slug",
+            "portal__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=ScheduleStage.objects.only(
+                    "pk", "package_id", "position", "key", "starts_at", "ends_at"
+                ).order_by("package_id", "position"),
+            )
+        )
+    )
+
+
+# --- The portal directory ------------------------------------------------------------
+
+
+def _open_counts(now: datetime) -> dict[int, int]:
+    rows = (
+        public_search_packages()
+        .filter(_stage_condition(STAGE_OPEN, now))
+        .order_by()
+        .values("portal_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["portal_id"]: row["count"] for row in rows}
+
+
+def open_tender_counts(*, now: datetime | None = None) -> dict[int, int]:
+    """Published tenders not finished yet, per portal id; cached for a minute (the
+    count reads every open tender of the platform)."""
+    if now is not None:
+        return _open_counts(now)
+    counts = cache.get_or_set(
+        "search:directory-open-counts",
+        lambda: _open_counts(timezone.now()),
+        DIRECTORY_COUNTS_SECONDS,
+    )
+    return counts if isinstance(counts, dict) else _open_counts(timezone.now())
+
+
+def portal_directory(*, text: str = "", province: str = "") -> list[Portal]:
+    """Active portals whose name, institution, slug, domain or helpdesk address has
+    every word of `text` (a city's name finds the portals of that region), and, with
+    `province`, which announced tenders to be done in that province. Each portal has
+    `open_tenders`, its count of tenders not finished yet."""
+    portals = Portal.objects.active()
+    for word in text.split()[:SEARCH_MAX_WORDS]:
+        portals = portals.filter(
+            Q(name__icontains=word)
+            | Q(institution__icontains=word)
+            | Q(slug__icontains=word)
+            | Q(domain__icontains=word)
+            | Q(helpdesk_address__icontains=word)
+        )
+    if province:
+        located = PackageLocation.objects.filter(
+            province=province,
+            package__portal_id=OuterRef("pk"),
+            package__state__in=PUBLIC_STATES,
+            package__published_at__isnull=False,
+        )
+        portals = portals.filter(Exists(located))
+    result = list(portals.order_by("name", "pk"))
+    counts = open_tender_counts()
+    for portal in result:
+        portal.open_tenders = counts.get(portal.pk, 0)
+    return result
+
+
+# --- Saved searches --------------------------------------------------------------------
+
+
+def saved_search_list(*, portal: Portal, user) -> list[SavedSearch]:
+    return list(SavedSearch.objects.filter(portal=portal, user=user).order_by("name", "pk"))
+
+
+def saved_search_filters(saved: SavedSearch) -> SearchFilters:
+    return SearchFilters.from_json(saved.filters)
+
+
+def new_matches(
+    saved: SavedSearch, *, now: datetime | None = None, limit: int = ALERT_BATCH
+) -> list[Package]:
+    """Up to `limit` tenders published (not cancelled) since the search was saved that
+    match it and that it has not alerted of yet, oldest first."""
+    filters = replace(saved_search_filters(saved), sort=Sort.NEWEST)
+    alerted = SavedSearchAlert.objects.filter(saved_search=saved).values("package_id")
+    return list(
+        national_search(filters=filters, now=now)
+        .filter(state=PackageState.PUBLISHED, published_at__gte=saved.alerts_since)
+        .exclude(pk__in=alerted)
+        .order_by("published_at", "pk")[:limit]
+    )

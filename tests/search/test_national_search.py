@@ -1,0 +1,380 @@
+"""The national search at the platform root (issue 18, item 4): public tenders of every
+active portal, searched by words (full-text on PostgreSQL, `icontains` on SQLite),
+narrowed by the portal list's filters plus portal and city, sorted four ways, linked to
+each portal's tender page; never a draft, never a 500 on bad input."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from inaproc.search.filters import SearchFilters, Sort
+from inaproc.search.selectors import national_search
+from inaproc.tenders.models import PackageState
+from tests.tenders.public_factories import make_public_package
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search needs PostgreSQL"
+)
+
+
+def names(response) -> list[str]:
+    """The package names of the result rows, in order."""
+    return re.findall(r'<td data-label="[^"]*"><a href="[^"]+">([^<]+)</a>', response.text)
+
+
+def search(client, **params):
+    response = client.get("/", params)
+    assert response.status_code == 200
+    return response
+
+
+# --- Visibility ------------------------------------------------------------------------
+
+
+def test_results_come_from_every_portal_and_link_to_the_tender_page(client, portal_a, portal_b):
+    alpha = make_public_package(portal_a, name="Jalan Desa Alpha")
+    beta = make_public_package(portal_b, name="Jalan Desa Beta")
+
+    response = search(client, q="jalan")
+
+    assert sorted(names(response)) == ["Jalan Desa Alpha", "Jalan Desa Beta"]
+    assert f'href="/lpse-a/tender/{alpha.code}/"' in response.text
+    assert f'href="/lpse-b/tender/{beta.code}/"' in response.text
+    assert "LPSE Beta" in response.text
+
+
+def test_drafts_assigned_and_cancelled_before_publication_never_appear(client, portal_a):
+    make_public_package(portal_a, name="Gedung Terbit")
+    make_public_package(portal_a, name="Gedung Batal Terbit", state=PackageState.CANCELLED)
+    make_public_package(portal_a, name="Gedung Draf", state=PackageState.DRAFT)
+    make_public_package(portal_a, name="Gedung Pokja", state=PackageState.ASSIGNED)
+    never = make_public_package(portal_a, name="Gedung Batal Awal", state=PackageState.ASSIGNED)
+    never.cancel(at=timezone.now(), reason="Batal sebelum diumumkan.")  # never published
+    never.save()
+
+    for params in ({"q": "gedung"}, {"jenis": "konstruksi"}, {"q": str(never.code)}):
+        response = search(client, **params)
+        assert "Draf" not in response.text and "Pokja</a>" not in response.text
+        assert "Batal Awal" not in response.text
+    assert sorted(names(search(client, q="gedung"))) == ["Gedung Batal Terbit", "Gedung Terbit"]
+
+
+def test_tenders_of_an_inactive_portal_are_not_searched(client, portal_a, portal_b):
+    make_public_package(portal_a, name="Jalan Aktif")
+    make_public_package(portal_b, name="Jalan Nonaktif")
+    portal_b.is_active = False
+    portal_b.save()
+
+    assert names(search(client, q="jalan")) == ["Jalan Aktif"]
+
+
+# --- Words -----------------------------------------------------------------------------
+
+
+def test_words_search_name_institution_work_unit_and_rup_name(client, portal_a):
+    make_public_package(portal_a, name="Paket Satu", institution="Kabupaten Garut")
+    make_public_package(portal_a, name="Paket Dua", work_unit="Dinas Perikanan")
+    make_public_package(portal_a, name="Paket Tiga", rup_name="Rehabilitasi Puskesmas")
+    make_public_package(portal_a, name="Paket Empat")
+
+    assert names(search(client, q="Garut")) == ["Paket Satu"]
+    assert names(search(client, q="perikanan")) == ["Paket Dua"]
+    assert names(search(client, q="puskesmas")) == ["Paket Tiga"]
+
+
+def test_every_word_must_match(client, portal_a):
+    make_public_package(portal_a, name="Jalan Lingkar Utara")
+    make_public_package(portal_a, name="Jalan Lingkar Selatan")
+
+    assert names(search(client, q="lingkar utara")) == ["Jalan Lingkar Utara"]
+
+
+def test_a_code_finds_its_tender(client, portal_a):
+    package = make_public_package(portal_a, name="Dicari Dengan Kode")
+    make_public_package(portal_a, name="Yang Lain")
+
+    assert names(search(client, q=str(package.code))) == ["Dicari Dengan Kode"]
+
+
+@on_postgresql
+def test_indonesian_stemming_finds_other_forms_of_a_word(client, portal_a):
+    """`indonesian` config: "pembangunan" and "bangun" share a stem."""
+    make_public_package(portal_a, name="Pembangunan Jembatan Gantung")
+
+    assert names(search(client, q="bangun")) == ["Pembangunan Jembatan Gantung"]
+
+
+@on_postgresql
+def test_relevance_puts_a_name_match_before_a_work_unit_match(client, portal_a):
+    now = timezone.now()
+    make_public_package(
+        portal_a,
+        name="Paket Lain",
+        work_unit="Dinas Irigasi",
+        published_at=now - timedelta(hours=1),
+    )
+    make_public_package(portal_a, name="Saluran Irigasi", published_at=now - timedelta(days=3))
+
+    assert names(search(client, q="irigasi")) == ["Saluran Irigasi", "Paket Lain"]
+
+
+def test_search_matches_the_full_text_index_expression():
+    """The query must write the GIN index's expression exactly, or PostgreSQL does not
+    use the index (migration 0002 keeps its own copy)."""
+    import importlib
+
+    from inaproc.search import fulltext
+
+    migration = importlib.import_module("inaproc.search.migrations.0002_search_indexes")
+    assert migration.VECTOR_SQL == fulltext.VECTOR_SQL
+    assert fulltext.SEARCH_CONFIG in fulltext.VECTOR_SQL
+
+
+@on_postgresql
+def test_postgresql_uses_the_gin_index_for_words(portal_a):
+    """With 2,000 tenders of which one matches, the match comes from the GIN index."""
+    from inaproc.tenders.models import Package
+
+    model = make_public_package(portal_a, name="Jalan Indeks", with_stages=False)
+    fields = {
+        f.attname: getattr(model, f.attname)
+        for f in Package._meta.concrete_fields
+        if f.attname not in ("id", "code", "name")
+    }
+    Package.objects.bulk_create(
+        Package(**fields, code=model.code + n, name=f"Gedung Nomor {n}") for n in range(1, 2001)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tenders_package")
+    filters = SearchFilters(q="jalan", sort=Sort.NEWEST)
+
+    plan = national_search(filters=filters, words=True).explain()
+    ranked = national_search(filters=SearchFilters(q="jalan"), words=True).explain()
+
+    assert "search_package_fts_idx" in plan, plan
+    # Relevance ranks a pool of the newest matches: a subquery whose condition names
+    # its own table alias (a correlated SubPlan would scan the table once per row).
+    assert "search_package_fts_idx" in ranked and "SubPlan" not in ranked, ranked
+
+
+# --- Bad input -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "'; DROP TABLE tenders_package; --",
+        "jalan' OR '1'='1",
+        "(.*)+[a-z]{2,}\\d$^",
+        "jalan & | ! <-> :* ( )",
+        '"jalan -"',
+        "\U0001f6a7\U0001f3d7\ufe0f jalan",
+        "\U0001f600",
+        "%_%",
+        "x" * 10_000,
+        "jalan\x00desa",
+        "   ",
+    ],
+)
+def test_odd_search_strings_answer_a_page_never_a_500(client, portal_a, q):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    response = client.get("/", {"q": q})
+
+    assert response.status_code == 200
+    assert "<h1" in response.text
+
+
+def test_sql_in_the_search_is_only_words(client, portal_a):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    assert names(search(client, q="x' OR '1'='1")) == []
+    assert names(search(client, q="jalan")) == ["Jalan Desa"]
+
+
+def test_a_search_too_long_or_with_a_nul_byte_is_refused_with_a_message(client, english, portal_a):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    long = search(client, q="jalan " * 2000)
+    nul = search(client, q="jalan\x00")
+
+    assert "Ensure this value has at most 200 characters" in long.text
+    assert "Null characters are not allowed" in nul.text
+    # The invalid value filters nothing: the other filters still apply.
+    assert names(long) == ["Jalan Desa"]
+
+
+def test_only_stop_words_filter_nothing_and_say_so(client, english, portal_a):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    response = search(client, q="yang dan di")
+
+    assert names(response) == ["Jalan Desa"]
+    assert "no word to look for" in response.text
+
+
+def test_stop_words_beside_a_real_word_are_left_out(client, portal_a):
+    """ "yang" and "di" appear in no package name: searched, they would match nothing."""
+    make_public_package(portal_a, name="Jalan Desa")
+    make_public_package(portal_a, name="Gedung Sekolah")
+
+    assert names(search(client, q="jalan yang di desa")) == ["Jalan Desa"]
+
+
+def test_emoji_alone_finds_nothing_or_everything_but_answers(client, portal_a):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    response = search(client, q="\U0001f600")
+
+    assert names(response) in ([], ["Jalan Desa"])
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"), [("0", 20), ("-1", 20), ("1000000000", 100), ("abc", 20), ("3", 3)]
+)
+def test_page_sizes_are_bounded(client, portal_a, size, expected):
+    for n in range(105):
+        make_public_package(portal_a, name=f"Jalan Nomor {n}", with_stages=False, provinces=())
+
+    response = search(client, jenis="konstruksi", n=size)
+
+    assert len(names(response)) == expected
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "1000000000", "abc", ""])
+def test_odd_page_numbers_answer_a_page(client, portal_a, page):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    response = search(client, q="jalan", page=page)
+
+    assert names(response) == ["Jalan Desa"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"jenis": "bukan"},
+        {"metode": "x"},
+        {"tahun": "duaribu"},
+        {"tahun": "99999999999999999999"},
+        {"tahap": "'; --"},
+        {"lokasi": "mars"},
+        {"hps_min": "banyak"},
+        {"hps_max": "9" * 40},
+        {"kbli": "abc"},
+        {"portal": "tidak-ada"},
+        {"urut": "random()"},
+        {"kota": "x" * 500},
+    ],
+)
+def test_invalid_filters_are_ignored_with_a_message(client, portal_a, params):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    response = search(client, **params)
+
+    assert names(response) == ["Jalan Desa"]
+    if "urut" not in params:
+        assert 'class="field-errors"' in response.text
+
+
+# --- Filters and sorts -----------------------------------------------------------------
+
+
+def test_filters_narrow_the_results(client, portal_a, portal_b):
+    make_public_package(
+        portal_a,
+        name="Cocok",
+        procurement_type="konstruksi",
+        budget_year=2026,
+        hps=Decimal("1500000000"),
+        provinces=("jawa_barat",),
+        kbli=("41011",),
+    )
+    make_public_package(portal_b, name="Portal Lain")
+    make_public_package(
+        portal_a, name="Jenis Lain", procurement_type="barang", selection_method="tender"
+    )
+    make_public_package(portal_a, name="Tahun Lain", budget_year=2025)
+    make_public_package(portal_a, name="Murah", hps=Decimal("100000000"))
+    make_public_package(portal_a, name="Provinsi Lain", provinces=("bali",))
+
+    assert names(search(client, portal="lpse-b")) == ["Portal Lain"]
+    assert "Jenis Lain" not in names(search(client, jenis="konstruksi"))
+    assert "Tahun Lain" not in names(search(client, tahun="2026"))
+    assert names(search(client, tahun="2025")) == ["Tahun Lain"]
+    assert names(search(client, lokasi="bali")) == ["Provinsi Lain"]
+    assert names(search(client, kbli="41011")) == ["Cocok"]
+    assert "Murah" not in names(search(client, hps_min="1.000.000.000"))
+    assert names(search(client, hps_max="Rp 100.000.000")) == ["Murah"]
+
+
+def test_city_filter_matches_part_of_the_city_name(client, portal_a):
+    from inaproc.tenders.models import PackageLocation
+
+    bogor = make_public_package(portal_a, name="Di Bogor", provinces=())
+    PackageLocation.objects.create(package=bogor, province="jawa_barat", city="Kabupaten Bogor")
+    make_public_package(portal_a, name="Di Tempat Lain")
+
+    assert names(search(client, kota="bogor")) == ["Di Bogor"]
+    assert names(search(client, kota="bogor", lokasi="bali")) == []
+
+
+def test_stage_filter_follows_the_schedule_and_the_clock(client, portal_a):
+    make_public_package(portal_a, name="Sedang Upload", running="upload_penawaran")
+    make_public_package(portal_a, name="Sudah Selesai", finished=True)
+    make_public_package(portal_a, name="Belum Mulai", starts_in=timedelta(days=2))
+
+    assert names(search(client, tahap="upload_penawaran")) == ["Sedang Upload"]
+    assert names(search(client, tahap="finished")) == ["Sudah Selesai"]
+    assert sorted(names(search(client, tahap="open"))) == ["Belum Mulai", "Sedang Upload"]
+
+
+def test_sorts_by_newest_hps_and_deadline(client, portal_a):
+    now = timezone.now()
+    make_public_package(
+        portal_a, name="Lama Mahal", hps=Decimal("1900000000"), published_at=now - timedelta(days=5)
+    )
+    make_public_package(
+        portal_a, name="Baru Murah", hps=Decimal("100000000"), published_at=now - timedelta(hours=2)
+    )
+
+    assert names(search(client, urut=Sort.NEWEST)) == ["Baru Murah", "Lama Mahal"]
+    assert names(search(client, urut=Sort.HPS_DESC)) == ["Lama Mahal", "Baru Murah"]
+    assert names(search(client, urut=Sort.HPS_ASC)) == ["Baru Murah", "Lama Mahal"]
+    assert len(names(search(client, urut=Sort.DEADLINE))) == 2
+
+
+def test_the_page_without_a_search_is_the_directory(client, english, portal_a):
+    make_public_package(portal_a, name="Jalan Desa")
+
+    response = client.get("/")
+
+    assert names(response) == []
+    assert "LPSE portals" in response.text
+    assert response.text.count("<h1") == 1
+
+
+def test_the_root_of_a_portal_domain_still_goes_to_the_portal(client, portal_a):
+    portal_a.domain = "lpse.alpha.go.id"
+    portal_a.save()
+
+    response = client.get("/", HTTP_HOST="lpse.alpha.go.id")
+
+    assert response.status_code == 302
+    assert response["Location"] == portal_a.get_absolute_url()
+
+
+def test_result_page_query_count_is_bounded(client, portal_a, django_assert_max_num_queries):
+    for n in range(30):
+        make_public_package(portal_a, name=f"Jalan {n}")
+
+    with django_assert_max_num_queries(8):
+        response = search(client, q="jalan", tahap="open")
+
+    assert len(names(response)) == 20
