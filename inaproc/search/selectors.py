@@ -16,7 +16,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -196,14 +195,6 @@ def national_search(
             "budget_year",
             "portal__slug",
             "portal__name",
-        )
-        .prefetch_related(
-            Prefetch(
-                "stages",
-                queryset=ScheduleStage.objects.only(
-                    "pk", "package_id", "position", "key", "starts_at", "ends_at"
-                ).order_by("package_id", "position"),
-            )
         )
     )
 

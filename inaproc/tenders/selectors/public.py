@@ -10,6 +10,7 @@ database the same question of `ScheduleStage` rows (running = starts_at <= now <
 ends_at), so the two always agree.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -179,37 +180,44 @@ def public_tender_list(
             .values("ends_at")[:1]
         )
         packages = packages.annotate(current_ends_at=Subquery(current_end))
-    return (
-        packages.only(
-            "pk",
-            "portal_id",
-            "code",
-            "name",
-            "institution",
-            "hps",
-            "state",
-            "repeat_of_id",
-            "published_at",
-            "procurement_type",
-            "selection_method",
-            "budget_year",
-        )
-        .prefetch_related(
-            Prefetch(
-                "stages",
-                queryset=ScheduleStage.objects.only(
-                    "pk", "package_id", "position", "key", "starts_at", "ends_at"
-                ).order_by("package_id", "position"),
-            )
-        )
-        .order_by(*ORDERINGS[sort])
-    )
+    return packages.only(
+        "pk",
+        "portal_id",
+        "code",
+        "name",
+        "institution",
+        "hps",
+        "state",
+        "repeat_of_id",
+        "published_at",
+        "procurement_type",
+        "selection_method",
+        "budget_year",
+    ).order_by(*ORDERINGS[sort])
+
+
+@dataclass(frozen=True, slots=True)
+class _ListStage:
+    position: int
+    key: str
+    starts_at: datetime
+    ends_at: datetime
 
 
 def tender_rows(packages: list[Package], *, now: datetime | None = None) -> list[TenderRow]:
-    """Each package with where it stands now (its prefetched stages and the clock)."""
+    """Each package with where it stands now (its stages and the clock). The stages of
+    the whole page in one query, as plain values: making a model instance of each of a
+    page's ~400 stages cost more than the list's query (docs/performance.md)."""
     now = now or timezone.now()
-    return [TenderRow(package, standing_at(package.stages.all(), now)) for package in packages]
+    stages: dict[int, list[_ListStage]] = defaultdict(list)
+    rows = (
+        ScheduleStage.objects.filter(package__in=[package.pk for package in packages])
+        .order_by("package_id", "position")
+        .values_list("package_id", "position", "key", "starts_at", "ends_at")
+    )
+    for package_id, *values in rows:
+        stages[package_id].append(_ListStage(*values))
+    return [TenderRow(package, standing_at(stages[package.pk], now)) for package in packages]
 
 
 def access_public_package(*, portal: Portal, code: int) -> Package:
