@@ -196,7 +196,7 @@ def public_tender_list(
     ).order_by(*ORDERINGS[sort])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _ListStage:
     position: int
     key: str
@@ -215,8 +215,8 @@ def tender_rows(packages: list[Package], *, now: datetime | None = None) -> list
         .order_by("package_id", "position")
         .values_list("package_id", "position", "key", "starts_at", "ends_at")
     )
-    for package_id, *values in rows:
-        stages[package_id].append(_ListStage(*values))
+    for package_id, position, key, starts_at, ends_at in rows:
+        stages[package_id].append(_ListStage(position, key, starts_at, ends_at))
     return [TenderRow(package, standing_at(stages[package.pk], now)) for package in packages]
 
 
