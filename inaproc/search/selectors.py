@@ -30,7 +30,8 @@ from inaproc.tenders.models import Package, PackageLocation, PackageState, Sched
 from inaproc.tenders.models.packages import PUBLIC_STATES
 from inaproc.tenders.selectors.public import (
     STAGE_OPEN,
-    _stage_condition,  # the portal list's stage filter, shared on purpose
+    stage_condition,
+    tender_filters_apply,
 )
 
 # Without full-text search (SQLite), a search of more words uses the first ones.
@@ -107,23 +108,7 @@ def _keyword(packages: QuerySet[Package], q: str) -> QuerySet[Package]:
 def _filtered(packages: QuerySet[Package], filters: SearchFilters, now: datetime):
     if filters.portal:
         packages = packages.filter(portal__slug=filters.portal)
-    if filters.procurement_type:
-        packages = packages.filter(procurement_type=filters.procurement_type)
-    if filters.selection_method:
-        packages = packages.filter(selection_method=filters.selection_method)
-    if filters.budget_year:
-        packages = packages.filter(budget_year=filters.budget_year)
-    if filters.stage:
-        packages = packages.filter(_stage_condition(filters.stage, now))
-    if filters.hps_min is not None:
-        packages = packages.filter(hps__gte=filters.hps_min)
-    if filters.hps_max is not None:
-        packages = packages.filter(hps__lte=filters.hps_max)
-    if filters.kbli:
-        required = Package.kbli.through.objects.filter(
-            package_id=OuterRef("pk"), kbli_id=filters.kbli
-        )
-        packages = packages.filter(Exists(required))
+    packages = tender_filters_apply(packages, filters, now=now)
     if filters.province or filters.city:
         located = PackageLocation.objects.filter(package=OuterRef("pk"))
         if filters.province:
@@ -205,7 +190,7 @@ def national_search(
 def _open_counts(now: datetime) -> dict[int, int]:
     rows = (
         public_search_packages()
-        .filter(_stage_condition(STAGE_OPEN, now))
+        .filter(stage_condition(STAGE_OPEN, now))
         .order_by()
         .values("portal_id")
         .annotate(count=Count("pk"))

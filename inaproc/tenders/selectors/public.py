@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import (
     Count,
@@ -109,7 +110,7 @@ def _running(now: datetime) -> Q:
     return Q(starts_at__lte=now, ends_at__gt=now)
 
 
-def _stage_condition(stage: str, now: datetime) -> Q:
+def stage_condition(stage: str, now: datetime) -> Q:
     stages = ScheduleStage.objects.filter(package=OuterRef("pk"))
     if stage == STAGE_OPEN:
         return Q(state=PackageState.PUBLISHED) & Q(
@@ -137,6 +138,51 @@ def _search_condition(query: str) -> Q:
     return condition
 
 
+class ListFilters(Protocol):
+    """The filters a portal's list and the national search share (their forms' values,
+    frozen dataclasses: read-only here)."""
+
+    @property
+    def procurement_type(self) -> str: ...
+    @property
+    def selection_method(self) -> str: ...
+    @property
+    def budget_year(self) -> int | None: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def hps_min(self) -> Decimal | None: ...
+    @property
+    def hps_max(self) -> Decimal | None: ...
+    @property
+    def kbli(self) -> str: ...
+
+
+def tender_filters_apply(
+    packages: QuerySet[Package], filters: ListFilters, *, now: datetime
+) -> QuerySet[Package]:
+    """Jenis, method, budget year, stage (from the schedule and the clock), HPS range and
+    KBLI: the filters of the portal's list, also those of the national search."""
+    if filters.procurement_type:
+        packages = packages.filter(procurement_type=filters.procurement_type)
+    if filters.selection_method:
+        packages = packages.filter(selection_method=filters.selection_method)
+    if filters.budget_year:
+        packages = packages.filter(budget_year=filters.budget_year)
+    if filters.stage:
+        packages = packages.filter(stage_condition(filters.stage, now))
+    if filters.hps_min is not None:
+        packages = packages.filter(hps__gte=filters.hps_min)
+    if filters.hps_max is not None:
+        packages = packages.filter(hps__lte=filters.hps_max)
+    if filters.kbli:
+        required = Package.kbli.through.objects.filter(
+            package_id=OuterRef("pk"), kbli_id=filters.kbli
+        )
+        packages = packages.filter(Exists(required))
+    return packages
+
+
 def public_packages(*, portal: Portal) -> QuerySet[Package]:
     return Package.objects.public().filter(portal=portal)
 
@@ -150,25 +196,9 @@ def public_tender_list(
     packages = public_packages(portal=portal)
     if filters.q:
         packages = packages.filter(_search_condition(filters.q))
-    if filters.procurement_type:
-        packages = packages.filter(procurement_type=filters.procurement_type)
-    if filters.selection_method:
-        packages = packages.filter(selection_method=filters.selection_method)
-    if filters.budget_year:
-        packages = packages.filter(budget_year=filters.budget_year)
-    if filters.stage:
-        packages = packages.filter(_stage_condition(filters.stage, now))
+    packages = tender_filters_apply(packages, filters, now=now)
     if filters.institution:
         packages = packages.filter(institution__icontains=filters.institution)
-    if filters.hps_min is not None:
-        packages = packages.filter(hps__gte=filters.hps_min)
-    if filters.hps_max is not None:
-        packages = packages.filter(hps__lte=filters.hps_max)
-    if filters.kbli:
-        required = Package.kbli.through.objects.filter(
-            package_id=OuterRef("pk"), kbli_id=filters.kbli
-        )
-        packages = packages.filter(Exists(required))
     if filters.province:
         located = PackageLocation.objects.filter(package=OuterRef("pk"), province=filters.province)
         packages = packages.filter(Exists(located))
@@ -274,7 +304,7 @@ def open_tenders_by_type(*, portal: Portal, now: datetime | None = None) -> dict
     now = now or timezone.now()
     counts = (
         public_packages(portal=portal)
-        .filter(_stage_condition(STAGE_OPEN, now))
+        .filter(stage_condition(STAGE_OPEN, now))
         .order_by()
         .values("procurement_type")
         .annotate(count=Count("pk"))
