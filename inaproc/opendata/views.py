@@ -18,6 +18,7 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from inaproc.core.cache import health
 from inaproc.core.http import client_ip, retry_later
 from inaproc.opendata import bulk, selectors
 from inaproc.opendata.mapping import ocid_for
@@ -61,12 +62,16 @@ def _rate_limit_wait(request: HttpRequest) -> int:
     now = time.time()
     window = int(now // 60)
     key = f"ocds-rate:{client_ip(request) or '-'}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+        cache.add(key, 0, timeout=120)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=120)
+            count = 1
+    except Exception as error:  # the shared cache is down: serve, unlimited, logged once
+        health.failed("rate limit", error)
+        return 0
     if count <= settings.OCDS_RATE_LIMIT_PER_MINUTE:
         return 0
     return max(1, math.ceil((window + 1) * 60 - now))

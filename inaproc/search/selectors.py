@@ -9,7 +9,6 @@ portal's own list (`tenders.selectors.public`, whose stage condition is reused).
 from dataclasses import replace
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -22,6 +21,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from inaproc.core.cache import cache_get, cache_set
 from inaproc.portals.models import Portal
 from inaproc.search import fulltext
 from inaproc.search.filters import SearchFilters, Sort
@@ -198,17 +198,21 @@ def _open_counts(now: datetime) -> dict[int, int]:
     return {row["portal_id"]: row["count"] for row in rows}
 
 
+DIRECTORY_COUNTS_KEY = "search:directory-open-counts"
+
+
 def open_tender_counts(*, now: datetime | None = None) -> dict[int, int]:
     """Published tenders not finished yet, per portal id; cached for a minute (the
     count reads every open tender of the platform)."""
     if now is not None:
         return _open_counts(now)
-    counts = cache.get_or_set(
-        "search:directory-open-counts",
-        lambda: _open_counts(timezone.now()),
-        DIRECTORY_COUNTS_SECONDS,
-    )
-    return counts if isinstance(counts, dict) else _open_counts(timezone.now())
+    # Through the project's cache wrapper: with the shared cache down the counts are
+    # computed each time, and the directory is still served.
+    counts = cache_get(DIRECTORY_COUNTS_KEY)
+    if not isinstance(counts, dict):
+        counts = _open_counts(timezone.now())
+        cache_set(DIRECTORY_COUNTS_KEY, counts, DIRECTORY_COUNTS_SECONDS)
+    return counts
 
 
 def portal_directory(*, text: str = "", province: str = "") -> list[Portal]:
