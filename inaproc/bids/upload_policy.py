@@ -2,7 +2,6 @@
 while bids are received; each finished upload is checked and added to the draft."""
 
 import re
-import uuid
 from functools import cached_property
 
 from django.conf import settings
@@ -70,10 +69,3 @@ class BidUploadPolicy(UploadPolicy):
         except BidRefused as refusal:
             raise UploadRejected(refusal.message) from None
         upload_consume(upload=upload)
-
-
-def upload_id_of(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
