@@ -12,8 +12,9 @@ Phases (``--phases``, default all three, in this order):
 
 - ``burst``: vendor i arrives at its time in the window (``--arrivals``: ``uniform``, or
   ``ramp``, whose density grows linearly to twice the mean at the deadline) and, as its
-  own client, creates a tus upload per sealed file, PATCHes it in 5 MiB pieces (as the
-  bid page does), submits the bid (POST .../penawaran/kirim/) and downloads its receipt
+  own client, creates a tus upload per sealed file carrying its first piece (tus
+  creation-with-upload), PATCHes the rest in ``--chunk-bytes`` pieces (as the bid page
+  does), submits the bid (POST .../penawaran/kirim/) and downloads its receipt
   (.json). Completion time = arrival -> receipt in hand.
 - ``copy``: the same kind of bytes (the saturate phase's sealed files) POSTed as plain
   file copies to a benchmark-only view (copy_urls.py) of the same gunicorn, by
@@ -391,20 +392,28 @@ class BidClient:
                 ("filename", f"{sealed.slot}.inpseal"),
             )
         )
-        response, data = self.retrying(
-            "POST",
-            self.upload_path,
-            None,
-            {201},
-            **{
-                "Tus-Resumable": "1.0.0",
-                "Upload-Length": str(sealed.size),
-                "Upload-Metadata": metadata,
-                "Content-Length": "0",
-            },
-        )
+        # tus creation-with-upload, as the bid page does: the creation carries the first
+        # piece (all of a small file). A failed creation is made again, as tus-js-client
+        # does (the abandoned upload expires).
+        first = min(self.chunk, sealed.size)
+        while True:
+            response, data = self.retrying(
+                "POST",
+                self.upload_path,
+                lambda: file_part(sealed.path, 0, first),
+                {201},
+                **{
+                    "Tus-Resumable": "1.0.0",
+                    "Upload-Length": str(sealed.size),
+                    "Upload-Metadata": metadata,
+                    "Content-Type": "application/offset+octet-stream",
+                    "Content-Length": str(first),
+                },
+            )
+            if response.getheader("Upload-Offset") is not None:
+                break
         location = urlsplit(response.getheader("Location", "")).path
-        offset = 0
+        offset = int(response.getheader("Upload-Offset"))
         while offset < sealed.size:
             count = min(self.chunk, sealed.size - offset)
             try:
@@ -441,9 +450,11 @@ class BidClient:
         return int(response.getheader("Upload-Offset"))
 
     def retrying(self, method: str, path: str, body, expect: set[int], **headers: str):
+        """`body`: bytes, None, or a callable making a fresh iterable for each try."""
         while True:
             try:
-                response, data = self.request(method, path, body, **headers)
+                fresh = body() if callable(body) else body
+                response, data = self.request(method, path, fresh, **headers)
                 status = response.status
             except (OSError, http.client.HTTPException) as error:
                 status, data, response = 0, str(error).encode(), None
@@ -1038,7 +1049,9 @@ def main() -> None:
     )
     parser.add_argument("--max-in-flight", type=int, default=500, help="burst client threads")
     parser.add_argument("--file-bytes", type=int, default=5 * MIB, help="the bid file's size")
-    parser.add_argument("--chunk-bytes", type=int, default=5 * MIB, help="tus PATCH size")
+    parser.add_argument(
+        "--chunk-bytes", type=int, default=15 * MIB, help="tus piece size (the page's)"
+    )
     parser.add_argument("--retries", type=int, default=20, help="per vendor, then it fails")
     parser.add_argument("--head-interval", type=float, default=60.0, help="seconds")
     parser.add_argument("--timeout", type=int, default=60, help="gunicorn --timeout")
@@ -1055,6 +1068,16 @@ def main() -> None:
         "--profile-dir",
         type=Path,
         help="profile the gunicorn workers (cProfile, profile_hooks.py) into this directory",
+    )
+    parser.add_argument(
+        "--request-cpu-dir",
+        type=Path,
+        help="count the workers' CPU per kind of request (profile_hooks.py) into this directory",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="the shared cache, as production runs (ADR 0014); default: none",
     )
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
     args = parser.parse_args()
@@ -1075,6 +1098,13 @@ def main() -> None:
             args.profile_dir.mkdir(parents=True, exist_ok=True)
             gunicorn_args += f" --config {HERE / 'profile_hooks.py'}"
             env["BID_BURST_PROFILE_DIR"] = str(args.profile_dir.resolve())
+        elif args.request_cpu_dir:
+            args.request_cpu_dir.mkdir(parents=True, exist_ok=True)
+            gunicorn_args += f" --config {HERE / 'profile_hooks.py'}"
+            env["BID_BURST_REQUEST_CPU_DIR"] = str(args.request_cpu_dir.resolve())
+        env.pop("REDIS_URL", None)
+        if args.redis_url:
+            env.update(REDIS_URL=args.redis_url, CACHE_KEY_PREFIX=f"bburst-{secrets.token_hex(4)}")
         env.update(
             DJANGO_SETTINGS_MODULE="benchmarks.bid_burst.server_settings",
             # Fixed per database: the portal's signing key stored by an earlier run must

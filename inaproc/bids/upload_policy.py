@@ -15,7 +15,7 @@ from inaproc.tenders.models import Participation
 from inaproc.uploads.exceptions import UploadRejected
 from inaproc.uploads.models import ResumableUpload
 from inaproc.uploads.protocol import UploadPolicy
-from inaproc.uploads.selectors import upload_open_completed
+from inaproc.uploads.selectors import upload_completed_path, upload_open_completed
 from inaproc.uploads.services import upload_consume
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -65,6 +65,7 @@ class BidUploadPolicy(UploadPolicy):
                     slot_code=upload.metadata["slot"],
                     source=source,
                     claimed_sha256=upload.metadata["sha256"],
+                    source_path=upload_completed_path(upload=upload),
                 )
         except BidRefused as refusal:
             raise UploadRejected(refusal.message) from None

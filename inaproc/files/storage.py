@@ -5,12 +5,14 @@ DOCUMENT_ROOT), so an S3-compatible backend can be configured without code chang
 stored file is only ever served through an access-checked view (`files.responses`).
 """
 
+import errno
 import hashlib
 import os
 import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, cast
 
 from django.conf import settings
@@ -131,6 +133,11 @@ class _CountingStream:
             yield chunk
 
 
+def _new_name(portal_id: int, extension: str) -> str:
+    now = timezone.now()
+    return _valid_name(f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}")
+
+
 def stream_store(
     *, source: IO[bytes], portal_id: int, extension: str, content_type: str
 ) -> StoredFile:
@@ -138,9 +145,7 @@ def stream_store(
     a random name, never holding it whole in memory; the SHA-256 and size are those of
     the bytes written."""
     storage = document_storage()
-    now = timezone.now()
-    wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}"
-    _valid_name(wanted)
+    wanted = _new_name(portal_id, extension)
     stream = _CountingStream(source)
     try:
         name = storage.save(wanted, cast(IO[bytes], stream))
@@ -150,6 +155,56 @@ def stream_store(
     return StoredFile(
         name=name, sha256=stream.hasher.hexdigest(), size=stream.size, content_type=content_type
     )
+
+
+# Why a hard link cannot be made: another file system, or one without hard links.
+_NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+def file_adopt(*, path: Path, portal_id: int, extension: str, content_type: str) -> StoredFile:
+    """Store a complete, durable file that the caller removes afterwards (a finished
+    resumable upload, fsync'd before it was marked complete) under a random name.
+
+    When the documents live on this machine's file system, on the same device, the file is
+    hard-linked into place: its bytes are neither copied nor written a second time, only
+    read once for their SHA-256 (and the new directory entry is fsync'd). Otherwise (object
+    storage, another device) it is streamed in as `stream_store` does. The SHA-256 and size
+    are those of the stored bytes."""
+    storage = document_storage()
+    if isinstance(storage, FileSystemStorage):
+        wanted = _new_name(portal_id, extension)
+        target = Path(storage.path(wanted))
+        target.parent.mkdir(mode=DIRECTORY_PERMISSIONS, parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError as error:
+            if error.errno not in _NO_LINK:
+                raise
+        else:
+            try:
+                _fsync_directory(target.parent)
+                sha256, size = _hash_file(target)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+            return StoredFile(name=wanted, sha256=sha256, size=size, content_type=content_type)
+    with open(path, "rb") as source:
+        return stream_store(
+            source=source, portal_id=portal_id, extension=extension, content_type=content_type
+        )
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest(), os.fstat(file.fileno()).st_size
 
 
 def _valid_name(name: str) -> str:

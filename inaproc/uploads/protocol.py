@@ -1,5 +1,6 @@
 """The tus 1.0 server (https://tus.io/protocols/resumable-upload): core, creation,
-expiration and termination; no checksum, no deferred length, no concatenation.
+creation-with-upload, expiration and termination; no checksum, no deferred length, no
+concatenation.
 
 `tus_endpoint` answers one request. The app that mounts it (e.g. sealed bids) writes two
 small views, one for the creation URL and one for `<creation URL><uuid>/`, each calling
@@ -28,7 +29,7 @@ from inaproc.uploads.models import ResumableUpload, UploadState
 from inaproc.uploads.selectors import upload_for_owner
 
 TUS_VERSION = "1.0.0"
-TUS_EXTENSIONS = "creation,expiration,termination"
+TUS_EXTENSIONS = "creation,creation-with-upload,expiration,termination"
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 METADATA_MAX_BYTES = 4096
 METADATA_MAX_KEYS = 20
@@ -170,6 +171,17 @@ def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
     refusal = policy.validate_metadata(metadata)
     if refusal is not None:
         return _refusal(400, refusal)
+    # creation-with-upload: the POST may carry the first bytes (or all of a small file),
+    # which saves the client a PATCH.
+    count = 0
+    if request.content_type == OFFSET_CONTENT_TYPE:
+        count = _header_int(request, "Content-Length") or 0
+        if count > min(length, policy.chunk_max):
+            return _refusal(
+                413,
+                _("A piece may be at most %(limit)s.")
+                % {"limit": filesizeformat(min(length, policy.chunk_max))},
+            )
     upload = services.upload_create(
         portal=request.portal,  # type: ignore[attr-defined]
         owner=request.user,
@@ -180,13 +192,16 @@ def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
         metadata=metadata,
         quota_bytes=policy.quota_bytes,
     )
-    if length == 0:  # nothing to send: complete at once
+    if count or length == 0:  # length 0: nothing to send, complete at once
         upload = services.upload_receive(
-            upload=upload, at=0, count=0, read=request.read, on_complete=policy.on_complete
+            upload=upload, at=0, count=count, read=request.read, on_complete=policy.on_complete
         ).upload
     response = _tus(HttpResponse(status=201))
     response["Location"] = request.build_absolute_uri(f"{upload.pk}/")
-    response["Upload-Expires"] = _expires(upload)
+    if count:
+        response["Upload-Offset"] = str(upload.offset)
+    if upload.state == UploadState.RECEIVING:
+        response["Upload-Expires"] = _expires(upload)
     return response
 
 

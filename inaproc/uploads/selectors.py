@@ -1,12 +1,13 @@
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db.models import Sum
 
 from inaproc.portals.models import Portal
 from inaproc.uploads.models import ResumableUpload, UploadState
-from inaproc.uploads.storage import partial_open
+from inaproc.uploads.storage import partial_open, partial_path
 
 
 def upload_for_owner(
@@ -33,3 +34,12 @@ def upload_open_completed(*, upload: ResumableUpload) -> BinaryIO:
     if upload.state != UploadState.COMPLETE:
         raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
     return partial_open(upload.storage_name)
+
+
+def upload_completed_path(*, upload: ResumableUpload) -> Path:
+    """The complete upload's file on this server's disk (UPLOAD_TEMP_ROOT), for a consumer
+    that adopts it (`files.storage.file_adopt`) instead of copying it. It is removed when
+    the upload is consumed."""
+    if upload.state != UploadState.COMPLETE:
+        raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
+    return partial_path(upload.storage_name)

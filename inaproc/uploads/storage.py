@@ -91,6 +91,12 @@ def partial_append(name: str, *, at: int) -> Iterator[PartialWriter]:
             os.fsync(file.fileno())
 
 
+def partial_path(name: str) -> Path:
+    """Where a partial file lies, for a consumer that adopts a complete one (a hard link)
+    rather than copying it; the consumer must not write to it."""
+    return _path(name)
+
+
 def partial_open(name: str) -> BinaryIO:
     """The partial file for reading (binary)."""
     return open(_path(name), "rb")  # noqa: SIM115 - the caller closes it

@@ -5,9 +5,12 @@ officials' keys and opening pages, and the public pages."""
 import base64
 import hashlib
 import io
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from inaproc.bids.models import BidVersion, OpeningKey, SealedFile, TenderKey
@@ -77,6 +80,46 @@ def test_a_bid_travels_by_resumable_upload_and_a_hash_mismatch_is_refused(client
     assert refused.status_code == 422
     (sealed,) = SealedFile.objects.all()
     assert sealed.sha256 == hashlib.sha256(data).hexdigest() and sealed.in_draft
+
+
+def test_a_small_bid_travels_in_its_creation_request_and_is_linked_not_copied(
+    client, tender, bidder, monkeypatch
+):
+    """tus creation-with-upload: one POST carries the whole sealed file and completes it;
+    the checked file becomes the stored bid by a hard link of the finished upload (its
+    bytes are not written a second time), with the hash the server computed."""
+    member, _participation = bidder
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 " + b"z" * 3000)
+    meta = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in {"slot": "penawaran", "sha256": hashlib.sha256(data).hexdigest()}.items()
+    )
+    links: list[tuple[str, str]] = []
+    real_link = os.link
+
+    def recording_link(source, target, *args, **kwargs):
+        links.append((str(source), str(target)))
+        return real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", recording_link)
+    client = signed_in(member.user)
+    created = client.post(
+        _bid_url(tender, "unggah/"),
+        data=data,
+        content_type="application/offset+octet-stream",
+        HTTP_TUS_RESUMABLE="1.0.0",
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA=meta,
+    )
+
+    assert created.status_code == 201, created.content
+    assert created["Upload-Offset"] == str(len(data))
+    (sealed,) = SealedFile.objects.all()
+    assert sealed.sha256 == hashlib.sha256(data).hexdigest() and sealed.in_draft
+    [(source, target)] = links
+    assert source.startswith(str(settings.UPLOAD_TEMP_ROOT))
+    assert target.startswith(str(settings.DOCUMENT_ROOT))
+    assert Path(target).read_bytes() == data
 
 
 def test_a_viewer_may_not_upload_or_submit(client, portal_a, tender, bidder):

@@ -2,6 +2,9 @@
 place) is a setting, so an S3-compatible backend needs no code change; stored files never
 get a URL."""
 
+import errno
+import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from inaproc.files.storage import (
     document_open,
     document_storage,
     document_store,
+    file_adopt,
 )
 from tests.vendors.builders import pdf_bytes
 
@@ -76,3 +80,65 @@ def test_a_name_that_is_not_a_stored_name_is_refused(settings, tmp_path):
     for name in ["../settings.py", "/etc/passwd", "1/2026/12/x.pdf"]:
         with pytest.raises(ValueError):
             document_open(name=name)
+
+
+def a_finished_upload(tmp_path: Path, data: bytes) -> Path:
+    source = tmp_path / "partial"
+    source.write_bytes(data)
+    return source
+
+
+def test_an_adopted_file_on_the_same_disk_is_linked_not_copied(settings, tmp_path):
+    """A finished resumable upload becomes a stored document without its bytes being
+    written again: the stored file is the same inode, and it outlives the partial."""
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    data = b"sealed bytes " * 1000
+    source = a_finished_upload(tmp_path, data)
+
+    stored = file_adopt(
+        path=source, portal_id=3, extension="inpseal", content_type="application/octet-stream"
+    )
+    [path] = stored_paths(tmp_path / "documents")
+
+    assert path.stat().st_ino == source.stat().st_ino
+    assert (stored.sha256, stored.size) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert stored.name.startswith("3/") and stored.name.endswith(".inpseal")
+    source.unlink()
+    with document_open(name=stored.name) as file:
+        assert file.read() == data
+
+
+def test_an_adopted_file_on_another_disk_is_copied(settings, tmp_path, monkeypatch):
+    """Where a hard link cannot be made (another device), the file is streamed in and the
+    result is the same document."""
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    data = b"other disk " * 1000
+    source = a_finished_upload(tmp_path, data)
+
+    def cross_device(*args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cross_device)
+    stored = file_adopt(
+        path=source, portal_id=3, extension="inpseal", content_type="application/octet-stream"
+    )
+    [path] = stored_paths(tmp_path / "documents")
+
+    assert path.stat().st_ino != source.stat().st_ino
+    assert path.read_bytes() == data
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_adopting_a_missing_file_fails_and_stores_nothing(settings, tmp_path):
+    """Any other failure (here: the upload's file is gone) is an error, not a silent copy
+    of nothing."""
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+
+    with pytest.raises(FileNotFoundError):
+        file_adopt(
+            path=tmp_path / "gone",
+            portal_id=3,
+            extension="inpseal",
+            content_type="application/octet-stream",
+        )
+    assert stored_paths(tmp_path / "documents") == []

@@ -32,7 +32,7 @@ def test_options_announces_version_extensions_and_max_size(vendor_client):
 
     assert response.status_code == 204
     assert response["Tus-Version"] == "1.0.0"
-    assert response["Tus-Extension"] == "creation,expiration,termination"
+    assert response["Tus-Extension"] == "creation,creation-with-upload,expiration,termination"
     assert response["Tus-Max-Size"] == str(DemoPolicy.max_size)
 
 
@@ -91,6 +91,60 @@ def test_a_zero_length_upload_completes_at_creation(vendor_client):
     assert response.status_code == 201
     assert the_upload().state == UploadState.CONSUMED
     assert DemoPolicy.completed[0][1] == hashlib.sha256(b"").hexdigest()
+
+
+def create_with(client, length: int, body: bytes, **headers: str):
+    """A creation carrying its first bytes (tus creation-with-upload)."""
+    wanted = {**TUS, "Upload-Length": str(length), "Upload-Metadata": metadata(filename="a.bin")}
+    return client.post(
+        CREATE_URL,
+        data=body,
+        content_type="application/offset+octet-stream",
+        headers={**wanted, **headers},
+    )
+
+
+def test_a_creation_may_carry_the_whole_file(vendor_client, django_capture_on_commit_callbacks):
+    """creation-with-upload: a small file is created and completed by one POST (the client
+    saves a PATCH); the policy sees exactly the bytes sent."""
+    small = DATA[:200_000]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = create_with(vendor_client, len(small), small)
+
+    assert response.status_code == 201
+    assert response["Upload-Offset"] == str(len(small))
+    assert "Upload-Expires" not in response
+    upload = the_upload()
+    assert upload.state == UploadState.CONSUMED
+    assert DemoPolicy.completed == [(upload.pk, hashlib.sha256(small).hexdigest(), upload.metadata)]
+    assert not storage.partial_exists(upload.storage_name)
+
+
+def test_a_creation_may_carry_the_first_piece_and_patches_continue(vendor_client):
+    """The POST's bytes count from offset 0; the client continues with PATCHes from the
+    Upload-Offset it was told."""
+    whole = DATA[:200_000]
+    created = create_with(vendor_client, len(whole), whole[:1000])
+
+    assert created.status_code == 201
+    assert created["Upload-Offset"] == "1000"
+    assert "GMT" in created["Upload-Expires"]
+    last = patch(vendor_client, created["Location"], 1000, whole[1000:])
+    assert last.status_code == 204
+    assert DemoPolicy.completed[0][1] == hashlib.sha256(whole).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "length, body",
+    [(10, b"x" * 11), (DemoPolicy.chunk_max + 10, b"x" * (DemoPolicy.chunk_max + 1))],
+    ids=["more-than-the-length", "more-than-a-piece"],
+)
+def test_a_creation_carrying_too_much_is_413_and_creates_nothing(vendor_client, length, body):
+    """The bytes of a creation obey the same limits as a PATCH's, before anything is made."""
+    response = create_with(vendor_client, length, body)
+
+    assert response.status_code == 413
+    assert not ResumableUpload.objects.exists()
 
 
 def test_wrong_offset_is_409_and_changes_nothing(vendor_client):

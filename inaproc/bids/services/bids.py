@@ -5,6 +5,7 @@ server commits the complete, checked bid, by the server clock."""
 import hashlib
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import IO, BinaryIO, cast
 
 from django.db import transaction
@@ -25,11 +26,11 @@ from inaproc.bids.selectors.bids import (
 from inaproc.bids.slots import slot_of
 from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
-from inaproc.files.storage import document_delete, stream_store
+from inaproc.files.storage import StoredFile, document_delete, file_adopt, stream_store
 from inaproc.seal.errors import SealError
 from inaproc.seal.sealed_file import check_sealed
 from inaproc.tenders.links import portal_link
-from inaproc.tenders.models import Participation
+from inaproc.tenders.models import Package, Participation
 from inaproc.tenders.selectors.participation import acting_members, package_with_stages
 from inaproc.tenders.services.participation_mail import email_to
 from inaproc.translog.services import append_entry, signed_entry_document, utc_iso
@@ -42,6 +43,17 @@ class BidRefused(ApplicationError):
 
 
 def _participation_locked(participation: Participation) -> Participation:
+    """The participation's row locked (one writer of its draft at a time), with its
+    package, portal, company and stages. Those the caller read in this request are
+    reused (the resumable-upload path reads them just before): a read under the lock
+    would be no fresher a moment later, and the deadline's requests are counted."""
+    package = participation.package
+    if "stages" in getattr(package, "_prefetched_objects_cache", {}) and (
+        Participation.company.is_cached(participation) and Package.portal.is_cached(package)
+    ):
+        locked = Participation.objects.select_for_update().get(pk=participation.pk)
+        locked.package, locked.company = package, participation.company
+        return locked
     locked = (
         Participation.objects.select_for_update()
         .select_related("package__portal", "company")
@@ -57,6 +69,14 @@ def _check_open(participation: Participation, now: datetime) -> None:
         raise BidRefused(_("Bids are not received now: the upload stage is closed."))
 
 
+def _sealed_file_write(portal_id: int, source: IO[bytes], source_path: Path | None) -> StoredFile:
+    sealed = {"extension": "inpseal", "content_type": "application/octet-stream"}
+    if source_path is not None:
+        return file_adopt(path=source_path, portal_id=portal_id, **sealed)
+    source.seek(0)
+    return stream_store(source=source, portal_id=portal_id, **sealed)
+
+
 def sealed_file_store(
     *,
     participation: Participation,
@@ -64,12 +84,15 @@ def sealed_file_store(
     slot_code: str,
     source: IO[bytes],
     claimed_sha256: str | None = None,
+    source_path: Path | None = None,
     now: datetime | None = None,
 ) -> SealedFile:
     """Check a sealed file (its header names this tender, this slot and the envelope's
     tender key; its records are framed right), store it, and add it to the draft. When
     the uploader's browser stated the sealed hash, a different hash is refused. `source`
-    must be seekable (it is read twice)."""
+    must be seekable (it is read twice). `source_path`: the file `source` reads, when the
+    caller removes it afterwards (a finished resumable upload): it is adopted into the
+    storage (`file_adopt`: a hard link on the same disk) instead of copied."""
     with transaction.atomic():
         locked = _participation_locked(participation)
         package = locked.package
@@ -92,13 +115,7 @@ def sealed_file_store(
             )
         except SealError as error:
             raise BidRefused(seal_error_message(error.code)) from None
-        source.seek(0)
-        stored = stream_store(
-            source=source,
-            portal_id=package.portal_id,
-            extension="inpseal",
-            content_type="application/octet-stream",
-        )
+        stored = _sealed_file_write(package.portal_id, source, source_path)
         try:
             if claimed_sha256 is not None and stored.sha256 != claimed_sha256.lower():
                 raise BidRefused(
