@@ -32,3 +32,29 @@ def english(settings):
     the browser tests too: the live server runs in this process. (`signed_in(user,
     english=True)` asks for English pages of one client only, with the cookie.)"""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server process (moto_server) on 127.0.0.1, one per test
+    process, stopped at the end (tests/s3server.py)."""
+    from tests.s3server import start_s3_server, stop_s3_server
+
+    server = start_s3_server(tmp_path_factory.mktemp("moto") / "moto_server.log")
+    yield server
+    stop_s3_server(server)
+
+
+@pytest.fixture
+def s3_documents(settings, s3_server):
+    """STORAGES["documents"] on a new, empty bucket of the S3 server, as DOCUMENT_STORAGE=s3
+    configures it. Returns the bucket's name."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "inaproc.files.objectstore.PrivateS3Storage",
+            "OPTIONS": s3_server.storage_options(bucket),
+        },
+    }
+    return bucket

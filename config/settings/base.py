@@ -1,5 +1,7 @@
 """Settings shared by every environment. Behaviour is toggled by environment variables."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import BASE_DIR, env
 
 # =============================================================================
@@ -251,20 +253,40 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "inaproc" / "static"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Uploaded files (vendor documents, ticket attachments, tender documents, sealed bids):
+# outside any URL, under random names, in STORAGES["documents"] (inaproc/files/storage.py).
+# DOCUMENT_STORAGE=disk (the default): DOCUMENT_ROOT on this machine. DOCUMENT_STORAGE=s3:
+# a bucket of an S3-compatible object store (inaproc/files/objectstore.py, private objects,
+# no URLs; docs/decisions/0016). DOCUMENT_STORAGE_BACKEND may still name any other class.
+DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents"))
+DOCUMENT_STORAGE = env.str("DOCUMENT_STORAGE", default="disk")
+if DOCUMENT_STORAGE not in ("disk", "s3"):
+    raise ImproperlyConfigured("DOCUMENT_STORAGE must be 'disk' or 's3'.")
+if DOCUMENT_STORAGE == "s3":
+    _documents = {
+        "BACKEND": "inaproc.files.objectstore.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("S3_REGION", default=None),
+            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="auto"),
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": env.str("S3_OBJECT_ACL", default="private") or None,
+            "verify": env.str("S3_CA_BUNDLE", default=None),
+        },
+    }
+else:
+    _documents = {"BACKEND": "inaproc.files.storage.PrivateFileSystemStorage"}
+if env.str("DOCUMENT_STORAGE_BACKEND", default=""):
+    _documents = {"BACKEND": env.str("DOCUMENT_STORAGE_BACKEND")}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    "documents": {
-        "BACKEND": env.str(
-            "DOCUMENT_STORAGE_BACKEND", default="inaproc.files.storage.PrivateFileSystemStorage"
-        )
-    },
+    "documents": _documents,
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-# Uploaded files (vendor documents, ticket attachments): outside any URL, under random
-# names, in STORAGES["documents"] (inaproc/files/storage.py). DOCUMENT_STORAGE_BACKEND may
-# name another Django storage class (e.g. an S3-compatible one) with its own settings.
-DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents"))
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # A request with more file data than this goes to temporary files on disk, not memory
 # (Django's default), in FILE_UPLOAD_TEMP_DIR (the system's temp folder if unset).

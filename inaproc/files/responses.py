@@ -28,6 +28,7 @@ DOCUMENT_CSP = (
 )
 # The extensions a file of each (checked) content type may be saved under.
 EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+STREAM_BLOCK_BYTES = 64 * 1024
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._ ()\-]+")
 
 
@@ -83,5 +84,10 @@ def stored_file_response(
         logger.exception("%s %s has no readable file", type(document).__name__, document.pk)
         raise Http404 from None
     response = FileResponse(file, content_type=document.content_type)
+    # Streamed in blocks of this size, never read whole: from the disk (or by the server's
+    # sendfile) or off an object store's open GET response (files.objectstore).
+    response.block_size = STREAM_BLOCK_BYTES
+    if not response.has_header("Content-Length"):  # not seekable: the object's own size
+        response["Content-Length"] = str(getattr(file, "size", document.size))
     _headers(response, document, download=download)
     return response

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import IO, cast
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -69,25 +68,41 @@ def document_storage() -> Storage:
     return storages[STORAGE_ALIAS]
 
 
-class _HashingStream:
-    """Feeds the storage the upload's chunks while hashing and counting them.
+class _HashingReader:
+    """Feeds the storage a stream's bytes while hashing and counting them, read once front
+    to back: through `chunks()` (a file system storage) or `read()` (an object store's
+    multipart upload), so what is hashed is exactly what the storage took, in order.
 
     It deliberately has no `temporary_file_path`: given a TemporaryUploadedFile, the storage
     would otherwise *move* the temporary file into place, and we could not tell whether the
     bytes it moved are the bytes `document_check` read. Streaming through this wrapper costs
-    one copy of at most DOCUMENT_MAX_BYTES, and proves the stored bytes are the checked ones."""
+    one copy of at most DOCUMENT_MAX_BYTES, and proves the stored bytes are the checked ones.
+    It is not seekable, so no storage can re-read (and re-hash) a part of it."""
 
-    def __init__(self, upload: UploadedFile) -> None:
-        self._upload = upload
-        self.name = "document"
+    closed = False
+
+    def __init__(self, source: IO[bytes], chunk_size: int = 1 << 20) -> None:
+        self._source = source
+        self._chunk_size = chunk_size
+        self.name = "stream"
         self.hasher = hashlib.sha256()
         self.size = 0
 
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = self._source.read(-1 if size is None else size)
+        self.size += len(chunk)
+        self.hasher.update(chunk)
+        return chunk
+
     def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        for chunk in self._upload.chunks(chunk_size):
-            self.size += len(chunk)
-            self.hasher.update(chunk)
+        while chunk := self.read(chunk_size or self._chunk_size):
             yield chunk
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
 
 
 def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id: int) -> StoredFile:
@@ -99,7 +114,8 @@ def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id:
     storage = document_storage()
     now = timezone.now()
     wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
-    stream = _HashingStream(upload)
+    upload.seek(0)
+    stream = _HashingReader(cast(IO[bytes], upload))
     try:
         # A stream with chunks() is all Storage.save reads (typed as a file object).
         name = storage.save(wanted, cast(IO[bytes], stream))
@@ -116,23 +132,6 @@ def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id:
     )
 
 
-class _CountingStream:
-    """A file object read in chunks while hashing and counting what the storage takes."""
-
-    def __init__(self, source: IO[bytes], chunk_size: int = 1 << 20) -> None:
-        self._source = source
-        self._chunk_size = chunk_size
-        self.name = "stream"
-        self.hasher = hashlib.sha256()
-        self.size = 0
-
-    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
-        while chunk := self._source.read(chunk_size or self._chunk_size):
-            self.size += len(chunk)
-            self.hasher.update(chunk)
-            yield chunk
-
-
 def _new_name(portal_id: int, extension: str) -> str:
     now = timezone.now()
     return _valid_name(f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{extension}")
@@ -146,7 +145,7 @@ def stream_store(
     the bytes written."""
     storage = document_storage()
     wanted = _new_name(portal_id, extension)
-    stream = _CountingStream(source)
+    stream = _HashingReader(source)
     try:
         name = storage.save(wanted, cast(IO[bytes], stream))
     except BaseException:
@@ -213,9 +212,11 @@ def _valid_name(name: str) -> str:
     return name
 
 
-def document_open(*, name: str) -> File:
-    """Open a stored document for reading (binary). Call only after an access check."""
-    return document_storage().open(_valid_name(name), "rb")
+def document_open(*, name: str) -> IO[bytes]:
+    """Open a stored document for reading (binary), a context manager to read in chunks
+    (on an object store it is not seekable: `files.objectstore.ObjectReader`). A missing
+    file raises FileNotFoundError. Call only after an access check."""
+    return cast(IO[bytes], document_storage().open(_valid_name(name), "rb"))
 
 
 def document_delete(*, name: str) -> None:
