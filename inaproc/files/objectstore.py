@@ -21,10 +21,10 @@ This module imports boto3; only the settings name it, so a disk deployment never
 import io
 from typing import Any
 
-from boto3.s3.transfer import TransferConfig
-from botocore.exceptions import ClientError
-from storages.backends.s3 import S3Storage
-from storages.utils import clean_name
+from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
+from botocore.exceptions import ClientError  # type: ignore[import-untyped]
+from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
+from storages.utils import clean_name  # type: ignore[import-untyped]
 
 MIB = 1024 * 1024
 # S3's smallest part is 5 MiB; 8 MiB is boto3's default. A file up to PART_BYTES goes in

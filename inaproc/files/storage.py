@@ -68,7 +68,7 @@ def document_storage() -> Storage:
     return storages[STORAGE_ALIAS]
 
 
-class _HashingReader:
+class HashingReader:
     """Feeds the storage a stream's bytes while hashing and counting them, read once front
     to back: through `chunks()` (a file system storage) or `read()` (an object store's
     multipart upload), so what is hashed is exactly what the storage took, in order.
@@ -115,7 +115,7 @@ def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id:
     now = timezone.now()
     wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
     upload.seek(0)
-    stream = _HashingReader(cast(IO[bytes], upload))
+    stream = HashingReader(cast(IO[bytes], upload))
     try:
         # A stream with chunks() is all Storage.save reads (typed as a file object).
         name = storage.save(wanted, cast(IO[bytes], stream))
@@ -145,7 +145,7 @@ def stream_store(
     the bytes written."""
     storage = document_storage()
     wanted = _new_name(portal_id, extension)
-    stream = _HashingReader(source)
+    stream = HashingReader(source)
     try:
         name = storage.save(wanted, cast(IO[bytes], stream))
     except BaseException:

@@ -2,6 +2,7 @@
 rebuilt at k shares and checked, every bid opened once (a re-run opens nothing twice), a
 damaged bid recorded as failed, the record and the private key published."""
 
+import hashlib
 import io
 import json
 from decimal import Decimal
@@ -196,3 +197,28 @@ def test_a_file_of_a_type_the_tender_does_not_allow_opens_and_is_flagged(tender,
     flagged = OpenedFile.objects.filter(sealed_file__slot="penawaran")
     assert {(f.status, f.error_code) for f in flagged} == {("opened", "type_not_allowed")}
     assert OpenedFile.objects.filter(sealed_file__slot="kualifikasi", error_code="").count() == 2
+
+
+def test_bids_sealed_into_and_opened_from_the_object_store(s3_server, s3_documents, tender, bids):
+    """With DOCUMENT_STORAGE=s3 (a real S3-compatible server) the sealed files go into the
+    bucket, the opening reads them back as streams, and the opened files it stores are
+    objects too, whose bytes are those the published key opens again."""
+    key = TenderKey.objects.get(package=tender)
+    when = after_deadline(tender)
+    for member in _members(tender)[:2]:
+        opening_share_submit(key=key, member=member, share=my_share(key, member), now=when)
+    envelope_open(key=key)
+
+    published = json.loads(LogEntry.objects.get(kind="tender.private_key_published").body)
+    private = private_from_scalar(b64u_decode(published["private_key"]))
+    listed = s3_server.client().list_objects_v2(Bucket=s3_documents)
+    names = {item["Key"] for item in listed["Contents"]}
+    opened_files = list(OpenedFile.objects.select_related("sealed_file"))
+    assert len(opened_files) == 6
+    assert {o.stored_name for o in opened_files} <= names
+    assert {o.sealed_file.stored_name for o in opened_files} <= names
+    for opened in opened_files:
+        again = io.BytesIO()
+        with document_open(name=opened.sealed_file.stored_name) as sealed:
+            open_stream(sealed, again, private_key=private)
+        assert hashlib.sha256(again.getvalue()).hexdigest() == opened.sha256

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.http import Http404
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from inaproc.files import objectstore
 from inaproc.files.models import HeldUpload
@@ -177,7 +177,7 @@ def test_a_large_object_is_served_in_blocks_never_read_whole(s3_documents):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    response.close()
+    response.file_to_stream.close()  # (response.close() would signal request_finished)
 
     assert response["Content-Length"] == str(BIG)
     assert hasher.hexdigest() == stored.sha256
@@ -269,3 +269,32 @@ def test_the_environment_selects_the_object_store(s3_server):
         "BACKEND": "inaproc.files.storage.PrivateFileSystemStorage"
     }
     assert wrong.returncode != 0 and "DOCUMENT_STORAGE must be" in wrong.stderr
+
+
+@pytest.mark.django_db
+def test_a_document_on_the_store_reaches_its_owner_and_no_one_else(
+    s3_documents, portal_a, portal_b
+):
+    """Through the real pages: a registration's documents are stored in the bucket, the
+    company's user downloads the stored bytes (streamed, with the strict headers), and a
+    user of another portal and an anonymous visitor get the same 404 as for a missing
+    document."""
+    from tests.factories import make_user
+    from tests.helpers import signed_in
+    from tests.vendors.change_builders import approved
+
+    registration = approved(portal_a)
+    document = registration.company.documents.get(kind="nib")
+    page = f"/lpse-a/dokumen/{document.public_id}/"
+
+    owner = signed_in(registration.applicant).get(page)
+    stranger = signed_in(make_user(portal_b)).get(page.replace("lpse-a", "lpse-b"))
+    anonymous = Client().get(page)
+
+    assert owner.status_code == 200
+    content = b"".join(owner.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == document.sha256
+    assert owner["Content-Length"] == str(document.size)
+    assert owner["Content-Security-Policy"].endswith("sandbox")
+    assert stranger.status_code == 404
+    assert anonymous.status_code == 404
