@@ -115,7 +115,7 @@ def test_csrf_failure_shows_a_friendly_page(portal_a):
     assert response.text.count("<h1") == 1
 
 
-def test_healthz_reports_the_database_reachable(client):
+def test_healthz_says_the_process_answers(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from inaproc.uploads import storage
 from inaproc.uploads.models import ResumableUpload, UploadState
@@ -108,6 +109,7 @@ def test_a_creation_may_carry_the_whole_file(vendor_client, django_capture_on_co
     """creation-with-upload: a small file is created and completed by one POST (the client
     saves a PATCH); the policy sees exactly the bytes sent."""
     small = DATA[:200_000]
+    counted = REGISTRY.get_sample_value("inaproc_upload_bytes_total", {"purpose": "test"}) or 0
     with django_capture_on_commit_callbacks(execute=True):
         response = create_with(vendor_client, len(small), small)
 
@@ -118,6 +120,9 @@ def test_a_creation_may_carry_the_whole_file(vendor_client, django_capture_on_co
     assert upload.state == UploadState.CONSUMED
     assert DemoPolicy.completed == [(upload.pk, hashlib.sha256(small).hexdigest(), upload.metadata)]
     assert not storage.partial_exists(upload.storage_name)
+    # The bytes made durable count toward the operator's upload metric.
+    after = REGISTRY.get_sample_value("inaproc_upload_bytes_total", {"purpose": "test"})
+    assert after == counted + len(small)
 
 
 def test_a_creation_may_carry_the_first_piece_and_patches_continue(vendor_client):
