@@ -196,6 +196,30 @@ def test_ending_all_other_sessions_on_portal_a_leaves_portal_b(portal_a, vendor_
     assert user_on(client, "lpse-b") == vendor_b
 
 
+def test_a_session_on_portal_a_does_not_keep_portal_b_pages_out_of_the_cache(
+    settings, vendor_a, portal_b
+):
+    """The page cache serves requests without a session cookie (0014): a visitor signed
+    in on portal A is anonymous on portal B, and B's public pages come from the cache
+    for them; A's pages, which name them, never do."""
+    from django.core.cache import cache
+
+    from inaproc.core.pagecache import CACHE_HEADER
+
+    settings.SHARED_CACHE = True
+    cache.clear()
+    assert Client().get("/lpse-b/").headers[CACHE_HEADER] == "miss"
+    client = signed_in(vendor_a)
+
+    on_b = client.get("/lpse-b/")
+    on_a = client.get("/lpse-a/")
+
+    assert on_b.headers[CACHE_HEADER] == "hit"
+    assert not on_b.cookies
+    assert CACHE_HEADER not in on_a.headers
+    assert vendor_a.username in on_a.text
+
+
 # -----------------------------------------------------------------------------
 # The middleware alone
 # -----------------------------------------------------------------------------
