@@ -15,7 +15,7 @@ from inaproc.accounts.models import UserSession
 from inaproc.portals.cookies import PortalCookieMiddleware, portal_cookie_name
 from tests.cookies import portal_session, session_cookie_name
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import captcha_answer, login_post, signed_in
+from tests.helpers import captcha_answer, login_post, login_with_second_factor, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +193,20 @@ def test_ending_all_other_sessions_on_portal_a_leaves_portal_b(portal_a, vendor_
     assert response.status_code == 302
     assert user_on(elsewhere, "lpse-a") is None
     assert user_on(client, "lpse-a") == vendor_a
+    assert user_on(client, "lpse-b") == vendor_b
+
+
+def test_a_second_step_half_way_on_portal_a_leaves_portal_b_signed_in(admin_a, vendor_b):
+    """The second step of signing in keeps its "half-way in" state in the portal's own
+    session: a staff member of portal A may finish it while signed in on portal B, and
+    ends signed in on both."""
+    client = Client()
+    assert login_post(client, "lpse-b", NPWP, PASSWORD_B).status_code == 302
+
+    first = login_with_second_factor(client, "lpse-a", admin_a, DEFAULT_PASSWORD)
+
+    assert first.status_code == 302
+    assert user_on(client, "lpse-a") == admin_a
     assert user_on(client, "lpse-b") == vendor_b
 
 
