@@ -2,8 +2,9 @@
 (docs/decisions/0015-per-portal-cookies.md).
 
 All portals of a host share one cookie jar (0005: portals are path prefixes). With one
-session cookie for the host, signing in on portal B replaced portal A's session, and
-signing out of either ended both. Here each portal has its own session and CSRF cookie:
+session cookie for the host, signing in on portal B ended portal A's session, and with
+one CSRF cookie it expired the forms open on portal A. Here each portal has its own
+session and CSRF cookie:
 
 - under `/<slug>/…` the cookies are named `<configured name>_<slug>` (e.g.
   `inaproc_session_lpse-a`, `csrftoken_lpse-a`) and carry `Path=/<slug>/`, so the browser
