@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Each portal its own session and CSRF cookie (docs/decisions/0015-per-portal-cookies.md):
+    # before everything that reads or sets them.
+    "inaproc.portals.cookies.PortalCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "inaproc.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +205,10 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 # =============================================================================
 # Sessions, cookies and security headers
 # =============================================================================
+# The platform's pages use these names; each portal's pages `<name>_<slug>` on the path
+# `/<slug>/` (inaproc/portals/cookies.py, docs/decisions/0015-per-portal-cookies.md).
 SESSION_COOKIE_NAME = "inaproc_session"
+CSRF_COOKIE_NAME = "csrftoken"
 # An hour beyond the longest absolute session lifetime (12 h): the server ends sessions by
 # the portal's policy (SessionTimeoutMiddleware) and can say why; the cookie is a backstop.
 SESSION_COOKIE_AGE = 13 * 60 * 60

@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from prometheus_client import REGISTRY
 
+from inaproc.portals.cookies import portal_cookie_name
 from inaproc.uploads import storage
 from inaproc.uploads.models import ResumableUpload, UploadState
 from tests.factories import make_user
@@ -519,7 +520,7 @@ def test_csrf_is_enforced_and_the_header_token_passes(vendor_a):
     """The endpoint keeps Django's CSRF protection: a PATCH without the token is refused;
     with X-CSRFToken (what the page's script sends) it is accepted."""
     client = signed_in(vendor_a, enforce_csrf_checks=True)
-    client.cookies["csrftoken"] = "a" * 32
+    client.cookies[portal_cookie_name("csrftoken", "lpse-a")] = "a" * 32  # the portal's own
     token = {"X-CSRFToken": "a" * 32}
     location = create(client, 10, **token)["Location"]
 
