@@ -1,6 +1,10 @@
 import pytest
 
+from tests import cookies
 from tests.factories import make_portal, make_user
+
+# Django's test client, taught the per-portal session cookies (tests/cookies.py).
+cookies.install()
 
 
 @pytest.fixture

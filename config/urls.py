@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from inaproc.accounts.captcha import captcha_refresh_view
 from inaproc.core import views as core_views
+from inaproc.ops import views as ops_views
 from inaproc.search import views as search_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     # language (docs/decisions/0014-public-page-cache.md).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", core_views.healthz_view, name="healthz"),
+    path("readyz", ops_views.readyz_view, name="readyz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
     path("captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"),
     path("captcha/", include("captcha.urls")),

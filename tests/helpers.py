@@ -68,11 +68,13 @@ def run_tasks_until_idle(capture_on_commit) -> None:
 
 
 def comparable_headers(response) -> dict[str, str]:
-    """The response's headers, with `Expires` (never_cache: "now") masked: two responses a
-    second apart differ in it, and the time of an answer tells nothing about an account."""
+    """The response's headers, with `Expires` (never_cache: "now") and `X-Request-ID`
+    (random per request) masked: two responses a second apart differ in them, and neither
+    tells anything about an account."""
     values = dict(response.headers)
-    if "Expires" in values:
-        values["Expires"] = "<now>"
+    for name, mask in (("Expires", "<now>"), ("X-Request-ID", "<request id>")):
+        if name in values:
+            values[name] = mask
     return values
 
 

@@ -360,10 +360,17 @@ class BidClient:
         self.run = VendorRun(vendor.user_id)
 
     def headers(self, **extra: str) -> dict[str, str]:
+        # The portal's own session and CSRF cookies (docs/decisions/0015-per-portal-cookies.md).
+        from django.conf import settings
+
+        from inaproc.portals.cookies import portal_cookie_name
+
+        session = portal_cookie_name(settings.SESSION_COOKIE_NAME, PORTAL_SLUG)
+        csrf = portal_cookie_name(settings.CSRF_COOKIE_NAME, PORTAL_SLUG)
         return {
             "X-Forwarded-Proto": "https",
             "User-Agent": login.USER_AGENT,
-            "Cookie": f"inaproc_session={self.vendor.session_key}; csrftoken={self.vendor.csrf}",
+            "Cookie": f"{session}={self.vendor.session_key}; {csrf}={self.vendor.csrf}",
             "X-CSRFToken": self.vendor.csrf,
             "Origin": self.origin,
             "Referer": self.origin + self.bid_path,

@@ -44,13 +44,21 @@ INSTALLED_APPS = [
     "inaproc.spse",
     "inaproc.opendata",
     "inaproc.search",
+    "inaproc.ops",
     "inaproc.demo",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line carries the request id; the metrics time everything.
+    "inaproc.core.requestid.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Each portal its own session and CSRF cookie (docs/decisions/0015-per-portal-cookies.md):
+    # before everything that reads or sets them.
+    "inaproc.portals.cookies.PortalCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "inaproc.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "inaproc.core.middleware.PrivatePageCacheMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -198,7 +207,10 @@ SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 # =============================================================================
 # Sessions, cookies and security headers
 # =============================================================================
+# The platform's pages use these names; each portal's pages `<name>_<slug>` on the path
+# `/<slug>/` (inaproc/portals/cookies.py, docs/decisions/0015-per-portal-cookies.md).
 SESSION_COOKIE_NAME = "inaproc_session"
+CSRF_COOKIE_NAME = "csrftoken"
 # An hour beyond the longest absolute session lifetime (12 h): the server ends sessions by
 # the portal's policy (SessionTimeoutMiddleware) and can say why; the cookie is a backstop.
 SESSION_COOKIE_AGE = 13 * 60 * 60
@@ -396,14 +408,41 @@ AUDIT_PAGE_SIZE = 50
 # secret; empty: derived from SECRET_KEY (development and tests only; docs/decisions/0012).
 LOG_KEY_ENCRYPTION_KEY = env.str("LOG_KEY_ENCRYPTION_KEY", default="")
 
+# LOG_FORMAT: "plain" (a line a person reads) or "json" (one object per line, for a log
+# collector); both carry the request id (inaproc.core.requestid) and an ISO 8601 time.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "inaproc.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Operations (docs/operations.md, "Health, readiness, metrics"): /metrics answers only
+# with "Authorization: Bearer <METRICS_TOKEN>" and does not exist without it; /readyz
+# fails on a cache that does not answer only when asked to.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+READYZ_REQUIRE_CACHE = env.bool("READYZ_REQUIRE_CACHE", default=False)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

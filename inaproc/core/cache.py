@@ -188,3 +188,19 @@ def versions_bump(*namespaces: str) -> None:
         )
 
     transaction.on_commit(bump)
+
+
+def cache_ping() -> bool:
+    """Whether the cache answers now (for /readyz): one write and one read, whatever
+    SHARED_CACHE says and even while the cache is known to be failing."""
+    key = f"inaproc:ping:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, 1, timeout=10)
+        answered = cache.get(key) == 1
+        cache.delete(key)
+    except Exception as error:  # noqa: BLE001 - any failure of the cache backend
+        health.failed("ping", error)
+        return False
+    if answered:
+        health.succeeded()
+    return answered

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from inaproc.core.metrics import EMAIL_ATTEMPTS_FAILED
 from inaproc.notifications.models import Email, EmailStatus
 from inaproc.portals.models import Portal
 
@@ -86,7 +87,9 @@ def email_deliver(*, email_id: int) -> str:
 
 def _record_failure(email: Email, error: Exception) -> str:
     email.last_error = f"{type(error).__name__}: {error}"[:500]
-    if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+    final = email.attempts >= settings.EMAIL_MAX_ATTEMPTS
+    EMAIL_ATTEMPTS_FAILED.labels("yes" if final else "no").inc()
+    if final:
         email.status = EmailStatus.FAILED
         email.save(update_fields=["attempts", "status", "last_error"])
         logger.error("email %s failed after %s attempts", email.pk, email.attempts)

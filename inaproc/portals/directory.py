@@ -49,10 +49,16 @@ def _slug_key(slug: str) -> str:
     return f"portals:slug:{slug}"
 
 
+def path_slug(path: str) -> str:
+    """The portal slug a path names (its first segment, if shaped like a slug and not a
+    reserved platform path), else "". Whether such a portal exists is not asked."""
+    segment = path.lstrip("/").split("/", 1)[0]
+    return segment if _SLUG.match(segment) and segment not in RESERVED_SLUGS else ""
+
+
 def portals_for_request(*, host: str, path: str) -> RequestPortals:
     host = host.lower()
-    segment = path.lstrip("/").split("/", 1)[0]
-    slug = segment if _SLUG.match(segment) and segment not in RESERVED_SLUGS else ""
+    slug = path_slug(path)
     keys = [_host_key(host)] + ([_slug_key(slug)] if slug else [])
     found, versions = versioned_get_many(keys, [NAMESPACE])
     if all(key in found for key in keys):

@@ -9,7 +9,19 @@ from inaproc.core.models import TimeStampedModel
 
 # Slugs that would shadow platform-level URLs.
 RESERVED_SLUGS = frozenset(
-    {"static", "media", "i18n", "healthz", "admin", "platform", "api", "captcha", "ocds"}
+    {
+        "static",
+        "media",
+        "i18n",
+        "healthz",
+        "readyz",
+        "metrics",
+        "admin",
+        "platform",
+        "api",
+        "captcha",
+        "ocds",
+    }
 )
 
 slug_validator = RegexValidator(

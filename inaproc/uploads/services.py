@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inaproc.audit.services import audit_record
+from inaproc.core.metrics import UPLOAD_BYTES
 from inaproc.portals.models import Portal
 from inaproc.uploads import storage
 from inaproc.uploads.exceptions import (
@@ -141,6 +142,7 @@ def upload_receive(
             with storage.partial_append(upload.storage_name, at=at) as writer:
                 interrupted = _copy(read, writer, count)
             upload = _commit(upload, offset=at + writer.written, on_complete=on_complete, now=now)
+            UPLOAD_BYTES.labels(upload.purpose).inc(writer.written)
     except storage.PartialBusy as busy:
         raise UploadBusy(_("This upload is already being written. Try again shortly.")) from busy
     except FileNotFoundError as missing:

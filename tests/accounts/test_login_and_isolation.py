@@ -5,6 +5,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from inaproc.accounts.models import Role
+from tests.cookies import portal_session, session_cookie_name
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.helpers import assert_indistinguishable, login_post, signed_in
 
@@ -56,8 +57,7 @@ def test_npwp_typed_with_punctuation_logs_in(client, vendor_a):
 
 def test_login_rotates_the_session_key(client, vendor_a):
     client.get("/lpse-a/masuk/")
-    client.session.save()
-    before = client.session.session_key
+    before = portal_session(client, "lpse-a").session_key
 
     login(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
 
@@ -91,12 +91,14 @@ def test_session_of_portal_a_is_anonymous_on_the_platform_home(client, vendor_a)
     assert not client.get("/").context["user"].is_authenticated
 
 
-def test_logging_in_on_portal_b_ends_the_session_of_portal_a(client, shared_npwp):
+def test_logging_in_on_portal_b_leaves_the_session_of_portal_a(client, shared_npwp):
+    """One browser may be signed in on two portals at once: each portal has its own
+    session cookie (docs/decisions/0015-per-portal-cookies.md)."""
     login(client, "lpse-a", NPWP, PASSWORD_A)
     login(client, "lpse-b", NPWP, PASSWORD_B)
 
-    assert client.get("/lpse-b/dasbor/").status_code == 200
-    assert client.get("/lpse-a/dasbor/").status_code == 302
+    assert client.get("/lpse-b/dasbor/").context["user"] == shared_npwp[1]
+    assert client.get("/lpse-a/dasbor/").context["user"] == shared_npwp[0]
 
 
 def test_logout_is_post_only(client, vendor_a):
@@ -112,7 +114,8 @@ def test_logout_ends_the_session_on_the_server(client, vendor_a):
     login(client, "lpse-a", vendor_a.username, DEFAULT_PASSWORD)
     session_key = client.session.session_key
     stolen = Client()
-    stolen.cookies["inaproc_session"] = session_key
+    stolen.cookies[session_cookie_name("lpse-a")] = session_key
+    assert stolen.get("/lpse-a/dasbor/").status_code == 200
 
     response = client.post("/lpse-a/keluar/")
 

@@ -22,7 +22,9 @@ from django.utils import timezone
 from inaproc.accounts.services.portal_settings import portal_contacts_update
 from inaproc.core import cache as cache_module
 from inaproc.core.pagecache import CACHE_HEADER
+from inaproc.portals.cookies import portal_cookie_name
 from tests.announcements.builders import make_announcement, make_window
+from tests.cookies import session_cookie_name
 from tests.helpers import signed_in
 from tests.tenders.public_factories import make_public_package
 
@@ -239,7 +241,7 @@ def test_the_login_page_keeps_its_csrf_token_and_is_never_cached(client, shared,
     second = Client().get("/lpse-a/masuk/")
 
     assert "csrfmiddlewaretoken" in first.text
-    assert django_settings.CSRF_COOKIE_NAME in first.cookies
+    assert portal_cookie_name(django_settings.CSRF_COOKIE_NAME, "lpse-a") in first.cookies
     assert CACHE_HEADER not in second.headers
 
 
@@ -287,7 +289,7 @@ def test_a_request_with_a_session_is_not_served_from_the_cache(client, shared, p
     """An anonymous visitor with a session (a message waiting, a form in progress)
     gets their own page."""
     client.get(LIST)
-    client.cookies[django_settings.SESSION_COOKIE_NAME] = "anything"
+    client.cookies[session_cookie_name("lpse-a")] = "anything"
 
     response = client.get(LIST)
 

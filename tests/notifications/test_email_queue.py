@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from prometheus_client import REGISTRY
 
 from inaproc.notifications.models import Email, EmailStatus
 from inaproc.notifications.services import email_deliver, email_send, retry_delay
@@ -148,11 +149,17 @@ def test_mail_server_down_is_retried_with_backoff_until_it_is_back(
     assert queued_email.body == ""
 
 
+def failed_attempts(final: str) -> float:
+    return REGISTRY.get_sample_value("inaproc_email_attempts_failed_total", {"final": final}) or 0
+
+
 def test_email_fails_after_the_last_attempt(queued_email, monkeypatch, settings):
+    """…and each failed attempt is counted for the operator's alerts (the last as final)."""
     settings.EMAIL_MAX_ATTEMPTS = 2
     monkeypatch.setattr(
         "django.core.mail.backends.locmem.EmailBackend.send_messages", FlakySMTP(failures=5)
     )
+    retried, given_up = failed_attempts("no"), failed_attempts("yes")
 
     assert email_deliver(email_id=queued_email.pk) == "retry"
     assert email_deliver(email_id=queued_email.pk) == "failed"
@@ -160,6 +167,7 @@ def test_email_fails_after_the_last_attempt(queued_email, monkeypatch, settings)
     queued_email.refresh_from_db()
     assert queued_email.status == EmailStatus.FAILED
     assert queued_email.attempts == 2
+    assert (failed_attempts("no"), failed_attempts("yes")) == (retried + 1, given_up + 1)
 
 
 def test_retry_delay_grows_and_is_capped():

@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
+from inaproc.portals.cookies import portal_cookie_name
 from inaproc.uploads import storage
 from inaproc.uploads.models import ResumableUpload, UploadState
 from tests.factories import make_user
@@ -108,6 +110,7 @@ def test_a_creation_may_carry_the_whole_file(vendor_client, django_capture_on_co
     """creation-with-upload: a small file is created and completed by one POST (the client
     saves a PATCH); the policy sees exactly the bytes sent."""
     small = DATA[:200_000]
+    counted = REGISTRY.get_sample_value("inaproc_upload_bytes_total", {"purpose": "test"}) or 0
     with django_capture_on_commit_callbacks(execute=True):
         response = create_with(vendor_client, len(small), small)
 
@@ -118,6 +121,9 @@ def test_a_creation_may_carry_the_whole_file(vendor_client, django_capture_on_co
     assert upload.state == UploadState.CONSUMED
     assert DemoPolicy.completed == [(upload.pk, hashlib.sha256(small).hexdigest(), upload.metadata)]
     assert not storage.partial_exists(upload.storage_name)
+    # The bytes made durable count toward the operator's upload metric.
+    after = REGISTRY.get_sample_value("inaproc_upload_bytes_total", {"purpose": "test"})
+    assert after == counted + len(small)
 
 
 def test_a_creation_may_carry_the_first_piece_and_patches_continue(vendor_client):
@@ -514,7 +520,7 @@ def test_csrf_is_enforced_and_the_header_token_passes(vendor_a):
     """The endpoint keeps Django's CSRF protection: a PATCH without the token is refused;
     with X-CSRFToken (what the page's script sends) it is accepted."""
     client = signed_in(vendor_a, enforce_csrf_checks=True)
-    client.cookies["csrftoken"] = "a" * 32
+    client.cookies[portal_cookie_name("csrftoken", "lpse-a")] = "a" * 32  # the portal's own
     token = {"X-CSRFToken": "a" * 32}
     location = create(client, 10, **token)["Location"]
 

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from tusclient import client as tus
 
+from inaproc.portals.cookies import portal_cookie_name
 from inaproc.uploads.models import ResumableUpload, UploadState
+from tests.cookies import session_cookie_name
 from tests.helpers import signed_in
 from tests.uploads.urls import DemoPolicy
 
@@ -31,10 +33,11 @@ def big_policy(monkeypatch):
 def tus_client(transactional_db, live_server, vendor_a, big_policy) -> tus.TusClient:
     """A tuspy client carrying a signed-in session cookie and the CSRF token, as the
     page's script does (cookie + X-CSRFToken header)."""
-    session = signed_in(vendor_a).cookies["inaproc_session"].value
+    session_cookie = session_cookie_name("lpse-a")
+    session = signed_in(vendor_a).cookies[session_cookie].value
+    cookies = f"{session_cookie}={session}; {portal_cookie_name('csrftoken', 'lpse-a')}={CSRF}"
     return tus.TusClient(
-        f"{live_server.url}/lpse-a/unggah/",
-        headers={"Cookie": f"inaproc_session={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF},
+        f"{live_server.url}/lpse-a/unggah/", headers={"Cookie": cookies, "X-CSRFToken": CSRF}
     )
 
 

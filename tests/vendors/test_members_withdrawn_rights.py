@@ -19,6 +19,7 @@ from inaproc.vendors.companies.services.members import (
 )
 from inaproc.vendors.companies.views.members import INVITATION_TOKEN_SESSION_KEY
 from inaproc.vendors.models import CompanyInvitation, CompanyMember, CompanyRole, EmailChange
+from tests.cookies import portal_session
 from tests.factories import DEFAULT_PASSWORD
 from tests.vendors.member_builders import add_member, approved_company, invite
 from tests.vendors.test_contacts_views import link_path
@@ -113,8 +114,7 @@ def test_the_invitation_link_gives_an_anonymous_browser_a_new_session_key(
     _invitation, token = invite(company, founder)
     client = Client()
     client.get("/lpse-a/")
-    client.session.save()
-    planted = client.session.session_key or client.cookies["inaproc_session"].value
+    planted = portal_session(client, "lpse-a").session_key
 
     client.get(f"/lpse-a/perusahaan/undangan/{token}/")
 

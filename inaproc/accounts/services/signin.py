@@ -21,6 +21,7 @@ from inaproc.accounts.tokens import password_reset_token
 from inaproc.accounts.usernames import username_key
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext, ClientInfo, browser_label
+from inaproc.core.metrics import ACCOUNT_LOCKS, LOGIN_FAILURES
 from inaproc.portals.models import Portal
 
 
@@ -89,6 +90,7 @@ def failure_register(
             method=method,
             at=now,
         )
+        LOGIN_FAILURES.labels(portal.slug).inc()
         counted = failures_counted(
             portal=portal, username=key, counted_since=lock.counted_since, at=now
         )
@@ -98,6 +100,7 @@ def failure_register(
         lock.locked_until = now + timedelta(minutes=portal.lockout_minutes)
         lock.counted_since = now
         lock.save(update_fields=["locked_at", "locked_until", "counted_since"])
+        ACCOUNT_LOCKS.labels(portal.slug).inc()
         if user is not None:
             _lock_notify(user, lock, client)
         return lock.locked_until
