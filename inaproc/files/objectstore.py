@@ -22,6 +22,7 @@ import io
 from typing import Any
 
 from boto3.s3.transfer import TransferConfig  # type: ignore[import-untyped]
+from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 from storages.utils import clean_name  # type: ignore[import-untyped]
@@ -32,6 +33,11 @@ MIB = 1024 * 1024
 PART_BYTES = 8 * MIB
 IN_MEMORY_PARTS = 2
 CONCURRENCY = 2
+# A store that does not answer fails a request (and /readyz) in seconds, not botocore's
+# default minute per attempt; transient errors are retried ("standard" mode).
+CONNECT_TIMEOUT_SECONDS = 5
+READ_TIMEOUT_SECONDS = 30
+ATTEMPTS = 3
 
 
 def transfer_config() -> TransferConfig:
@@ -92,6 +98,16 @@ class PrivateS3Storage(S3Storage):
             transfer_config=transfer_config(),
         )
         return defaults
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.client_config = self.client_config.merge(
+            Config(
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                read_timeout=READ_TIMEOUT_SECONDS,
+                retries={"max_attempts": ATTEMPTS, "mode": "standard"},
+            )
+        )
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         raise NotImplementedError("Stored files have no URL; serve them through an access check.")

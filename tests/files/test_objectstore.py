@@ -298,3 +298,27 @@ def test_a_document_on_the_store_reaches_its_owner_and_no_one_else(
     assert owner["Content-Security-Policy"].endswith("sandbox")
     assert stranger.status_code == 404
     assert anonymous.status_code == 404
+
+
+@pytest.mark.django_db
+def test_readiness_asks_the_object_store(client, settings, s3_server, s3_documents):
+    """/readyz checks the object store as it checks a disk: ready while the store
+    answers, not ready (503) when it cannot be reached."""
+    from tests.s3server import free_port
+
+    ready = client.get("/readyz")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "inaproc.files.objectstore.PrivateS3Storage",
+            "OPTIONS": {
+                **s3_server.storage_options(s3_documents),
+                "endpoint_url": f"http://127.0.0.1:{free_port()}",  # nothing listens
+            },
+        },
+    }
+    unreachable = client.get("/readyz")
+
+    assert ready.status_code == 200 and ready.json()["checks"]["storage"]["ok"] is True
+    assert unreachable.status_code == 503
+    assert unreachable.json()["checks"]["storage"]["ok"] is False
