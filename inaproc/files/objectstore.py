@@ -87,6 +87,8 @@ class PrivateS3Storage(S3Storage):
     streamed reads, bounded writes. Its options come from the settings (STORAGES
     ["documents"]["OPTIONS"], read from the environment in config/settings/base.py)."""
 
+    client_config: Any  # botocore's Config, made by S3Storage.__init__
+
     def get_default_settings(self) -> dict[str, Any]:
         defaults = super().get_default_settings()
         defaults.update(
