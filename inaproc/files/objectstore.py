@@ -111,6 +111,14 @@ class PrivateS3Storage(S3Storage):
             )
         )
 
+    def exists(self, name: str) -> bool:
+        """Whether the object exists; a missing *bucket* is an error, not "no": a HEAD of
+        an object answers 404 for both, and /readyz probes the storage with exists()."""
+        if super().exists(name):
+            return True
+        self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
+        return False
+
     def url(self, name, parameters=None, expire=None, http_method=None):
         raise NotImplementedError("Stored files have no URL; serve them through an access check.")
 

@@ -303,7 +303,7 @@ def test_a_document_on_the_store_reaches_its_owner_and_no_one_else(
 @pytest.mark.django_db
 def test_readiness_asks_the_object_store(client, settings, s3_server, s3_documents):
     """/readyz checks the object store as it checks a disk: ready while the store
-    answers, not ready (503) when it cannot be reached."""
+    answers, not ready (503) when it cannot be reached or the bucket is gone."""
     from tests.s3server import free_port
 
     ready = client.get("/readyz")
@@ -318,7 +318,16 @@ def test_readiness_asks_the_object_store(client, settings, s3_server, s3_documen
         },
     }
     unreachable = client.get("/readyz")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "inaproc.files.objectstore.PrivateS3Storage",
+            "OPTIONS": s3_server.storage_options("inaproc-no-such-bucket"),
+        },
+    }
+    no_bucket = client.get("/readyz")
 
     assert ready.status_code == 200 and ready.json()["checks"]["storage"]["ok"] is True
     assert unreachable.status_code == 503
     assert unreachable.json()["checks"]["storage"]["ok"] is False
+    assert no_bucket.status_code == 503  # a HEAD of an object would answer 404 alike
