@@ -1,6 +1,6 @@
 """Documents on an S3-compatible object store (DOCUMENT_STORAGE=s3; docs/decisions/0016).
 
-django-storages' `S3Storage` with three changes that matter here:
+django-storages' `S3Storage` with these changes:
 
 - no URL at all: `url()` raises, as `PrivateFileSystemStorage.url` does, so nothing can hand
   a browser a presigned link that bypasses the app's access checks; objects are written
@@ -13,7 +13,9 @@ django-storages' `S3Storage` with three changes that matter here:
   `PART_BYTES`), reading the source one part at a time; it holds a few parts of one
   upload in memory (the parts being sent, those read ahead and the slices it cuts them
   from: about PART_BYTES * (IN_MEMORY_PARTS + CONCURRENCY + 1), some 40 MiB), whatever
-  the file's size (tests/files/test_objectstore.py measures it).
+  the file's size (tests/files/test_objectstore.py measures it);
+- a store that does not answer fails in seconds (timeouts, three attempts), and
+  `exists()` tells a missing bucket (an error) from a missing object, for /readyz.
 
 This module imports boto3; only the settings name it, so a disk deployment never loads it.
 """
@@ -57,10 +59,10 @@ class ObjectReader(io.RawIOBase):
     takes at most n bytes off the wire. Not seekable and without a file descriptor, so
     `FileResponse` streams it in its blocks (and gunicorn does not try sendfile)."""
 
-    def __init__(self, body: Any, *, name: str, size: int) -> None:
+    def __init__(self, body: Any, *, size: int) -> None:
+        # No `name`: FileResponse would take a name for a path on this machine's disk.
         super().__init__()
         self._body = body
-        self.name = name
         self.size = size
 
     def readable(self) -> bool:
@@ -132,7 +134,7 @@ class PrivateS3Storage(S3Storage):
             if _is_missing(error):
                 raise FileNotFoundError(f"No stored object {name!r}") from error
             raise
-        return ObjectReader(response["Body"], name=name, size=response["ContentLength"])
+        return ObjectReader(response["Body"], size=response["ContentLength"])
 
 
 def _is_missing(error: ClientError) -> bool:
