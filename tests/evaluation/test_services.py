@@ -186,7 +186,7 @@ def _decide(package, members, winner, reserves):
     proposal_approve(package=package, user=members[1])
 
 
-def test_a_failed_proof_moves_to_the_reserve_who_is_announced(portal_a):
+def test_a_failed_proof_moves_to_the_reserve_who_is_announced(portal_a, english):
     """The winner's proof fails (with its reason): the reserve is invited, proves, and
     is announced; every participant is emailed; the result is public and logged."""
     package, members, (first, _second, third) = evaluated(portal_a)
