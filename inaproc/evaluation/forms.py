@@ -3,6 +3,7 @@ invitation and its outcome. Each refuses bad input with a message next to its fi
 
 import re
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -87,7 +88,8 @@ class EntryForm(forms.Form):
         return parse_rupiah(text) if text.strip() else None
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for step in self.steps:
             if data.get(f"{step}_result") == FAIL and not data.get(f"{step}_reason", "").strip():
                 self.add_error(f"{step}_reason", _("Write the reason why the bid fails this step."))
@@ -134,7 +136,8 @@ class WeightsForm(forms.Form):
     price = forms.IntegerField(label=gettext_lazy("Price weight (%)"), min_value=0, max_value=100)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         technical, price = data.get("technical"), data.get("price")
         if technical is not None and price is not None and technical + price != 100:
             raise forms.ValidationError(_("The technical and price weights must add up to 100 %."))
@@ -162,7 +165,8 @@ class ProposalForm(forms.Form):
         )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = [data.get(name) for name in ("winner", "reserve1", "reserve2")]
         chosen = [pk for pk in chosen if pk]
         if len(set(chosen)) != len(chosen):
@@ -185,10 +189,11 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participation"].choices = choices
+        cast(forms.TypedChoiceField, self.fields["participation"]).choices = choices
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("place", "").strip() and not data.get("meeting_link", ""):
             raise forms.ValidationError(
                 _("Give the place of the meeting or an online meeting link.")
@@ -212,10 +217,11 @@ class ProofOutcomeForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participation"].choices = choices
+        cast(forms.TypedChoiceField, self.fields["participation"]).choices = choices
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("outcome") == FAIL and not data.get("reason", "").strip():
             self.add_error("reason", _("Write the reason why the qualification was not proven."))
         return data
