@@ -58,7 +58,7 @@ def opened_tender(portal, *, prices=(900_000_000, 875_000_000, 880_000_000), ope
         bid_in(package, participation, price, submitted_at=now - timedelta(days=6, minutes=-index))
         bidders.append((member, participation))
     if opened:
-        TenderKey.objects.filter(package=package).update(opened_at=now)
+        TenderKey.objects.filter(package=package, envelope=1).update(opened_at=now)
     return package, members, bidders
 
 

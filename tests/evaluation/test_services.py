@@ -292,6 +292,13 @@ def test_file_two_opens_only_for_the_bids_that_passed_file_one(portal_a, english
     assert file_two_bidders(package) is None
     assert {v.participation_id for v in bids_to_open(key_two)} == {first.pk, second.pk, third.pk}
 
+    with pytest.raises(EvaluationRefused, match="only after file II is opened"):
+        entries_record(
+            package=package,
+            user=members[0],
+            participation=first,
+            inputs=[StepInput("harga", True)],
+        )
     file_one_announce(package=package, user=members[0])
 
     assert file_two_bidders(package) == {first.pk, third.pk}

@@ -62,6 +62,12 @@ def price_envelope(package: Package) -> int:
     return letter.envelope if letter else 1
 
 
+def price_opened(package: Package) -> bool:
+    """Whether the envelope holding the price (file II of a two-file tender) is opened."""
+    key = _key(package, price_envelope(package))
+    return key is not None and key.opened_at is not None
+
+
 @dataclass
 class Candidate:
     """One opened bid with its latest entry per step."""

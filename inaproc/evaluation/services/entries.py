@@ -13,7 +13,7 @@ from inaproc.accounts.models import User
 from inaproc.core.context import AuditContext
 from inaproc.evaluation import ranking
 from inaproc.evaluation.models import Entry, Evaluation, ProposalState, Step
-from inaproc.evaluation.selectors.board import candidates, evaluation_refusal
+from inaproc.evaluation.selectors.board import candidates, evaluation_refusal, price_opened
 from inaproc.evaluation.services.common import EvaluationRefused, locked_evaluation, record
 from inaproc.tenders.models import Package, Participation
 
@@ -70,6 +70,8 @@ def entries_record(
         refusal = evaluation_refusal(locked)
         if refusal:
             raise EvaluationRefused(refusal)
+        if any(item.step == Step.HARGA for item in inputs) and not price_opened(locked):
+            raise EvaluationRefused(_("The price can be evaluated only after file II is opened."))
         if participation.pk not in {row.participation.pk for row in candidates(locked, evaluation)}:
             raise EvaluationRefused(_("This participant's bid was not opened."))
         proposal = evaluation.proposals.filter(
