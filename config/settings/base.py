@@ -304,6 +304,9 @@ TRANSLOG_ENTRY_HOOKS = ["inaproc.opendata.services.on_log_entry"]
 # opening of a later envelope opens only these (a function of the package returning the
 # participation ids, or None while file I's result is not announced).
 OPENING_FILE_TWO_BIDDERS = "inaproc.evaluation.selectors.public.file_two_bidders"
+# A company's announced result per tender for "My tenders" (docs/decisions/0010): a function
+# of a list of participations returning {participation id: a few words}.
+PARTICIPATION_RESULTS = "inaproc.evaluation.selectors.vendor.result_labels"
 
 # ------------------------------------------------------------------------------
 # Open data (OCDS, docs/open-data.md)

@@ -177,3 +177,15 @@ def test_the_vendor_result_page_before_any_announcement(portal_a, english):
     page = signed_in(member.user).get(f"/{portal_a.slug}/perusahaan/tender/{package.code}/hasil/")
     assert "No result is announced yet." in page.content.decode()
     assert "Dokumen tidak lengkap" not in page.content.decode()
+
+
+def test_my_tenders_shows_each_tenders_result(portal_a, english):
+    """"My tenders" (tenders app) shows the announced result through
+    settings.PARTICIPATION_RESULTS: the winner sees "Winner", a failed bidder "Not the
+    winner"."""
+    package, _members, (first, second, _third) = _announced(portal_a)
+    url = f"/{portal_a.slug}/perusahaan/tender/"
+    winner_page = signed_in(first.company.members.first().user).get(url).content.decode()
+    loser_page = signed_in(second.company.members.first().user).get(url).content.decode()
+    assert "Result: Winner" in winner_page
+    assert "Result: Not the winner" in loser_page

@@ -4,6 +4,8 @@ won, and the evaluation notes about its own bid (never another company's)."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from inaproc.evaluation.models import (
     Announcement,
     AnnouncementKind,
@@ -58,3 +60,28 @@ def own_result(participation: Participation) -> OwnResult:
                 proposal=result.announcement.proposal, participation=participation
             ).first()
     return own
+
+
+def result_labels(participations: list[Participation]) -> dict[int, str]:
+    """A short result per participation once one is announced ("My tenders", through
+    settings.PARTICIPATION_RESULTS): winner, reserve, not the winner; or file I passed
+    or not; nothing before an announcement."""
+    labels: dict[int, str] = {}
+    for participation in participations:
+        result = announced_result(participation.package)
+        if result is not None:
+            if result.winner.pk == participation.pk:
+                labels[participation.pk] = str(_("Winner"))
+            elif any(p.pk == participation.pk for p in result.reserves):
+                labels[participation.pk] = str(_("Reserve"))
+            else:
+                labels[participation.pk] = str(_("Not the winner"))
+            continue
+        evaluation = Evaluation.objects.filter(package=participation.package).first()
+        file_one = standing_announcement(evaluation, AnnouncementKind.FILE_ONE)
+        if file_one is not None:
+            passed = participation.pk in {int(pk) for pk in file_one.passed}
+            labels[participation.pk] = str(
+                _("Passed file I") if passed else _("Did not pass file I")
+            )
+    return labels
