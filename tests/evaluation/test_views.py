@@ -180,7 +180,7 @@ def test_the_vendor_result_page_before_any_announcement(portal_a, english):
 
 
 def test_my_tenders_shows_each_tenders_result(portal_a, english):
-    """"My tenders" (tenders app) shows the announced result through
+    """ "My tenders" (tenders app) shows the announced result through
     settings.PARTICIPATION_RESULTS: the winner sees "Winner", a failed bidder "Not the
     winner"."""
     package, _members, (first, second, _third) = _announced(portal_a)
