@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from inaproc.evaluation.selectors import announced_result
 from inaproc.notifications.models import Email
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import ARTIFACTS_DIR, TIMEOUT_MS
 from tests.e2e.helpers import log_in, staff_log_in
 from tests.e2e.test_accessibility import violations
 from tests.evaluation.factories import opened_tender
@@ -33,12 +33,23 @@ def _new_page(browser: Browser) -> Page:
     return context.new_page()
 
 
-def _evaluate(page: Page, url: str, results: dict[str, str], **fields: str) -> None:
+def _shot(page: Page, name: str) -> None:
+    """A screenshot for docs/tenders.md (copy it to docs/images/tenders/)."""
+    ARTIFACTS_DIR.joinpath("tenders").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS_DIR / "tenders" / f"{name}.png", full_page=True)
+
+
+def _evaluate(
+    page: Page, url: str, results: dict[str, str], *, shot: str = "", **fields: str
+) -> None:
     page.goto(url)
     for step, result in results.items():
         page.select_option(f"#id_{step}_result", result)
     for name, value in fields.items():
         page.fill(f"#id_{name}", value)
+    if shot:
+        assert violations(page) == []
+        _shot(page, shot)
     page.locator("form.registration-form button[type=submit]").click()
     page.wait_for_url(lambda current: current.rstrip("/").endswith("evaluasi"))
 
@@ -68,6 +79,7 @@ def test_pokja_evaluates_proves_and_announces_and_the_public_reads_it(
         page,
         f"{board}peserta/{failing.pk}/",
         {**passing, "administrasi": "fail"},
+        shot="evaluation-entry",
         administrasi_reason="Jaminan penawaran tidak dilampirkan.",
     )
     _evaluate(page, f"{board}peserta/{second_best.pk}/", passing)
@@ -75,6 +87,7 @@ def test_pokja_evaluates_proves_and_announces_and_the_public_reads_it(
     # The ranking proposes the corrected 870 million first, the 880 second.
     expect(page.locator("#id_winner")).to_have_value(str(cheap_after_correction.pk))
     expect(page.locator("#id_reserve1")).to_have_value(str(second_best.pk))
+    _shot(page, "evaluation-board")
     page.locator("form[action$='usulan/'] button").click()
     page.wait_for_url(board)
 
@@ -101,6 +114,7 @@ def test_pokja_evaluates_proves_and_announces_and_the_public_reads_it(
     page.locator("form[action$='pembuktian/hasil/'] select[name=outcome]").select_option("pass")
     page.locator("form[action$='pembuktian/hasil/'] button").click()
     page.wait_for_url(board)
+    _shot(page, "evaluation-proof")
     page.locator("form[action$='umumkan/'] button").click()
     page.wait_for_url(board)
     assert announced_result(package).winner == cheap_after_correction
@@ -109,6 +123,8 @@ def test_pokja_evaluates_proves_and_announces_and_the_public_reads_it(
     public = _new_page(browser)
     response = public.goto(f"{base}/{portal.slug}/evaluasi/{package.code}/hasil")
     assert response.status == 200
+    assert violations(public) == []
+    _shot(public, "evaluation-public")
     header, rows = readers.evaluation(public.content().encode())
     assert header[2:5] == ["a", "t", "st"]
     names = [row[1] for row in rows]

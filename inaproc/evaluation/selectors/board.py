@@ -283,6 +283,13 @@ class Standing:
     history: list[Announcement]
 
     @property
+    def candidate_proofs(self) -> list[tuple[Participation, ProofInvitation | None]]:
+        """The decided candidates in order, each with its proof invitation (or None)."""
+        if self.proposal is None:
+            return []
+        return [(p, self.proofs.get(p.pk)) for p in self.proposal.candidates()]
+
+    @property
     def two_file(self) -> bool:
         return is_two_file(self.package)
 
