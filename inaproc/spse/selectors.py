@@ -13,7 +13,11 @@ from enum import Enum
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
-from inaproc.evaluation.selectors.public import public_evaluation, public_winner
+from inaproc.evaluation.selectors.public import (
+    corrected_prices,
+    public_evaluation,
+    public_winner,
+)
 from inaproc.portals.models import Portal
 from inaproc.spse.datatables import ListQuery
 from inaproc.tenders.models import Package, Participation, ScheduleStage
@@ -241,3 +245,8 @@ def winners(package: Package, *, contracted: bool) -> list[Winner]:
             negotiated_price=winner.negotiated_price,
         )
     ]
+
+
+def participants_corrected(package: Package) -> dict[str, Decimal]:
+    """The corrected prices by NPWP for the participants page, once announced."""
+    return corrected_prices(package)

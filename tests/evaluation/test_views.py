@@ -155,6 +155,12 @@ def test_the_public_pages_show_the_result_only_after_the_announcement(client, po
     (winner,) = readers.winners(client.get(pemenang).content)
     assert winner["nama_pemenang"] == first.company.name
     assert winner["harga_terkoreksi"] == "Rp 870.000.000,00"
+    peserta = readers.participants(
+        client.get(f"/{portal_a.slug}/lelang/{package.code}/peserta").content
+    )
+    corrected = {row["nama_peserta"]: row["harga_terkoreksi"] for row in peserta}
+    assert corrected[first.company.name] == "Rp 870.000.000,00"
+    assert corrected[third.company.name] == "-"
 
 
 def test_the_vendor_sees_its_own_notes_only(portal_a, english):

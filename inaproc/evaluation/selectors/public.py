@@ -158,3 +158,13 @@ def public_winner(package: Package) -> PublicWinner | None:
         corrected_price=(row.corrected_price or row.offer_price) if row else None,
         negotiated_price=None,
     )
+
+
+def corrected_prices(package: Package) -> dict[str, Decimal]:
+    """Each participant's corrected price by NPWP, once the winner is announced (the
+    public participants list's Harga Terkoreksi); empty before."""
+    return {
+        row.npwp: row.corrected_price
+        for row in public_evaluation(package)
+        if row.corrected_price is not None
+    }
