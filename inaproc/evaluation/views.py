@@ -17,7 +17,7 @@ from inaproc.accounts.models import Role
 from inaproc.core.http import audit_context
 from inaproc.evaluation import forms, services
 from inaproc.evaluation.selectors import evaluation_standing
-from inaproc.evaluation.selectors.board import Candidate, Standing
+from inaproc.evaluation.selectors.board import Candidate, Standing, opened_files
 from inaproc.evaluation.selectors.vendor import own_result
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.tenders.access import access_package_as_runner
@@ -145,7 +145,13 @@ def entry_view(request: SignedInRequest, package_id: int, participation_id: int)
         else:
             messages.success(request, _("The evaluation of this bid is saved."))
             return _back(package)
-    context = {"package": package, "standing": standing, "candidate": candidate, "form": form}
+    context = {
+        "package": package,
+        "standing": standing,
+        "candidate": candidate,
+        "form": form,
+        "files": opened_files(package, candidate),
+    }
     return render(request, "evaluation/entry.html", context, status=200)
 
 

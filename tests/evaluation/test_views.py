@@ -195,3 +195,34 @@ def test_my_tenders_shows_each_tenders_result(portal_a, english):
     loser_page = signed_in(second.company.members.first().user).get(url).content.decode()
     assert "Result: Winner" in winner_page
     assert "Result: Not the winner" in loser_page
+
+
+def test_the_entry_page_links_the_bids_opened_documents(portal_a, english):
+    """The member evaluating a bid finds its opened documents (the opening's private
+    copies) on the same page; another bid's are not listed."""
+    from inaproc.bids.models import BidVersion, OpenedFile, SealedFile, TenderKey
+
+    package, members, bidders = opened_tender(portal_a)
+    (_, mine), (_, other) = bidders[0], bidders[1]
+    key = TenderKey.objects.get(package=package, envelope=1)
+    for participation, name in ((mine, "penawaran-saya.pdf"), (other, "penawaran-lain.pdf")):
+        sealed = SealedFile.objects.create(
+            participation=participation,
+            slot="penawaran",
+            envelope=1,
+            stored_name=f"sealed-{participation.pk}",
+            size=10,
+            sha256="a" * 64,
+            in_draft=False,
+        )
+        BidVersion.objects.get(participation=participation).files.add(sealed)
+        OpenedFile.objects.create(
+            tender_key=key,
+            sealed_file=sealed,
+            status="opened",
+            stored_name=f"opened-{participation.pk}",
+            original_name=name,
+        )
+    text = signed_in(members[0]).get(entry_url(package, mine)).content.decode()
+    assert "penawaran-saya.pdf" in text
+    assert "penawaran-lain.pdf" not in text

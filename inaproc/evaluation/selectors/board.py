@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from inaproc.bids.models import BidOpening, OpeningStatus, TenderKey
+from inaproc.bids.models import BidOpening, OpenedFile, OpeningStatus, TenderKey
 from inaproc.bids.slots import BID_LETTER, slot_of
 from inaproc.evaluation import ranking
 from inaproc.evaluation.models import (
@@ -75,6 +75,7 @@ class Candidate:
     participation: Participation
     offer_price: Decimal | None
     submitted_at: datetime
+    bid_version_id: int | None = None
     entries: dict[str, Entry] = field(default_factory=dict)
     steps: tuple[str, ...] = ()
     rank: int | None = None
@@ -157,6 +158,7 @@ def candidates(package: Package, evaluation: Evaluation | None) -> list[Candidat
                 participation=participation,
                 offer_price=prices.get(participation.pk),
                 submitted_at=opening.bid_version.submitted_at,
+                bid_version_id=opening.bid_version_id,
                 entries={
                     step: latest[(participation.pk, step)]
                     for step in Step.values
@@ -166,6 +168,20 @@ def candidates(package: Package, evaluation: Evaluation | None) -> list[Candidat
             )
         )
     return rows
+
+
+def opened_files(package: Package, candidate: Candidate) -> list[OpenedFile]:
+    """The files of the candidate's bid that opened, in every envelope opened so far."""
+    return list(
+        OpenedFile.objects.filter(
+            tender_key__package=package,
+            sealed_file__versions__pk=candidate.bid_version_id,
+            status=OpeningStatus.OPENED,
+        )
+        .exclude(stored_name="")
+        .select_related("sealed_file")
+        .order_by("pk")
+    )
 
 
 def ranked(
