@@ -172,6 +172,8 @@ def candidates(package: Package, evaluation: Evaluation | None) -> list[Candidat
 
 def opened_files(package: Package, candidate: Candidate) -> list[OpenedFile]:
     """The files of the candidate's bid that opened, in every envelope opened so far."""
+    if candidate.bid_version_id is None:
+        return []
     return list(
         OpenedFile.objects.filter(
             tender_key__package=package,
