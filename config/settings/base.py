@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "inaproc.announcements",
     "inaproc.tenders",
     "inaproc.bids",
+    "inaproc.evaluation",
     "inaproc.spse",
     "inaproc.opendata",
     "inaproc.search",
@@ -311,6 +312,13 @@ TREE_HEAD_DEADLINE_CHECK = "inaproc.tenders.selectors.schedule.bid_deadline_betw
 # Called with every new transparency-log entry, inside its transaction (docs/decisions/0013):
 # open data turns the public events of a tender into OCDS releases.
 TRANSLOG_ENTRY_HOOKS = ["inaproc.opendata.services.on_log_entry"]
+# The bids whose file I passed, once the evaluation announced it (docs/decisions/0010): the
+# opening of a later envelope opens only these (a function of the package returning the
+# participation ids, or None while file I's result is not announced).
+OPENING_FILE_TWO_BIDDERS = "inaproc.evaluation.selectors.public.file_two_bidders"
+# A company's announced result per tender for "My tenders" (docs/decisions/0010): a function
+# of a list of participations returning {participation id: a few words}.
+PARTICIPATION_RESULTS = "inaproc.evaluation.selectors.vendor.result_labels"
 
 # ------------------------------------------------------------------------------
 # Open data (OCDS, docs/open-data.md)
