@@ -5,6 +5,7 @@ public page after the period; another portal's tender is never found."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from inaproc.audit.models import AuditEvent
@@ -277,8 +278,6 @@ def test_the_public_page_shows_objections_and_answers_only_after_the_period(tend
         objection=objection, user=runners(tender)[0], decision="rejected", answer="Ditolak karena."
     )
     url = f"/{tender.portal.slug}/tender/{tender.code}/sanggah/"
-    from django.test import Client
-
     client = Client()
     client.cookies["inaproc_language"] = "en"
     during = client.get(url).content.decode()
@@ -301,8 +300,6 @@ def test_another_portals_tender_is_not_found(tender, portal_b):
         .status_code
         == 404
     )
-    from django.test import Client
-
     assert Client().get(f"/{portal_b.slug}/tender/{tender.code}/sanggah/").status_code == 404
     runner_b = runners(objection_tender(portal_b))[0]
     assert (
