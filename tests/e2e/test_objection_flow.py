@@ -1,0 +1,84 @@
+"""An objection end to end in Chromium (issue 13, item 4): a vendor whose company bid
+files an objection with a PDF during Masa Sanggah; a Pokja member rejects it with
+reasons; the public objections page shows neither during the period and both after it
+(the schedule is moved in the test data). axe (WCAG 2.2 AA) on each page met."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from inaproc.objections.models import Objection
+from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.helpers import log_in, staff_log_in
+from tests.e2e.test_accessibility import violations
+from tests.factories import make_portal
+from tests.objections.factories import make_bidder, objection_tender, objection_window, runners
+from tests.vendors.builders import pdf_bytes
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_period(
+    live_server, page: Page, browser: Browser
+):
+    base = live_server.url
+    portal = make_portal("lpse-sanggah", name="LPSE Sanggah")
+    package = objection_tender(portal)
+    member, _participation = make_bidder(package)
+    problems: list[str] = []
+
+    # The vendor files its objection during Masa Sanggah.
+    log_in(page, base, portal.slug, member.user.username)
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+    page.goto(f"{base}/{portal.slug}/perusahaan/tender/")
+    page.get_by_role("link", name="Sanggah dapat diajukan sampai", exact=False).click()
+    problems += [f"vendor objection page: {v}" for v in violations(page)]
+    page.locator("#id_reasons").fill("Harga terkoreksi pemenang dihitung keliru.")
+    page.locator("#id_attachments").set_input_files(
+        [{"name": "bukti-sanggah.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
+    )
+    page.locator("form[action$='/sanggah/kirim/'] button[type=submit]").click()
+    expect(page.locator("#objection")).to_contain_text("Harga terkoreksi pemenang dihitung keliru.")
+    expect(page.locator("#objection")).to_contain_text("bukti-sanggah.pdf")
+    objection = Objection.objects.get()
+
+    # The public sees nothing yet.
+    public = f"{base}/{portal.slug}/tender/{package.code}/sanggah/"
+    anonymous = browser.new_context(locale="id-ID")
+    anonymous.set_default_timeout(TIMEOUT_MS)
+    reader = anonymous.new_page()
+    reader.goto(public)
+    expect(reader.locator("main")).not_to_contain_text(member.company.name)
+
+    # A Pokja member rejects it with reasons.
+    staff = browser.new_context(locale="id-ID")
+    staff.set_default_timeout(TIMEOUT_MS)
+    pokja = staff.new_page()
+    staff_log_in(pokja, base, runners(package)[0])
+    pokja.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/sanggah/")
+    problems += [f"staff objections page: {v}" for v in violations(pokja)]
+    answer = pokja.locator(f"#objection-{objection.pk}")
+    answer.locator("input[name=decision][value=rejected]").check()
+    answer.locator("textarea[name=reasons]").fill("Koreksi aritmatik sudah sesuai dokumen.")
+    answer.locator("button[type=submit]").click()
+    expect(pokja.locator(f"#objection-{objection.pk}")).to_contain_text("Ditolak")
+
+    # The vendor reads the answer on its page.
+    page.reload()
+    expect(page.locator("#objection")).to_contain_text("Koreksi aritmatik sudah sesuai dokumen.")
+
+    # After Masa Sanggah the public page shows the objector, the objection and the answer.
+    now = timezone.now()
+    objection_window(package, starts=now - timedelta(days=3), ends=now - timedelta(minutes=1))
+    reader.goto(public)
+    main = reader.locator("main")
+    expect(main).to_contain_text(member.company.name)
+    expect(main).to_contain_text("Harga terkoreksi pemenang dihitung keliru.")
+    expect(main).to_contain_text("Koreksi aritmatik sudah sesuai dokumen.")
+    expect(main).to_contain_text("Ditolak")
+    problems += [f"public objections page: {v}" for v in violations(reader)]
+    anonymous.close()
+    staff.close()
+    assert not problems, "\n".join(problems)
