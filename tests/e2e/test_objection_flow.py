@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from inaproc.objections.models import Objection
+from inaproc.objections.services.objections import objection_answer, objection_file
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.helpers import log_in, staff_log_in
 from tests.e2e.test_accessibility import violations
@@ -81,4 +82,83 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     problems += [f"public objections page: {v}" for v in violations(reader)]
     anonymous.close()
     staff.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_an_appeal_upheld_for_the_budget_holder_fails_the_tender_and_the_ppk_repeats_it(
+    live_server, page: Page, browser: Browser
+):
+    """Construction: the objection is rejected; the vendor appeals in the browser; the PPK
+    records the budget holder's decision to fail the tender; the public page shows Tender
+    Gagal; the PPK repeats it as a new draft. axe on the appeal, decision and failure pages."""
+    base = live_server.url
+    portal = make_portal("lpse-banding", name="LPSE Banding")
+    package = objection_tender(portal)
+    member, participation = make_bidder(package)
+    objection = objection_file(
+        participation=participation, member=member, reasons="Keberatan.", uploads=[]
+    )
+    objection_answer(
+        objection=objection, user=runners(package)[0], decision="rejected", answer="Ditolak."
+    )
+    problems: list[str] = []
+
+    log_in(page, base, portal.slug, member.user.username)
+    page.wait_for_url(lambda url: "/masuk/" not in url)
+    page.goto(f"{base}/{portal.slug}/perusahaan/tender/{package.code}/sanggah/")
+    problems += [f"vendor appeal form: {v}" for v in violations(page)]
+    page.locator("#id_reasons").fill("Jawaban Pokja tidak menanggapi alasan kami.")
+    page.locator("form[action$='/sanggah/banding/'] button[type=submit]").click()
+    expect(page.locator("#objection")).to_contain_text("Jawaban Pokja tidak menanggapi")
+
+    office = browser.new_context(locale="id-ID")
+    office.set_default_timeout(TIMEOUT_MS)
+    ppk = office.new_page()
+    staff_log_in(ppk, base, package.ppk)
+    ppk.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
+    ppk.get_by_role("link", name="Sanggah banding", exact=False).click()
+    problems += [f"appeals page: {v}" for v in violations(ppk)]
+    decision = ppk.locator("article.panel").first
+    decision.locator("input[name=decision][value=accepted]").check()
+    decision.locator("input[name=outcome][value=fail]").check()
+    decision.locator("textarea[name=reasons]").fill("PA menerima sanggah banding.")
+    decision.locator("button[type=submit]").click()
+    expect(ppk.locator("main")).to_contain_text("PA menerima sanggah banding.")
+
+    reader = office.new_page()
+    reader.goto(f"{base}/{portal.slug}/tender/{package.code}/")
+    expect(reader.locator(".tender-failed")).to_contain_text("Sanggah dinyatakan benar")
+
+    ppk.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
+    problems += [f"failed package page: {v}" for v in violations(ppk)]
+    ppk.get_by_role("button", name="Ulang tender").click()
+    expect(ppk.locator("main")).to_contain_text("Tender ulang")
+    office.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_two_pokja_members_declare_a_tender_failed(live_server, browser: Browser):
+    """The first proposes the reason, the second confirms; axe on the failure page."""
+    base = live_server.url
+    portal = make_portal("lpse-gagal", name="LPSE Gagal")
+    package = objection_tender(portal, procurement_type="barang")
+    first, second = runners(package)[:2]
+    problems: list[str] = []
+    for user in (first, second):
+        context = browser.new_context(locale="id-ID")
+        context.set_default_timeout(TIMEOUT_MS)
+        pokja = context.new_page()
+        staff_log_in(pokja, base, user)
+        pokja.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
+        pokja.get_by_role("link", name="Nyatakan tender gagal", exact=False).click()
+        problems += [f"failure page: {v}" for v in violations(pokja)]
+        if user == first:
+            pokja.locator("#id_reason").select_option("few_bids")
+            pokja.locator("#id_note").fill("Hanya satu penawaran masuk.")
+        pokja.locator("main form button[type=submit]").click()
+        pokja.wait_for_load_state()
+        context.close()
+    package.refresh_from_db()
+    assert package.state == "failed"
+    assert package.failure_note == "Hanya satu penawaran masuk."
     assert not problems, "\n".join(problems)
