@@ -26,6 +26,11 @@ from tests.tenders.participation_factories import make_package, make_pokja, publ
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(english):
+    """The refusals are matched by their English words (the source language)."""
+
+
 @pytest.fixture
 def tender(portal_a):
     package = published_tender(portal_a, tender_keys=False)
