@@ -137,12 +137,14 @@ def public_objections(package: Package, *, now: datetime) -> PublicObjections:
 
 def objection_block(package: Package, *, now: datetime) -> str | None:
     """None when an award letter (SPPBJ) may be issued as far as objections go; otherwise
-    the reason, translated: the tender failed, Masa Sanggah not over, an objection not
-    answered, an appeal period not over, an appeal not decided. A tender whose schedule
-    has no Masa Sanggah (Pengadaan Langsung) is never blocked here. The award-letter code
-    calls it."""
+    the reason, translated: the tender failed or was cancelled, Masa Sanggah not over, an
+    objection not answered, an appeal period not over, an appeal not decided. A tender
+    whose schedule has no Masa Sanggah (Pengadaan Langsung) is never blocked here. The
+    award-letter code calls it."""
     if package.state == PackageState.FAILED:
         return _("The tender has failed (Tender Gagal).")
+    if package.state == PackageState.CANCELLED:
+        return _("The tender was cancelled.")
     stage = objection_stage(package)
     if stage is None:
         return None

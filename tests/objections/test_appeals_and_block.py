@@ -162,6 +162,8 @@ def test_objection_block_without_objections_ends_with_the_period_and_a_failed_te
     assert objection_block(Package.objects.get(pk=goods.pk), now=timezone.now()) is None
     Package.objects.filter(pk=goods.pk).update(state=PackageState.FAILED)
     assert "failed" in objection_block(Package.objects.get(pk=goods.pk), now=timezone.now())
+    Package.objects.filter(pk=goods.pk).update(state=PackageState.CANCELLED)
+    assert "cancelled" in objection_block(Package.objects.get(pk=goods.pk), now=timezone.now())
 
 
 def test_the_appeal_period_after_the_answer_blocks_until_it_ends(portal_a, settings):
