@@ -14,11 +14,27 @@ from inaproc.objections.services.objections import objection_answer, objection_f
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.helpers import log_in, staff_log_in
 from tests.e2e.test_accessibility import violations
+from tests.e2e.test_no_sideways_scroll import PANS, PHONES, WIDEST
 from tests.factories import make_portal
 from tests.objections.factories import make_bidder, objection_tender, objection_window, runners
 from tests.vendors.builders import pdf_bytes
 
 pytestmark = pytest.mark.e2e
+
+
+def on_phones(page: Page, label: str) -> list[str]:
+    """axe and sideways panning at 320 and 390 px; the page's size is put back."""
+    problems = []
+    size = page.viewport_size
+    for phone in PHONES:
+        page.set_viewport_size(phone)
+        if (pans := page.evaluate(PANS)) > 0:
+            widest = ", ".join(page.evaluate(WIDEST))
+            problems.append(f"{label} at {phone['width']} px: pans {pans} px ({widest})")
+        problems += [f"{label} at {phone['width']} px: {v}" for v in violations(page)]
+    if size:
+        page.set_viewport_size(size)
+    return problems
 
 
 def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_period(
@@ -36,6 +52,7 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     page.goto(f"{base}/{portal.slug}/perusahaan/tender/")
     page.get_by_role("link", name="Sanggah dapat diajukan sampai", exact=False).click()
     problems += [f"vendor objection page: {v}" for v in violations(page)]
+    problems += on_phones(page, "vendor objection page")
     page.locator("#id_reasons").fill("Harga terkoreksi pemenang dihitung keliru.")
     page.locator("#id_attachments").set_input_files(
         [{"name": "bukti-sanggah.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
@@ -60,6 +77,7 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     staff_log_in(pokja, base, runners(package)[0])
     pokja.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/sanggah/")
     problems += [f"staff objections page: {v}" for v in violations(pokja)]
+    problems += on_phones(pokja, "staff objections page")
     answer = pokja.locator(f"#objection-{objection.pk}")
     answer.locator("input[name=decision][value=rejected]").check()
     answer.locator("textarea[name=reasons]").fill("Koreksi aritmatik sudah sesuai dokumen.")
@@ -80,6 +98,7 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     expect(main).to_contain_text("Koreksi aritmatik sudah sesuai dokumen.")
     expect(main).to_contain_text("Ditolak")
     problems += [f"public objections page: {v}" for v in violations(reader)]
+    problems += on_phones(reader, "public objections page")
     anonymous.close()
     staff.close()
     assert not problems, "\n".join(problems)
@@ -118,6 +137,7 @@ def test_an_appeal_upheld_for_the_budget_holder_fails_the_tender_and_the_ppk_rep
     ppk.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
     ppk.get_by_role("link", name="Sanggah banding", exact=False).click()
     problems += [f"appeals page: {v}" for v in violations(ppk)]
+    problems += on_phones(ppk, "appeals page")
     decision = ppk.locator("article.panel").first
     decision.locator("input[name=decision][value=accepted]").check()
     decision.locator("input[name=outcome][value=fail]").check()
@@ -152,6 +172,7 @@ def test_two_pokja_members_declare_a_tender_failed(live_server, browser: Browser
         pokja.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
         pokja.get_by_role("link", name="Nyatakan tender gagal", exact=False).click()
         problems += [f"failure page: {v}" for v in violations(pokja)]
+        problems += on_phones(pokja, "failure page")
         if user == first:
             pokja.locator("#id_reason").select_option("few_bids")
             pokja.locator("#id_note").fill("Hanya satu penawaran masuk.")
