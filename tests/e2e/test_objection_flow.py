@@ -38,8 +38,11 @@ def on_phones(page: Page, label: str) -> list[str]:
 
 
 def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_period(
-    live_server, page: Page, browser: Browser
+    live_server, page: Page, browser: Browser, artifacts_dir
 ):
+    """Screenshots for docs/tenders.md land in test-artifacts/tenders/ (objection-*.png)."""
+    shots = artifacts_dir / "tenders"
+    shots.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     portal = make_portal("lpse-sanggah", name="LPSE Sanggah")
     package = objection_tender(portal)
@@ -60,6 +63,7 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     page.locator("form[action$='/sanggah/kirim/'] button[type=submit]").click()
     expect(page.locator("#objection")).to_contain_text("Harga terkoreksi pemenang dihitung keliru.")
     expect(page.locator("#objection")).to_contain_text("bukti-sanggah.pdf")
+    page.screenshot(path=shots / "objection-vendor.png", full_page=True)
     objection = Objection.objects.get()
 
     # The public sees nothing yet.
@@ -81,6 +85,7 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     answer = pokja.locator(f"#objection-{objection.pk}")
     answer.locator("input[name=decision][value=rejected]").check()
     answer.locator("textarea[name=reasons]").fill("Koreksi aritmatik sudah sesuai dokumen.")
+    pokja.screenshot(path=shots / "objection-answer.png", full_page=True)
     answer.locator("button[type=submit]").click()
     expect(pokja.locator(f"#objection-{objection.pk}")).to_contain_text("Ditolak")
 
@@ -97,6 +102,7 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     expect(main).to_contain_text("Harga terkoreksi pemenang dihitung keliru.")
     expect(main).to_contain_text("Koreksi aritmatik sudah sesuai dokumen.")
     expect(main).to_contain_text("Ditolak")
+    reader.screenshot(path=shots / "objection-public.png", full_page=True)
     problems += [f"public objections page: {v}" for v in violations(reader)]
     problems += on_phones(reader, "public objections page")
     anonymous.close()
