@@ -172,6 +172,8 @@ class TenderRow:
 def _next_steps(package: Package, now: datetime) -> tuple[datetime | None, list[str]]:
     if package.state == PackageState.CANCELLED:
         return None, [_("Nothing: the tender was cancelled.")]
+    if package.state == PackageState.FAILED:
+        return None, [_("Nothing: the tender failed (Tender Gagal); watch for its repeat.")]
     deadline = bid_deadline(package)
     clarification = stage_of(package, stages.CLARIFICATION)
     todo = [_("Download the documents")]
@@ -207,7 +209,10 @@ def my_tenders(*, company: Company, now: datetime | None = None) -> list[TenderR
     for participation in participations:
         package = participation.package
         standing = stages.standing_at(package.stages.all(), now)
-        label = str(_("Cancelled")) if package.state == PackageState.CANCELLED else standing.label
+        label = {
+            PackageState.CANCELLED: str(_("Cancelled")),
+            PackageState.FAILED: str(_("Tender Gagal")),
+        }.get(PackageState(package.state), standing.label)
         deadline, todo = _next_steps(package, now)
         rows.append(TenderRow(package, participation, label, deadline, todo))
     return _with_results(rows)
