@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "inaproc.announcements",
     "inaproc.tenders",
     "inaproc.bids",
+    "inaproc.evaluation",
+    "inaproc.objections",
     "inaproc.spse",
     "inaproc.opendata",
     "inaproc.search",
@@ -333,6 +335,28 @@ TREE_HEAD_DEADLINE_CHECK = "inaproc.tenders.selectors.schedule.bid_deadline_betw
 # Called with every new transparency-log entry, inside its transaction (docs/decisions/0013):
 # open data turns the public events of a tender into OCDS releases.
 TRANSLOG_ENTRY_HOOKS = ["inaproc.opendata.services.on_log_entry"]
+# The bids whose file I passed, once the evaluation announced it (docs/decisions/0010): the
+# opening of a later envelope opens only these (a function of the package returning the
+# participation ids, or None while file I's result is not announced).
+OPENING_FILE_TWO_BIDDERS = "inaproc.evaluation.selectors.public.file_two_bidders"
+# A company's announced result per tender for "My tenders" (docs/decisions/0010): a function
+# of a list of participations returning {participation id: a few words}.
+PARTICIPATION_RESULTS = "inaproc.evaluation.selectors.vendor.result_labels"
+# Called when an upheld objection or appeal sends a tender back to evaluation (docs/
+# decisions/0010): each is a function `(package, *, actor, reason)`; the evaluation app
+# adds its `evaluation_reopen` here.
+TENDER_REEVALUATION_HOOKS: list[str] = ["inaproc.evaluation.services.evaluation_reopen"]
+
+# ------------------------------------------------------------------------------
+# Objections (sanggah) and appeals (sanggah banding), docs/tenders.md
+# ------------------------------------------------------------------------------
+# The Pokja answers objections until this many days after the end of Masa Sanggah (later
+# answers are still taken, and shown as late).
+OBJECTION_ANSWER_DAYS = env.int("OBJECTION_ANSWER_DAYS", default=3)
+# A construction tender's objector may appeal a rejected objection until this many days
+# after the answer; the budget holder is expected to decide within APPEAL_DECISION_DAYS.
+APPEAL_FILING_DAYS = env.int("APPEAL_FILING_DAYS", default=5)
+APPEAL_DECISION_DAYS = env.int("APPEAL_DECISION_DAYS", default=14)
 
 # ------------------------------------------------------------------------------
 # Open data (OCDS, docs/open-data.md)

@@ -301,10 +301,14 @@ def release_build(
     data: active, no tenderers, the documents of its publication)."""
     with translation.override(LANGUAGE):
         tenderers = [] if as_published else tenderers_of(package)
-        cancelled = package.state == PackageState.CANCELLED and not as_published
+        status = "active"
+        if not as_published and package.state == PackageState.CANCELLED:
+            status = "cancelled"
+        elif not as_published and package.state == PackageState.FAILED:
+            status = "unsuccessful"  # tender gagal (OCDS tenderStatus codelist)
         tender = _tender(
             package,
-            status="cancelled" if cancelled else "active",
+            status=status,
             tenderers=tenderers,
             documents_until=package.published_at if as_published else None,
         )

@@ -26,7 +26,11 @@ EVENT_TAGS: dict[str, list[str]] = {
     "tender.addendum": ["tenderUpdate"],
     "tender.cancelled": ["tenderCancellation"],
     "tender.opening_record": ["tenderUpdate"],
+    "tender.failed": ["tenderUpdate"],
 }
+# The states whose tenders have releases: published, and ended by a cancellation or a
+# failure (tender gagal).
+RELEASED_STATES = (PackageState.PUBLISHED, PackageState.CANCELLED, PackageState.FAILED)
 
 
 def dumps(data: Any) -> str:
@@ -108,6 +112,9 @@ def _amendment(entry: LogEntry, body: dict[str, Any], date: datetime) -> dict[st
         described = {"rationale": body.get("note", ""), "description": f"Adendum versi {version}"}
     elif kind == "tender.cancelled":
         described = {"rationale": body.get("reason", ""), "description": "Tender dibatalkan"}
+    elif kind == "tender.failed":
+        rationale = body.get("note") or body.get("reason", "")
+        described = {"rationale": rationale, "description": "Tender gagal"}
     else:
         return None
     amendment = {"id": f"log-{entry.index}", "date": iso(date)}
@@ -127,7 +134,7 @@ def on_log_entry(*, entry: LogEntry, body: dict[str, Any]) -> Release | None:
         .filter(portal_id=entry.portal_id, code=body.get("tender"))
         .first()
     )
-    if package is None or package.state not in (PackageState.PUBLISHED, PackageState.CANCELLED):
+    if package is None or package.state not in RELEASED_STATES:
         return None
     if entry.kind != "tender.published" and not Record.objects.filter(package=package).exists():
         # Published before open data was switched on: its tender release first (as active:
@@ -149,10 +156,11 @@ def _first_release(package: Package) -> Release:
 def release_backfill(*, package: Package) -> list[Release]:
     """The releases of a public tender that has none (published before open data, or
     written in bulk by `generate_tenders`): its tender release as of its publication and,
-    if cancelled, its cancellation. Idempotent: a tender with a record is left alone."""
+    if cancelled, its cancellation; if failed, its failure. Idempotent: a tender with a
+    record is left alone."""
     with transaction.atomic():
         locked = Package.objects.select_for_update().select_related("portal").get(pk=package.pk)
-        if locked.state not in (PackageState.PUBLISHED, PackageState.CANCELLED):
+        if locked.state not in RELEASED_STATES:
             return []
         if locked.code is None or Record.objects.filter(package=locked).exists():
             return []
@@ -174,7 +182,17 @@ def release_backfill(*, package: Package) -> list[Release]:
                     amendment=amendment,
                 )
             )
+        if locked.state == PackageState.FAILED:
+            releases.append(_failure_backfill(locked))
     return releases
+
+
+def _failure_backfill(package: Package) -> Release:
+    failed = package.failed_at or timezone.now()
+    amendment = {"id": "gagal", "date": iso(failed), "description": "Tender gagal"}
+    if package.failure_note or package.failure_reason:
+        amendment["rationale"] = package.failure_note or package.failure_reason
+    return release_append(package=package, tags=["tenderUpdate"], date=failed, amendment=amendment)
 
 
 def releases_backfill(*, batch: int = 500) -> int:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("inaproc.announcements.urls")),
     path("", include("inaproc.tenders.urls")),
     path("", include("inaproc.bids.urls")),
+    path("", include("inaproc.evaluation.urls")),
+    path("", include("inaproc.objections.urls")),
     path("", include("inaproc.translog.urls")),
     path("", include("inaproc.opendata.urls")),
     path("", include("inaproc.spse.urls")),

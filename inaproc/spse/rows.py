@@ -106,15 +106,18 @@ EVALUATION_TITLES = (
 EVALUATION_HEADER = tuple(zip(EVALUATION_CODES, EVALUATION_TITLES, strict=True))
 
 
-def participant_cells(number: int, participant: PublicParticipant) -> list[str]:
-    """No, Nama Peserta, NPWP, Harga Penawaran, Harga Terkoreksi: one text each, `-`
-    for an empty one (readers zip a row's text pieces with the header's)."""
+def participant_cells(
+    number: int, participant: PublicParticipant, *, corrected: Decimal | None = None
+) -> list[str]:
+    """No, Nama Peserta, NPWP, Harga Penawaran, Harga Terkoreksi (the evaluation's, once
+    the winner is announced): one text each, `-` for an empty one (readers zip a row's
+    text pieces with the header's)."""
     cells = [
         str(number),
         participant.name,
         npwp_display(participant.npwp) if participant.npwp else "",
         money(participant.offer_price),
-        EMPTY,  # corrected by the evaluation (issue 13)
+        money(corrected),
     ]
     return [" ".join(cell.split()) or EMPTY for cell in cells]
 

@@ -13,6 +13,11 @@ from enum import Enum
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
+from inaproc.evaluation.selectors.public import (
+    corrected_prices,
+    public_evaluation,
+    public_winner,
+)
 from inaproc.portals.models import Portal
 from inaproc.spse.datatables import ListQuery
 from inaproc.tenders.models import Package, Participation, ScheduleStage
@@ -188,13 +193,60 @@ class Winner:
     negotiated_price: Decimal | None
 
 
+def _mark(passed: bool | None) -> Mark:
+    if passed is None:
+        return Mark.NOT_EVALUATED
+    return Mark.PASSED if passed else Mark.FAILED
+
+
 def evaluation_rows(package: Package) -> list[EvaluationRow]:
-    """The evaluation results once announced. None are recorded yet (issue 13): the page
-    shows SPSE's header row and no participant row."""
-    return []
+    """The evaluation results once the winner is announced (inaproc.evaluation); before,
+    none: the page shows SPSE's header row and no participant row."""
+    return [
+        EvaluationRow(
+            name=row.name,
+            npwp=row.npwp,
+            cells=(
+                _mark(row.administrasi),  # a
+                _mark(row.teknis),  # t
+                row.technical_score,  # st
+                row.offer_price,  # p
+                row.corrected_price,  # pt
+                None,  # hn: negotiation (non-tender, not yet)
+                row.price_score,  # sh
+                row.total,  # sa
+                _mark(row.proof),  # b
+                _mark(row.kualifikasi),  # k
+                None,  # sk
+                None,  # sb
+                _mark(row.harga),  # h
+            ),
+            winner=row.winner,
+        )
+        for row in public_evaluation(package)
+    ]
 
 
 def winners(package: Package, *, contracted: bool) -> list[Winner]:
-    """The announced winner(s); `contracted`: those with a signed contract. None are
-    recorded yet (issue 13)."""
-    return []
+    """The announced winner (inaproc.evaluation); `contracted`: those with a signed
+    contract (none are recorded yet: the award is a later issue)."""
+    if contracted:
+        return []
+    winner = public_winner(package)
+    if winner is None:
+        return []
+    return [
+        Winner(
+            name=winner.name,
+            address=winner.address,
+            npwp=winner.npwp,
+            offer_price=winner.offer_price,
+            corrected_price=winner.corrected_price,
+            negotiated_price=winner.negotiated_price,
+        )
+    ]
+
+
+def participants_corrected(package: Package) -> dict[str, Decimal]:
+    """The corrected prices by NPWP for the participants page, once announced."""
+    return corrected_prices(package)

@@ -32,6 +32,7 @@ from inaproc.spse.rows import (
 from inaproc.spse.selectors import (
     Kind,
     evaluation_rows,
+    participants_corrected,
     spse_list,
     spse_package,
     winners,
@@ -166,7 +167,11 @@ def _announcement(package: Package, *, kind: Kind, page: str) -> dict:
 
 def _participants(package: Package, *, kind: Kind, page: str) -> dict:
     count, rows = participants_public(package, now=timezone.now())
-    cells = [participant_cells(number, row) for number, row in enumerate(rows, start=1)]
+    corrected = participants_corrected(package)
+    cells = [
+        participant_cells(number, row, corrected=corrected.get(row.npwp))
+        for number, row in enumerate(rows, start=1)
+    ]
     return {"count": count, "rows": cells}
 
 

@@ -48,6 +48,8 @@ class TenderRssFeed(Feed):
         title = f"{item.code} {item.name}"
         if item.state == PackageState.CANCELLED:
             return _("%(title)s (cancelled)") % {"title": title}
+        if item.state == PackageState.FAILED:
+            return _("%(title)s (Tender Gagal)") % {"title": title}
         return title
 
     def item_description(self, item: Package) -> str:
@@ -58,6 +60,15 @@ class TenderRssFeed(Feed):
         ]
         if item.state == PackageState.CANCELLED:
             parts.append(_("Cancelled: %(reason)s") % {"reason": item.cancel_reason})
+        if item.state == PackageState.FAILED:
+            parts.append(
+                _("Tender Gagal: %(reason)s")
+                % {
+                    "reason": " ".join(
+                        filter(None, [item.get_failure_reason_display(), item.failure_note])
+                    )
+                }
+            )
         return "\n".join(parts)
 
     def item_link(self, item: Package) -> str:

@@ -7,6 +7,7 @@ from inaproc.tenders import feeds
 from inaproc.tenders.views import (
     clarification,
     dashboards,
+    failure,
     packages,
     participation,
     pokja,
@@ -55,6 +56,16 @@ urlpatterns: list = [
         "staf/paket/<int:package_id>/pertanyaan/<int:question_id>/lampiran/",
         clarification.question_attachment_staff_view,
         name="question_attachment_staff",
+    ),
+    path(
+        "staf/paket/<int:package_id>/gagal/",
+        failure.tender_failure_view,
+        name="tender_failure",
+    ),
+    path(
+        "staf/paket/<int:package_id>/ulang/",
+        failure.tender_repeat_view,
+        name="tender_repeat",
     ),
     path("tender/<int:code>/ikut/", participation.join_view, name="join"),
     path("perusahaan/tender/", participation.my_tenders_view, name="my_tenders"),

@@ -215,3 +215,43 @@ def test_the_opening_names_the_tenderers_with_their_npwp(portal_a, settings):
     assert opened["tender"]["numberOfTenderers"] == 1
     assert "912345678" not in str(opened)  # no bid prices: the bids extension is not used
     assert ocid_for(portal_a, package.code) == opened["ocid"]
+
+
+def test_a_failed_tender_writes_a_tender_update_with_status_unsuccessful(portal_a):
+    """Tender gagal: a tenderUpdate whose tender status is unsuccessful, the explanation
+    as the amendment's rationale; the compiled record says unsuccessful."""
+    from inaproc.tenders.models import FailureReason
+    from inaproc.tenders.services.failure import tender_fail
+
+    package = published_tender(portal_a)
+    tender_fail(
+        package=package, reason=FailureReason.FEW_BIDS, note="Hanya satu penawaran.", actor=None
+    )
+
+    failure = releases_of(package)[-1]
+    assert_valid_release(failure)
+    assert failure["tag"] == ["tenderUpdate"]
+    assert failure["tender"]["status"] == "unsuccessful"
+    assert failure["tender"]["amendments"][0]["rationale"] == "Hanya satu penawaran."
+    assert compiled_of(package)["tender"]["status"] == "unsuccessful"
+
+
+def test_the_backfill_of_a_failed_tender_ends_with_its_failure(portal_a, settings):
+    """A tender that failed before open data was switched on: its tender release as
+    published, then the failure (status unsuccessful)."""
+    from inaproc.opendata.services import release_backfill
+    from inaproc.tenders.models import FailureReason
+    from inaproc.tenders.services.failure import tender_fail
+
+    settings.TRANSLOG_ENTRY_HOOKS = []  # open data off
+    package = published_tender(portal_a)
+    tender_fail(package=package, reason=FailureReason.NONE_PASSED, note="", actor=None)
+    assert Release.objects.count() == 0
+
+    written = release_backfill(package=package)
+
+    assert len(written) == 2
+    failure = releases_of(package)[-1]
+    assert_valid_release(failure)
+    assert failure["tender"]["status"] == "unsuccessful"
+    assert failure["tender"]["amendments"][0]["rationale"] == FailureReason.NONE_PASSED

@@ -5,6 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inaproc.bids.models import (
@@ -53,8 +55,9 @@ def shares_sent(key: TenderKey) -> list[OpeningShare]:
 
 def bids_to_open(key: TenderKey) -> list[BidVersion]:
     """The bids an envelope opens: every company's submitted version; for a later
-    envelope only those whose first envelope opened. (Evaluation, a later issue, narrows
-    envelope 2 further to the bids whose file I passed.)"""
+    envelope only those whose first envelope opened and, once the evaluation announced
+    the result of file I, whose file I passed (settings.OPENING_FILE_TWO_BIDDERS,
+    docs/decisions/0010)."""
     versions = BidVersion.objects.filter(
         participation__package_id=key.package_id, state=BidState.SUBMITTED
     ).select_related("participation__company")
@@ -65,7 +68,17 @@ def bids_to_open(key: TenderKey) -> list[BidVersion]:
             status=OpeningStatus.OPENED,
         ).values_list("bid_version", flat=True)
         versions = versions.filter(pk__in=list(opened_first))
+        passed = file_one_passed(key.package)
+        if passed is not None:
+            versions = versions.filter(participation_id__in=passed)
     return list(versions.order_by("participation__joined_at", "pk"))
+
+
+def file_one_passed(package) -> set[int] | None:
+    """The participations whose file I passed, as the evaluation announced it; None
+    while it has not (then every bid whose file I opened is opened)."""
+    path = getattr(settings, "OPENING_FILE_TWO_BIDDERS", "")
+    return import_string(path)(package) if path else None
 
 
 def opening_results(key: TenderKey) -> list[BidOpening]:

@@ -12,7 +12,7 @@ from inaproc.portals.urls_helpers import portal_url
 from inaproc.reference.regions import Province
 from inaproc.search.filters import SearchFilters
 from inaproc.tenders import money, stages
-from inaproc.tenders.models import PackageState, ProcurementType, SelectionMethod
+from inaproc.tenders.models import ProcurementType, SelectionMethod
 from inaproc.tenders.selectors.public import STAGE_FINISHED, STAGE_OPEN, TenderRow
 
 register = template.Library()
@@ -44,6 +44,9 @@ def search_result_rows(rows: list[TenderRow]) -> SafeString:
     cancelled = format_html(
         '<strong class="status-tag status-rejected">{}</strong>', gettext("Cancelled")
     )
+    failed = format_html(
+        '<strong class="status-tag status-rejected">{}</strong>', gettext("Tender failed")
+    )
     html = [
         format_html(
             _ROW,
@@ -59,7 +62,13 @@ def search_result_rows(rows: list[TenderRow]) -> SafeString:
             year=gettext("Budget year %(year)s") % {"year": row.package.budget_year},
             institution=row.package.institution,
             portal=row.package.portal.name,
-            stage=cancelled if row.package.state == PackageState.CANCELLED else _stage(row),
+            stage=(
+                cancelled
+                if row.package.state == "cancelled"
+                else failed
+                if row.package.state == "failed"
+                else _stage(row)
+            ),
             hps=money.rupiah_short(row.package.hps),
         )
         for row in rows

@@ -14,6 +14,7 @@ from inaproc.tenders.models.choices import (
 from inaproc.tenders.models.officials import Pokja, PokjaMember, TenderSettings
 from inaproc.tenders.models.packages import (
     PUBLIC_STATES,
+    FailureReason,
     Package,
     PackageLocation,
     PackageState,
@@ -21,6 +22,7 @@ from inaproc.tenders.models.packages import (
     TenderDocumentKind,
 )
 from inaproc.tenders.models.participation import (
+    FailureApproval,
     Participation,
     ParticipationReminder,
     PublicationApproval,
@@ -36,6 +38,8 @@ __all__ = [
     "ContractType",
     "DocumentMethod",
     "EvaluationMethod",
+    "FailureApproval",
+    "FailureReason",
     "FundingSource",
     "Package",
     "PackageLocation",

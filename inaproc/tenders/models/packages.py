@@ -44,10 +44,21 @@ class PackageState(models.TextChoices):
     ASSIGNED = "assigned", _("With the Pokja or Pejabat Pengadaan")
     PUBLISHED = "published", _("Published")
     CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed (Tender Gagal)")
 
 
 # States in which the public may read a package (TENDERS.md §5).
-PUBLIC_STATES = (PackageState.PUBLISHED, PackageState.CANCELLED)
+PUBLIC_STATES = (PackageState.PUBLISHED, PackageState.CANCELLED, PackageState.FAILED)
+
+
+class FailureReason(models.TextChoices):
+    """Why a tender failed (tender gagal), in SPSE's usual words."""
+
+    FEW_BIDS = "few_bids", _("Fewer bids than required")
+    NONE_PASSED = "none_passed", _("No bid passed the evaluation")
+    OBJECTION_UPHELD = "objection_upheld", _("An objection was upheld")
+    BUDGET_WITHDRAWN = "budget_withdrawn", _("The budget was withdrawn")
+    OTHER = "other", _("Other reason")
 
 
 class PackageQuerySet(models.QuerySet["Package"]):
@@ -61,7 +72,8 @@ class Package(ConcurrentTransitionMixin, models.Model):
     """A paket: what is procured and how (TENDERS.md §2), and its tender.
 
     draft (the PPK edits) -> assigned (the Pokja or Pejabat Pengadaan completes it) ->
-    published (with the approval of a quorum of the Pokja) -> cancelled (with a reason).
+    published (with the approval of a quorum of the Pokja) -> cancelled (with a reason)
+    or failed (tender gagal, with a reason: then it may be repeated, `repeat_of`).
     The current *stage* is not a state: it follows from the schedule and the clock
     (`tenders.schedule`). The transitions are declared here; only services call them,
     with row locks, audit and email.
@@ -156,6 +168,11 @@ class Package(ConcurrentTransitionMixin, models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    failure_reason = models.CharField(
+        _("reason for the failure"), max_length=20, choices=FailureReason.choices, blank=True
+    )
+    failure_note = models.TextField(_("explanation of the failure"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -252,6 +269,12 @@ class Package(ConcurrentTransitionMixin, models.Model):
     def cancel(self, *, at, reason: str) -> None:
         self.cancelled_at = at
         self.cancel_reason = reason
+
+    @transition(field=state, source=PackageState.PUBLISHED, target=PackageState.FAILED)
+    def fail(self, *, at, reason: str, note: str) -> None:
+        self.failed_at = at
+        self.failure_reason = reason
+        self.failure_note = note
 
 
 class PackageLocation(models.Model):

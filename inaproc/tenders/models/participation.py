@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.files.models import StoredDocumentFields
-from inaproc.tenders.models.packages import Package
+from inaproc.tenders.models.packages import FailureReason, Package
 
 
 class PublicationApproval(models.Model):
@@ -24,6 +24,34 @@ class PublicationApproval(models.Model):
         ordering = ["approved_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["package", "user"], name="publication_approval_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package_id} · {self.user_id}"
+
+
+class FailureApproval(models.Model):
+    """One runner's approval to declare a published tender failed. The first approval
+    proposes the reason; the tender fails when the approvals that count reach the quorum
+    that publishes it (`tenders.services.failure`)."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="failure_approvals")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=FailureReason.choices)
+    note = models.TextField(_("explanation"), blank=True)
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("failure approval")
+        verbose_name_plural = _("failure approvals")
+        ordering = ["approved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "user"], name="failure_approval_once")
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,13 @@
 """Reads for publication, participation and clarification: the bid deadline, whether
 joining is open, who takes part, what a company must do next, what a participant sees."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inaproc.core.timefmt import wib
@@ -163,11 +165,15 @@ class TenderRow:
     stage_label: str
     next_deadline: datetime | None
     todo: list[str]
+    # The announced result, in a few words (settings.PARTICIPATION_RESULTS).
+    result: str = ""
 
 
 def _next_steps(package: Package, now: datetime) -> tuple[datetime | None, list[str]]:
     if package.state == PackageState.CANCELLED:
         return None, [_("Nothing: the tender was cancelled.")]
+    if package.state == PackageState.FAILED:
+        return None, [_("Nothing: the tender failed (Tender Gagal); watch for its repeat.")]
     deadline = bid_deadline(package)
     clarification = stage_of(package, stages.CLARIFICATION)
     todo = [_("Download the documents")]
@@ -203,10 +209,23 @@ def my_tenders(*, company: Company, now: datetime | None = None) -> list[TenderR
     for participation in participations:
         package = participation.package
         standing = stages.standing_at(package.stages.all(), now)
-        label = str(_("Cancelled")) if package.state == PackageState.CANCELLED else standing.label
+        label = {
+            PackageState.CANCELLED: str(_("Cancelled")),
+            PackageState.FAILED: str(_("Tender Gagal")),
+        }.get(PackageState(package.state), standing.label)
         deadline, todo = _next_steps(package, now)
         rows.append(TenderRow(package, participation, label, deadline, todo))
-    return rows
+    return _with_results(rows)
+
+
+def _with_results(rows: list[TenderRow]) -> list[TenderRow]:
+    """Each row with its announced result, as the evaluation app tells it
+    (settings.PARTICIPATION_RESULTS, docs/decisions/0010)."""
+    path = getattr(settings, "PARTICIPATION_RESULTS", "")
+    if not path or not rows:
+        return rows
+    labels = import_string(path)([row.participation for row in rows])
+    return [replace(row, result=labels.get(row.participation.pk, "")) for row in rows]
 
 
 def tender_documents(package: Package) -> QuerySet[TenderDocument]:

@@ -79,3 +79,16 @@ def log_cancelled(package: Package, reason: str) -> None:
             "cancelled_at": utc_iso(package.cancelled_at or timezone.now()),
         },
     )
+
+
+def log_failed(package: Package) -> None:
+    append_entry(
+        portal=package.portal,
+        kind="tender.failed",
+        body={
+            "tender": str(package.code),
+            "reason": package.failure_reason,
+            "note": package.failure_note,
+            "failed_at": utc_iso(package.failed_at or timezone.now()),
+        },
+    )

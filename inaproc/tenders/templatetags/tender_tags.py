@@ -86,6 +86,9 @@ def tender_list_rows(context: template.Context, rows: list) -> SafeString:
     cancelled = format_html(
         '<strong class="status-tag status-rejected">{}</strong>', gettext("Cancelled")
     )
+    failed = format_html(
+        '<strong class="status-tag status-rejected">{}</strong>', gettext("Tender failed")
+    )
     html = [
         format_html(
             _LIST_ROW,
@@ -98,7 +101,13 @@ def tender_list_rows(context: template.Context, rows: list) -> SafeString:
             metode=row.package.get_selection_method_display(),
             year=gettext("Budget year %(year)s") % {"year": row.package.budget_year},
             institution=row.package.institution,
-            stage=cancelled if row.package.state == "cancelled" else _stage_cell(row.standing),
+            stage=(
+                cancelled
+                if row.package.state == "cancelled"
+                else failed
+                if row.package.state == "failed"
+                else _stage_cell(row.standing)
+            ),
             hps=money.rupiah_short(row.package.hps),
         )
         for row in rows
