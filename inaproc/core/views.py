@@ -1,5 +1,8 @@
+import sys
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -26,10 +29,24 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error_page(request, 404)
 
 
+# Retry-After of the page shown while the database cannot be reached (a restart, a
+# failover): long enough not to hammer it, short enough for a vendor at a deadline.
+DATABASE_RETRY_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Keep it minimal: the database or a context processor may be what failed.
     from django.template import loader
 
+    # Django calls this view while it handles the exception, so it is still at hand.
+    failure = sys.exc_info()[1]
+    if isinstance(failure, OperationalError | InterfaceError):
+        # The database is down or restarting: say so, and when to try again. The app needs
+        # no restart: every request checks its connection first (CONN_HEALTH_CHECKS).
+        body = loader.get_template("errors/503_database.html").render({})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
     body = loader.get_template("errors/500.html").render({"LANGUAGE_CODE": "id"})
     return HttpResponse(body, status=500)
 

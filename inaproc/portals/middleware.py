@@ -3,9 +3,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
-from inaproc.portals.directory import portals_for_request
+from inaproc.portals.directory import RequestPortals, portals_for_request
 
 PORTAL_URL_KWARG = "portal_slug"
+
+
+# The platform's operational endpoints (config/urls.py).
+OPERATIONS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class PortalMiddleware:
@@ -25,9 +29,14 @@ class PortalMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.portal = None
-        request._portals = portals = portals_for_request(  # type: ignore[attr-defined]
-            host=request.get_host().split(":")[0], path=request.path_info
-        )
+        host = request.get_host().split(":")[0]  # also refuses hosts not allowed
+        if request.path_info in OPERATIONS_PATHS:
+            # Health, readiness and metrics must answer whatever the database does: they
+            # belong to no portal, so the lookup is not made.
+            portals = RequestPortals(domain_portal=None, slug="", slug_portal=None)
+        else:
+            portals = portals_for_request(host=host, path=request.path_info)
+        request._portals = portals  # type: ignore[attr-defined]
         request.domain_portal = portals.domain_portal
         return self.get_response(request)
 

@@ -162,3 +162,31 @@ def test_csrf_failure_page_keeps_the_portal(portal_a):
 
     assert response.context["portal"] == portal_a
     assert "LPSE Alpha" in response.text
+
+
+def test_a_database_that_cannot_be_reached_gets_a_503_page_with_retry_after(rf):
+    """Django calls the 500 view while it handles the exception: a database error (down,
+    restarting) becomes a clear 503 with Retry-After, not the generic error page."""
+    from django.db import OperationalError
+
+    from inaproc.core.views import server_error
+
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(rf.get("/lpse-a/"))
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Layanan sementara tidak tersedia" in response.content.decode()
+
+
+def test_any_other_failure_keeps_the_500_page(rf):
+    from inaproc.core.views import server_error
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        response = server_error(rf.get("/lpse-a/"))
+
+    assert response.status_code == 500 and "Retry-After" not in response
