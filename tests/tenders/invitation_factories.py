@@ -29,7 +29,9 @@ def non_tender_package(
     )
     package.refresh_from_db()
     schedule_options.setdefault("start", now - timedelta(hours=2))
-    schedule_options.setdefault("clarification", (now - timedelta(hours=1), now + timedelta(days=1)))
+    schedule_options.setdefault(
+        "clarification", (now - timedelta(hours=1), now + timedelta(days=1))
+    )
     schedule_options.setdefault("bid_deadline", now + timedelta(days=2))
     make_schedule(package, **schedule_options)
     return package, official
