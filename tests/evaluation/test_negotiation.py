@@ -184,3 +184,22 @@ def test_someone_else_than_the_official_gets_404(portal_a, portal_b):
     )
     assert response.status_code == 404
     assert not Negotiation.objects.exists()
+
+
+def test_garbage_on_the_negotiation_and_invitation_pages_is_never_a_500(portal_a):
+    """The official's own pages refuse garbage with a page or a 404, never a 500."""
+    package, official, [(_, bidder)] = opened_non_tender(portal_a)
+    client = signed_in(official)
+    url = _board(package, f"peserta/{bidder.pk}/negosiasi/")
+    for value in ("١٢٣", "1" * 40, "1e99", "\x00", "%00", "NaN", "Infinity", "1,5"):
+        response = client.post(
+            url, {"negotiation-negotiated_price": value, "negotiation-note": "\x00"}
+        )
+        assert response.status_code == 200, value
+    assert not Negotiation.objects.exists()
+    invitations = f"/{portal_a.slug}/staf/paket/{package.pk}/undangan/"
+    for query in ("\x00", "x" * 500, "%", "_", "'; drop table", "١٢٣"):
+        assert client.get(invitations, {"q": query}).status_code == 200, query
+    for company in ("%00", "1" * 40, "-1", "", "\x00"):
+        for action in ("tambah/", "batal/"):
+            assert client.post(invitations + action, {"company": company}).status_code == 404

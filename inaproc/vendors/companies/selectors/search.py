@@ -23,7 +23,7 @@ def approved_companies_search(
     """Approved companies of `portal` whose name contains `query` or whose NPWP contains
     its digits (at least three); with `kbli_codes`, only companies with one of those
     business sectors. An empty query finds nothing."""
-    query = query.strip()[:100]
+    query = query.replace("\x00", "").strip()[:100]
     if not query:
         return []
     match = Q(name__icontains=query)
