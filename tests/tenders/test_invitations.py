@@ -163,3 +163,19 @@ def test_the_public_page_says_participation_is_by_invitation(portal_a, client):
     spse = client.get(f"/{portal_a.slug}/nontender/{package.code}/pengumumanpl")
     assert spse.status_code == 200
     assert "Dengan undangan" in spse.content.decode()
+
+
+def test_my_tenders_lists_open_invitations_until_the_company_joins(portal_a):
+    """The invited company's "My tenders" page links to the join page; once joined, the
+    invitation is no longer listed; another company sees none."""
+    package, _official = non_tender_package(portal_a)
+    vendor, other = make_vendor(portal_a), make_vendor(portal_a)
+    invite(package, vendor.company)
+    join_url = f"/{portal_a.slug}/tender/{package.code}/ikut/"
+    page = signed_in(vendor.user).get(f"/{portal_a.slug}/perusahaan/tender/")
+    assert page.status_code == 200 and join_url in page.content.decode()
+    other_page = signed_in(other.user).get(f"/{portal_a.slug}/perusahaan/tender/")
+    assert join_url not in other_page.content.decode()
+    participation_join(package=package, member=vendor, integrity_pact=True)
+    page = signed_in(vendor.user).get(f"/{portal_a.slug}/perusahaan/tender/")
+    assert join_url not in page.content.decode()
