@@ -29,6 +29,7 @@ from inaproc.tenders.models import (
     DocumentMethod,
     EvaluationMethod,
     FundingSource,
+    Invitation,
     Package,
     Pokja,
     ProcurementType,
@@ -160,7 +161,7 @@ def demo_tenders_load(*, portal: Portal, admin: User, vendor: User | None) -> No
             _take_part(package, member, officials, clarification=shows == "clarification")
         if member is not None and shows == "opening":
             demo_bid(package, member)
-    _pengadaan_langsung(portal, officials, now)
+    _pengadaan_langsung(portal, officials, now, member)
 
 
 def _pokja(portal: Portal, officials: dict[str, User], admin: User) -> Pokja:
@@ -285,7 +286,11 @@ def _take_part(
     )
 
 
-def _pengadaan_langsung(portal: Portal, officials: dict[str, User], now: datetime) -> None:
+def _pengadaan_langsung(
+    portal: Portal, officials: dict[str, User], now: datetime, member: CompanyMember | None
+) -> None:
+    """A Pengadaan Langsung run by the Pejabat Pengadaan, published; the demo vendor's
+    company is invited (only invited companies may join it)."""
     values = {
         **BASE_FIELDS,
         "name": "Pengadaan Alat Tulis Kantor Triwulan I",
@@ -308,3 +313,7 @@ def _pengadaan_langsung(portal: Portal, officials: dict[str, User], now: datetim
     _document(package, officials["pejabat"])
     demo_tender_keys(package, by=officials["pejabat"])
     _publish_back_dated(package, [officials["pejabat"]], shows="announced", now=now)
+    if member is not None:
+        Invitation.objects.create(
+            package=package, company=member.company, invited_by=officials["pejabat"]
+        )

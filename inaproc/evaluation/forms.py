@@ -225,3 +225,40 @@ class ProofOutcomeForm(forms.Form):
         if data.get("outcome") == FAIL and not data.get("reason", "").strip():
             self.add_error("reason", _("Write the reason why the qualification was not proven."))
         return data
+
+
+NEGOTIATION_PREFIX = "negotiation"
+
+
+class NegotiationForm(forms.Form):
+    """The price negotiated with one participant of a non-tender package, and a note."""
+
+    negotiated_price = forms.CharField(
+        label=gettext_lazy("Negotiated price (Rp)"),
+        max_length=30,
+        help_text=gettext_lazy(
+            "A whole number of rupiah, not above the corrected price nor the HPS."
+        ),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Negotiation note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_negotiated_price(self) -> Decimal:
+        value = re.sub(r"^rp\.?\s*", "", self.cleaned_data["negotiated_price"].strip(), flags=re.I)
+        if value.startswith("-"):
+            raise forms.ValidationError(_("The negotiated price cannot be below zero."))
+        if not _MONEY.match(value):
+            raise forms.ValidationError(
+                _(
+                    "Write the negotiated price as a whole number of rupiah, digits only "
+                    "(e.g. 875000000)."
+                )
+            )
+        amount = Decimal(re.sub(r"[. ]", "", value))
+        if amount > MAX_PRICE:
+            raise forms.ValidationError(_("The negotiated price is too large."))
+        return amount

@@ -109,6 +109,43 @@ class Entry(models.Model):
         return f"{self.participation_id} · {self.step} · {self.passed}"
 
 
+class Negotiation(models.Model):
+    """The Pejabat Pengadaan's negotiation with one participant of a non-tender package
+    (Pengadaan Langsung, Penunjukan Langsung): the negotiated price, never above the
+    corrected price nor the HPS, with a note. Never overwritten: the latest counts."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="negotiations"
+    )
+    participation = models.ForeignKey(
+        Participation, on_delete=models.PROTECT, related_name="negotiations"
+    )
+    negotiated_price = models.DecimalField(
+        _("negotiated price"),
+        max_digits=MONEY_DIGITS,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
+    )
+    note = models.TextField(_("negotiation note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("negotiation")
+        verbose_name_plural = _("negotiations")
+        ordering = ["entered_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(negotiated_price__gte=0), name="negotiation_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id} · {self.negotiated_price}"
+
+
 class ProposalState(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("a winner proposal", "Proposed")
     DECIDED = "decided", pgettext_lazy("a winner proposal", "Decided")

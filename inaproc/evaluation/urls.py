@@ -12,6 +12,11 @@ _STAFF = "staf/paket/<int:package_id>/evaluasi/"
 urlpatterns: list = [
     path(_STAFF, views.board_view, name="board"),
     path(_STAFF + "peserta/<int:participation_id>/", views.entry_view, name="entry"),
+    path(
+        _STAFF + "peserta/<int:participation_id>/negosiasi/",
+        views.negotiation_view,
+        name="negotiation",
+    ),
     path(_STAFF + "bobot/", views.weights_view, name="weights"),
     path(_STAFF + "usulan/", views.propose_view, name="propose"),
     path(_STAFF + "setujui/", views.approve_view, name="approve"),

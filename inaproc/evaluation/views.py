@@ -17,7 +17,7 @@ from inaproc.accounts.models import Role
 from inaproc.core.http import audit_context
 from inaproc.evaluation import forms, services
 from inaproc.evaluation.selectors import evaluation_standing
-from inaproc.evaluation.selectors.board import Candidate, Standing, opened_files
+from inaproc.evaluation.selectors.board import Candidate, Standing, negotiates, opened_files
 from inaproc.evaluation.selectors.vendor import own_result
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.tenders.access import access_package_as_runner
@@ -83,6 +83,7 @@ def _board(request: SignedInRequest, standing: Standing, **forms_given) -> HttpR
         "package": standing.package,
         "standing": standing,
         "approved_by_me": any(a.user_id == request.user.pk for a in standing.approvals),
+        "negotiates": negotiates(standing.package),
         "weights_form": forms_given.get("weights_form")
         or forms.WeightsForm(
             initial={
@@ -111,17 +112,56 @@ def board_view(request: SignedInRequest, package_id: int) -> HttpResponse:
     return _board(request, evaluation_standing(package))
 
 
+def _candidate(standing: Standing, participation_id: int) -> Candidate:
+    candidate = next(
+        (row for row in standing.candidates if row.participation.pk == participation_id), None
+    )
+    if candidate is None:
+        raise Http404
+    return candidate
+
+
+def _entry_page(
+    request: SignedInRequest,
+    standing: Standing,
+    candidate: Candidate,
+    *,
+    form: forms.EntryForm | None = None,
+    negotiation_form: forms.NegotiationForm | None = None,
+) -> HttpResponse:
+    package = standing.package
+    negotiation = candidate.negotiation
+    context = {
+        "package": package,
+        "standing": standing,
+        "candidate": candidate,
+        "form": form
+        or forms.EntryForm(
+            steps=candidate.steps,
+            scored=standing.scored,
+            initial=forms.EntryForm.initial_of(candidate),
+        ),
+        "files": opened_files(package, candidate),
+        "negotiates": negotiates(package),
+        "negotiation_form": negotiation_form
+        or forms.NegotiationForm(
+            prefix=forms.NEGOTIATION_PREFIX,
+            initial={
+                "negotiated_price": negotiation.negotiated_price if negotiation else "",
+                "note": negotiation.note if negotiation else "",
+            },
+        ),
+    }
+    return render(request, "evaluation/entry.html", context, status=200)
+
+
 @require_http_methods(["GET", "POST"])
 @never_cache
 @portal_role_required(*RUNNER_ROLES)
 def entry_view(request: SignedInRequest, package_id: int, participation_id: int) -> HttpResponse:
     package = _package(request, package_id)
     standing = evaluation_standing(package)
-    candidate = next(
-        (row for row in standing.candidates if row.participation.pk == participation_id), None
-    )
-    if candidate is None:
-        raise Http404
+    candidate = _candidate(standing, participation_id)
     form = forms.EntryForm(
         request.POST or None,
         steps=candidate.steps,
@@ -145,14 +185,40 @@ def entry_view(request: SignedInRequest, package_id: int, participation_id: int)
         else:
             messages.success(request, _("The evaluation of this bid is saved."))
             return _back(package)
-    context = {
-        "package": package,
-        "standing": standing,
-        "candidate": candidate,
-        "form": form,
-        "files": opened_files(package, candidate),
-    }
-    return render(request, "evaluation/entry.html", context, status=200)
+    return _entry_page(request, standing, candidate, form=form)
+
+
+@require_POST
+@portal_role_required(*RUNNER_ROLES)
+def negotiation_view(
+    request: SignedInRequest, package_id: int, participation_id: int
+) -> HttpResponse:
+    """The Pejabat Pengadaan's negotiated price with one participant (non-tender only)."""
+    package = _package(request, package_id)
+    if not negotiates(package):
+        raise Http404
+    standing = evaluation_standing(package)
+    candidate = _candidate(standing, participation_id)
+    form = forms.NegotiationForm(request.POST, prefix=forms.NEGOTIATION_PREFIX)
+    if form.is_valid():
+        try:
+            services.negotiation_record(
+                package=package,
+                user=request.user,
+                participation=candidate.participation,
+                price=form.cleaned_data["negotiated_price"],
+                note=form.cleaned_data["note"],
+                context=audit_context(request),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except services.EvaluationRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The negotiated price is saved."))
+            return _back(package)
+    return _entry_page(request, standing, candidate, negotiation_form=form)
 
 
 @require_POST

@@ -212,7 +212,7 @@ def evaluation_rows(package: Package) -> list[EvaluationRow]:
                 row.technical_score,  # st
                 row.offer_price,  # p
                 row.corrected_price,  # pt
-                None,  # hn: negotiation (non-tender, not yet)
+                row.negotiated_price,  # hn: the negotiated price (non-tender)
                 row.price_score,  # sh
                 row.total,  # sa
                 _mark(row.proof),  # b

@@ -108,3 +108,11 @@ def test_a_demo_tender_in_its_opening_stage_opens_with_the_printed_key_files(dem
     envelope_open(key=key)
     (opening,) = BidOpening.objects.filter(tender_key=key)
     assert opening.status == "opened" and opening.offer_price
+
+
+def test_the_demo_vendor_is_invited_to_the_pengadaan_langsung(demo):
+    """The demo's Pengadaan Langsung is by invitation; the demo vendor's company is
+    invited, so the tour can join it."""
+    for slug in ("kemenkeu", "surabaya"):
+        package = Package.objects.get(portal__slug=slug, selection_method="pengadaan_langsung")
+        assert package.invitations.count() == 1

@@ -16,6 +16,7 @@ from inaproc.evaluation.models import (
     AnnouncementKind,
     Entry,
     Evaluation,
+    Negotiation,
     ProofInvitation,
     ProofOutcome,
     Proposal,
@@ -24,8 +25,18 @@ from inaproc.evaluation.models import (
     Step,
 )
 from inaproc.tenders.models import Package, Participation
-from inaproc.tenders.models.choices import DocumentMethod, QualificationMethod
+from inaproc.tenders.models.choices import (
+    NON_TENDER_METHODS,
+    DocumentMethod,
+    QualificationMethod,
+)
 from inaproc.tenders.selectors.pokja import pokja_active_members, pokja_quorum
+
+
+def negotiates(package: Package) -> bool:
+    """A non-tender package (Pengadaan Langsung, Penunjukan Langsung): its Pejabat
+    Pengadaan negotiates the price with the participants."""
+    return package.selection_method in NON_TENDER_METHODS
 
 
 def is_two_file(package: Package) -> bool:
@@ -81,6 +92,12 @@ class Candidate:
     rank: int | None = None
     price_score: Decimal | None = None
     total: Decimal | None = None
+    # Non-tender packages: the latest negotiation with this participant.
+    negotiation: Negotiation | None = None
+
+    @property
+    def negotiated_price(self) -> Decimal | None:
+        return self.negotiation.negotiated_price if self.negotiation is not None else None
 
     @property
     def company(self):
@@ -149,6 +166,10 @@ def candidates(package: Package, evaluation: Evaluation | None) -> list[Candidat
     if evaluation is not None:
         for entry in Entry.objects.filter(evaluation=evaluation).select_related("entered_by"):
             latest[(entry.participation_id, entry.step)] = entry  # ordered: the last counts
+    negotiations: dict[int, Negotiation] = {}
+    if evaluation is not None and negotiates(package):
+        for negotiation in Negotiation.objects.filter(evaluation=evaluation):
+            negotiations[negotiation.participation_id] = negotiation  # the last counts
     steps = required_steps(package)
     rows = []
     for opening in opened:
@@ -165,6 +186,7 @@ def candidates(package: Package, evaluation: Evaluation | None) -> list[Candidat
                     if (participation.pk, step) in latest
                 },
                 steps=steps,
+                negotiation=negotiations.get(participation.pk),
             )
         )
     return rows

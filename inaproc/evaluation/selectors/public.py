@@ -87,6 +87,8 @@ class PublicRow:
     kualifikasi: bool | None
     harga: bool | None
     winner: bool
+    # Non-tender packages: the price negotiated by the Pejabat Pengadaan (SPSE's "hn").
+    negotiated_price: Decimal | None = None
 
 
 def public_evaluation(package: Package) -> list[PublicRow]:
@@ -118,6 +120,7 @@ def public_evaluation(package: Package) -> list[PublicRow]:
                 kualifikasi=row.result(Step.KUALIFIKASI),
                 harga=row.result(Step.HARGA),
                 winner=row.participation.pk == result.winner.pk,
+                negotiated_price=row.negotiated_price,
             )
         )
     return out
@@ -156,7 +159,7 @@ def public_winner(package: Package) -> PublicWinner | None:
         npwp=company.npwp,
         offer_price=row.offer_price if row else None,
         corrected_price=(row.corrected_price or row.offer_price) if row else None,
-        negotiated_price=None,
+        negotiated_price=row.negotiated_price if row else None,
     )
 
 

@@ -9,6 +9,7 @@ from inaproc.evaluation.services.announcement import (
 from inaproc.evaluation.services.common import EvaluationRefused
 from inaproc.evaluation.services.decision import proposal_approve, proposal_make
 from inaproc.evaluation.services.entries import StepInput, entries_record, weights_set
+from inaproc.evaluation.services.negotiation import negotiation_record
 from inaproc.evaluation.services.proof import proof_invite, proof_record
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "entries_record",
     "evaluation_reopen",
     "file_one_announce",
+    "negotiation_record",
     "proof_invite",
     "proof_record",
     "proposal_approve",

@@ -14,6 +14,7 @@ from inaproc.evaluation.selectors.board import (
     candidates,
     evaluation_refusal,
     is_two_file,
+    negotiates,
     winner_by_proof,
 )
 from inaproc.evaluation.services.common import EvaluationRefused, locked_evaluation, record
@@ -108,6 +109,16 @@ def winner_announce(
             announced_by=user,
         )
         company = winner.company
+        negotiated = None
+        if negotiates(locked):
+            negotiated = next(
+                (
+                    row.negotiated_price
+                    for row in candidates(locked, evaluation)
+                    if row.participation.pk == winner.pk
+                ),
+                None,
+            )
         record(
             locked,
             actor=user,
@@ -117,6 +128,7 @@ def winner_announce(
                 "announced_at": utc_iso(announcement.announced_at),
                 "round": evaluation.round,
                 "winner": {"npwp": company.npwp, "name": company.name},
+                **({"negotiated_price": str(negotiated)} if negotiated is not None else {}),
             },
             context=context,
         )
@@ -125,6 +137,7 @@ def winner_announce(
             template=WINNER_EMAIL,
             context={
                 "winner": company,
+                "negotiated_price": negotiated,
                 "public_url": portal_link(locked.portal, _winner_page(locked), code=locked.code),
             },
         )

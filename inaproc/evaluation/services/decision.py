@@ -15,6 +15,7 @@ from inaproc.evaluation.selectors.board import (
     approvals_needed,
     candidates,
     evaluation_refusal,
+    negotiates,
     ranked,
 )
 from inaproc.evaluation.services.common import EvaluationRefused, locked_evaluation, record
@@ -54,6 +55,13 @@ def proposal_make(
             raise EvaluationRefused(
                 _("Only a bid that passed every step of the evaluation can be proposed.")
             )
+        if negotiates(locked):
+            by_pk = {row.participation.pk: row for row in rows}
+            if by_pk[winner.pk].negotiated_price is None:
+                raise EvaluationRefused(
+                    _("Record the price negotiated with %(name)s first.")
+                    % {"name": winner.company.name}
+                )
         current = evaluation.proposals.filter(
             state__in=[ProposalState.PROPOSED, ProposalState.DECIDED]
         ).first()
@@ -95,6 +103,7 @@ def _ranking_row(row) -> dict:
         "price": str(row.price) if row.price is not None else None,
         "technical": str(row.technical_score) if row.technical_score is not None else None,
         "total": str(row.total) if row.total is not None else None,
+        "negotiated": str(row.negotiated_price) if row.negotiated_price is not None else None,
     }
 
 
@@ -153,7 +162,10 @@ def _decide_if_quorum(package: Package, proposal: Proposal, *, context) -> None:
             "decided_at": utc_iso(proposal.decided_at) if proposal.decided_at else None,
             "approvals": len(approvals),
             "ranking": [
-                {k: row[k] for k in ("rank", "npwp", "price", "technical", "total")}
+                {
+                    **{k: row[k] for k in ("rank", "npwp", "price", "technical", "total")},
+                    **({"negotiated": row["negotiated"]} if row.get("negotiated") else {}),
+                }
                 for row in proposal.ranking
             ],
             "candidates": [p.company.npwp for p in proposal.candidates()],

@@ -11,6 +11,7 @@ from inaproc.tenders.models.choices import (
     QualificationMethod,
     SelectionMethod,
 )
+from inaproc.tenders.models.invitations import Invitation
 from inaproc.tenders.models.officials import Pokja, PokjaMember, TenderSettings
 from inaproc.tenders.models.packages import (
     PUBLIC_STATES,
@@ -41,6 +42,7 @@ __all__ = [
     "FailureApproval",
     "FailureReason",
     "FundingSource",
+    "Invitation",
     "Package",
     "PackageLocation",
     "PackageState",

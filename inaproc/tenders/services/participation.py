@@ -19,6 +19,7 @@ from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.tenders import stages
 from inaproc.tenders.models import (
+    Invitation,
     Package,
     PackageState,
     Participation,
@@ -26,6 +27,7 @@ from inaproc.tenders.models import (
     ReminderKind,
     ScheduleStage,
 )
+from inaproc.tenders.models.choices import NON_TENDER_METHODS
 from inaproc.tenders.selectors.participation import (
     ACTING_ROLES,
     acting_members,
@@ -79,6 +81,16 @@ def participation_join(
         locked = package_locked(package.pk, with_stages=True)
         if not joining_open(locked, now=now):
             raise ParticipationRefused(_("Joining this tender is closed."))
+        if (
+            locked.selection_method in NON_TENDER_METHODS
+            and not Invitation.objects.filter(package=locked, company=member.company).exists()
+        ):
+            raise ParticipationRefused(
+                _(
+                    "Participation in this package is by invitation only, and your company "
+                    "has not been invited."
+                )
+            )
         try:
             with transaction.atomic():
                 participation = Participation.objects.create(

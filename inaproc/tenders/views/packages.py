@@ -32,6 +32,7 @@ from inaproc.tenders.forms.packages import (
     ReturnForm,
 )
 from inaproc.tenders.models import Package, PackageState, TenderDocument, TenderDocumentKind
+from inaproc.tenders.selectors.invitations import by_invitation, invitation_rows
 from inaproc.tenders.selectors.packages import (
     assignable_runners,
     package_documents,
@@ -146,6 +147,7 @@ def package_detail_view(request: SignedInRequest, pk: int) -> HttpResponse:
             for stage in sorted(package.stages.all(), key=lambda stage: stage.position)
         ],
         "approvals": list(package.approvals.all()),
+        "invitations": invitation_rows(package) if by_invitation(package) else None,
         "schedule_template": template,
         "may_edit": editor is not None,
         "may_assign": editor == PPK_EDITS and is_ppk,

@@ -21,6 +21,7 @@ from inaproc.tenders.participation_access import (
     access_public_tender,
     access_question,
 )
+from inaproc.tenders.selectors.invitations import by_invitation, is_invited, open_invitations
 from inaproc.tenders.selectors.participation import (
     ACTING_ROLES,
     bid_deadline,
@@ -69,6 +70,8 @@ def join_view(request: CompanyRequest, code: int) -> HttpResponse:
         "open": joining_open(package, now=timezone.now()),
         "deadline": bid_deadline(package),
         "warnings": participation_warnings(package=package, company=member.company),
+        "not_invited": by_invitation(package)
+        and not is_invited(package=package, company=member.company),
     }
     return render(request, "tenders/participation/join.html", context)
 
@@ -77,8 +80,9 @@ def join_view(request: CompanyRequest, code: int) -> HttpResponse:
 @never_cache
 @company_role_required()
 def my_tenders_view(request: CompanyRequest) -> HttpResponse:
-    rows = my_tenders(company=request.company_member.company)
-    return render(request, "tenders/participation/my_tenders.html", {"rows": rows})
+    company = request.company_member.company
+    context = {"rows": my_tenders(company=company), "invited": open_invitations(company)}
+    return render(request, "tenders/participation/my_tenders.html", context)
 
 
 def _tender_page(

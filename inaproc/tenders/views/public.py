@@ -16,6 +16,7 @@ from inaproc.portals.decorators import portal_required
 from inaproc.portals.http import PortalRequest
 from inaproc.tenders.forms.public import TenderFilterForm
 from inaproc.tenders.models import Package
+from inaproc.tenders.selectors.invitations import by_invitation
 from inaproc.tenders.selectors.participation import joining_open
 from inaproc.tenders.selectors.public import (
     access_public_package,
@@ -85,6 +86,7 @@ def tender_announcement_view(request: PortalRequest, code: int) -> HttpResponse:
             "standing": tender_standing(package),
             "documents": tender_documents(package),
             "joining_open": joining_open(package, now=timezone.now()),
+            "by_invitation": by_invitation(package),
         },
     )
 
