@@ -27,6 +27,9 @@ EVENT_TAGS: dict[str, list[str]] = {
     "tender.cancelled": ["tenderCancellation"],
     "tender.opening_record": ["tenderUpdate"],
     "tender.failed": ["tenderUpdate"],
+    # Issue 13 (ADR 0013): the winner announcement and the recorded contract.
+    "tender.winner_announced": ["award"],
+    "tender.contract_signed": ["contract"],
 }
 # The states whose tenders have releases: published, and ended by a cancellation or a
 # failure (tender gagal).
