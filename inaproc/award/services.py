@@ -28,8 +28,8 @@ from inaproc.award.selectors import (
 from inaproc.award.validators import clean_number
 from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
-from inaproc.evaluation.selectors.public import announced_result, public_winner
-from inaproc.files.storage import document_delete, stream_store
+from inaproc.evaluation.selectors.public import AnnouncedResult, announced_result, public_winner
+from inaproc.files.storage import StoredFile, document_delete, stream_store
 from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import Package
 from inaproc.tenders.services.locks import package_locked
@@ -103,50 +103,67 @@ def award_letter_issue(
             content_type="application/pdf",
         )
         try:
-            with transaction.atomic():
-                letter = AwardLetter.objects.create(
-                    portal=locked.portal,
-                    package=locked,
-                    winner=result.winner,
-                    number=number,
-                    letter_date=letter_date,
-                    price=price,
-                    issued_by=user,
-                    kind="sppbj",
-                    stored_name=stored.name,
-                    original_name=f"SPPBJ-{locked.code}.pdf",
-                    content_type=stored.content_type,
-                    size=stored.size,
-                    sha256=stored.sha256,
-                )
-        except IntegrityError:
+            letter = _letter_save(
+                locked, user=user, result=result, content=content, stored=stored, context=context
+            )
+        except BaseException:
+            # Refused or failed: the PDF is not kept (the rows roll back with it).
             document_delete(name=stored.name)
-            raise AwardRefused(
-                _("This portal already has an award letter with this number.")
-            ) from None
-        _record(
-            locked,
-            user=user,
-            verb="tender.award_letter_issued",
-            payload={"letter": letter.pk, "number": number},
-            log={
-                "number": number,
-                "letter_date": letter_date.isoformat(),
-                "issued_at": utc_iso(letter.issued_at),
-                "winner": {"npwp": winner.npwp, "name": winner.name},
-                "price": str(int(price)),
-            },
-            context=context,
-        )
-        email_to(
-            winner_addresses(result.winner),
-            package=locked,
-            template=LETTER_EMAIL,
-            context={
-                "letter": letter,
-                "letter_url": portal_link(locked.portal, "award:vendor_award", code=locked.code),
-            },
-        )
+            raise
+    return letter
+
+
+def _letter_save(
+    package: Package,
+    *,
+    user: User,
+    result: AnnouncedResult,
+    content: LetterContent,
+    stored: StoredFile,
+    context: AuditContext | None,
+) -> AwardLetter:
+    try:
+        with transaction.atomic():
+            letter = AwardLetter.objects.create(
+                portal=package.portal,
+                package=package,
+                winner=result.winner,
+                number=content.number,
+                letter_date=content.letter_date,
+                price=content.price,
+                issued_by=user,
+                kind="sppbj",
+                stored_name=stored.name,
+                original_name=f"SPPBJ-{package.code}.pdf",
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+            )
+    except IntegrityError:
+        raise AwardRefused(_("This portal already has an award letter with this number.")) from None
+    _record(
+        package,
+        user=user,
+        verb="tender.award_letter_issued",
+        payload={"letter": letter.pk, "number": content.number},
+        log={
+            "number": content.number,
+            "letter_date": content.letter_date.isoformat(),
+            "issued_at": utc_iso(letter.issued_at),
+            "winner": {"npwp": content.winner_npwp, "name": content.winner_name},
+            "price": str(int(content.price)),
+        },
+        context=context,
+    )
+    email_to(
+        winner_addresses(result.winner),
+        package=package,
+        template=LETTER_EMAIL,
+        context={
+            "letter": letter,
+            "letter_url": portal_link(package.portal, "award:vendor_award", code=package.code),
+        },
+    )
     return letter
 
 

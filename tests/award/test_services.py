@@ -94,7 +94,7 @@ def test_no_letter_without_an_announced_winner(portal_a):
     package, _members, _bidders = opened_tender(portal_a)
     with pytest.raises(AwardRefused, match="No winner"):
         award_letter_issue(
-            package=package, user=package.ppk, number="1/SPPBJ/2026", letter_date=date.today()
+            package=package, user=package.ppk, number="1/SPPBJ/2026", letter_date=date(2026, 12, 7)
         )
 
 
@@ -105,7 +105,7 @@ def test_only_the_packages_ppk_issues_the_letter(portal_a):
     for user in (other_ppk, members[0]):
         with pytest.raises(AwardRefused, match="PPK"):
             award_letter_issue(
-                package=package, user=user, number="1/SPPBJ/2026", letter_date=date.today()
+                package=package, user=user, number="1/SPPBJ/2026", letter_date=date(2026, 12, 7)
             )
     assert not AwardLetter.objects.exists()
 
