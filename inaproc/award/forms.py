@@ -1,6 +1,8 @@
 """The PPK's two forms: the award letter's number and date; the contract's number,
 date, value (rupiah typed with or without thousand dots), signatories and duration."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from inaproc.tenders.models import Package
 DATE_FORMAT = "%Y-%m-%d"
 
 
-def _date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def _date_field(label, *, required: bool = True, help_text: Any = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -77,7 +79,7 @@ class ContractForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends, days = data.get("starts_on"), data.get("ends_on"), data.get("duration_days")
         if ends is None and days is None and "ends_on" not in self.errors:
             self.add_error("ends_on", _("Give the end date or the duration in days."))
