@@ -16,6 +16,7 @@ from django.utils import translation
 
 from inaproc.award.selectors import public_contract, winner_price
 from inaproc.bids.models import BidOpening
+from inaproc.evaluation.models import Announcement, AnnouncementKind
 from inaproc.evaluation.selectors.public import announced_result
 from inaproc.portals.models import Portal
 from inaproc.tenders import stages as tender_stages
@@ -157,6 +158,32 @@ def _parties(
             }
         )
     return parties
+
+
+def _withdrawn_awards(package: Package) -> list[dict[str, Any]]:
+    """Winner announcements withdrawn by a reopened evaluation: their awards, cancelled
+    (so that a compiled record no longer shows them active)."""
+    withdrawn = Announcement.objects.filter(
+        evaluation__package=package,
+        kind=AnnouncementKind.WINNER,
+        withdrawn_at__isnull=False,
+        winner__isnull=False,
+    ).select_related("winner__company")
+    ocid = ocid_for(package.portal, package.code)
+    return [
+        {
+            "id": f"{ocid}-award-{announcement.pk}",
+            "status": "cancelled",
+            "date": iso(announcement.announced_at),
+            "suppliers": [
+                {
+                    "id": npwp_party_id(announcement.winner.company.npwp),
+                    "name": announcement.winner.company.name,
+                }
+            ],
+        }
+        for announcement in withdrawn
+    ]
 
 
 def _award(package: Package) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -393,9 +420,12 @@ def release_build(
             "planning": _planning(package),
             "tender": tender,
         }
+        awards = [] if as_published else _withdrawn_awards(package)
         if award is not None:
-            release["awards"] = [award]
-            contracts = _contracts(package, award)
-            if contracts:
-                release["contracts"] = contracts
+            awards.append(award)
+        if awards:
+            release["awards"] = awards
+        contracts = _contracts(package, award)
+        if contracts:
+            release["contracts"] = contracts
         return release

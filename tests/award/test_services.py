@@ -206,3 +206,34 @@ def test_the_contract_is_recorded_once_by_the_ppk_only(portal_a):
     with pytest.raises(AwardRefused, match="already recorded"):
         contract_record(package=package, user=package.ppk, data=contract_input(number="K-2"))
     assert Contract.objects.count() == 1
+
+
+def test_the_winner_announcement_is_an_ocds_award_release(portal_a):
+    """ADR 0013: the winner announcement appends a valid release tagged award, the
+    winner a supplier party by NPWP, the value the corrected price."""
+    package, _members, (_winner_member, winner), _loser = announced_tender(portal_a)
+    release = Release.objects.filter(package=package, tag="award").get()
+    body = json.loads(release.body)
+    assert release_errors(body) == []
+    (award,) = body["awards"]
+    assert award["value"] == {"amount": 870000000, "currency": "IDR"}
+    supplier = next(party for party in body["parties"] if "supplier" in party["roles"])
+    assert supplier["identifier"]["id"] == winner.company.npwp
+    assert award["suppliers"][0]["id"] == supplier["id"]
+
+
+def test_a_reopened_evaluation_cancels_the_withdrawn_award_in_open_data(portal_a):
+    """An upheld objection reopens the evaluation: a tenderUpdate release whose award is
+    cancelled, and the compiled record no longer shows it active."""
+    from inaproc.evaluation.services import evaluation_reopen
+    from inaproc.opendata.models import Record
+
+    package, members, *_ = announced_tender(portal_a)
+    evaluation_reopen(package, actor=members[0], reason="Sanggah diterima.")
+
+    release = Release.objects.filter(package=package).order_by("-seq").first()
+    body = json.loads(release.body)
+    assert release.tag == "tenderUpdate" and release_errors(body) == []
+    assert [award["status"] for award in body["awards"]] == ["cancelled"]
+    compiled = json.loads(Record.objects.get(package=package).compiled)
+    assert [award["status"] for award in compiled["awards"]] == ["cancelled"]

@@ -158,3 +158,10 @@ def test_the_public_pages_show_the_contract_without_login_never_the_pdf(portal_a
     page = response.content.decode()
     assert "KTR-01/DPU/2026" in page and "Rp 870.000.000,00" in page and "90 hari" in page
     assert "surat.pdf" not in page and "SPPBJ" not in page
+
+
+def test_the_package_page_links_the_award_page_for_its_ppk_only(portal_a):
+    package, members, *_ = announced_tender(portal_a)
+    link = f"/{portal_a.slug}/staf/paket/{package.pk}/sppbj/"
+    assert link in signed_in(package.ppk).get(f"/{portal_a.slug}/staf/paket/{package.pk}/").text
+    assert link not in signed_in(members[0]).get(f"/{portal_a.slug}/staf/paket/{package.pk}/").text
