@@ -170,20 +170,20 @@ def _withdrawn_awards(package: Package) -> list[dict[str, Any]]:
         winner__isnull=False,
     ).select_related("winner__company")
     ocid = ocid_for(package.portal, package.code)
-    return [
-        {
-            "id": f"{ocid}-award-{announcement.pk}",
-            "status": "cancelled",
-            "date": iso(announcement.announced_at),
-            "suppliers": [
-                {
-                    "id": npwp_party_id(announcement.winner.company.npwp),
-                    "name": announcement.winner.company.name,
-                }
-            ],
-        }
-        for announcement in withdrawn
-    ]
+    awards = []
+    for announcement in withdrawn:
+        if announcement.winner is None:
+            continue
+        company = announcement.winner.company
+        awards.append(
+            {
+                "id": f"{ocid}-award-{announcement.pk}",
+                "status": "cancelled",
+                "date": iso(announcement.announced_at),
+                "suppliers": [{"id": npwp_party_id(company.npwp), "name": company.name}],
+            }
+        )
+    return awards
 
 
 def _award(package: Package) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
