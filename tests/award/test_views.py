@@ -11,6 +11,7 @@ from django.test import Client
 
 from inaproc.accounts.models import Role
 from inaproc.award.models import AwardLetter, Contract
+from inaproc.award.services import contract_record
 from tests.award.factories import announced_tender, contract_input, issue_letter
 from tests.factories import make_user
 from tests.helpers import signed_in
@@ -131,8 +132,6 @@ def test_the_letter_pdf_reaches_the_ppk_pokja_and_winner_only(portal_a):
 def test_the_winner_sees_the_letter_and_contract_in_my_tenders(portal_a):
     package, _members, (winner_member, _winner), _loser = announced_tender(portal_a)
     issue_letter(package)
-    from inaproc.award.services import contract_record
-
     contract_record(package=package, user=package.ppk, data=contract_input())
     client = signed_in(winner_member.user)
     mine = client.get(f"/{portal_a.slug}/perusahaan/tender/").content.decode()
@@ -149,8 +148,6 @@ def test_the_public_pages_show_the_contract_without_login_never_the_pdf(portal_a
     assert readers.winners(client.get(url).content) is None
     issue_letter(package)
     assert readers.winners(client.get(url).content) is None
-    from inaproc.award.services import contract_record
-
     contract_record(package=package, user=package.ppk, data=contract_input())
     response = client.get(url)
     found = readers.winners(response.content)
