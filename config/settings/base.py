@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "inaproc.bids",
     "inaproc.evaluation",
     "inaproc.objections",
+    "inaproc.award",
     "inaproc.spse",
     "inaproc.opendata",
     "inaproc.search",

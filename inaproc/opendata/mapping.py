@@ -7,13 +7,17 @@ Labels are SPSE's Indonesian words whatever the request's language (the data is 
 for every reader)."""
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import translation
 
+from inaproc.award.selectors import public_contract, winner_price
 from inaproc.bids.models import BidOpening
+from inaproc.evaluation.models import Announcement, AnnouncementKind
+from inaproc.evaluation.selectors.public import announced_result
 from inaproc.portals.models import Portal
 from inaproc.tenders import stages as tender_stages
 from inaproc.tenders.links import public_tender_link
@@ -30,6 +34,7 @@ from inaproc.tenders.models import (
 )
 
 CURRENCY = "IDR"
+JAKARTA = ZoneInfo("Asia/Jakarta")
 LANGUAGE = "id"
 
 # SPSE's methods to OCDS `procurementMethod` (closed codelist `method`). A tender with
@@ -120,7 +125,13 @@ def tenderers_of(package: Package) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _parties(package: Package, tenderers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _parties(
+    package: Package, tenderers: list[dict[str, Any]], supplier: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The buyer, the procuring entity, the tenderers; the announced winner also as
+    `supplier` (added as a party of its own if it is not among the tenderers)."""
+    if supplier is not None and all(firm["npwp"] != supplier["npwp"] for firm in tenderers):
+        tenderers = [*tenderers, {**supplier, "supplier_only": True}]
     parties = [
         {**_buyer(package), "roles": ["buyer"]},
         {**_procuring_entity(package.portal), "roles": ["procuringEntity"]},
@@ -136,10 +147,92 @@ def _parties(package: Package, tenderers: list[dict[str, Any]]) -> list[dict[str
                     "legalName": firm["name"],
                 },
                 "address": {"countryName": "Indonesia"},
-                "roles": ["tenderer"],
+                "roles": [
+                    *([] if firm.get("supplier_only") else ["tenderer"]),
+                    *(
+                        ["supplier"]
+                        if supplier is not None and firm["npwp"] == supplier["npwp"]
+                        else []
+                    ),
+                ],
             }
         )
     return parties
+
+
+def _withdrawn_awards(package: Package) -> list[dict[str, Any]]:
+    """Winner announcements withdrawn by a reopened evaluation: their awards, cancelled
+    (so that a compiled record no longer shows them active)."""
+    withdrawn = Announcement.objects.filter(
+        evaluation__package=package,
+        kind=AnnouncementKind.WINNER,
+        withdrawn_at__isnull=False,
+        winner__isnull=False,
+    ).select_related("winner__company")
+    ocid = ocid_for(package.portal, package.code)
+    awards = []
+    for announcement in withdrawn:
+        if announcement.winner is None:
+            continue
+        company = announcement.winner.company
+        awards.append(
+            {
+                "id": f"{ocid}-award-{announcement.pk}",
+                "status": "cancelled",
+                "date": iso(announcement.announced_at),
+                "suppliers": [{"id": npwp_party_id(company.npwp), "name": company.name}],
+            }
+        )
+    return awards
+
+
+def _award(package: Package) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The OCDS award of the standing winner announcement (ADR 0013: `awards[]`, the
+    supplier by NPWP, the corrected or negotiated price in IDR) and the supplier; (None,
+    None) before the announcement."""
+    result = announced_result(package)
+    if result is None:
+        return None, None
+    company = result.winner.company
+    supplier = {"npwp": company.npwp, "name": company.name}
+    award: dict[str, Any] = {
+        "id": f"{ocid_for(package.portal, package.code)}-award-{result.announcement.pk}",
+        "status": "active",
+        "date": iso(result.announced_at),
+        "suppliers": [{"id": npwp_party_id(company.npwp), "name": company.name}],
+    }
+    price = winner_price(package)
+    if price is not None:
+        award["value"] = money(price)
+    return award, supplier
+
+
+def _contracts(package: Package, award: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The recorded contract (inaproc.award) as OCDS `contracts[]`: its award, value,
+    period and signing date."""
+    contract = public_contract(package)
+    if contract is None or award is None:
+        return []
+    return [
+        {
+            "id": f"{ocid_for(package.portal, package.code)}-contract-{contract.number}",
+            "awardID": award["id"],
+            "title": f"Kontrak {contract.number}",
+            "status": "active",
+            "value": money(contract.value),
+            "period": {
+                "startDate": iso(_day_start(contract.starts_on)),
+                "endDate": iso(_day_start(contract.ends_on)),
+                "durationInDays": contract.duration_days,
+            },
+            "dateSigned": iso(_day_start(contract.signed_on)),
+        }
+    ]
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight WIB of a calendar date (contract dates are dates in Jakarta)."""
+    return datetime.combine(day, time.min, tzinfo=JAKARTA)
 
 
 def _period(stage: ScheduleStage | None) -> dict[str, str] | None:
@@ -314,15 +407,25 @@ def release_build(
         )
         if amendment is not None:
             tender["amendments"] = [amendment]
-        return {
+        award, supplier = (None, None) if as_published else _award(package)
+        release: dict[str, Any] = {
             "ocid": ocid_for(package.portal, package.code),
             "id": release_id,
             "date": iso(date),
             "tag": tags,
             "initiationType": "tender",
             "language": LANGUAGE,
-            "parties": _parties(package, tenderers),
+            "parties": _parties(package, tenderers, supplier),
             "buyer": _buyer(package),
             "planning": _planning(package),
             "tender": tender,
         }
+        awards = [] if as_published else _withdrawn_awards(package)
+        if award is not None:
+            awards.append(award)
+        if awards:
+            release["awards"] = awards
+        contracts = _contracts(package, award)
+        if contracts:
+            release["contracts"] = contracts
+        return release

@@ -27,6 +27,11 @@ EVENT_TAGS: dict[str, list[str]] = {
     "tender.cancelled": ["tenderCancellation"],
     "tender.opening_record": ["tenderUpdate"],
     "tender.failed": ["tenderUpdate"],
+    # Issue 13 (ADR 0013): the winner announcement and the recorded contract.
+    "tender.winner_announced": ["award"],
+    # The evaluation reopened by an upheld objection: a withdrawn winner's award cancelled.
+    "tender.evaluation_reopened": ["tenderUpdate"],
+    "tender.contract_signed": ["contract"],
 }
 # The states whose tenders have releases: published, and ended by a cancellation or a
 # failure (tender gagal).
@@ -112,6 +117,8 @@ def _amendment(entry: LogEntry, body: dict[str, Any], date: datetime) -> dict[st
         described = {"rationale": body.get("note", ""), "description": f"Adendum versi {version}"}
     elif kind == "tender.cancelled":
         described = {"rationale": body.get("reason", ""), "description": "Tender dibatalkan"}
+    elif kind == "tender.evaluation_reopened":
+        described = {"rationale": body.get("reason", ""), "description": "Evaluasi diulang"}
     elif kind == "tender.failed":
         rationale = body.get("note") or body.get("reason", "")
         described = {"rationale": rationale, "description": "Tender gagal"}

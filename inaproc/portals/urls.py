@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("inaproc.bids.urls")),
     path("", include("inaproc.evaluation.urls")),
     path("", include("inaproc.objections.urls")),
+    path("", include("inaproc.award.urls")),
     path("", include("inaproc.translog.urls")),
     path("", include("inaproc.opendata.urls")),
     path("", include("inaproc.spse.urls")),

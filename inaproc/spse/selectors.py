@@ -13,6 +13,7 @@ from enum import Enum
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 
+from inaproc.award.selectors import public_contract
 from inaproc.evaluation.selectors.public import (
     corrected_prices,
     public_evaluation,
@@ -228,9 +229,9 @@ def evaluation_rows(package: Package) -> list[EvaluationRow]:
 
 
 def winners(package: Package, *, contracted: bool) -> list[Winner]:
-    """The announced winner (inaproc.evaluation); `contracted`: those with a signed
-    contract (none are recorded yet: the award is a later issue)."""
-    if contracted:
+    """The announced winner (inaproc.evaluation); `contracted`: the winner once its
+    contract is recorded (inaproc.award)."""
+    if contracted and public_contract(package) is None:
         return []
     winner = public_winner(package)
     if winner is None:

@@ -33,6 +33,7 @@ from inaproc.spse.selectors import (
     Kind,
     evaluation_rows,
     participants_corrected,
+    public_contract,
     spse_list,
     spse_package,
     winners,
@@ -186,6 +187,7 @@ def _winner(package: Package, *, kind: Kind, page: str) -> dict:
     return {
         "winners": winners(package, contracted=contracted),
         "contracted": contracted,
+        "contract": public_contract(package) if contracted else None,
         "non_tender": kind is Kind.NON_TENDER,
     }
 
