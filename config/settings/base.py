@@ -438,7 +438,10 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "inaproc.core.requestid.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "inaproc.core.requestid.RequestIdFilter"},
+        "without_traceback": {"()": "inaproc.core.logfilters.WithoutTraceback"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
@@ -459,7 +462,15 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Only the root's handler: Django's own defaults (a console handler for DEBUG, an
+        # email to ADMINS for every error of the `django` loggers) are replaced here;
+        # production adds the email for request errors (config/settings/production.py).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A request for a host name not in ALLOWED_HOSTS: one line, not a traceback.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }
 
 # Operations (docs/operations.md, "Health, readiness, metrics"): /metrics answers only

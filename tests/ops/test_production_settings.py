@@ -1,0 +1,148 @@
+"""The production settings refuse to start without what a server must be told, mail
+request errors to ADMINS, log an unknown Host in one line, and the health endpoints
+answer other methods with 405, not a CSRF 403."""
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, override_settings
+
+from config.env import admins_parse
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPLETE = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "production-settings-test-key-0123456789-abcdefghijklmnop",
+    "LOG_KEY_ENCRYPTION_KEY": "production-settings-test-log-key-0123456789",
+    "ALLOWED_HOSTS": "lpse.example.go.id",
+    "DATABASE_URL": "postgres://inaproc@127.0.0.1:5432/inaproc",
+    "EMAIL_URL": "memorymail://",
+    "SITE_URL": "https://lpse.example.go.id",
+}
+
+
+def run_with(environment: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter with only `environment` (and PATH) set."""
+    env = {"PATH": os.environ.get("PATH", ""), **environment}
+    return subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+LOAD = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "EMAIL_URL", "SITE_URL"])
+def test_production_refuses_to_start_without_a_required_variable(missing):
+    """Without DATABASE_URL a server silently used SQLite in the release folder, without
+    EMAIL_URL it printed emails (with their private links) to the log, without SITE_URL it
+    mailed links to http://127.0.0.1:8000. Now it stops, naming what is missing."""
+    environment = {name: value for name, value in COMPLETE.items() if name != missing}
+
+    result = run_with(environment, LOAD)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"Production settings need {missing}" in result.stderr
+
+
+def test_production_names_every_missing_variable_at_once():
+    """One start tells the operator all that is missing, not one variable per attempt."""
+    environment = {
+        name: value
+        for name, value in COMPLETE.items()
+        if name not in {"DATABASE_URL", "EMAIL_URL", "SITE_URL"}
+    }
+
+    result = run_with(environment, LOAD)
+
+    assert result.returncode != 0
+    for name in ("DATABASE_URL", "EMAIL_URL", "SITE_URL"):
+        assert name in result.stderr
+
+
+def test_production_starts_with_the_required_variables():
+    """The complete environment loads: PostgreSQL, not SQLite."""
+    result = run_with(COMPLETE, LOAD)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_request_errors_are_emailed_to_the_admins_of_the_environment():
+    """ADMINS="Name <address>,…" from the environment; an unhandled request error (logged
+    by django.request at ERROR) reaches them by email, a 404 warning does not."""
+    code = """
+import django, logging
+django.setup()
+from django.conf import settings
+from django.core import mail
+print(settings.ADMINS)
+logging.getLogger("django.request").warning("Not Found: /nothing")
+logging.getLogger("django.request").error("Internal Server Error: /broken")
+print(len(mail.outbox), mail.outbox[0].to if mail.outbox else None)
+"""
+    environment = {**COMPLETE, "ADMINS": "Tim Operasi <ops@example.go.id>, dba@example.go.id"}
+
+    result = run_with(environment, code)
+
+    assert result.returncode == 0, result.stderr
+    admins_line, mail_line = result.stdout.strip().splitlines()
+    assert admins_line == (
+        "[('Tim Operasi', 'ops@example.go.id'), ('dba@example.go.id', 'dba@example.go.id')]"
+    )
+    assert mail_line == "1 ['ops@example.go.id', 'dba@example.go.id']"
+
+
+def test_admins_parse_reads_names_and_bare_addresses():
+    """The documented forms of ADMINS; an empty value is nobody."""
+    assert admins_parse("") == []
+    assert admins_parse(" A B <a@b.id> ,c@d.id,") == [("A B", "a@b.id"), ("c@d.id", "c@d.id")]
+
+
+@pytest.mark.parametrize("value", ["Ops <ops@example.go.id", "not an address", "<@x>"])
+def test_admins_parse_refuses_a_malformed_entry(value):
+    """A typo in ADMINS stops the start instead of silently mailing nobody."""
+    with pytest.raises(ImproperlyConfigured):
+        admins_parse(value)
+
+
+@pytest.mark.django_db
+@override_settings(METRICS_TOKEN="scrape-token-for-tests-0123456789")
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_health_endpoints_answer_other_methods_with_405_not_a_csrf_403(path, method):
+    """A load balancer or a person trying POST gets "method not allowed" (as the docs
+    say), not the CSRF failure page."""
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)(path)
+
+    assert response.status_code == 405
+
+
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["lpse.example.go.id"])
+def test_an_unknown_host_is_logged_in_one_line_without_a_traceback(caplog):
+    """Scanners send any Host header: each is one log line (which host), not a
+    traceback of Django's internals."""
+    with caplog.at_level(logging.INFO):
+        response = Client().get("/", HTTP_HOST="scanner.example.net")
+
+    assert response.status_code == 400
+    records = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert len(records) == 1
+    assert records[0].exc_info is None
+    assert "scanner.example.net" in records[0].getMessage()
+    assert "Traceback" not in caplog.text
