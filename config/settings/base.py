@@ -399,6 +399,9 @@ HELPDESK_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_TICKETS_PER_EMAIL_PER_HO
 # A ticket (messages, attachment files) with no activity for this many days, resolved or
 # abandoned, is deleted by `prune_tickets` (UU PDP: personal data is not kept forever).
 HELPDESK_TICKET_RETENTION_DAYS = env.int("HELPDESK_TICKET_RETENTION_DAYS", default=730)
+# A ticket's private link works for this many days after it was mailed; then the page
+# offers to mail a new link to the ticket's address (the old one stops working).
+HELPDESK_TICKET_LINK_DAYS = env.int("HELPDESK_TICKET_LINK_DAYS", default=30)
 # KBLI 2020 reference data for `load_kbli`: the table shipped in the project
 # (inaproc/reference/data/, with its provenance), or another file of the same format.
 KBLI_CSV_PATH = env.path(
