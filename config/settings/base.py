@@ -447,11 +447,12 @@ LOGGING = {
     },
     "formatters": {
         "plain": {
+            "()": "inaproc.core.logfilters.PlainFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "inaproc.core.logfilters.IsoJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
+from django.utils.module_loading import import_string
 
 from config.env import admins_parse
+from inaproc.core.requestid import RequestIdFilter
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = {
@@ -146,3 +148,19 @@ def test_an_unknown_host_is_logged_in_one_line_without_a_traceback(caplog):
     assert records[0].exc_info is None
     assert "scanner.example.net" in records[0].getMessage()
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize("name", ["plain", "json"])
+def test_log_times_are_iso_8601_with_the_offset_as_nginx_writes_it(settings, name):
+    """One time style in every log: the application's lines carry `+07:00` like nginx's
+    `$time_iso8601`, not `+0700`."""
+    options = dict(settings.LOGGING["formatters"][name])
+    factory = import_string(options.pop("()"))
+    formatter = factory(options.pop("format"), datefmt=options.pop("datefmt"), style="%", **options)
+    record = logging.LogRecord("inaproc.x", logging.INFO, __file__, 1, "hello", (), None)
+    record.created = 1796613302.0  # 2026-12-07T10:15:02+07:00
+    RequestIdFilter().filter(record)
+
+    line = formatter.format(record)
+
+    assert "2026-12-07T10:15:02+07:00" in line
