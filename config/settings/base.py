@@ -444,6 +444,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "inaproc.core.requestid.RequestIdFilter"},
         "without_traceback": {"()": "inaproc.core.logfilters.WithoutTraceback"},
+        "private_links_masked": {"()": "inaproc.core.logfilters.PrivateLinksMasked"},
     },
     "formatters": {
         "plain": {
@@ -462,7 +463,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "private_links_masked"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -38,3 +38,47 @@ class WithoutTraceback(logging.Filter):
         record.exc_text = None
         record.stack_info = None
         return True
+
+
+# The paths of emailed private links, whose token segments must not reach a log (the
+# same segments as the nginx log format of docs/operations.md, section 8).
+_PRIVATE_LINKS = (
+    (
+        re.compile(r"(/(?:undangan-staf|atur-ulang-kata-sandi|bukan-saya)/)[^/\s'\"]+/[^/\s'\"]+/"),
+        r"\1-/-/",
+    ),
+    (
+        re.compile(
+            r"(/(?:pendaftaran/konfirmasi|perusahaan/email/konfirmasi|perusahaan/undangan)/)"
+            r"[^/\s'\"]+/"
+        ),
+        r"\1-/",
+    ),
+    (
+        re.compile(r"(/bantuan/tiket/)(?!(?:lihat|baru|terkirim|lampiran|\d+)/)[^/\s'\"]+/"),
+        r"\1-/",
+    ),
+)
+_QUERY = re.compile(r"\?[^\s'\"]*")
+
+
+def private_links_masked(text: str) -> str:
+    """`text` with the token segments of private links replaced by `-`."""
+    for pattern, replacement in _PRIVATE_LINKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class PrivateLinksMasked(logging.Filter):
+    """Django logs the path of every 4xx/5xx request ("Not Found: /…") and a JSON line
+    carries the request itself: mask private links' tokens in both, and drop the query
+    string of the request (search terms, `next=`), before the line is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django."):
+            record.msg = private_links_masked(record.getMessage())
+            record.args = ()
+            request = getattr(record, "request", None)
+            if request is not None:
+                record.request = private_links_masked(_QUERY.sub("", str(request)))
+        return True

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.utils.module_loading import import_string
 
 from config.env import admins_parse
@@ -164,3 +164,44 @@ def test_log_times_are_iso_8601_with_the_offset_as_nginx_writes_it(settings, nam
     line = formatter.format(record)
 
     assert "2026-12-07T10:15:02+07:00" in line
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/lpse-a/bantuan/tiket/SECRETtoken1234567890abcdef/", "/lpse-a/bantuan/tiket/-/"),
+        (
+            "/lpse-a/akun/atur-ulang-kata-sandi/MQ/SECRET-token1234567890/",
+            "/lpse-a/akun/atur-ulang-kata-sandi/-/-/",
+        ),
+        (
+            "/lpse-a/pendaftaran/konfirmasi/SECRETtoken1234567890abcdef/",
+            "/lpse-a/pendaftaran/konfirmasi/-/",
+        ),
+        ("/lpse-a/bantuan/tiket/12/", "/lpse-a/bantuan/tiket/12/"),
+        ("/lpse-a/bantuan/tiket/lihat/", "/lpse-a/bantuan/tiket/lihat/"),
+    ],
+)
+def test_private_link_tokens_never_reach_the_log(settings, path, logged):
+    """Django logs the path of every 4xx/5xx ("Not Found: …") and a JSON line carries the
+    request: the token of an emailed link is masked in both, the query string dropped;
+    other paths stay as they were."""
+    options = dict(settings.LOGGING["formatters"]["json"])
+    formatter = import_string(options.pop("()"))(
+        options.pop("format"), datefmt=options.pop("datefmt"), style="%", **options
+    )
+    request = RequestFactory().get(path, {"next": "/private"})
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (request.path,), None
+    )
+    record.request = request
+    record.status_code = 404
+    for name in settings.LOGGING["handlers"]["console"]["filters"]:
+        import_string(settings.LOGGING["filters"][name]["()"])().filter(record)
+
+    line = formatter.format(record)
+
+    assert f"Not Found: {logged}" in line
+    assert f"GET '{logged}'" in line
+    assert "SECRET" not in line
+    assert "next=" not in line
