@@ -44,18 +44,22 @@ class WithoutTraceback(logging.Filter):
 # same segments as the nginx log format of docs/operations.md, section 8).
 _PRIVATE_LINKS = (
     (
-        re.compile(r"(/(?:undangan-staf|atur-ulang-kata-sandi|bukan-saya)/)[^/\s'\"]+/[^/\s'\"]+/"),
+        re.compile(
+            r"(/(?:undangan-staf|atur-ulang-kata-sandi|bukan-saya)/)[^/\s'\"?]+/[^/\s'\"?]+/?"
+        ),
         r"\1-/-/",
     ),
     (
         re.compile(
             r"(/(?:pendaftaran/konfirmasi|perusahaan/email/konfirmasi|perusahaan/undangan)/)"
-            r"[^/\s'\"]+/"
+            r"[^/\s'\"?]+/?"
         ),
         r"\1-/",
     ),
     (
-        re.compile(r"(/bantuan/tiket/)(?!(?:lihat|baru|terkirim|lampiran|\d+)/)[^/\s'\"]+/"),
+        re.compile(
+            r"(/bantuan/tiket/)(?!(?:lihat|baru|terkirim|lampiran|\d+)(?:[/\s'\"?]|$))[^/\s'\"?]+/?"
+        ),
         r"\1-/",
     ),
 )
