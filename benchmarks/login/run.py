@@ -85,6 +85,8 @@ def server_env(database_url: str, static_root: str, media_root: str) -> dict[str
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,
+        EMAIL_URL="consolemail://",
+        SITE_URL="http://127.0.0.1",
         STATIC_ROOT=static_root,
         MEDIA_ROOT=media_root,
         PYTHONUNBUFFERED="1",

@@ -62,6 +62,8 @@ def server_env(database_url: str) -> dict[str, str]:
         LOG_KEY_ENCRYPTION_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,testserver",
         DATABASE_URL=database_url,
+        EMAIL_URL="consolemail://",
+        SITE_URL="http://127.0.0.1",
         STATIC_ROOT=tempfile.mkdtemp(prefix="search-bench-static-"),
         MEDIA_ROOT=tempfile.mkdtemp(prefix="search-bench-media-"),
         PYTHONUNBUFFERED="1",

@@ -56,6 +56,8 @@ def environment(database_url: str, redis_url: str) -> None:
         LOG_KEY_ENCRYPTION_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=database_url,
+        EMAIL_URL="consolemail://",
+        SITE_URL="http://127.0.0.1",
         STATIC_ROOT=tempfile.mkdtemp(prefix="tender-bench-static-"),
     )
 

@@ -400,6 +400,9 @@ HELPDESK_TICKETS_PER_EMAIL_PER_HOUR = env.int("HELPDESK_TICKETS_PER_EMAIL_PER_HO
 # A ticket (messages, attachment files) with no activity for this many days, resolved or
 # abandoned, is deleted by `prune_tickets` (UU PDP: personal data is not kept forever).
 HELPDESK_TICKET_RETENTION_DAYS = env.int("HELPDESK_TICKET_RETENTION_DAYS", default=730)
+# A ticket's private link works for this many days after it was mailed; then the page
+# offers to mail a new link to the ticket's address (the old one stops working).
+HELPDESK_TICKET_LINK_DAYS = env.int("HELPDESK_TICKET_LINK_DAYS", default=30)
 # KBLI 2020 reference data for `load_kbli`: the table shipped in the project
 # (inaproc/reference/data/, with its provenance), or another file of the same format.
 KBLI_CSV_PATH = env.path(
@@ -439,14 +442,19 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "inaproc.core.requestid.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "inaproc.core.requestid.RequestIdFilter"},
+        "without_traceback": {"()": "inaproc.core.logfilters.WithoutTraceback"},
+        "private_links_masked": {"()": "inaproc.core.logfilters.PrivateLinksMasked"},
+    },
     "formatters": {
         "plain": {
+            "()": "inaproc.core.logfilters.PlainFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         },
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "inaproc.core.logfilters.IsoJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
@@ -456,11 +464,19 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "private_links_masked"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Only the root's handler: Django's own defaults (a console handler for DEBUG, an
+        # email to ADMINS for every error of the `django` loggers) are replaced here;
+        # production adds the email for request errors (config/settings/production.py).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A request for a host name not in ALLOWED_HOSTS: one line, not a traceback.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }
 
 # Operations (docs/operations.md, "Health, readiness, metrics"): /metrics answers only

@@ -1,13 +1,45 @@
 """Production: everything secure by default; the environment must say the rest."""
 
-from config.env import env
-from config.settings.base import *  # noqa: F403
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import admins_parse, env
+
+# What base.py would quietly default for a developer (SQLite in the release folder, emails
+# printed with their private links to the log, links to http://127.0.0.1:8000) a server
+# must be told: refuse to start without it, naming every one missing.
+REQUIRED_ENVIRONMENT = {
+    "DATABASE_URL": "the PostgreSQL database, e.g. postgres://inaproc@/inaproc",
+    "EMAIL_URL": "the mail server, e.g. smtp+tls://user:password@mail.example.go.id:587",
+    "SITE_URL": "the public address used in emailed links, e.g. https://lpse.example.go.id",
+}
+_missing = [name for name in REQUIRED_ENVIRONMENT if not os.environ.get(name, "").strip()]
+if _missing:
+    raise ImproperlyConfigured(
+        "Production settings need "
+        + "; ".join(f"{name} ({REQUIRED_ENVIRONMENT[name]})" for name in _missing)
+        + ". Set them in /etc/inaproc/inaproc.env (docs/operations.md, §1 'Settings and secrets')."
+    )
+
+from config.settings.base import *  # noqa: E402, F403
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # Required: the log's signing keys must not depend on SECRET_KEY (docs/decisions/0012).
 LOG_KEY_ENCRYPTION_KEY = env.str("LOG_KEY_ENCRYPTION_KEY")
+
+# Errors reach the operator: with ADMINS="Name <ops@example.go.id>,<b@example.go.id>" every
+# unhandled error of a request (a 500) is also emailed to them, with its traceback
+# (docs/operations.md, "Errors reach the operator").
+ADMINS = admins_parse(env.str("ADMINS", default=""))
+LOGGING["handlers"]["mail_admins"] = {  # noqa: F405
+    "class": "django.utils.log.AdminEmailHandler",
+    "level": "ERROR",
+    "filters": ["request_id"],
+}
+LOGGING["loggers"]["django.request"] = {"handlers": ["mail_admins"]}  # noqa: F405
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -85,6 +85,42 @@ def _stored_sha256(store: Storage, name: str) -> str | None:
         return None
 
 
+MATCHES = "matches its SHA-256"
+STORED_MISSING = "missing in the document storage"
+
+
+@dataclass
+class VerifyReport:
+    counts: Counter = field(default_factory=Counter)  # (model label, outcome) -> files
+    problems: list[tuple[str, object, str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def documents_verify() -> VerifyReport:
+    """Read back every file that a row names from the document storage (the disk or the
+    object store) and compare it with the row's SHA-256: after a restore, every document
+    the database names must be there, unchanged. Reads only."""
+    store = document_storage()
+    report = VerifyReport()
+    for model in stored_file_models():
+        label = model._meta.label
+        for pk, name, sha256 in _rows(model):
+            found = _stored_sha256(store, name)
+            if found is None:
+                outcome = STORED_MISSING
+            elif found != sha256:
+                outcome = STORE_MISMATCH
+            else:
+                outcome = MATCHES
+            report.counts[(label, outcome)] += 1
+            if outcome != MATCHES:
+                report.problems.append((label, pk, name, outcome))
+    return report
+
+
 def documents_move_to_store(
     *, source_root: Path | None = None, dry_run: bool = False, keep_disk: bool = False
 ) -> MoveReport:

@@ -1,8 +1,12 @@
 """Access chokepoints of the helpdesk: how an account or a ticket of a portal reaches a
 view. Missing and forbidden look the same (404)."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
 from inaproc.core.tokens import token_plausible
@@ -82,8 +86,22 @@ def ticket_link_remember(request: HttpRequest, token: str) -> None:
     }
 
 
+def ticket_link_expired(ticket: Ticket) -> bool:
+    """Whether the ticket's private link is older than HELPDESK_TICKET_LINK_DAYS."""
+    sent = ticket.link_sent_at or ticket.created_at
+    return timezone.now() >= sent + timedelta(days=settings.HELPDESK_TICKET_LINK_DAYS)
+
+
 def ticket_from_link(request: HttpRequest) -> Ticket | None:
     """The ticket whose private link this browser opened on this portal, if still valid."""
+    ticket = ticket_of_link(request)
+    if ticket is None or ticket_link_expired(ticket):
+        return None
+    return ticket
+
+
+def ticket_of_link(request: HttpRequest) -> Ticket | None:
+    """The ticket whose private link this browser opened on this portal, expired or not."""
     remembered = request.session.get(TICKET_SESSION_KEY)
     if not isinstance(remembered, dict) or remembered.get("portal") != request.portal.pk:
         return None

@@ -51,6 +51,9 @@ class Ticket(models.Model):
         related_name="tickets",
     )
     access_token_hash = models.CharField(max_length=64, unique=True)
+    # When the private link now valid was mailed; it works for HELPDESK_TICKET_LINK_DAYS
+    # from then. Empty for tickets opened before links expired: counted from created_at.
+    link_sent_at = models.DateTimeField(_("private link sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last activity"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)

@@ -4,6 +4,7 @@ import json
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -16,6 +17,7 @@ from inaproc.ops.selectors import readiness_checks
 REQUIRED = {"database", "storage"}
 
 
+@csrf_exempt
 @require_safe
 @never_cache
 def readyz_view(request: HttpRequest) -> HttpResponse:
@@ -35,6 +37,7 @@ def readyz_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@csrf_exempt
 @require_safe
 @never_cache
 def metrics_view(request: HttpRequest) -> HttpResponse:

@@ -150,6 +150,8 @@ def two_servers(tmp_path, s3_server):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "LOG_KEY_ENCRYPTION_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "EMAIL_URL": "consolemail://",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",

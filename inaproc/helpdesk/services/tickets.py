@@ -42,6 +42,7 @@ from inaproc.portals.urls_helpers import portal_absolute_url
 TOKEN_PURPOSE = "inaproc.helpdesk.ticket"  # noqa: S105 (a purpose, not a secret)
 OPENED_EMAIL = "helpdesk/email/ticket_opened"
 REPLY_EMAIL = "helpdesk/email/ticket_reply"
+LINK_EMAIL = "helpdesk/email/ticket_link"
 # Counted with the reset and code requests of `accounts` (AccountEmailRequest): one
 # client address may ask a portal for ACCOUNT_EMAIL_REQUESTS_PER_ADDRESS emails an hour.
 EMAIL_REQUEST_KIND = "helpdesk_ticket"
@@ -116,6 +117,7 @@ def ticket_create(
         ticket = _ticket_insert(
             portal,
             access_token_hash=ticket_token_hash(token),
+            link_sent_at=timezone.now(),
             requester=requester if requester and requester.is_authenticated else None,
             **asdict(data),
         )
@@ -148,8 +150,33 @@ def _opened_notify(ticket: Ticket, token: str) -> None:
             "category": ticket.get_category_display(),
             "ticket_url": _link(ticket.portal, "helpdesk_public:ticket_link", token=token),
             "contact_url": _link(ticket.portal, "helpdesk_public:contact"),
+            "days": settings.HELPDESK_TICKET_LINK_DAYS,
         },
     )
+
+
+def ticket_link_renew(*, ticket: Ticket) -> None:
+    """Mail a new private link for `ticket` to its address, valid for
+    HELPDESK_TICKET_LINK_DAYS; the previous link stops working. Asked for from the page of
+    an expired link, so only by someone who held that link; the new one still goes only
+    to the ticket's mailbox."""
+    token = token_new()
+    with transaction.atomic():
+        locked = _locked(ticket.pk, ticket.portal)
+        locked.access_token_hash = ticket_token_hash(token)
+        locked.link_sent_at = timezone.now()
+        locked.save(update_fields=["access_token_hash", "link_sent_at"])
+        email_send(
+            to=locked.email,
+            portal=locked.portal,
+            template=LINK_EMAIL,
+            context={
+                "reference": locked.reference,
+                "days": settings.HELPDESK_TICKET_LINK_DAYS,
+                "ticket_url": _link(locked.portal, "helpdesk_public:ticket_link", token=token),
+                "contact_url": _link(locked.portal, "helpdesk_public:contact"),
+            },
+        )
 
 
 def _locked(ticket_id: int, portal: Portal) -> Ticket:

@@ -3,6 +3,7 @@ through the private link or, signed in, from one's list of tickets."""
 
 from dataclasses import fields
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,9 +36,11 @@ from inaproc.files.held import (
 )
 from inaproc.files.selectors import held_uploads
 from inaproc.helpdesk.access import (
+    TICKET_SESSION_KEY,
     access_ticket_of_requester,
-    ticket_from_link,
+    ticket_link_expired,
     ticket_link_remember,
+    ticket_of_link,
 )
 from inaproc.helpdesk.forms.tickets import MAX_ATTACHMENTS, RequesterReplyForm, TicketForm
 from inaproc.helpdesk.models import Ticket
@@ -48,7 +51,12 @@ from inaproc.helpdesk.selectors.tickets import (
     ticket_reply_wait,
     tickets_of_requester,
 )
-from inaproc.helpdesk.services.tickets import TicketData, ticket_create, ticket_requester_reply
+from inaproc.helpdesk.services.tickets import (
+    TicketData,
+    ticket_create,
+    ticket_link_renew,
+    ticket_requester_reply,
+)
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
@@ -220,11 +228,25 @@ def ticket_link_view(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @portal_required
 def ticket_by_link_view(request: HttpRequest) -> HttpResponse:
-    ticket = ticket_from_link(request)
+    ticket = ticket_of_link(request)
     if ticket is None:
         return render(request, "helpdesk/ticket_link_invalid.html", status=404)
+    if ticket_link_expired(ticket):
+        return _expired_link(request, ticket)
     here = portal_url(request.portal, "helpdesk_public:ticket_by_link")
     return _requester_ticket(request, ticket, here=here)
+
+
+def _expired_link(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    """An expired link: say so kindly and offer a new one, mailed to the ticket's address
+    (POST). The new link replaces the old, so this works once per expired link."""
+    if request.method == "POST" and request.POST.get("action") == "renew":
+        ticket_link_renew(ticket=ticket)
+        request.session.pop(TICKET_SESSION_KEY, None)
+        context = {"email": email_mask(ticket.email)}
+        return render(request, "helpdesk/ticket_link_renewed.html", context)
+    context = {"days": settings.HELPDESK_TICKET_LINK_DAYS, "email": email_mask(ticket.email)}
+    return render(request, "helpdesk/ticket_link_expired.html", context, status=410)
 
 
 @require_safe
