@@ -59,10 +59,11 @@ def stored(s3_server, bucket: str) -> dict[str, bytes]:
 def test_every_model_that_keeps_a_stored_file_is_found():
     """The command finds the rows through the app registry (files cannot import the apps
     above it): every model with a stored file, and nothing else; a new one (objection
-    attachments) is found without a change to the command."""
+    attachments, award letters) is found without a change to the command."""
     labels = {model._meta.label for model in stored_file_models()}
 
     assert labels == {
+        "award.AwardLetter",
         "bids.OpenedFile",
         "bids.SealedFile",
         "files.HeldUpload",
