@@ -112,8 +112,7 @@ def document_store(*, upload: UploadedFile, checked: CheckedDocument, portal_id:
     (the upload changed, or it is not the upload that was checked) the file is removed and
     ValueError raised, so a stored file always matches its recorded SHA-256."""
     storage = document_storage()
-    now = timezone.now()
-    wanted = f"{int(portal_id)}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{checked.extension}"
+    wanted = _new_name(portal_id, checked.extension)
     upload.seek(0)
     stream = HashingReader(cast(IO[bytes], upload))
     try:

@@ -31,15 +31,17 @@ def upload_quota_used(*, portal: Portal, owner_key: str, now: datetime) -> int:
 def upload_open_completed(*, upload: ResumableUpload) -> BinaryIO:
     """The complete upload's bytes as a binary stream (the caller closes it). For a
     policy's `on_complete`, or later until the upload is consumed or expires."""
-    if upload.state != UploadState.COMPLETE:
-        raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
-    return partial_open(upload.storage_name)
+    return partial_open(_complete(upload).storage_name)
 
 
 def upload_completed_path(*, upload: ResumableUpload) -> Path:
     """The complete upload's file on this server's disk (UPLOAD_TEMP_ROOT), for a consumer
     that adopts it (`files.storage.file_adopt`) instead of copying it. It is removed when
     the upload is consumed."""
+    return partial_path(_complete(upload).storage_name)
+
+
+def _complete(upload: ResumableUpload) -> ResumableUpload:
     if upload.state != UploadState.COMPLETE:
         raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
-    return partial_path(upload.storage_name)
+    return upload
