@@ -403,24 +403,22 @@ class BidClient:
         # piece (all of a small file). A failed creation is made again, as tus-js-client
         # does (the abandoned upload expires).
         first = min(self.chunk, sealed.size)
-        while True:
-            response, data = self.retrying(
-                "POST",
-                self.upload_path,
-                lambda: file_part(sealed.path, 0, first),
-                {201},
-                **{
-                    "Tus-Resumable": "1.0.0",
-                    "Upload-Length": str(sealed.size),
-                    "Upload-Metadata": metadata,
-                    "Content-Type": "application/offset+octet-stream",
-                    "Content-Length": str(first),
-                },
-            )
-            if response.getheader("Upload-Offset") is not None:
-                break
+        response, data = self.retrying(
+            "POST",
+            self.upload_path,
+            lambda: file_part(sealed.path, 0, first),
+            {201},
+            **{
+                "Tus-Resumable": "1.0.0",
+                "Upload-Length": str(sealed.size),
+                "Upload-Metadata": metadata,
+                "Content-Type": "application/offset+octet-stream",
+                "Content-Length": str(first),
+            },
+        )
         location = urlsplit(response.getheader("Location", "")).path
-        offset = int(response.getheader("Upload-Offset"))
+        # No Upload-Offset when no byte came with the creation (an empty file).
+        offset = int(response.getheader("Upload-Offset") or 0)
         while offset < sealed.size:
             count = min(self.chunk, sealed.size - offset)
             try:
