@@ -177,11 +177,7 @@ def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
     if request.content_type == OFFSET_CONTENT_TYPE:
         count = _header_int(request, "Content-Length") or 0
         if count > min(length, policy.chunk_max):
-            return _refusal(
-                413,
-                _("A piece may be at most %(limit)s.")
-                % {"limit": filesizeformat(min(length, policy.chunk_max))},
-            )
+            return _piece_too_large(min(length, policy.chunk_max))
     upload = services.upload_create(
         portal=request.portal,  # type: ignore[attr-defined]
         owner=request.user,
@@ -232,10 +228,7 @@ def _patch(request: HttpRequest, upload: ResumableUpload, policy: UploadPolicy) 
     if count is None:
         return _refusal(411, _("Content-Length is required."))
     if count > policy.chunk_max:
-        return _refusal(
-            413,
-            _("A piece may be at most %(limit)s.") % {"limit": filesizeformat(policy.chunk_max)},
-        )
+        return _piece_too_large(policy.chunk_max)
     received = services.upload_receive(
         upload=upload, at=offset, count=count, read=request.read, on_complete=policy.on_complete
     )
@@ -246,6 +239,10 @@ def _patch(request: HttpRequest, upload: ResumableUpload, policy: UploadPolicy) 
     if received.upload.state == UploadState.RECEIVING:
         response["Upload-Expires"] = _expires(received.upload)
     return response
+
+
+def _piece_too_large(limit: int) -> HttpResponse:
+    return _refusal(413, _("A piece may be at most %(limit)s.") % {"limit": filesizeformat(limit)})
 
 
 def parse_metadata(header: str) -> dict[str, str] | None:
