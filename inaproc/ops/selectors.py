@@ -2,10 +2,13 @@
 long are the queues. Read at /readyz and at each metrics scrape."""
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.db.models import Count, Min
 from django.utils import timezone
@@ -46,9 +49,15 @@ def _database() -> bool:
 
 
 def _storage() -> bool:
-    # exists() asks the backend for real (a stat on disk, a HEAD on an object store)
-    # and needs no write permission; a missing name is the expected answer.
-    document_storage().exists(STORAGE_PROBE_NAME)
+    storage = document_storage()
+    if isinstance(storage, FileSystemStorage):
+        # On disk exists() of a missing name says False whether or not the document
+        # root is there at all: ask for the root itself, and that the app can write it.
+        root = Path(storage.location)
+        return root.is_dir() and os.access(root, os.W_OK | os.X_OK)
+    # An object store's exists() is a HEAD that raises when the store cannot be reached
+    # or refuses the credentials; a missing name is the expected answer.
+    storage.exists(STORAGE_PROBE_NAME)
     return True
 
 
@@ -85,9 +94,13 @@ def queue_state() -> QueueState:
         .annotate(count=Count("id"))
         .values_list("status", "count")
     )
-    queued = Email.objects.filter(status=EmailStatus.QUEUED).aggregate(
-        count=Count("id"), oldest=Min("created_at")
-    )
+    emails = {
+        row["status"]: row
+        for row in Email.objects.filter(status__in=[EmailStatus.QUEUED, EmailStatus.FAILED])
+        .values("status")
+        .annotate(count=Count("id"), oldest=Min("created_at"))
+    }
+    queued = emails.get(EmailStatus.QUEUED, {"count": 0, "oldest": None})
     return QueueState(
         tasks_ready=ready["count"],
         oldest_ready_seconds=_age(ready["oldest"], now),
@@ -95,5 +108,5 @@ def queue_state() -> QueueState:
         tasks_failed=by_status.get(TaskResultStatus.FAILED, 0),
         emails_queued=queued["count"],
         oldest_email_seconds=_age(queued["oldest"], now),
-        emails_failed=Email.objects.filter(status=EmailStatus.FAILED).count(),
+        emails_failed=emails.get(EmailStatus.FAILED, {"count": 0})["count"],
     )

@@ -40,6 +40,7 @@ def test_pages_say_503_while_the_database_is_away_and_recover_without_a_restart(
     portal = make_portal("lpse-drill")
     db = connection.settings_dict
     port = free_port()
+    (tmp_path / "documents").mkdir()  # /readyz requires the document root, as in production
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.ops.two_servers_settings",

@@ -7,7 +7,7 @@ import json
 import logging
 
 import pytest
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.test import Client
 
 from inaproc.core.requestid import RequestIdFilter, RequestIdMiddleware
@@ -46,19 +46,34 @@ def test_ready_when_database_storage_and_cache_answer(client):
     }
 
 
-def test_not_ready_when_the_document_storage_fails(client, monkeypatch, tmp_path):
-    """A document root that cannot be read (a lost mount) takes the server out."""
-
-    class Unreadable(FileSystemStorage):
-        def exists(self, name):
-            raise PermissionError("mount lost")
-
-    monkeypatch.setattr(selectors, "document_storage", lambda: Unreadable(location=tmp_path))
+def test_not_ready_when_the_document_root_is_missing(client, monkeypatch, tmp_path):
+    """A document root that is not there (a lost mount, a wrong DOCUMENT_ROOT) takes the
+    server out, although asking the disk for one missing name raises nothing."""
+    missing = tmp_path / "documents"
+    monkeypatch.setattr(selectors, "document_storage", lambda: FileSystemStorage(location=missing))
     status, body = readiness(client)
 
     assert status == 503
     assert body["checks"]["storage"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+
+    missing.mkdir()
+    assert readiness(client)[0] == 200
+
+
+def test_not_ready_when_the_object_store_cannot_be_reached(client, monkeypatch):
+    """An object store that refuses or cannot be reached (its HEAD raises) takes the
+    server out."""
+
+    class Unreachable(Storage):
+        def exists(self, name):
+            raise ConnectionError("endpoint unreachable")
+
+    monkeypatch.setattr(selectors, "document_storage", Unreachable)
+    status, body = readiness(client)
+
+    assert status == 503
+    assert body["checks"]["storage"]["ok"] is False
 
 
 def test_not_ready_when_the_database_fails(client, monkeypatch):
