@@ -61,6 +61,7 @@ cp -a "$CACHE/." "$TARGET/"
 
 cleanup() {
     local code=$?
+    set +e
     # Every process whose root is the chroot (gunicorn, the worker, nginx, PostgreSQL,
     # the SMTP sink): by its id, TERM first.
     for signal in TERM KILL; do
@@ -82,6 +83,18 @@ mount -t sysfs sysfs "$TARGET/sys"
 mount --bind /dev "$TARGET/dev"
 mount --bind /dev/pts "$TARGET/dev/pts"
 cp /etc/resolv.conf "$TARGET/etc/resolv.conf"
+# As on an installed machine, the host name resolves (sudo looks it up).
+printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$(hostname)" >"$TARGET/etc/hosts"
+hostname >"$TARGET/etc/hostname"
+# A host whose outgoing TLS passes a proxy with its own CA (as on CI machines): the
+# chroot trusts the host's local CAs (ca-certificates adds them when apt installs it) and
+# pip uses the host's /etc/pip.conf.
+if [ -n "$(ls /usr/local/share/ca-certificates 2>/dev/null)" ]; then
+    echo "DEVIATION: the host's local CA certificates and /etc/pip.conf are copied into the root (the host's network)"
+    mkdir -p "$TARGET/usr/local/share/ca-certificates"
+    cp -a /usr/local/share/ca-certificates/. "$TARGET/usr/local/share/ca-certificates/"
+    [ -f /etc/pip.conf ] && cp /etc/pip.conf "$TARGET/etc/pip.conf"
+fi
 
 # The releases: a repository in the chroot with the two commits tagged as releases, so
 # that section 2's `git clone --depth 1 --branch <release>` runs as written but for the URL.

@@ -171,6 +171,7 @@ setsid python3 -W ignore -m smtpd -n -c DebuggingServer 127.0.0.1:$SMTP_PORT >/v
 section "§2 Installing a release (2026.11.1, the previous release)"
 deviation "git clone from file:///root/inaproc.git (the drill's copy of the repository, tagged 2026.11.1 and 2026.12.1) instead of https://github.com/<org>/inaproc.git"
 run_block install -e 's|https://github.com/<org>/inaproc.git|file:///root/inaproc.git|'
+inline "ln -sfn releases/2026.11.1 /srv/inaproc/current"
 
 section "§3 PostgreSQL"
 deviation "the cluster listens on $PG_PORT (not 5432: the host's own server) and is started with pg_ctlcluster (no systemd)"
@@ -179,9 +180,8 @@ pg_ctlcluster 15 main start
 deviation "createuser --pwprompt reads the password from standard input (no terminal)"
 printf '%s\n%s\n' "$DB_PASSWORD" "$DB_PASSWORD" | run_block postgres
 
-section "§4 Static files, then current -> the release (§2)"
+section "§4 Static files"
 run_block static
-inline "ln -sfn releases/2026.11.1 /srv/inaproc/current"
 
 section "§8 Reverse proxy (nginx)"
 deviation "nginx listens on $HTTP_PORT for 80 and $HTTPS_PORT for 443, gunicorn on 127.0.0.1:$APP_PORT for 8000; a self-signed certificate stands in for Let's Encrypt's"
