@@ -131,7 +131,7 @@ block verify --contains 'inaproc-manage verify_documents'
 block upgrade_check --contains 'NEW=/srv/inaproc/releases/2026.12.1'
 block upgrade_switch --contains 'ln -sfn releases/2026.12.1 current.new'
 grep '^| `inaproc-.*\.service` |' "$D/operations.md" >"$D/blocks/timer_table"
-cp "$HERE/drill/inside.sh" "$HERE/drill/systemctl" "$HERE/drill/form_value.py" "$D/"
+cp "$HERE/drill/inside.sh" "$HERE/drill/systemctl.py" "$HERE/drill/form_value.py" "$D/"
 
 # setsid: no controlling terminal, so prompts (createuser --pwprompt) read standard input.
 chroot "$TARGET" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \

@@ -145,7 +145,7 @@ printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 run_block setup
 deviation "systemctl is scripts/drill/systemctl (no systemd in a chroot): it runs the units' ExecStart as the unit says"
-install -m 0755 $D/systemctl /usr/local/bin/systemctl
+install -m 0755 $D/systemctl.py /usr/local/bin/systemctl
 for tool in curl; do command -v $tool >/dev/null || apt-get install -qq $tool >/dev/null; done
 deviation "curl installed for the drill's checks (not a step of the page)"
 inline "install -o root -g inaproc -m 0640 /dev/null /etc/inaproc/inaproc.env"
