@@ -101,6 +101,26 @@ ticket_with_attachment() {
     *) fail "ticket upload: $result" ;;
     esac
 }
+# The ticket's private link, from the email the worker delivered, opened through nginx
+# (on the main host: the link names the portal's own domain), and its attachment
+# downloaded: the bytes must be those sent. After a restore this also proves the same
+# SECRET_KEY: the link's stored hash matches only with it.
+document_download_check() {
+    local jar=/tmp/download.jar link path attachment
+    rm -f $jar
+    link=$(grep -o "https://[^/]*/kemenkeu/bantuan/tiket/[A-Za-z0-9_-]\{20,\}/" /var/log/drill/smtp.log | head -1)
+    [ -n "$link" ] || fail "no ticket link in the delivered emails"
+    path=/${link#https://*/}
+    curl_host -c $jar -b $jar -L -o /tmp/ticket-page.html "$BASE$path"
+    attachment=$(grep -o '/kemenkeu/bantuan/tiket/lampiran/[^"]*' /tmp/ticket-page.html | head -1)
+    [ -n "$attachment" ] || fail "the ticket page opened by its emailed link shows no attachment"
+    curl_host -c $jar -b $jar -o /tmp/downloaded.pdf "$BASE$attachment"
+    [ "$(sha256sum </tmp/downloaded.pdf)" = "$(sha256sum </root/drill/first.pdf)" ] ||
+        fail "the downloaded attachment differs from the file sent"
+    check "the emailed ticket link opens the ticket; its attachment downloads with the SHA-256 sent"
+    if grep -qF "${path%/}" /var/log/nginx/inaproc.access.log; then fail "the ticket link's token is in the access log"; fi
+    check "the ticket link's token is not in nginx's access log"
+}
 wait_healthy() {
     for _ in $(seq 60); do
         [ "$(status_of -H "Host: $HOST" "http://127.0.0.1:$HTTP_PORT/healthz")" = 200 ] && return 0
@@ -125,7 +145,7 @@ web_checks() {
     [ -n "$css" ] || fail "the home page links no stylesheet"
     expect_status 200 "its stylesheet $css" "$BASE$css"
     local unknown
-    unknown=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Host: scanner.example' "http://127.0.0.1:$HTTP_PORT/" 2>&1 || true)
+    unknown=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Host: scanner.example' "http://127.0.0.1:$HTTP_PORT/" 2>&1 | tr '\n' ' ' || true)
     case $unknown in *000*) check "an unknown Host gets no answer (444): $unknown" ;; *) fail "unknown Host: $unknown" ;; esac
     if grep -q 'token\|/bantuan/tiket/[A-Za-z0-9_-]\{20,\}' /var/log/nginx/inaproc.access.log; then
         fail "the access log holds a private link"
@@ -144,7 +164,7 @@ echo 'APT::Get::Assume-Yes "true";' >/etc/apt/apt.conf.d/90drill
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 run_block setup
-deviation "systemctl is scripts/drill/systemctl (no systemd in a chroot): it runs the units' ExecStart as the unit says"
+deviation "systemctl is scripts/drill/systemctl.py (no systemd in a chroot): it runs the units' ExecStart as the unit says"
 install -m 0755 $D/systemctl.py /usr/local/bin/systemctl
 for tool in curl; do command -v $tool >/dev/null || apt-get install -qq $tool >/dev/null; done
 deviation "curl installed for the drill's checks (not a step of the page)"
@@ -251,6 +271,7 @@ check "the document is in DOCUMENT_ROOT with the SHA-256 of the file sent"
 for _ in $(seq 30); do grep -q 'vendor@example.id' /var/log/drill/smtp.log && break; sleep 1; done
 grep -q 'vendor@example.id' /var/log/drill/smtp.log || fail "the worker delivered no email to the ticket's address"
 check "the task worker delivered the ticket's email"
+document_download_check
 
 section "§11 Backups (setup, script, unit, first run)"
 run_block backup_setup
@@ -309,5 +330,6 @@ run_block verify
 check "every restored document has the SHA-256 it had before the loss"
 systemctl start inaproc-web inaproc-worker
 web_checks new
+document_download_check
 
 printf '\n===== the drill passed in %d s (inside the chroot)\n' $(($(date +%s) - STARTED))
