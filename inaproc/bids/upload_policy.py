@@ -1,5 +1,6 @@
-"""The resumable-upload policy of a company's bid: only the company's acting users, only
-while bids are received; each finished upload is checked and added to the draft."""
+"""The resumable-upload policy of a company's bid: only the company's acting users (the
+holder of the bid page's upload capability, checked by the view), only while bids are
+received; each finished upload is checked and added to the draft."""
 
 import re
 from functools import cached_property
@@ -25,8 +26,9 @@ MIB = 1 << 20
 class BidUploadPolicy(UploadPolicy):
     purpose = "bid"
 
-    def __init__(self, participation: Participation) -> None:
+    def __init__(self, participation: Participation, *, uploader_id: int) -> None:
         self.participation = participation
+        self._uploader_id = uploader_id
         self.package = participation.package
         self.target = str(self.package.code)
         self.quota_bytes = settings.BID_UPLOAD_QUOTA_MB * MIB
@@ -40,6 +42,9 @@ class BidUploadPolicy(UploadPolicy):
     @cached_property
     def max_size(self) -> int:  # type: ignore[override]
         return max(view.max_sealed_bytes for view in self.views.values())
+
+    def uploader_id(self, request: HttpRequest) -> int | None:
+        return self._uploader_id
 
     def authorize(self, request: HttpRequest) -> str | None:
         if not upload_open(self.package, now=timezone.now()):
@@ -61,7 +66,7 @@ class BidUploadPolicy(UploadPolicy):
             with upload_open_completed(upload=upload) as source:
                 sealed_file_store(
                     participation=self.participation,
-                    user=upload.owner,
+                    user_id=upload.owner_id,
                     slot_code=upload.metadata["slot"],
                     source=source,
                     claimed_sha256=upload.metadata["sha256"],

@@ -48,7 +48,7 @@ class Received:
 def upload_create(
     *,
     portal: Portal,
-    owner: Any,
+    owner_id: int,
     owner_key: str,
     purpose: str,
     target: str,
@@ -70,7 +70,7 @@ def upload_create(
             )
     upload = ResumableUpload(
         portal=portal,
-        owner=owner,
+        owner_id=owner_id,
         owner_key=owner_key,
         purpose=purpose,
         target=target,
@@ -95,8 +95,6 @@ def _fresh_receiving(upload: ResumableUpload, now: datetime) -> ResumableUpload:
         raise UploadGone(fresh.rejection or _("This upload is finished."))
     if fresh.expires_at <= now:
         raise UploadGone(_("This upload has expired. Start it again."))
-    if ResumableUpload.owner.is_cached(upload):
-        fresh.owner = upload.owner  # the request's user: on_complete need not load it
     return fresh
 
 

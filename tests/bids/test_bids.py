@@ -27,7 +27,11 @@ pytestmark = pytest.mark.django_db
 
 def _store(participation, user, slot, data, **options):
     return sealed_file_store(
-        participation=participation, user=user, slot_code=slot, source=io.BytesIO(data), **options
+        participation=participation,
+        user_id=user.pk,
+        slot_code=slot,
+        source=io.BytesIO(data),
+        **options,
     )
 
 

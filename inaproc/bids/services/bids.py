@@ -80,7 +80,7 @@ def _sealed_file_write(portal_id: int, source: IO[bytes], source_path: Path | No
 def sealed_file_store(
     *,
     participation: Participation,
-    user: User,
+    user_id: int,
     slot_code: str,
     source: IO[bytes],
     claimed_sha256: str | None = None,
@@ -141,7 +141,7 @@ def sealed_file_store(
             stored_name=stored.name,
             size=stored.size,
             sha256=stored.sha256,
-            uploaded_by=user,
+            uploaded_by_id=user_id,
         )
     return sealed
 
