@@ -12,10 +12,12 @@ Phases (``--phases``, default all three, in this order):
 
 - ``burst``: vendor i arrives at its time in the window (``--arrivals``: ``uniform``, or
   ``ramp``, whose density grows linearly to twice the mean at the deadline) and, as its
-  own client, creates a tus upload per sealed file carrying its first piece (tus
-  creation-with-upload), PATCHes the rest in ``--chunk-bytes`` pieces (as the bid page
-  does), submits the bid (POST .../penawaran/kirim/) and downloads its receipt
-  (.json). Completion time = arrival -> receipt in hand.
+  own client, fetches the upload capability (GET .../penawaran/izin-unggah/, which the
+  bid page holds and renews), creates a tus upload per sealed file carrying its first
+  piece (tus creation-with-upload) with the capability in Upload-Capability, PATCHes
+  the rest in ``--chunk-bytes`` pieces (as the bid page does), and submits the bid
+  (POST .../penawaran/kirim/, Accept: application/json: the answer is the receipt).
+  Completion time = arrival -> receipt in hand.
 - ``copy``: the same kind of bytes (the saturate phase's sealed files) POSTed as plain
   file copies to a benchmark-only view (copy_urls.py) of the same gunicorn, by
   ``--concurrency`` clients back to back: the throughput ceiling of the server set-up.

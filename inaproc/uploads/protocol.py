@@ -207,7 +207,12 @@ def _create(request: HttpRequest, policy: UploadPolicy, uploader_id: int) -> Htt
     )
     if count or length == 0:  # length 0: nothing to send, complete at once
         upload = services.upload_receive(
-            upload=upload, at=0, count=count, read=request.read, on_complete=policy.on_complete
+            upload=upload,
+            at=0,
+            count=count,
+            read=request.read,
+            on_complete=policy.on_complete,
+            just_created=True,
         ).upload
     response = _tus(HttpResponse(status=201))
     response["Location"] = request.build_absolute_uri(f"{upload.pk}/")

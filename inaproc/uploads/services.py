@@ -123,16 +123,20 @@ def upload_receive(
     read: Callable[[int], bytes],
     on_complete: OnComplete,
     now: datetime | None = None,
+    just_created: bool = False,
 ) -> Received:
     """Append `count` bytes read from `read` at offset `at`, which must be the committed
     offset (else UploadOffsetMismatch). When the last byte is in, the upload becomes
     complete and `on_complete(upload)` runs in the same transaction; if it raises
     UploadRejected, the upload is marked rejected (file removed) and the error re-raised.
-    UploadBusy if another request holds the upload."""
+    UploadBusy if another request holds the upload. `just_created`: the caller made
+    `upload` in this request (tus creation-with-upload) and nobody else knows its id
+    yet, so its row is not read again."""
     now = now or timezone.now()
     try:
         with storage.partial_lock(upload.storage_name):
-            upload = _fresh_receiving(upload, now)
+            if not just_created:
+                upload = _fresh_receiving(upload, now)
             if upload.offset != at:
                 raise UploadOffsetMismatch(_("The upload is at another offset; resume it."))
             if count > upload.length - at:
