@@ -55,7 +55,9 @@ class PortalAuthenticationMiddleware:
     def process_view(self, request: HttpRequest, view: Any, *args: Any) -> None:
         if is_session_free(view):
             # Authorised by what the request carries: its session is never read.
-            request.user = request._cached_user = AnonymousUser()
+            anonymous = AnonymousUser()
+            request.user = anonymous
+            setattr(request, "_cached_user", anonymous)  # noqa: B010 (HttpRequest has no such field)
             return
         # The portal is known only now; forget any user resolved before it was.
         if hasattr(request, "_cached_user"):

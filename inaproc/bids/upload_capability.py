@@ -56,9 +56,7 @@ def capability_read(token: str, *, portal_id: int, code: int) -> UploadCapabilit
     if not token or len(token) > 300:
         return None
     try:
-        value = signing.TimestampSigner(salt=SALT).unsign(
-            token, max_age=capability_lifetime().total_seconds()
-        )
+        value = signing.TimestampSigner(salt=SALT).unsign(token, max_age=capability_lifetime())
         payload = signing.JSONSerializer().loads(signing.b64_decode(value.encode()))
         capability = UploadCapability(*(int(part) for part in payload))
     except (signing.BadSignature, ValueError, TypeError):

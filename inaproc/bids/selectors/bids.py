@@ -30,6 +30,12 @@ def upload_open(package: Package, *, now: datetime) -> bool:
     )
 
 
+def max_sealed_bytes(max_file_mb: int) -> int:
+    """The largest sealed file: the plain limit plus the format's overhead (a header of
+    at most 64 KiB and a 16-byte tag per record of 1 MiB)."""
+    return max_file_mb * MIB + 16 * (max_file_mb + 1) + 65_536 + 12
+
+
 @dataclass(frozen=True)
 class SlotView:
     slot: Slot
@@ -39,9 +45,7 @@ class SlotView:
 
     @property
     def max_sealed_bytes(self) -> int:
-        """The largest sealed file: the plain limit plus the format's overhead (a
-        header of at most 64 KiB and a 16-byte tag per record of 1 MiB)."""
-        return self.max_file_mb * MIB + 16 * (self.max_file_mb + 1) + 65_536 + 12
+        return max_sealed_bytes(self.max_file_mb)
 
     @property
     def full(self) -> bool:

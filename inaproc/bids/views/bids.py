@@ -102,7 +102,7 @@ def _page(request: CompanyRequest, participation: Participation, upload_form=Non
                 "capabilityUrl": portal_url(
                     request.portal, "bids:upload_capability", code=package.code
                 ),
-                **(_capability(request, participation) or {}),
+                **(_capability(request, participation, package.code or 0) or {}),
                 "keys": {str(key.envelope): b64u_encode(bytes(key.public_key)) for key in keys},
                 "slots": [
                     {
@@ -162,8 +162,8 @@ def upload_view(
     checks it and what it names (`participation_for_capability`), nothing more."""
     portal = getattr(request, "portal", None)
     token = request.headers.get(capability_header, "")
-    capability = portal and capability_read(token, portal_id=portal.pk, code=code)
-    if not capability:
+    capability = None if portal is None else capability_read(token, portal_id=portal.pk, code=code)
+    if portal is None or capability is None:
         return tus_refusal(
             403, _("The permission to upload is missing or has expired: reload the bid page.")
         )
@@ -174,14 +174,16 @@ def upload_view(
     return tus_endpoint(request, policy=policy, upload_id=upload_id)
 
 
-def _capability(request: CompanyRequest, participation: Participation) -> dict[str, str] | None:
+def _capability(
+    request: CompanyRequest, participation: Participation, code: int
+) -> dict[str, str] | None:
     user_session = getattr(request, "user_session", None)
     if user_session is None:
         return None
     token = capability_issue(
         UploadCapability(
             portal_id=request.portal.pk,
-            code=participation.package.code,
+            code=code,
             participation_id=participation.pk,
             user_id=request.user.pk,
             user_session_id=user_session.pk,
@@ -200,7 +202,7 @@ def upload_capability_view(request: CompanyRequest, code: int) -> HttpResponse:
     )
     if participation is None:
         raise Http404
-    capability = _capability(request, participation)
+    capability = _capability(request, participation, code)
     if capability is None or not upload_open(participation.package, now=timezone.now()):
         return JsonResponse(
             {"error": _("Bids are not received now: the upload stage is closed.")}, status=409
