@@ -189,7 +189,9 @@ def _capability(
             user_session_id=user_session.pk,
         )
     )
-    return {"capability": token, "expiresAt": capability_expires_at().isoformat()}
+    # Whole seconds: a plain ISO 8601 time every browser's Date.parse reads.
+    expires_at = capability_expires_at().replace(microsecond=0)
+    return {"capability": token, "expiresAt": expires_at.isoformat()}
 
 
 @require_GET
