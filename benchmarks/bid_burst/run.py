@@ -12,10 +12,12 @@ Phases (``--phases``, default all three, in this order):
 
 - ``burst``: vendor i arrives at its time in the window (``--arrivals``: ``uniform``, or
   ``ramp``, whose density grows linearly to twice the mean at the deadline) and, as its
-  own client, creates a tus upload per sealed file carrying its first piece (tus
-  creation-with-upload), PATCHes the rest in ``--chunk-bytes`` pieces (as the bid page
-  does), submits the bid (POST .../penawaran/kirim/) and downloads its receipt
-  (.json). Completion time = arrival -> receipt in hand.
+  own client, fetches the upload capability (GET .../penawaran/izin-unggah/, which the
+  bid page holds and renews), creates a tus upload per sealed file carrying its first
+  piece (tus creation-with-upload) with the capability in Upload-Capability, PATCHes
+  the rest in ``--chunk-bytes`` pieces (as the bid page does), and submits the bid
+  (POST .../penawaran/kirim/, Accept: application/json: the answer is the receipt).
+  Completion time = arrival -> receipt in hand.
 - ``copy``: the same kind of bytes (the saturate phase's sealed files) POSTed as plain
   file copies to a benchmark-only view (copy_urls.py) of the same gunicorn, by
   ``--concurrency`` clients back to back: the throughput ceiling of the server set-up.
@@ -354,7 +356,9 @@ class BidClient:
         base = f"/{PORTAL_SLUG}/perusahaan/tender/{code}/penawaran/"
         self.bid_path = base
         self.upload_path = base + "unggah/"
+        self.capability_path = base + "izin-unggah/"
         self.submit_path = base + "kirim/"
+        self.capability = ""
         self.origin = f"https://127.0.0.1:{port}"
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.run = VendorRun(vendor.user_id)
@@ -390,6 +394,15 @@ class BidClient:
             self.conn.close()
         return response, data
 
+    def fetch_capability(self) -> None:
+        """The bid page's upload capability (the page holds one and renews it from this
+        URL): every tus request carries it in Upload-Capability instead of relying on
+        the session (docs/sealed-bids.md)."""
+        _response, data = self.retrying(
+            "GET", self.capability_path, None, {200}, Accept="application/json"
+        )
+        self.capability = json.loads(data)["capability"]
+
     def upload(self, sealed: SealedOut) -> None:
         metadata = ",".join(
             f"{k} {b64(v)}"
@@ -409,6 +422,7 @@ class BidClient:
             lambda: file_part(sealed.path, 0, first),
             {201},
             **{
+                "Upload-Capability": self.capability,
                 "Tus-Resumable": "1.0.0",
                 "Upload-Length": str(sealed.size),
                 "Upload-Metadata": metadata,
@@ -427,6 +441,7 @@ class BidClient:
                     location,
                     file_part(sealed.path, offset, count),
                     **{
+                        "Upload-Capability": self.capability,
                         "Tus-Resumable": "1.0.0",
                         "Upload-Offset": str(offset),
                         "Content-Type": "application/offset+octet-stream",
@@ -451,11 +466,20 @@ class BidClient:
                 f"PATCH failed {self.run.retries} times, last {status} {data[:200]!r}"
             )
         time.sleep(min(5.0, 0.25 * 2**self.run.retries) * random.random())  # noqa: S311
-        response, _data = self.retrying("HEAD", location, None, {200}, **{"Tus-Resumable": "1.0.0"})
+        response, _data = self.retrying(
+            "HEAD",
+            location,
+            None,
+            {200},
+            **{"Tus-Resumable": "1.0.0", "Upload-Capability": self.capability},
+        )
         return int(response.getheader("Upload-Offset"))
 
-    def retrying(self, method: str, path: str, body, expect: set[int], **headers: str):
-        """`body`: bytes, None, or a callable making a fresh iterable for each try."""
+    def retrying(
+        self, method: str, path: str, body, expect: set[int], final=frozenset(), **headers: str
+    ):
+        """`body`: bytes, None, or a callable making a fresh iterable for each try;
+        `final`: statuses not worth another try (a refused submit)."""
         while True:
             try:
                 fresh = body() if callable(body) else body
@@ -465,7 +489,7 @@ class BidClient:
                 status, data, response = 0, str(error).encode(), None
             if status in expect:
                 return response, data
-            if status and status not in RETRY_STATUSES:
+            if status and (status not in RETRY_STATUSES or status in final):
                 raise ClientError(f"{method} {path}: {status} {data[:300]!r}")
             self.run.retries += 1
             if self.run.retries > self.max_retries:
@@ -473,23 +497,30 @@ class BidClient:
             time.sleep(min(5.0, 0.25 * 2**self.run.retries) * random.random())  # noqa: S311
 
     def submit(self) -> None:
+        """Submit and keep the receipt: asked as JSON, the answer is the receipt itself
+        (201, Location: the receipt's page), no second request."""
         response, data = self.retrying(
             "POST",
             self.submit_path,
             b"",
-            {302},
-            **{"Content-Length": "0", "Content-Type": "application/x-www-form-urlencoded"},
+            {201},
+            {409},
+            **{
+                "Content-Length": "0",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+            },
         )
         location = urlsplit(response.getheader("Location", "")).path
         if "/tanda-terima/" not in location:
             raise ClientError(f"submit went to {location!r}")
         self.run.version = int(location.rstrip("/").rsplit("/", 1)[1])
-        response, data = self.retrying("GET", location.rstrip("/") + ".json", None, {200})
         self.run.receipt = json.loads(data)
 
     def go(self, files: list[SealedOut]) -> VendorRun:
         self.run.started = time.monotonic()
         try:
+            self.fetch_capability()
             for sealed in files:
                 self.upload(sealed)
             self.submit()
@@ -1042,6 +1073,7 @@ def main() -> None:
         help="a dedicated database, name containing 'bench'; created if missing",
     )
     parser.add_argument("--vendors", type=int, default=500)
+    parser.add_argument("--port", type=int, help="gunicorn's port (default: a free one)")
     parser.add_argument("--window", type=float, default=300.0, help="burst window, seconds")
     parser.add_argument("--arrivals", choices=["uniform", "ramp", "all"], default="ramp")
     parser.add_argument("--phases", type=login.str_list, default=["burst", "copy", "saturate"])
@@ -1177,7 +1209,7 @@ def main() -> None:
                 flush=True,
             )
         connection.close()
-        port = login.free_port()
+        port = args.port or login.free_port()
         server = login.gunicorn_start(env, args.workers, port, scratch / "gunicorn.log", None)
         print(
             f"gunicorn: {args.workers} {args.worker_class} workers"

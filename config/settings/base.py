@@ -383,6 +383,10 @@ BID_UPLOAD_QUOTA_MB = env.int("BID_UPLOAD_QUOTA_MB", default=4096)
 # The pieces the bid page sends (the tus endpoint takes at most 16 MiB per request): most
 # bids travel in one request; a broken connection keeps what arrived.
 BID_UPLOAD_CHUNK_MB = env.int("BID_UPLOAD_CHUNK_MB", default=15)
+# The bid page's upload capability (bids/upload_capability.py) lasts this long; the page
+# asks for a new one before. Each upload request still checks the company, the account,
+# the session record and the upload stage; the expiry bounds the session's timeouts.
+BID_UPLOAD_CAPABILITY_MINUTES = env.int("BID_UPLOAD_CAPABILITY_MINUTES", default=30)
 # Vendor registration: the confirmation link's validity and how many may be sent per hour.
 REGISTRATION_CONFIRMATION_HOURS = env.int("REGISTRATION_CONFIRMATION_HOURS", default=48)
 REGISTRATION_CONFIRMATIONS_PER_HOUR = env.int("REGISTRATION_CONFIRMATIONS_PER_HOUR", default=3)

@@ -18,6 +18,7 @@ from inaproc.accounts.services.sessions import (
     session_expiry_reason,
     session_touch,
 )
+from inaproc.core.sessionfree import is_session_free
 from inaproc.portals.models import Portal
 from inaproc.portals.urls_helpers import portal_url
 
@@ -51,7 +52,13 @@ class PortalAuthenticationMiddleware:
         self._attach(request)
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, *args: Any) -> None:
+    def process_view(self, request: HttpRequest, view: Any, *args: Any) -> None:
+        if is_session_free(view):
+            # Authorised by what the request carries: its session is never read.
+            anonymous = AnonymousUser()
+            request.user = anonymous
+            setattr(request, "_cached_user", anonymous)  # noqa: B010 (HttpRequest has no such field)
+            return
         # The portal is known only now; forget any user resolved before it was.
         if hasattr(request, "_cached_user"):
             del request._cached_user

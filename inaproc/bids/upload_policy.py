@@ -1,5 +1,6 @@
-"""The resumable-upload policy of a company's bid: only the company's acting users, only
-while bids are received; each finished upload is checked and added to the draft."""
+"""The resumable-upload policy of a company's bid: only the company's acting users (the
+holder of the bid page's upload capability, checked by the view), only while bids are
+received; each finished upload is checked and added to the draft."""
 
 import re
 from functools import cached_property
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inaproc.bids.selectors.bids import SlotView, slot_views, upload_open
+from inaproc.bids.selectors.bids import max_sealed_bytes, slot_rules, upload_open
 from inaproc.bids.services.bids import BidRefused, sealed_file_store
 from inaproc.tenders.models import Participation
 from inaproc.uploads.exceptions import UploadRejected
@@ -25,21 +26,26 @@ MIB = 1 << 20
 class BidUploadPolicy(UploadPolicy):
     purpose = "bid"
 
-    def __init__(self, participation: Participation) -> None:
+    def __init__(self, participation: Participation, *, uploader_id: int) -> None:
         self.participation = participation
+        self._uploader_id = uploader_id
         self.package = participation.package
         self.target = str(self.package.code)
         self.quota_bytes = settings.BID_UPLOAD_QUOTA_MB * MIB
 
-    # Read only when an upload is created (its metadata, its length): a PATCH, the request
-    # the deadline's traffic is made of, does not need them.
+    # Read only when an upload is created (its metadata, its length): a PATCH does not
+    # need them. The rules alone (no draft files: the finished upload checks those under
+    # the participation's lock); they are fixed once bids are received.
     @cached_property
-    def views(self) -> dict[str, SlotView]:
-        return {view.slot.code: view for view in slot_views(self.participation, self.package)}
+    def rules(self) -> dict[str, tuple[int, tuple[str, ...]]]:
+        return slot_rules(self.package)
 
     @cached_property
     def max_size(self) -> int:  # type: ignore[override]
-        return max(view.max_sealed_bytes for view in self.views.values())
+        return max(max_sealed_bytes(max_file_mb) for max_file_mb, _types in self.rules.values())
+
+    def uploader_id(self, request: HttpRequest) -> int | None:
+        return self._uploader_id
 
     def authorize(self, request: HttpRequest) -> str | None:
         if not upload_open(self.package, now=timezone.now()):
@@ -50,7 +56,7 @@ class BidUploadPolicy(UploadPolicy):
         return f"company:{self.participation.company_id}"
 
     def validate_metadata(self, metadata: dict[str, str]) -> str | None:
-        if metadata.get("slot") not in self.views:
+        if metadata.get("slot") not in self.rules:
             return _("This tender has no such part of the bid.")
         if not _SHA256.fullmatch(metadata.get("sha256", "")):
             return _("The sealed file's SHA-256 is missing.")
@@ -61,7 +67,7 @@ class BidUploadPolicy(UploadPolicy):
             with upload_open_completed(upload=upload) as source:
                 sealed_file_store(
                     participation=self.participation,
-                    user=upload.owner,
+                    user_id=upload.owner_id,
                     slot_code=upload.metadata["slot"],
                     source=source,
                     claimed_sha256=upload.metadata["sha256"],

@@ -32,6 +32,11 @@ urlpatterns: list = [
     path("perusahaan/tender/<int:code>/penawaran/", bids.bid_view, name="bid"),
     path("perusahaan/tender/<int:code>/penawaran/unggah/", bids.upload_view, name="upload"),
     path(
+        "perusahaan/tender/<int:code>/penawaran/izin-unggah/",
+        bids.upload_capability_view,
+        name="upload_capability",
+    ),
+    path(
         "perusahaan/tender/<int:code>/penawaran/unggah/<uuid:upload_id>/",
         bids.upload_view,
         name="upload_resume",

@@ -116,7 +116,7 @@ def demo_bid(package: Package, member: CompanyMember) -> BidVersion:
         sealed.seek(0)
         sealed_file_store(
             participation=participation,
-            user=member.user,
+            user_id=member.user_id,
             slot_code=slot.code,
             source=sealed,
             now=received,

@@ -51,9 +51,16 @@ class UploadPolicy:
     chunk_max: int = 16 * MiB  # largest PATCH body
     quota_bytes: int | None = None  # per owner_key, over its receiving uploads
 
+    def uploader_id(self, request: HttpRequest) -> int | None:
+        """The id of the account uploading, None to refuse the request (403). By default
+        the signed-in user; a policy that authorises requests by what they carry (a
+        signed capability, without the session) says whose they are."""
+        user = request.user
+        return user.pk if user.is_authenticated else None
+
     def authorize(self, request: HttpRequest) -> str | None:
-        """Called on every request before anything else: a message to refuse with (403),
-        or None. The endpoint itself already requires a signed-in user."""
+        """Called on every request before anything else (after `uploader_id`): a message
+        to refuse with (403), or None."""
         return None
 
     def owner_key(self, request: HttpRequest) -> str:
@@ -82,6 +89,11 @@ def _refusal(status: int, message: str, **headers: str) -> HttpResponse:
     return _tus(response)
 
 
+def tus_refusal(status: int, message: str) -> HttpResponse:
+    """A refusal as the endpoint words its own, for the mounting view's checks."""
+    return _refusal(status, message)
+
+
 def _expires(upload: ResumableUpload) -> str:
     return http_date(upload.expires_at.timestamp())
 
@@ -98,7 +110,8 @@ def tus_endpoint(
         method = override
     if getattr(request, "portal", None) is None:  # mounted outside a portal's URLs
         return _refusal(404, _("No such upload."))
-    if not request.user.is_authenticated:
+    uploader_id = policy.uploader_id(request)
+    if uploader_id is None:
         return _refusal(403, _("Sign in to upload."))
     refusal = policy.authorize(request)
     if refusal is not None:
@@ -108,7 +121,7 @@ def tus_endpoint(
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _refusal(412, _("Unsupported tus version."), Tus_Version=TUS_VERSION)
     try:
-        return _dispatch(request, method, policy, upload_id)
+        return _dispatch(request, method, policy, uploader_id, upload_id)
     except UploadError as error:
         return _refusal(error.status, error.message)
 
@@ -122,15 +135,19 @@ def _options(policy: UploadPolicy) -> HttpResponse:
 
 
 def _dispatch(
-    request: HttpRequest, method: str, policy: UploadPolicy, upload_id: uuid.UUID | None
+    request: HttpRequest,
+    method: str,
+    policy: UploadPolicy,
+    uploader_id: int,
+    upload_id: uuid.UUID | None,
 ) -> HttpResponse:
     if upload_id is None:
         if method == "POST":
-            return _create(request, policy)
+            return _create(request, policy, uploader_id)
         return _refusal(405, _("Method not allowed."), Allow="OPTIONS, POST")
     upload = upload_for_owner(
         portal=request.portal,  # type: ignore[attr-defined]
-        owner=request.user,
+        owner_id=uploader_id,
         purpose=policy.purpose,
         target=policy.target,
         upload_id=upload_id,
@@ -154,7 +171,7 @@ def _header_int(request: HttpRequest, name: str) -> int | None:
     return int(value) if _DIGITS.fullmatch(value) else None
 
 
-def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
+def _create(request: HttpRequest, policy: UploadPolicy, uploader_id: int) -> HttpResponse:
     if "Upload-Defer-Length" in request.headers:
         return _refusal(400, _("Uploads of unknown length are not supported."))
     length = _header_int(request, "Upload-Length")
@@ -180,7 +197,7 @@ def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
             return _piece_too_large(min(length, policy.chunk_max))
     upload = services.upload_create(
         portal=request.portal,  # type: ignore[attr-defined]
-        owner=request.user,
+        owner_id=uploader_id,
         owner_key=policy.owner_key(request),
         purpose=policy.purpose,
         target=policy.target,
@@ -190,7 +207,12 @@ def _create(request: HttpRequest, policy: UploadPolicy) -> HttpResponse:
     )
     if count or length == 0:  # length 0: nothing to send, complete at once
         upload = services.upload_receive(
-            upload=upload, at=0, count=count, read=request.read, on_complete=policy.on_complete
+            upload=upload,
+            at=0,
+            count=count,
+            read=request.read,
+            on_complete=policy.on_complete,
+            just_created=True,
         ).upload
     response = _tus(HttpResponse(status=201))
     response["Location"] = request.build_absolute_uri(f"{upload.pk}/")

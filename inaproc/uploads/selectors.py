@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.db.models import Sum
 
@@ -11,12 +11,12 @@ from inaproc.uploads.storage import partial_open, partial_path
 
 
 def upload_for_owner(
-    *, portal: Portal, owner: Any, purpose: str, target: str, upload_id: uuid.UUID
+    *, portal: Portal, owner_id: int, purpose: str, target: str, upload_id: uuid.UUID
 ) -> ResumableUpload | None:
     """The upload if it exists *and* belongs to this user, portal and endpoint (purpose
     and target); None otherwise, so that "not yours" and "no such upload" look the same."""
     return ResumableUpload.objects.filter(
-        pk=upload_id, portal=portal, owner=owner, purpose=purpose, target=target
+        pk=upload_id, portal=portal, owner_id=owner_id, purpose=purpose, target=target
     ).first()
 
 

@@ -48,7 +48,7 @@ class Received:
 def upload_create(
     *,
     portal: Portal,
-    owner: Any,
+    owner_id: int,
     owner_key: str,
     purpose: str,
     target: str,
@@ -70,7 +70,7 @@ def upload_create(
             )
     upload = ResumableUpload(
         portal=portal,
-        owner=owner,
+        owner_id=owner_id,
         owner_key=owner_key,
         purpose=purpose,
         target=target,
@@ -95,8 +95,6 @@ def _fresh_receiving(upload: ResumableUpload, now: datetime) -> ResumableUpload:
         raise UploadGone(fresh.rejection or _("This upload is finished."))
     if fresh.expires_at <= now:
         raise UploadGone(_("This upload has expired. Start it again."))
-    if ResumableUpload.owner.is_cached(upload):
-        fresh.owner = upload.owner  # the request's user: on_complete need not load it
     return fresh
 
 
@@ -125,16 +123,20 @@ def upload_receive(
     read: Callable[[int], bytes],
     on_complete: OnComplete,
     now: datetime | None = None,
+    just_created: bool = False,
 ) -> Received:
     """Append `count` bytes read from `read` at offset `at`, which must be the committed
     offset (else UploadOffsetMismatch). When the last byte is in, the upload becomes
     complete and `on_complete(upload)` runs in the same transaction; if it raises
     UploadRejected, the upload is marked rejected (file removed) and the error re-raised.
-    UploadBusy if another request holds the upload."""
+    UploadBusy if another request holds the upload. `just_created`: the caller made
+    `upload` in this request (tus creation-with-upload) and nobody else knows its id
+    yet, so its row is not read again."""
     now = now or timezone.now()
     try:
         with storage.partial_lock(upload.storage_name):
-            upload = _fresh_receiving(upload, now)
+            if not just_created:
+                upload = _fresh_receiving(upload, now)
             if upload.offset != at:
                 raise UploadOffsetMismatch(_("The upload is at another offset; resume it."))
             if count > upload.length - at:

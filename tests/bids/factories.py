@@ -79,7 +79,10 @@ def fill_draft(participation, user, *, price: int = 900_000_000, content: bytes 
             else sealed_bytes(package, slot.code, content + slot.code.encode())
         )
         sealed_file_store(
-            participation=participation, user=user, slot_code=slot.code, source=io.BytesIO(data)
+            participation=participation,
+            user_id=user.pk,
+            slot_code=slot.code,
+            source=io.BytesIO(data),
         )
 
 

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 
 from inaproc.bids.models import BidState, BidVersion, SealedFile
 from inaproc.bids.services.bids import (
@@ -20,6 +21,7 @@ from inaproc.notifications.models import Email
 from inaproc.seal.entries import LogVerificationError, public_keys_from, verify_signed_entry
 from inaproc.translog.models import LogEntry, SigningKey
 from tests.bids.factories import fill_draft, letter_bytes, sealed_bytes
+from tests.helpers import run_tasks_until_idle
 from tests.tenders.participation_factories import published_tender
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,11 @@ pytestmark = pytest.mark.django_db
 
 def _store(participation, user, slot, data, **options):
     return sealed_file_store(
-        participation=participation, user=user, slot_code=slot, source=io.BytesIO(data), **options
+        participation=participation,
+        user_id=user.pk,
+        slot_code=slot,
+        source=io.BytesIO(data),
+        **options,
     )
 
 
@@ -99,7 +105,9 @@ def test_a_bid_needs_every_part(tender, bidder, english):
         bid_submit(participation=participation, user=member.user)
 
 
-def test_submitting_gives_a_signed_receipt_in_the_log_and_an_email(tender, bidder, client):
+def test_submitting_gives_a_signed_receipt_in_the_log_and_an_email(
+    tender, bidder, client, django_capture_on_commit_callbacks
+):
     member, participation = bidder
     fill_draft(participation, member.user)
     version = bid_submit(participation=participation, user=member.user)
@@ -120,8 +128,10 @@ def test_submitting_gives_a_signed_receipt_in_the_log_and_an_email(tender, bidde
     assert {f["sha256"] for f in body["files"]} == set(
         version.files.values_list("sha256", flat=True)
     )
-    (email,) = Email.objects.filter(template="bids/email/receipt")
-    assert email.to == member.user.email and str(tender.code) in email.subject
+    assert not Email.objects.exists()  # the worker writes it: the submit does not wait
+    run_tasks_until_idle(django_capture_on_commit_callbacks)
+    (email,) = mail.outbox
+    assert email.to == [member.user.email] and str(tender.code) in email.subject
     assert version.receipt["signature"] in email.body
 
 

@@ -28,6 +28,13 @@ def _bid_url(tender, rest=""):
     return f"/{tender.portal.slug}/perusahaan/tender/{tender.code}/penawaran/{rest}"
 
 
+def _capability(client, tender) -> dict[str, str]:
+    """The bid page's upload capability, as the header the page's script sends."""
+    answer = client.get(_bid_url(tender, "izin-unggah/"))
+    assert answer.status_code == 200, answer.content
+    return {"HTTP_UPLOAD_CAPABILITY": answer.json()["capability"]}
+
+
 def _tus_upload(client, tender, data: bytes, slot: str, *, sha256: str | None = None):
     """Create and send a tus upload in two pieces; the last PATCH's response."""
     digest = sha256 or hashlib.sha256(data).hexdigest()
@@ -35,11 +42,13 @@ def _tus_upload(client, tender, data: bytes, slot: str, *, sha256: str | None = 
         f"{key} {base64.b64encode(value.encode()).decode()}"
         for key, value in {"slot": slot, "sha256": digest}.items()
     )
+    capability = _capability(client, tender)
     created = client.post(
         _bid_url(tender, "unggah/"),
         HTTP_TUS_RESUMABLE="1.0.0",
         HTTP_UPLOAD_LENGTH=str(len(data)),
         HTTP_UPLOAD_METADATA=meta,
+        **capability,
     )
     assert created.status_code == 201, created.content
     location = created["Location"]
@@ -53,6 +62,7 @@ def _tus_upload(client, tender, data: bytes, slot: str, *, sha256: str | None = 
             content_type="application/offset+octet-stream",
             HTTP_TUS_RESUMABLE="1.0.0",
             HTTP_UPLOAD_OFFSET=str(offset),
+            **capability,
         )
     return response
 
@@ -110,6 +120,7 @@ def test_a_small_bid_travels_in_its_creation_request_and_is_linked_not_copied(
         HTTP_TUS_RESUMABLE="1.0.0",
         HTTP_UPLOAD_LENGTH=str(len(data)),
         HTTP_UPLOAD_METADATA=meta,
+        **_capability(client, tender),
     )
 
     assert created.status_code == 201, created.content
@@ -128,6 +139,7 @@ def test_a_viewer_may_not_upload_or_submit(client, portal_a, tender, bidder):
     data = sealed_bytes(tender, "penawaran", b"x")
     client = signed_in(viewer.user)
     assert client.get(_bid_url(tender)).status_code == 200
+    assert client.get(_bid_url(tender, "izin-unggah/")).status_code == 403
     created = client.post(
         _bid_url(tender, "unggah/"), HTTP_TUS_RESUMABLE="1.0.0", HTTP_UPLOAD_LENGTH="10"
     )
@@ -282,12 +294,16 @@ def test_an_upload_begun_before_the_deadline_and_finished_after_it_is_refused(
         f"{key} {base64.b64encode(value.encode()).decode()}"
         for key, value in {"slot": "penawaran", "sha256": hashlib.sha256(data).hexdigest()}.items()
     )
+    deadline = tender.stages.get(key="upload_penawaran").ends_at
+    time_machine.move_to(deadline - timedelta(minutes=5))
     client = signed_in(member.user)
+    capability = _capability(client, tender)
     created = client.post(
         _bid_url(tender, "unggah/"),
         HTTP_TUS_RESUMABLE="1.0.0",
         HTTP_UPLOAD_LENGTH=str(len(data)),
         HTTP_UPLOAD_METADATA=meta,
+        **capability,
     )
     first = client.generic(
         "PATCH",
@@ -296,10 +312,10 @@ def test_an_upload_begun_before_the_deadline_and_finished_after_it_is_refused(
         content_type="application/offset+octet-stream",
         HTTP_TUS_RESUMABLE="1.0.0",
         HTTP_UPLOAD_OFFSET="0",
+        **capability,
     )
     assert first.status_code == 204
-    time_machine.move_to(tender.stages.get(key="upload_penawaran").ends_at)
-    client = signed_in(member.user)
+    time_machine.move_to(deadline)
     last = client.generic(
         "PATCH",
         created["Location"],
@@ -307,6 +323,7 @@ def test_an_upload_begun_before_the_deadline_and_finished_after_it_is_refused(
         content_type="application/offset+octet-stream",
         HTTP_TUS_RESUMABLE="1.0.0",
         HTTP_UPLOAD_OFFSET="1000",
+        **capability,
     )
     assert last.status_code in (403, 422)
     assert not SealedFile.objects.exists()

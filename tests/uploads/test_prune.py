@@ -22,7 +22,7 @@ from tests.helpers import run_task_worker
 def make_upload(portal, owner, *, hours_ago: float = 0, state: str = UploadState.RECEIVING):
     upload = upload_create(
         portal=portal,
-        owner=owner,
+        owner_id=owner.pk,
         owner_key=f"user:{owner.pk}",
         purpose="test",
         target="demo/1",

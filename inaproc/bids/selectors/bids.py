@@ -3,16 +3,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
+from inaproc.accounts.models import Role, UserSession
 from inaproc.bids.models import BidState, BidVersion, SealedFile, SlotRule, TenderKey
 from inaproc.bids.slots import DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_MB, Slot, slots_for
+from inaproc.bids.upload_capability import UploadCapability
 from inaproc.portals.models import Portal
 from inaproc.tenders import stages
 from inaproc.tenders.models import Package, PackageState, Participation
 from inaproc.tenders.models.packages import PUBLIC_STATES
-from inaproc.tenders.selectors.participation import package_with_stages, stage_of
-from inaproc.vendors.models import Company
+from inaproc.tenders.selectors.participation import ACTING_ROLES, package_with_stages, stage_of
+from inaproc.vendors.models import Company, CompanyMember, RegistrationStatus
 
 MIB = 1 << 20
 
@@ -28,6 +30,12 @@ def upload_open(package: Package, *, now: datetime) -> bool:
     )
 
 
+def max_sealed_bytes(max_file_mb: int) -> int:
+    """The largest sealed file: the plain limit plus the format's overhead (a header of
+    at most 64 KiB and a 16-byte tag per record of 1 MiB)."""
+    return max_file_mb * MIB + 16 * (max_file_mb + 1) + 65_536 + 12
+
+
 @dataclass(frozen=True)
 class SlotView:
     slot: Slot
@@ -37,9 +45,7 @@ class SlotView:
 
     @property
     def max_sealed_bytes(self) -> int:
-        """The largest sealed file: the plain limit plus the format's overhead (a
-        header of at most 64 KiB and a 16-byte tag per record of 1 MiB)."""
-        return self.max_file_mb * MIB + 16 * (self.max_file_mb + 1) + 65_536 + 12
+        return max_sealed_bytes(self.max_file_mb)
 
     @property
     def full(self) -> bool:
@@ -76,6 +82,45 @@ def participation_for_upload(
         .first()
     )
     if participation is not None:
+        package_with_stages(participation.package, list(participation.package.stages.all()))
+    return participation
+
+
+def participation_for_capability(
+    *, portal: Portal, capability: UploadCapability
+) -> Participation | None:
+    """The participation an upload capability names, with its package and stages, if it
+    still holds: the tender public, the user an active vendor account still acting for
+    the company (admin or bid preparer, not suspended), the company approved and the
+    session record the capability was issued in not ended. Two queries, the session and
+    the user never loaded: what each resumable-upload request of a deadline costs. The
+    caller checks the upload stage (`upload_open`) by the server clock."""
+    acting = CompanyMember.objects.filter(
+        company=OuterRef("company"),
+        user_id=capability.user_id,
+        role__in=ACTING_ROLES,
+        suspended_at__isnull=True,
+        user__is_active=True,
+        user__role=Role.VENDOR,
+        user__portal=portal,
+    )
+    session_open = UserSession.objects.filter(
+        pk=capability.user_session_id, user_id=capability.user_id, ended_at__isnull=True
+    )
+    participation = (
+        Participation.objects.select_related("package", "company")
+        .filter(
+            pk=capability.participation_id,
+            package__portal=portal,
+            package__code=capability.code,
+            package__state__in=PUBLIC_STATES,
+            company__registration__status=RegistrationStatus.APPROVED,
+        )
+        .filter(Exists(acting), Exists(session_open))
+        .first()
+    )
+    if participation is not None:
+        participation.package.portal = portal
         package_with_stages(participation.package, list(participation.package.stages.all()))
     return participation
 

@@ -80,7 +80,7 @@ def _sealed_file_write(portal_id: int, source: IO[bytes], source_path: Path | No
 def sealed_file_store(
     *,
     participation: Participation,
-    user: User,
+    user_id: int,
     slot_code: str,
     source: IO[bytes],
     claimed_sha256: str | None = None,
@@ -141,7 +141,7 @@ def sealed_file_store(
             stored_name=stored.name,
             size=stored.size,
             sha256=stored.sha256,
-            uploaded_by=user,
+            uploaded_by_id=user_id,
         )
     return sealed
 
@@ -236,7 +236,9 @@ def bid_submit(
             payload={"code": package.code, "version": number, "log_index": entry.index},
             context=context,
         )
-        _email_receipt(locked, version)
+        # Rendered and emailed by the worker: the bid's answer need not wait for it. The
+        # task is a row written in this transaction, so the email is never lost.
+        _receipt_email_enqueue(version)
     return version
 
 
@@ -292,9 +294,32 @@ def receipt_json(version: BidVersion) -> str:
     return json.dumps(version.receipt, indent=2, sort_keys=True)
 
 
-def _email_receipt(participation: Participation, version: BidVersion) -> None:
+def _receipt_email_enqueue(version: BidVersion) -> None:
+    from inaproc.bids.tasks import email_receipt
+
+    email_receipt.enqueue(version_id=version.pk)
+
+
+def receipt_email_send(*, version_id: int) -> int:
+    """Email the receipt of bid version `version_id` to the company's acting users (the
+    task queued at submission). Returns how many emails were queued; 0 if the version is
+    gone."""
+    version = (
+        BidVersion.objects.select_related(
+            "participation__package__portal", "participation__company"
+        )
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        return 0
+    with transaction.atomic():
+        return _email_receipt(version.participation, version)
+
+
+def _email_receipt(participation: Participation, version: BidVersion) -> int:
     package = participation.package
-    email_to(
+    return email_to(
         [
             member.user.email
             for member in acting_members(participation.company)

@@ -8,7 +8,13 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +28,7 @@ from inaproc.bids.selectors.bids import (
     bid_versions,
     current_bid,
     draft_matches_current,
+    participation_for_capability,
     participation_for_upload,
     slot_views,
     upload_open,
@@ -35,14 +42,23 @@ from inaproc.bids.services.bids import (
     receipt_json,
     sealed_file_store,
 )
+from inaproc.bids.upload_capability import HEADER as capability_header
+from inaproc.bids.upload_capability import (
+    UploadCapability,
+    capability_expires_at,
+    capability_issue,
+    capability_read,
+)
 from inaproc.bids.upload_policy import BidUploadPolicy
 from inaproc.core.http import audit_context
+from inaproc.core.sessionfree import session_free
+from inaproc.portals.http import PortalRequest
 from inaproc.portals.urls_helpers import portal_url
 from inaproc.seal.encoding import b64u_encode
 from inaproc.tenders.models import Participation
 from inaproc.tenders.participation_access import access_participation
 from inaproc.tenders.selectors.participation import ACTING_ROLES, bid_deadline, package_with_stages
-from inaproc.uploads.protocol import tus_endpoint
+from inaproc.uploads.protocol import tus_endpoint, tus_refusal
 from inaproc.vendors.companies.access import CompanyRequest, company_role_required
 
 
@@ -83,6 +99,10 @@ def _page(request: CompanyRequest, participation: Participation, upload_form=Non
                 "tender": str(package.code),
                 "endpoint": portal_url(request.portal, "bids:upload", code=package.code),
                 "chunkSize": settings.BID_UPLOAD_CHUNK_MB * (1 << 20),
+                "capabilityUrl": portal_url(
+                    request.portal, "bids:upload_capability", code=package.code
+                ),
+                **(_capability(request, participation, package.code or 0) or {}),
                 "keys": {str(key.envelope): b64u_encode(bytes(key.public_key)) for key in keys},
                 "slots": [
                     {
@@ -116,7 +136,7 @@ def bid_view(request: CompanyRequest, code: int) -> HttpResponse:
         try:
             sealed_file_store(
                 participation=participation,
-                user=request.user,
+                user_id=request.user.pk,
                 slot_code=form.cleaned_data["slot"],
                 source=form.cleaned_data["file"],
             )
@@ -131,19 +151,65 @@ def bid_view(request: CompanyRequest, code: int) -> HttpResponse:
     return _page(request, participation, upload_form=form)
 
 
+@session_free
 @require_http_methods(["OPTIONS", "POST", "HEAD", "PATCH", "DELETE"])
 @never_cache
-@company_role_required(*ACTING_ROLES)
 def upload_view(
-    request: CompanyRequest, code: int, upload_id: uuid.UUID | None = None
+    request: PortalRequest, code: int, upload_id: uuid.UUID | None = None
 ) -> HttpResponse:
-    """The tus endpoint of the company's bid (uploads app)."""
+    """The tus endpoint of the company's bid (uploads app). Authorised by the bid page's
+    upload capability (header Upload-Capability), not by the session: each request
+    checks it and what it names (`participation_for_capability`), nothing more."""
+    portal = getattr(request, "portal", None)
+    token = request.headers.get(capability_header, "")
+    capability = None if portal is None else capability_read(token, portal_id=portal.pk, code=code)
+    if portal is None or capability is None:
+        return tus_refusal(
+            403, _("The permission to upload is missing or has expired: reload the bid page.")
+        )
+    participation = participation_for_capability(portal=portal, capability=capability)
+    if participation is None:
+        return tus_refusal(403, _("You may not upload to this bid any more: reload the bid page."))
+    policy = BidUploadPolicy(participation, uploader_id=capability.user_id)
+    return tus_endpoint(request, policy=policy, upload_id=upload_id)
+
+
+def _capability(
+    request: CompanyRequest, participation: Participation, code: int
+) -> dict[str, str] | None:
+    user_session = getattr(request, "user_session", None)
+    if user_session is None:
+        return None
+    token = capability_issue(
+        UploadCapability(
+            portal_id=request.portal.pk,
+            code=code,
+            participation_id=participation.pk,
+            user_id=request.user.pk,
+            user_session_id=user_session.pk,
+        )
+    )
+    # Whole seconds: a plain ISO 8601 time every browser's Date.parse reads.
+    expires_at = capability_expires_at().replace(microsecond=0)
+    return {"capability": token, "expiresAt": expires_at.isoformat()}
+
+
+@require_GET
+@never_cache
+@company_role_required(*ACTING_ROLES)
+def upload_capability_view(request: CompanyRequest, code: int) -> HttpResponse:
+    """A fresh upload capability for the bid page's script (JSON), while bids are received."""
     participation = participation_for_upload(
         portal=request.portal, company=request.company_member.company, code=code
     )
     if participation is None:
         raise Http404
-    return tus_endpoint(request, policy=BidUploadPolicy(participation), upload_id=upload_id)
+    capability = _capability(request, participation, code)
+    if capability is None or not upload_open(participation.package, now=timezone.now()):
+        return JsonResponse(
+            {"error": _("Bids are not received now: the upload stage is closed.")}, status=409
+        )
+    return JsonResponse(capability)
 
 
 @require_POST
@@ -169,20 +235,28 @@ def bid_submit_view(request: CompanyRequest, code: int) -> HttpResponseBase:
     participation = _participation(request, code)
     if request.method == "GET":
         return HttpResponseRedirect(_bid_url(request, code))
+    # A script (Accept: application/json) gets the receipt itself in the answer: the
+    # file it keeps, without another request; the page follows the redirect to it.
+    as_json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
     try:
         version = bid_submit(
             participation=participation, user=request.user, context=audit_context(request)
         )
     except BidRefused as refusal:
+        if as_json:
+            return JsonResponse({"error": refusal.message}, status=409)
         messages.error(request, refusal.message)
         return HttpResponseRedirect(_bid_url(request, code))
+    receipt_url = portal_url(request.portal, "bids:receipt", code=code, number=version.number)
+    if as_json:
+        response = HttpResponse(receipt_json(version), content_type="application/json", status=201)
+        response["Location"] = receipt_url
+        return response
     messages.success(
         request,
         _("Your bid is received. Keep the receipt: it proves what you sent and when."),
     )
-    return HttpResponseRedirect(
-        portal_url(request.portal, "bids:receipt", code=code, number=version.number)
-    )
+    return HttpResponseRedirect(receipt_url)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,6 +17,30 @@ function csrfToken() {
   return input ? input.value : "";
 }
 
+// The upload capability (docs/sealed-bids.md): the page came with one; a new one is
+// fetched (with the session) when less than two minutes of it are left.
+const RENEW_BEFORE_MS = 2 * 60 * 1000;
+let capability = null;
+
+async function currentCapability(config) {
+  if (capability === null) {
+    capability = { token: config.capability || "", expiresAt: Date.parse(config.expiresAt || "") || 0 };
+  }
+  if (capability.expiresAt - Date.now() < RENEW_BEFORE_MS) {
+    const response = await fetch(config.capabilityUrl, {
+      headers: { Accept: "application/json" }, credentials: "same-origin",
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok || !answer.capability) {
+      const failure = new Error(answer.error || String(response.status));
+      failure.body = answer.error || "";
+      throw failure;
+    }
+    capability = { token: answer.capability, expiresAt: Date.parse(answer.expiresAt) };
+  }
+  return capability.token;
+}
+
 function names() {
   try { return JSON.parse(localStorage.getItem(NAMES) || "{}"); } catch { return {}; }
 }
@@ -66,6 +90,7 @@ async function sealAndUpload(file, slot, config, line) {
     sha256: sealed.sha256,
     metadata: { slot: slot.code, sha256: sealed.sha256, filename: `${slot.code}.inpseal` },
     csrfToken: csrfToken(),
+    capability: () => currentCapability(config),
     chunkSize: config.chunkSize,
     onProgress: (sent, total) => {
       progress.value = Math.round((0.5 + (total ? sent / total : 1) * 0.5) * 100);

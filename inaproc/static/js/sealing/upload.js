@@ -12,7 +12,9 @@ export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 
 // uploadSealed(blob, {endpoint, metadata, sha256, chunkSize = 5 MiB, onProgress, csrfToken,
-//   retryDelays, headers}) -> Promise<uploadUrl>
+//   retryDelays, headers, capability}) -> Promise<uploadUrl>
+// capability: an async function giving the bid page's upload capability, asked before
+// every request (it may fetch a fresh one) and sent as the Upload-Capability header.
 // metadata: strings sent as Upload-Metadata (e.g. {tender, slot, sha256, filename}).
 // sha256: hex of the sealed bytes (sealFile's result), also the resume fingerprint.
 // onProgress(sentBytes, totalBytes). Rejects with SealError("upload_failed") carrying the
@@ -37,6 +39,11 @@ export function uploadSealed(blob, options = {}) {
       headers: Object.assign(
         {}, options.headers || {}, options.csrfToken ? { "X-CSRFToken": options.csrfToken } : {},
       ),
+      onBeforeRequest: async (request) => {
+        if (typeof options.capability === "function") {
+          request.setHeader("Upload-Capability", await options.capability());
+        }
+      },
       fingerprint: () => Promise.resolve(`inaproc-seal-${sha256}-${endpoint}`),
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,

@@ -1,0 +1,190 @@
+"""The bid page's upload capability (docs/sealed-bids.md, "Upload capability"): the tus
+requests of a bid are authorised by it instead of the session, and every request still
+checks what it names; and the submit's JSON answer, which is the receipt itself."""
+
+import base64
+import hashlib
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from inaproc.accounts.models import SessionEndReason
+from inaproc.accounts.services.sessions import session_end
+from inaproc.bids.models import BidVersion, SealedFile
+from inaproc.bids.upload_capability import SALT
+from tests.bids.factories import fill_draft, sealed_bytes
+from tests.helpers import session_of, signed_in
+from tests.tenders.participation_factories import published_tender
+
+pytestmark = pytest.mark.django_db
+
+TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
+
+
+def _url(tender, rest=""):
+    return f"/{tender.portal.slug}/perusahaan/tender/{tender.code}/penawaran/{rest}"
+
+
+def _capability(client, tender) -> str:
+    answer = client.get(_url(tender, "izin-unggah/"))
+    assert answer.status_code == 200, answer.content
+    return answer.json()["capability"]
+
+
+def _create(client, tender, data: bytes, capability: str | None, slot="penawaran"):
+    """A tus creation carrying the whole sealed file."""
+    meta = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in {"slot": slot, "sha256": hashlib.sha256(data).hexdigest()}.items()
+    )
+    headers = {"HTTP_UPLOAD_CAPABILITY": capability} if capability is not None else {}
+    return client.post(
+        _url(tender, "unggah/"),
+        data=data,
+        content_type="application/offset+octet-stream",
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA=meta,
+        **TUS,
+        **headers,
+    )
+
+
+def test_an_upload_is_authorised_by_the_capability_not_by_the_session(tender, bidder):
+    """A browser without the session (no cookie at all) uploads with the capability; a
+    signed-in browser without it is refused; the file is the uploader's."""
+    member, _participation = bidder
+    capability = _capability(signed_in(member.user), tender)
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 capability")
+
+    refused = _create(signed_in(member.user), tender, data, None)
+    created = _create(Client(), tender, data, capability)
+
+    assert refused.status_code == 403
+    assert refused["Tus-Resumable"] == "1.0.0" and refused.content
+    assert created.status_code == 201, created.content
+    (sealed,) = SealedFile.objects.all()
+    assert sealed.uploaded_by_id == member.user_id and sealed.in_draft
+
+
+def test_an_upload_request_reads_no_session_and_few_rows(tender, bidder):
+    """The point of the capability: a resumable-upload request of a deadline neither
+    loads the session, the user nor the session record by itself (only the one check
+    of what the capability names) and makes a handful of queries."""
+    member, _participation = bidder
+    client = signed_in(member.user)
+    capability = _capability(client, tender)
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 " + b"q" * 2000)
+    meta = (
+        f"slot {base64.b64encode(b'penawaran').decode()},sha256 "
+        + base64.b64encode(hashlib.sha256(data).hexdigest().encode()).decode()
+    )
+    created = client.post(
+        _url(tender, "unggah/"),
+        HTTP_UPLOAD_LENGTH=str(len(data)),
+        HTTP_UPLOAD_METADATA=meta,
+        HTTP_UPLOAD_CAPABILITY=capability,
+        **TUS,
+    )
+    assert created.status_code == 201
+
+    with CaptureQueriesContext(connection) as queries:
+        head = client.head(created["Location"], HTTP_UPLOAD_CAPABILITY=capability, **TUS)
+
+    assert head.status_code == 200 and head["Upload-Offset"] == "0"
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [q for q in sql if "django_session" in q], sql
+    assert not [q for q in sql if q.startswith('SELECT "accounts_user"')], sql
+    assert len(sql) <= 5, sql
+
+
+def test_a_forged_expired_or_foreign_capability_is_refused(portal_a, tender, bidder, time_machine):
+    """A changed byte, a value signed for another purpose (another salt), one for another
+    tender and one past its lifetime are all refused; none is a 500."""
+    member, participation = bidder
+    client = signed_in(member.user)
+    capability = _capability(client, tender)
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 x")
+    other = published_tender(portal_a)
+    forged = capability[:-2] + ("AA" if capability[-2:] != "AA" else "BB")
+    payload = [portal_a.pk, tender.code, participation.pk, member.user_id, 1]
+    other_salt = signing.TimestampSigner(salt=SALT + "-not").sign(
+        signing.b64_encode(json.dumps(payload).encode()).decode()
+    )
+
+    assert _create(client, tender, data, forged).status_code == 403
+    assert _create(client, tender, data, other_salt).status_code == 403
+    assert _create(client, tender, data, "x" * 5000).status_code == 403
+    assert _create(client, other, data, capability).status_code == 403
+    time_machine.move_to(timedelta(minutes=31))
+    assert _create(client, tender, data, capability).status_code == 403
+    assert not SealedFile.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["suspended", "viewer", "session_ended", "deactivated"])
+def test_what_the_capability_names_is_checked_on_every_request(tender, bidder, change):
+    """Revocation that matters takes effect at the next request, however long the
+    capability still runs: the member suspended or made a viewer, the account
+    deactivated, the session it came from ended (signed out, or ended elsewhere)."""
+    member, _participation = bidder
+    client = signed_in(member.user)
+    capability = _capability(client, tender)
+    if change == "suspended":
+        member.suspended_at = member.created_at
+        member.save(update_fields=["suspended_at"])
+    elif change == "viewer":
+        member.role = "viewer"
+        member.save(update_fields=["role"])
+    elif change == "deactivated":
+        member.user.is_active = False
+        member.user.save(update_fields=["is_active"])
+    else:
+        session_end(user_session=session_of(client), reason=SessionEndReason.LOGOUT)
+
+    refused = _create(Client(), tender, sealed_bytes(tender, "penawaran", b"x"), capability)
+
+    assert refused.status_code == 403
+    assert not SealedFile.objects.exists()
+
+
+def test_no_capability_is_given_once_bids_are_closed(tender, bidder, time_machine):
+    """The page's script asks for a fresh capability only while bids are received."""
+    member, _participation = bidder
+    time_machine.move_to(tender.stages.get(key="upload_penawaran").ends_at)
+    answer = signed_in(member.user).get(_url(tender, "izin-unggah/"))
+    assert answer.status_code == 409
+    assert answer.json()["error"]
+
+
+def test_the_bid_page_carries_a_capability_for_its_script(tender, bidder):
+    """The page hands its script the first capability (no extra request) and the URL to
+    renew it."""
+    member, _participation = bidder
+    page = signed_in(member.user).get(_url(tender))
+    config = json.loads(page.context["sealing"])
+    assert config["capability"] and config["expiresAt"]
+    assert config["capabilityUrl"].endswith("/penawaran/izin-unggah/")
+
+
+def test_a_script_submitting_gets_the_receipt_in_the_answer(tender, bidder):
+    """Accept: application/json: the answer is the signed receipt itself (201, the
+    receipt page in Location), the same as the JSON download; a refusal is a 409 with
+    the reason."""
+    member, participation = bidder
+    fill_draft(participation, member.user)
+    client = signed_in(member.user)
+
+    answer = client.post(_url(tender, "kirim/"), HTTP_ACCEPT="application/json")
+    again = client.post(_url(tender, "kirim/"), HTTP_ACCEPT="application/json")
+
+    assert answer.status_code == 201, answer.content
+    version = BidVersion.objects.get()
+    assert answer.json() == version.receipt
+    assert answer["Location"].endswith(f"/penawaran/tanda-terima/{version.number}/")
+    download = client.get(_url(tender, f"tanda-terima/{version.number}.json"))
+    assert json.loads(download.content) == answer.json()
+    assert again.status_code == 409 and again.json()["error"]
