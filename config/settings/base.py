@@ -59,6 +59,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Anonymous public pages from the shared cache: after the middleware whose headers
+    # every page gets, before everything a cached page does not need (session, user,
+    # CSRF, language, portal; docs/decisions/0014-public-page-cache.md).
+    "inaproc.portals.middleware.PublicPageCacheMiddleware",
     # Each portal its own session and CSRF cookie (docs/decisions/0015-per-portal-cookies.md):
     # before everything that reads or sets them.
     "inaproc.portals.cookies.PortalCookieMiddleware",

@@ -203,6 +203,119 @@ def test_anonymous_public_pages_are_served_from_the_cache(client, shared, portal
     assert second.status_code == 200
 
 
+# What differs between two answers of one page, whoever served them.
+PER_RESPONSE_HEADERS = {CACHE_HEADER, "X-Request-ID"}
+
+
+def _headers(response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in PER_RESPONSE_HEADERS}
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_a_cached_page_is_exactly_the_rendered_page(client, shared, settings, portal_a, url):
+    """A hit, answered before the session, CSRF, language and portal middleware run,
+    carries the same status, body and headers (security headers, CSP, Vary,
+    Content-Language, X-Frame-Options…) as the page the whole stack renders, with and
+    without the cache; only the cache's own header and the request id differ."""
+    settings.SECURE_HSTS_SECONDS = 3600
+    make_public_package(portal_a, name="Jalan Desa")
+    settings.SHARED_CACHE = False
+    uncached = client.get(url, secure=True)
+    settings.SHARED_CACHE = True
+    miss = client.get(url, secure=True)
+    hit = client.get(url, secure=True)
+
+    assert (miss.headers[CACHE_HEADER], hit.headers[CACHE_HEADER]) == ("miss", "hit")
+    assert hit.status_code == miss.status_code == uncached.status_code == 200
+    assert hit.content == miss.content == uncached.content
+    assert _headers(hit) == _headers(miss) == _headers(uncached)
+    assert {"Content-Security-Policy", "Strict-Transport-Security", "Vary"} <= set(hit.headers)
+    assert hit.headers["X-Request-ID"] != miss.headers["X-Request-ID"]
+    assert not hit.cookies
+
+
+def test_a_hit_is_one_cache_round_trip_and_nothing_else(client, shared, portal_a, monkeypatch):
+    """The page and its versions come in one read; the portal and the maintenance
+    windows are not asked for (the page's lifetime already ends at the next change of
+    the banner), nor is the database."""
+    client.get("/lpse-a/")
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    response, captured = get_counted(client, "/lpse-a/")
+
+    assert response.headers[CACHE_HEADER] == "hit"
+    assert len(reads) == 1
+    assert len(captured) == 0
+
+
+def test_another_portals_session_does_not_keep_a_visitor_from_the_cache(
+    client, shared, portal_a, portal_b
+):
+    """Sessions are per portal (ADR 0015): a visitor signed in on portal B is anonymous
+    on portal A and gets A's cached page; with a session of A they get their own."""
+    client.get("/lpse-a/")
+    client.cookies[session_cookie_name("lpse-b")] = "anything"
+
+    assert client.get("/lpse-a/").headers[CACHE_HEADER] == "hit"
+    client.cookies[session_cookie_name("lpse-a")] = "anything"
+    assert CACHE_HEADER not in client.get("/lpse-a/").headers
+
+
+def test_a_platform_session_keeps_a_visitor_from_the_platform_pages_cache(client, shared):
+    """On the platform's pages the platform's session cookie is the one that counts."""
+    client.get("/")
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "anything"
+
+    assert CACHE_HEADER not in client.get("/").headers
+
+
+def test_a_window_that_starts_is_honoured_by_a_page_cached_before(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """A page cached before a window starts is not served during it: the 503 follows,
+    although a hit never asks for the windows."""
+    shared.PAGE_CACHE_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        make_window(portal_a, starts_in=timedelta(minutes=30), notice=timedelta(hours=1))
+    client.get(LIST)
+    assert client.get(LIST).headers[CACHE_HEADER] == "hit"
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert client.get(LIST).status_code == 503
+
+
+def test_a_hit_is_counted_in_the_metrics_by_view(client, shared, portal_a):
+    """The error-rate alert divides by the responses by view and status: the hits,
+    which never reach the view, are counted there under the page's view."""
+    from prometheus_client import REGISTRY
+
+    def counted() -> float:
+        labels = {"status": "200", "view": "portal_home", "method": "GET"}
+        name = "django_http_responses_total_by_status_view_method_total"
+        return REGISTRY.get_sample_value(name, labels) or 0
+
+    client.get("/lpse-a/")
+    before = counted()
+
+    assert client.get("/lpse-a/").headers[CACHE_HEADER] == "hit"
+    assert counted() == before + 1
+
+
+def test_an_entry_of_another_shape_is_a_miss(client, shared, portal_a, monkeypatch):
+    """An entry left by an older release (another layout) is rendered again, not a 500."""
+    from inaproc.core import pagecache
+
+    client.get("/lpse-a/")
+    monkeypatch.setattr(pagecache, "_ENTRY_FIELDS", 5)
+
+    response = client.get("/lpse-a/")
+
+    assert response.status_code == 200
+    assert response.headers[CACHE_HEADER] == "miss"
+
+
 def test_tender_pages_are_served_from_the_cache(client, shared, portal_a):
     package = make_public_package(portal_a, name="Jalan Desa")
     for url in (f"{LIST}{package.code}/", f"{LIST}{package.code}/jadwal/", f"{LIST}?q=jalan"):
