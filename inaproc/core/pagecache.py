@@ -34,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from inaproc.core.cache import cache_enabled, versioned_get_many, versioned_set_many, versions_bump
@@ -44,10 +45,11 @@ CACHE_HEADER = "X-Page-Cache"
 # Longer query strings are served, never stored: there is no end to made-up ones.
 MAX_CACHED_PATH = 1000
 _PRIVATE_DIRECTIVES = ("private", "no-store", "no-cache")
-# What a cached page is: status, the inner stack's headers, body, and the view's URL name
-# (for the metrics of a hit, which never reaches the view).
-Entry = tuple[int, list[tuple[str, str]], bytes, str]
-_ENTRY_FIELDS = 4  # an entry of another shape (an older release's) is a miss
+# What a cached page is: status, the inner stack's headers, body.
+Entry = tuple[int, list[tuple[str, str]], bytes]
+_ENTRY_FIELDS = 3  # an entry of another shape (an older release's) is a miss
+# Set on a `@public_page` view; functools.wraps carries it to the decorators around it.
+_PUBLIC_MARK = "public_page"
 
 
 def portal_namespace(scope: str) -> str:
@@ -93,6 +95,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response.headers[CACHE_HEADER] = "miss"
         return response
 
+    setattr(wrapper, _PUBLIC_MARK, True)
     return wrapper
 
 
@@ -117,14 +120,12 @@ def _response_storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _entry(request: HttpRequest, response: HttpResponse) -> Entry:
-    match = getattr(request, "resolver_match", None)
-    view_name = (match.view_name if match is not None else "") or "<unnamed view>"
-    return response.status_code, list(response.headers.items()), response.content, view_name
+def _entry(response: HttpResponse) -> Entry:
+    return response.status_code, list(response.headers.items()), response.content
 
 
 def _response(entry: Entry) -> HttpResponse:
-    status, headers, content, _view_name = entry
+    status, headers, content = entry
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response.headers[name] = value
@@ -167,12 +168,19 @@ class PageCacheMiddleware:
     def session_cookie(self, scope: str) -> str:
         return settings.SESSION_COOKIE_NAME
 
-    def _key(self, request: HttpRequest) -> tuple[str, list[str]] | None:
-        """The page's key and namespaces, or None when the request may not use the cache."""
+    def _key(self, request: HttpRequest) -> tuple[str, list[str], str] | None:
+        """The page's key, namespaces and view name, or None when the request may not use
+        the cache (not a GET, a session, not a `@public_page` view…)."""
         if request.method != "GET" or not cache_enabled():
             return None
         path = request.get_full_path()
         if len(path) > MAX_CACHED_PATH:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if not getattr(match.func, _PUBLIC_MARK, False):  # no cache read for other pages
             return None
         scope = self.scope(request)
         if self.session_cookie(scope) in request.COOKIES:
@@ -183,20 +191,20 @@ class PageCacheMiddleware:
             return None
         digest = hashlib.sha256(path.encode()).hexdigest()
         language = language_from_request(request)
-        key = f"page:{scope or '-'}:{language}:{request.scheme}:{host}:{digest}"
+        key = f"publicpage:{scope or '-'}:{language}:{request.scheme}:{host}:{digest}"
         namespaces = [PLATFORM_NAMESPACE] + ([portal_namespace(scope)] if scope else [])
-        return key, namespaces
+        return key, namespaces, match.view_name or "<unnamed view>"
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         lookup = self._key(request)
         if lookup is None:
             return self.get_response(request)
-        key, namespaces = lookup
+        key, namespaces, view_name = lookup
         found, versions = versioned_get_many([key], namespaces)
         entry = found.get(key)
         if isinstance(entry, tuple) and len(entry) == _ENTRY_FIELDS:
-            _count_hit(request, entry[3], started)
+            _count_hit(request, view_name, started)
             return _response(entry)
         miss = _Miss()
         request._page_cache_miss = miss  # type: ignore[attr-defined]
@@ -204,5 +212,5 @@ class PageCacheMiddleware:
         if miss.public and _response_storable(request, response):
             timeout = _timeout(request)
             if timeout >= 1:
-                versioned_set_many({key: _entry(request, response)}, versions, timeout)
+                versioned_set_many({key: _entry(response)}, versions, timeout)
         return response

@@ -250,6 +250,19 @@ def test_a_hit_is_one_cache_round_trip_and_nothing_else(client, shared, portal_a
     assert len(captured) == 0
 
 
+@pytest.mark.parametrize("url", ["/lpse-a/masuk/", "/lpse-a/tidak-ada/"])
+def test_pages_never_cached_cost_no_page_cache_read(client, shared, portal_a, monkeypatch, url):
+    """Only `@public_page` views are looked up: the login form (and a 404) pay no
+    cache round trip for a page that is never stored."""
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    client.get(url)
+
+    assert not [key for keys in reads for key in keys if key.startswith("publicpage:")]
+
+
 def test_another_portals_session_does_not_keep_a_visitor_from_the_cache(
     client, shared, portal_a, portal_b
 ):
@@ -308,7 +321,7 @@ def test_an_entry_of_another_shape_is_a_miss(client, shared, portal_a, monkeypat
     from inaproc.core import pagecache
 
     client.get("/lpse-a/")
-    monkeypatch.setattr(pagecache, "_ENTRY_FIELDS", 5)
+    monkeypatch.setattr(pagecache, "_ENTRY_FIELDS", 4)
 
     response = client.get("/lpse-a/")
 
