@@ -28,13 +28,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLResolver, get_resolver, get_urlconf
 from django.utils import timezone
 
 from inaproc.core.cache import cache_enabled, versioned_get_many, versioned_set_many, versions_bump
@@ -97,6 +97,21 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     setattr(wrapper, _PUBLIC_MARK, True)
     return wrapper
+
+
+@lru_cache(maxsize=4096)
+def _public_view_name(resolver: URLResolver, path_info: str) -> str | None:
+    """The URL name of a `@public_page` view at this path, else None. Remembered per
+    process (resolving a path costs more than the rest of a hit's Python), for at most
+    4,096 paths, and per URL configuration (`get_resolver` is itself cached and renewed
+    when the configuration changes)."""
+    try:
+        match = resolver.resolve(path_info)
+    except Resolver404:
+        return None
+    if not getattr(match.func, _PUBLIC_MARK, False):
+        return None
+    return match.view_name or "<unnamed view>"
 
 
 def _timeout(request: HttpRequest) -> float:
@@ -176,11 +191,8 @@ class PageCacheMiddleware:
         path = request.get_full_path()
         if len(path) > MAX_CACHED_PATH:
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if not getattr(match.func, _PUBLIC_MARK, False):  # no cache read for other pages
+        view_name = _public_view_name(get_resolver(get_urlconf()), request.path_info)
+        if view_name is None:  # no cache read for pages never stored
             return None
         scope = self.scope(request)
         if self.session_cookie(scope) in request.COOKIES:
@@ -193,7 +205,7 @@ class PageCacheMiddleware:
         language = language_from_request(request)
         key = f"publicpage:{scope or '-'}:{language}:{request.scheme}:{host}:{digest}"
         namespaces = [PLATFORM_NAMESPACE] + ([portal_namespace(scope)] if scope else [])
-        return key, namespaces, match.view_name or "<unnamed view>"
+        return key, namespaces, view_name
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()

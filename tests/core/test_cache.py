@@ -535,7 +535,7 @@ def test_pages_are_served_when_redis_is_down_and_the_error_is_logged_once(
     every request."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": CLOSED_REDIS,
         }
     }
@@ -561,7 +561,7 @@ def test_the_cache_is_tried_again_after_a_while_and_the_recovery_logged(
 ):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": CLOSED_REDIS,
         }
     }
@@ -606,7 +606,7 @@ def test_pages_portals_and_invalidation_on_a_real_redis(
     prefix = f"inaproc-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
