@@ -630,3 +630,14 @@ def test_pages_portals_and_invalidation_on_a_real_redis(
         client_redis = redis.Redis.from_url(url)
         for key in client_redis.scan_iter(f"{prefix}*"):
             client_redis.delete(key)
+
+
+def test_the_redis_backend_keeps_one_client_per_connection_pool():
+    """core/redis_cache.py: Django's backend built a redis-py client for every call; ours
+    reuses one per pool (reads and writes share the pool of a single server)."""
+    from inaproc.core.redis_cache import RedisCache
+
+    backend = RedisCache(CLOSED_REDIS, {})._cache
+
+    assert backend.get_client() is backend.get_client()
+    assert backend.get_client(write=True) is backend.get_client()
