@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 REFUSED_DATABASES = {"test", "test_test", "postgres", "template0", "template1"}
-PORT = 8765
+DEFAULT_PORT = 8765
 
 
 def environment(database_url: str, redis_url: str) -> dict[str, str]:
@@ -116,6 +116,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="loopback port for gunicorn")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -135,11 +136,11 @@ def main() -> None:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603
         [str(gunicorn), "config.wsgi", "--workers", str(args.workers)]
-        + ["--bind", f"127.0.0.1:{PORT}", "--backlog", "2048", "--log-level", "warning"],
+        + ["--bind", f"127.0.0.1:{args.port}", "--backlog", "2048", "--log-level", "warning"],
         env=env,
         cwd=ROOT,
     )
-    base = f"http://127.0.0.1:{PORT}"
+    base = f"http://127.0.0.1:{args.port}"
     try:
         wait_ready(base, server)
         print(f"gunicorn: {args.workers} sync workers; wrk: {args.connections} connections, ")

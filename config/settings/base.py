@@ -59,6 +59,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Anonymous public pages from the shared cache: after the middleware whose headers
+    # every page gets, before everything a cached page does not need (session, user,
+    # CSRF, language, portal; docs/decisions/0014-public-page-cache.md).
+    "inaproc.portals.middleware.PublicPageCacheMiddleware",
     # Each portal its own session and CSRF cookie (docs/decisions/0015-per-portal-cookies.md):
     # before everything that reads or sets them.
     "inaproc.portals.cookies.PortalCookieMiddleware",
@@ -128,7 +132,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="inaproc"),
             "OPTIONS": {

@@ -1,9 +1,12 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 
-from inaproc.portals.directory import RequestPortals, portals_for_request
+from inaproc.core.pagecache import PageCacheMiddleware
+from inaproc.portals.cookies import portal_cookie_name
+from inaproc.portals.directory import RequestPortals, path_slug, portals_for_request
 
 PORTAL_URL_KWARG = "portal_slug"
 
@@ -57,3 +60,17 @@ class PortalMiddleware:
             raise Http404
         request.portal = portal
         return None
+
+
+class PublicPageCacheMiddleware(PageCacheMiddleware):
+    """The page cache (core/pagecache.py) with the portals' cookie scopes: a page under
+    `/<slug>/` is that portal's, and its visitor is anonymous there when the browser
+    sends no session cookie of that portal (docs/decisions/0015-per-portal-cookies.md).
+    Placed before PortalCookieMiddleware, so it reads the cookie names the browser uses."""
+
+    def scope(self, request: HttpRequest) -> str:
+        return path_slug(request.path_info)
+
+    def session_cookie(self, scope: str) -> str:
+        name = settings.SESSION_COOKIE_NAME
+        return portal_cookie_name(name, scope) if scope else name

@@ -203,6 +203,132 @@ def test_anonymous_public_pages_are_served_from_the_cache(client, shared, portal
     assert second.status_code == 200
 
 
+# What differs between two answers of one page, whoever served them.
+PER_RESPONSE_HEADERS = {CACHE_HEADER, "X-Request-ID"}
+
+
+def _headers(response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in PER_RESPONSE_HEADERS}
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_a_cached_page_is_exactly_the_rendered_page(client, shared, settings, portal_a, url):
+    """A hit, answered before the session, CSRF, language and portal middleware run,
+    carries the same status, body and headers (security headers, CSP, Vary,
+    Content-Language, X-Frame-Options…) as the page the whole stack renders, with and
+    without the cache; only the cache's own header and the request id differ."""
+    settings.SECURE_HSTS_SECONDS = 3600
+    make_public_package(portal_a, name="Jalan Desa")
+    settings.SHARED_CACHE = False
+    uncached = client.get(url, secure=True)
+    settings.SHARED_CACHE = True
+    miss = client.get(url, secure=True)
+    hit = client.get(url, secure=True)
+
+    assert (miss.headers[CACHE_HEADER], hit.headers[CACHE_HEADER]) == ("miss", "hit")
+    assert hit.status_code == miss.status_code == uncached.status_code == 200
+    assert hit.content == miss.content == uncached.content
+    assert _headers(hit) == _headers(miss) == _headers(uncached)
+    assert {"Content-Security-Policy", "Strict-Transport-Security", "Vary"} <= set(hit.headers)
+    assert hit.headers["X-Request-ID"] != miss.headers["X-Request-ID"]
+    assert not hit.cookies
+
+
+def test_a_hit_is_one_cache_round_trip_and_nothing_else(client, shared, portal_a, monkeypatch):
+    """The page and its versions come in one read; the portal and the maintenance
+    windows are not asked for (the page's lifetime already ends at the next change of
+    the banner), nor is the database."""
+    client.get("/lpse-a/")
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    response, captured = get_counted(client, "/lpse-a/")
+
+    assert response.headers[CACHE_HEADER] == "hit"
+    assert len(reads) == 1
+    assert len(captured) == 0
+
+
+@pytest.mark.parametrize("url", ["/lpse-a/masuk/", "/lpse-a/tidak-ada/"])
+def test_pages_never_cached_cost_no_page_cache_read(client, shared, portal_a, monkeypatch, url):
+    """Only `@public_page` views are looked up: the login form (and a 404) pay no
+    cache round trip for a page that is never stored."""
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+
+    client.get(url)
+
+    assert not [key for keys in reads for key in keys if key.startswith("publicpage:")]
+
+
+def test_another_portals_session_does_not_keep_a_visitor_from_the_cache(
+    client, shared, portal_a, portal_b
+):
+    """Sessions are per portal (ADR 0015): a visitor signed in on portal B is anonymous
+    on portal A and gets A's cached page; with a session of A they get their own."""
+    client.get("/lpse-a/")
+    client.cookies[session_cookie_name("lpse-b")] = "anything"
+
+    assert client.get("/lpse-a/").headers[CACHE_HEADER] == "hit"
+    client.cookies[session_cookie_name("lpse-a")] = "anything"
+    assert CACHE_HEADER not in client.get("/lpse-a/").headers
+
+
+def test_a_platform_session_keeps_a_visitor_from_the_platform_pages_cache(client, shared):
+    """On the platform's pages the platform's session cookie is the one that counts."""
+    client.get("/")
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = "anything"
+
+    assert CACHE_HEADER not in client.get("/").headers
+
+
+def test_a_window_that_starts_is_honoured_by_a_page_cached_before(
+    client, shared, portal_a, django_capture_on_commit_callbacks
+):
+    """A page cached before a window starts is not served during it: the 503 follows,
+    although a hit never asks for the windows."""
+    shared.PAGE_CACHE_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        make_window(portal_a, starts_in=timedelta(minutes=30), notice=timedelta(hours=1))
+    client.get(LIST)
+    assert client.get(LIST).headers[CACHE_HEADER] == "hit"
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert client.get(LIST).status_code == 503
+
+
+def test_a_hit_is_counted_in_the_metrics_by_view(client, shared, portal_a):
+    """The error-rate alert divides by the responses by view and status: the hits,
+    which never reach the view, are counted there under the page's view."""
+    from prometheus_client import REGISTRY
+
+    def counted() -> float:
+        labels = {"status": "200", "view": "portal_home", "method": "GET"}
+        name = "django_http_responses_total_by_status_view_method_total"
+        return REGISTRY.get_sample_value(name, labels) or 0
+
+    client.get("/lpse-a/")
+    before = counted()
+
+    assert client.get("/lpse-a/").headers[CACHE_HEADER] == "hit"
+    assert counted() == before + 1
+
+
+def test_an_entry_of_another_shape_is_a_miss(client, shared, portal_a, monkeypatch):
+    """An entry left by an older release (another layout) is rendered again, not a 500."""
+    from inaproc.core import pagecache
+
+    client.get("/lpse-a/")
+    monkeypatch.setattr(pagecache, "_ENTRY_FIELDS", 4)
+
+    response = client.get("/lpse-a/")
+
+    assert response.status_code == 200
+    assert response.headers[CACHE_HEADER] == "miss"
+
+
 def test_tender_pages_are_served_from_the_cache(client, shared, portal_a):
     package = make_public_package(portal_a, name="Jalan Desa")
     for url in (f"{LIST}{package.code}/", f"{LIST}{package.code}/jadwal/", f"{LIST}?q=jalan"):
@@ -409,7 +535,7 @@ def test_pages_are_served_when_redis_is_down_and_the_error_is_logged_once(
     every request."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": CLOSED_REDIS,
         }
     }
@@ -435,7 +561,7 @@ def test_the_cache_is_tried_again_after_a_while_and_the_recovery_logged(
 ):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": CLOSED_REDIS,
         }
     }
@@ -480,7 +606,7 @@ def test_pages_portals_and_invalidation_on_a_real_redis(
     prefix = f"inaproc-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "inaproc.core.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -504,3 +630,14 @@ def test_pages_portals_and_invalidation_on_a_real_redis(
         client_redis = redis.Redis.from_url(url)
         for key in client_redis.scan_iter(f"{prefix}*"):
             client_redis.delete(key)
+
+
+def test_the_redis_backend_keeps_one_client_per_connection_pool():
+    """core/redis_cache.py: Django's backend built a redis-py client for every call; ours
+    reuses one per pool (reads and writes share the pool of a single server)."""
+    from inaproc.core.redis_cache import RedisCache
+
+    backend = RedisCache(CLOSED_REDIS, {})._cache
+
+    assert backend.get_client() is backend.get_client()
+    assert backend.get_client(write=True) is backend.get_client()

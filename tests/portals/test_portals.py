@@ -161,3 +161,20 @@ def test_every_portal_page_links_back_to_the_portal_list(client, portal_a, path)
 
     assert '<a href="/" class="portal-switch">Ganti portal</a>' in text
     assert 'class="portal-switch"' not in client.get("/").text
+
+
+def test_portal_links_are_remembered_per_portal_and_script_prefix(portal_a, portal_b):
+    """portal_url remembers the layout's links (no arguments), never across portals or a
+    changed script prefix (an application mounted under a path)."""
+    from django.urls import set_script_prefix
+
+    from inaproc.portals.urls_helpers import portal_url
+
+    assert portal_url(portal_a, "accounts:login") == "/lpse-a/masuk/"
+    assert portal_url(portal_b, "accounts:login") == "/lpse-b/masuk/"
+    set_script_prefix("/lpse-root/")
+    try:
+        assert portal_url(portal_a, "accounts:login") == "/lpse-root/lpse-a/masuk/"
+    finally:
+        set_script_prefix("/")
+    assert portal_url(portal_a, "accounts:login") == "/lpse-a/masuk/"

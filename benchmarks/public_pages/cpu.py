@@ -1,0 +1,99 @@
+"""CPU per request of the same pages as run.py, in-process: a measure that a loaded
+machine disturbs far less than requests per second through gunicorn.
+
+    . .venv/bin/activate
+    python benchmarks/public_pages/cpu.py \\
+        --database-url postgres://postgres@127.0.0.1:5432/inaproc_bench \\
+        --redis-url redis://127.0.0.1:6379/14 --requests 300
+
+The production settings plus the bare view (bench_settings.py), Django's handler driven
+by the test client (one client, its cookies dropped before each request: anonymous
+visitors), requests marked https. For each page: the median CPU time of this process per
+request (Python: middleware, view, template, the client's own share, which is the same
+for every page) and wall time, and how many of those requests were page-cache hits. The
+CPU of PostgreSQL and Redis is not counted (their round trips show in the wall time):
+compare a page with the bare view of the same run. The run's Redis keys are deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parents[1])]
+
+from run import REFUSED_DATABASES, environment, pages  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--redis-url", default="")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    name = urlsplit(args.database_url).path.lstrip("/")
+    if name in REFUSED_DATABASES or "bench" not in name:
+        sys.exit(f"Refusing database {name!r}: use a dedicated one whose name contains 'bench'.")
+    if not 10 <= args.requests <= 5000:
+        sys.exit("--requests 10..5000")
+    env = environment(args.database_url, args.redis_url)
+    env["ALLOWED_HOSTS"] = "testserver"
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        cwd=HERE.parents[1],
+        check=True,
+    )
+    targets = pages(env)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from inaproc.core.pagecache import CACHE_HEADER
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    print(f"{args.requests} requests per page; shared cache: {args.redis_url or 'none'}\n")
+    print("| page | CPU ms p50 | × bare view (CPU) | wall ms p50 | hits |")
+    print("|---|---|---|---|---|")
+    bare = None
+    try:
+        for label, path in targets.items():
+            for _ in range(20):  # warm-up: compiled templates, connections, the cached page
+                client.cookies.clear()
+                client.get(path)
+            cpu, wall, hits = [], [], 0
+            for _ in range(args.requests):
+                client.cookies.clear()
+                started_cpu, started = time.process_time(), time.perf_counter()
+                response = client.get(path)
+                cpu.append(time.process_time() - started_cpu)
+                wall.append(time.perf_counter() - started)
+                hits += response.headers.get(CACHE_HEADER) == "hit"
+                assert response.status_code == 200, (path, response.status_code)
+            cpu_ms = statistics.median(cpu) * 1000
+            bare = bare or cpu_ms
+            print(
+                f"| {label} | {cpu_ms:.2f} | {bare / cpu_ms:.2f} | "
+                f"{statistics.median(wall) * 1000:.2f} | {hits} |",
+                flush=True,
+            )
+    finally:
+        if args.redis_url:  # this run's keys only (its own prefix), never FLUSHDB
+            import redis
+
+            server = redis.Redis.from_url(args.redis_url)
+            for key in server.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
+                server.delete(key)
+
+
+if __name__ == "__main__":
+    main()
