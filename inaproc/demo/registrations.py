@@ -183,3 +183,39 @@ KARYA_DIGITAL = {
     "representative_position": "Direktur",
     "sectors": ("62019",),
 }
+
+# Two more approved companies on both portals: with the demo vendor they are the three
+# bidders of the tender in its opening stage (inaproc.demo.tenders).
+BINA_KARYA = {
+    "name": "PT Bina Karya Mandiri",
+    "legal_form": LegalForm.PT,
+    "npwp": "0045678901424000",
+    "nib": "9120004567890",
+    "province": Province.DKI_JAKARTA,
+    "city": "Kota Jakarta Timur",
+    "street": "Jl. Pemuda No. 77",
+    "postal_code": "13220",
+    "phone": "+62214891234",
+    "email": "tender@binakarya.example.id",
+    "representative_name": "Surya Darmawan",
+    "representative_nik": "3578015203800002",
+    "representative_position": "Direktur Utama",
+    "sectors": ("41011", "41012"),
+}
+
+CAHAYA_TEKNIK = {
+    "name": "CV Cahaya Teknik Utama",
+    "legal_form": LegalForm.CV,
+    "npwp": "0056789019424000",
+    "nib": "9120005678901",
+    "province": Province.JAWA_BARAT,
+    "city": "Kota Bekasi",
+    "street": "Jl. Ahmad Yani No. 9",
+    "postal_code": "17141",
+    "phone": "+62218801234",
+    "email": "kantor@cahayateknik.example.id",
+    "representative_name": "Dedi Kurniawan",
+    "representative_nik": "3273012506750005",
+    "representative_position": "Persero Pengurus",
+    "sectors": ("41012", "43211"),
+}

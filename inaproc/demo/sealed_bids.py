@@ -76,14 +76,17 @@ def demo_tender_keys(package: Package, *, by: User) -> list[TenderKey]:
     return tender_keys_record(package=package, user=by, envelopes=ceremony_envelopes(package))
 
 
-def demo_bid(package: Package, member: CompanyMember) -> BidVersion:
-    """The demo company's bid on a tender whose bids are closed (its opening stage runs):
-    sealed here as the offline tool seals, received an hour before the deadline, so a
-    visitor can open it with the Pokja's demo key files."""
+def demo_bid(
+    package: Package, member: CompanyMember, *, price: int | None = None, hours_early: int = 1
+) -> BidVersion:
+    """A demo company's bid on a tender whose bids are closed (its opening stage runs):
+    sealed here as the offline tool seals, received `hours_early` hours before the
+    deadline, so a visitor can open it with the officials' demo key files. `price`: the
+    bid letter's offer (96 % of the HPS unless given)."""
     deadline = bid_deadline(package_with_stages(package, list(package.stages.all())))
     if deadline is None:
         raise ValueError(f"demo package {package.name} has no bid deadline")
-    received = deadline - timedelta(hours=1)
+    received = deadline - timedelta(hours=hours_early)
     participation = Participation.objects.create(
         package=package,
         company=member.company,
@@ -96,7 +99,7 @@ def demo_bid(package: Package, member: CompanyMember) -> BidVersion:
         BID_LETTER: (
             "surat-penawaran.json",
             "application/json",
-            make_bid_letter(str(package.code), int(package.hps * 96 / 100), 60),
+            make_bid_letter(str(package.code), price or int(package.hps * 96 / 100), 60),
         ),
     }
     for slot in slots_for(package):

@@ -11,6 +11,7 @@ in the past — is written here directly, back-dated, so that the demo shows ten
 the middle of their lives. Added only when the portal has no package yet.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -20,6 +21,7 @@ from django.utils import timezone
 from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create, user_set_password
 from inaproc.bids.services.keys import KEY_HOLDER_ROLES
+from inaproc.bids.slots import opening_stage_key
 from inaproc.demo.registrations import demo_file, demo_sectors
 from inaproc.demo.sealed_bids import demo_bid, demo_opening_key, demo_tender_keys
 from inaproc.portals.models import Portal
@@ -87,6 +89,14 @@ BASE_FIELDS = {
     ),
 }
 
+OPENING_TENDER = "Pengadaan Perangkat Jaringan Kantor"
+OPENING_PL = "Pengadaan Meubelair Ruang Rapat"
+# The bids on the tender in its opening stage (HPS 980 million): the demo vendor's, then
+# the two other demo companies'. The lowest offer can fail administrasi, the highest win
+# once its arithmetic is corrected (docs/tenders.md walks it through).
+OPENING_PRICES = (940_800_000, 912_500_000, 955_000_000)
+OPENING_PL_PRICE = 147_000_000
+
 # (what it shows, name, HPS in rupiah, the stage running now or "finished"/"draft"/...).
 TENDERS = [
     ("draft", "Pengadaan Kendaraan Operasional Roda Empat", 850_000_000),
@@ -94,7 +104,7 @@ TENDERS = [
     ("announced", "Pembangunan Pagar Keliling Kantor", 640_000_000),
     ("clarification", "Rehabilitasi Gedung Kantor Utama", 1_700_000_000),
     ("bidding", "Pembangunan Gudang Logistik", 3_800_000_000),
-    ("opening", "Pengadaan Perangkat Jaringan Kantor", 980_000_000),
+    ("opening", OPENING_TENDER, 980_000_000),
     ("finished", "Pemeliharaan Jalan Lingkungan Kantor", 420_000_000),
 ]
 
@@ -131,7 +141,11 @@ def demo_officials_load(*, portal: Portal) -> dict[str, User]:
     return users
 
 
-def demo_tenders_load(*, portal: Portal, admin: User, vendor: User | None) -> None:
+def demo_tenders_load(
+    *, portal: Portal, admin: User, vendor: User | None, bidders: Sequence[User] = ()
+) -> None:
+    """`bidders`: users of the other demo companies, who bid with the demo vendor on the
+    tender in its opening stage."""
     officials = demo_officials_load(portal=portal)
     if Package.objects.filter(portal=portal).exists():
         return
@@ -143,7 +157,7 @@ def demo_tenders_load(*, portal: Portal, admin: User, vendor: User | None) -> No
     )
     now = timezone.now()
     for n, (shows, name, hps) in enumerate(TENDERS, start=1):
-        package = _package(portal, officials["ppk"], name, hps, n)
+        package = _package(portal, officials["ppk"], name, hps, n, opening=shows == "opening")
         if shows == "draft":
             continue
         package = package_assign(package=package, by=officials["ppk"], pokja=pokja)
@@ -160,8 +174,14 @@ def demo_tenders_load(*, portal: Portal, admin: User, vendor: User | None) -> No
         if member is not None and shows in ("clarification", "bidding"):
             _take_part(package, member, officials, clarification=shows == "clarification")
         if member is not None and shows == "opening":
-            demo_bid(package, member)
+            others = CompanyMember.objects.filter(user__in=bidders, role=CompanyRole.ADMIN)
+            by_user = {other.user_id: other for other in others}
+            members = [member, *(by_user[user.pk] for user in bidders if user.pk in by_user)]
+            bids = zip(members, OPENING_PRICES, strict=False)
+            for hours, (bidder, price) in enumerate(bids, start=1):
+                demo_bid(package, bidder, price=price, hours_early=hours)
     _pengadaan_langsung(portal, officials, now, member)
+    _pengadaan_langsung_opening(portal, officials, now, member)
 
 
 def _pokja(portal: Portal, officials: dict[str, User], admin: User) -> Pokja:
@@ -177,7 +197,11 @@ def _pokja(portal: Portal, officials: dict[str, User], admin: User) -> Pokja:
     return pokja
 
 
-def _package(portal: Portal, ppk: User, name: str, hps: int, n: int) -> Package:
+def _package(
+    portal: Portal, ppk: User, name: str, hps: int, n: int, *, opening: bool = False
+) -> Package:
+    """`opening`: the tender walked from opening to contract is goods (network
+    equipment), so no sanggah banding period (construction only) holds up its award."""
     year = timezone.localdate().year
     values = {
         **BASE_FIELDS,
@@ -192,6 +216,8 @@ def _package(portal: Portal, ppk: User, name: str, hps: int, n: int) -> Package:
         "kbli": list(demo_sectors(("41011", "43302") if n % 2 else ("41012",))),
         "locations": [("dki_jakarta", "Kota Jakarta Pusat")],
     }
+    if opening:
+        values |= {"procurement_type": ProcurementType.BARANG, "contract_type": ContractType.LUMSUM}
     return package_create(portal=portal, ppk=ppk, values=values)
 
 
@@ -232,7 +258,7 @@ def _times(package: Package, now: datetime, shows: str) -> dict[str, tuple[datet
             "announced": keys[0],
             "clarification": CLARIFICATION,
             "bidding": BID_UPLOAD,
-            "opening": "pembukaan_penawaran",
+            "opening": opening_stage_key(package, 1) or "",
         }[shows]
         before = keys.index(running)
         start = local - day - before * 3 * day
@@ -291,18 +317,67 @@ def _pengadaan_langsung(
 ) -> None:
     """A Pengadaan Langsung run by the Pejabat Pengadaan, published; the demo vendor's
     company is invited (only invited companies may join it)."""
+    _non_tender(
+        portal,
+        officials,
+        now,
+        member,
+        shows="announced",
+        name="Pengadaan Alat Tulis Kantor Triwulan I",
+        description="Kertas, tinta printer dan alat tulis untuk tiga bulan.",
+        rup_code=32_000_000 + portal.pk,
+        hps=92_500_000,
+        pagu=95_000_000,
+    )
+
+
+def _pengadaan_langsung_opening(
+    portal: Portal, officials: dict[str, User], now: datetime, member: CompanyMember | None
+) -> None:
+    """A second one in its opening stage (Pembukaan, Evaluasi, Klarifikasi dan
+    Negosiasi) with the invited demo vendor's sealed bid: the Pejabat Pengadaan opens it
+    alone with the demo key file, then negotiates."""
+    package = _non_tender(
+        portal,
+        officials,
+        now,
+        member,
+        shows="opening",
+        name=OPENING_PL,
+        description="Meja rapat, kursi dan lemari arsip untuk ruang rapat lantai 3.",
+        rup_code=33_000_000 + portal.pk,
+        hps=150_000_000,
+        pagu=155_000_000,
+    )
+    if member is not None:
+        demo_bid(package, member, price=OPENING_PL_PRICE, hours_early=2)
+
+
+def _non_tender(
+    portal: Portal,
+    officials: dict[str, User],
+    now: datetime,
+    member: CompanyMember | None,
+    *,
+    shows: str,
+    name: str,
+    description: str,
+    rup_code: int,
+    hps: int,
+    pagu: int,
+) -> Package:
     values = {
         **BASE_FIELDS,
-        "name": "Pengadaan Alat Tulis Kantor Triwulan I",
-        "description": "Kertas, tinta printer dan alat tulis untuk tiga bulan.",
-        "rup_code": f"{32_000_000 + portal.pk}",
+        "name": name,
+        "description": description,
+        "rup_code": str(rup_code),
         "budget_year": timezone.localdate().year,
         "institution": portal.institution,
         "procurement_type": ProcurementType.BARANG,
         "selection_method": SelectionMethod.PENGADAAN_LANGSUNG,
         "contract_type": ContractType.LUMSUM,
-        "pagu": Decimal(95_000_000),
-        "hps": Decimal(92_500_000),
+        "pagu": Decimal(pagu),
+        "hps": Decimal(hps),
         "kbli": list(demo_sectors(("47611",))),
         "locations": [("dki_jakarta", "Kota Jakarta Pusat")],
     }
@@ -312,8 +387,9 @@ def _pengadaan_langsung(
     )
     _document(package, officials["pejabat"])
     demo_tender_keys(package, by=officials["pejabat"])
-    _publish_back_dated(package, [officials["pejabat"]], shows="announced", now=now)
+    _publish_back_dated(package, [officials["pejabat"]], shows=shows, now=now)
     if member is not None:
         Invitation.objects.create(
             package=package, company=member.company, invited_by=officials["pejabat"]
         )
+    return package

@@ -48,6 +48,13 @@ def name_html(package: Package) -> str:
     return name
 
 
+def contract_text(package: Package) -> str:
+    """The contract cell: the recorded contract's value as the winner pages write it, or
+    SPSE's note while there is none. `contract_value` is annotated by `spse_list`."""
+    value = getattr(package, "contract_value", None)
+    return rupiah(value) if value is not None else NO_CONTRACT
+
+
 def tender_cells(row: TenderRow) -> list[str]:
     """The 14 cells of a `dt/lelang` row."""
     package = row.package
@@ -63,7 +70,7 @@ def tender_cells(row: TenderRow) -> list[str]:
             str(package.get_evaluation_method_display()),
             f"{package.get_procurement_type_display()} - TA {package.budget_year}",
             VERSION_FLAG,
-            NO_CONTRACT,
+            contract_text(package),
             *RESERVED,
         ]
 
@@ -81,7 +88,7 @@ def nontender_cells(row: TenderRow) -> list[str]:
             str(package.get_selection_method_display()),
             str(package.budget_year),
             str(package.get_procurement_type_display()),
-            NO_CONTRACT,
+            contract_text(package),
         ]
 
 

@@ -119,7 +119,9 @@ def spse_list(*, portal: Portal, kind: Kind, query: ListQuery, now: datetime) ->
         )
     if query.length == 0 or query.start >= filtered:
         return ListPage(total=total, filtered=filtered, rows=[])
-    page = list(packages.only(*ROW_FIELDS)[query.start : query.start + query.length])
+    # The contract's value for the row's contract cell, in the same query.
+    packages = packages.only(*ROW_FIELDS).annotate(contract_value=F("contract__value"))
+    page: list[Package] = list(packages[query.start : query.start + query.length])
     return ListPage(total=total, filtered=filtered, rows=tender_rows(page, now=now))
 
 

@@ -238,9 +238,10 @@ def test_load_demo_creates_two_portals_and_is_idempotent(db):
     second = run("load_demo", force=True)
 
     assert Portal.objects.count() == 2
-    # Plus the delegated company user of the demo vendor and the five tender officials
-    # (inaproc.demo.tenders) on each portal.
-    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) + 2 + 2 * 5 == 22
+    # Plus the delegated company user of the demo vendor, the five tender officials
+    # (inaproc.demo.tenders) and the two other bidding companies on each portal.
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) + 2 + 2 * 5 + 4
+    assert User.objects.count() == 26
     assert User.objects.filter(username=DEMO_VENDOR_NPWP).count() == 2
     staff = User.objects.filter(username=STAFF_MEMBER["username"])
     assert staff.count() == 2
@@ -393,9 +394,11 @@ def test_load_demo_registers_once_and_keeps_decisions_taken_in_the_demo(db, demo
 
     run("load_demo", force=True)
 
-    # 4 confirmation emails, 2 approvals, 1 rejection, 2 helpdesk ticket confirmations
-    # (the demo tenders' own emails and the demo bid's receipts are not counted here)
-    assert (counts[0], counts[1], registration_emails.count()) == (4, 18, 9)
+    # 8 confirmation emails, 6 approvals (the demo vendor and the two other bidding
+    # companies on each portal), 1 rejection, 2 helpdesk ticket confirmations (the demo
+    # tenders' own emails and the demo bids' receipts are not counted here); documents:
+    # 5 for each of the demo vendor's companies, 4 for each of the six others.
+    assert (counts[0], counts[1], registration_emails.count()) == (8, 34, 17)
     assert (Registration.objects.count(), Document.objects.count(), Email.objects.count()) == (
         counts
     )
@@ -429,5 +432,5 @@ def test_load_demo_without_the_kbli_file_registers_companies_without_sectors(db,
     run("load_demo", force=True)
 
     assert Kbli.objects.count() == 0
-    assert Company.objects.count() == 4
+    assert Company.objects.count() == 8
     assert not Company.sectors.through.objects.exists()

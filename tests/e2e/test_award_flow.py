@@ -4,6 +4,8 @@ do), the PPK issues the award letter (SPPBJ) and records the contract; the winni
 company sees both and downloads the letter; the public "pemenangberkontrak" page shows
 the contract without login. axe (WCAG 2.2 AA) on each new page, also on phones."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -11,6 +13,7 @@ from inaproc.award.models import AwardLetter, Contract
 from tests.award.factories import announced_tender
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.helpers import log_in, staff_log_in
+from tests.e2e.lifecycle import fill_contract
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_objection_flow import on_phones
 from tests.factories import make_portal
@@ -41,18 +44,9 @@ def test_the_ppk_awards_and_records_the_contract_and_the_public_reads_it(
     assert AwardLetter.objects.filter(package=package).exists()
 
     # Then the contract, its value typed with thousand dots.
-    form = page.locator("form[action$='/kontrak/']")
-    form.locator("#id_number").fill("KTR-01/DPU/2026")
-    form.locator("#id_signed_on").fill("2026-12-10")
-    form.locator("#id_value").fill("870.000.000")
-    form.locator("#id_ppk_position").fill("Kepala Bidang Bina Marga")
-    form.locator("#id_ppk_name").fill("Budi Santoso")
-    form.locator("#id_vendor_signatory_name").fill("Siti Rahma")
-    form.locator("#id_vendor_signatory_position").fill("Direktur Utama")
-    form.locator("#id_starts_on").fill("2026-12-11")
-    form.locator("#id_duration_days").fill("90")
+    fill_contract(page, "KTR-01/DPU/2026", "870.000.000", date(2026, 12, 10))
     page.screenshot(path=shots / "award-ppk.png", full_page=True)
-    form.locator("button[type=submit]").click()
+    page.locator("form[action$='/kontrak/'] button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("KTR-01/DPU/2026")
     expect(page.locator("main")).to_contain_text("Rp 870.000.000,00")
     assert Contract.objects.filter(package=package).exists()

@@ -9,16 +9,15 @@ The opened bids are made directly (tests/evaluation/factories.py), as the openin
 sealed-bid flow leaves them (tests/e2e/test_sealed_bid_flow.py covers that part). The
 board and the result page are checked with axe."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from inaproc.evaluation.selectors import announced_result
 from inaproc.notifications.models import Email
-from tests.e2e.conftest import ARTIFACTS_DIR, TIMEOUT_MS
+from tests.e2e import lifecycle as step
 from tests.e2e.helpers import log_in, staff_log_in
+from tests.e2e.lifecycle import new_page as _new_page
+from tests.e2e.lifecycle import shot as _shot
 from tests.e2e.test_accessibility import violations
 from tests.evaluation.factories import opened_tender
 from tests.factories import make_portal
@@ -27,24 +26,12 @@ from tests.spse import readers
 pytestmark = pytest.mark.e2e
 
 
-def _new_page(browser: Browser) -> Page:
-    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def _shot(page: Page, name: str) -> None:
-    """A screenshot for docs/tenders.md (copy it to docs/images/tenders/)."""
-    ARTIFACTS_DIR.joinpath("tenders").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS_DIR / "tenders" / f"{name}.png", full_page=True)
-
-
 def _evaluate(
     page: Page, url: str, results: dict[str, str], *, shot: str = "", **fields: str
 ) -> None:
     page.goto(url)
-    for step, result in results.items():
-        page.select_option(f"#id_{step}_result", result)
+    for stage, result in results.items():
+        page.select_option(f"#id_{stage}_result", result)
     for name, value in fields.items():
         page.fill(f"#id_{name}", value)
     if shot:
@@ -88,35 +75,21 @@ def test_pokja_evaluates_proves_and_announces_and_the_public_reads_it(
     expect(page.locator("#id_winner")).to_have_value(str(cheap_after_correction.pk))
     expect(page.locator("#id_reserve1")).to_have_value(str(second_best.pk))
     _shot(page, "evaluation-board")
-    page.locator("form[action$='usulan/'] button").click()
-    page.wait_for_url(board)
+    step.propose(page, board)
 
     second = _new_page(browser)
     staff_log_in(second, base, members[1])
-    second.goto(board)
-    second.locator("form[action$='setujui/'] button").click()
-    second.wait_for_url(board)
+    step.approve_proposal(second, board)
     expect(second.locator("#id_meeting_at")).to_be_visible()
     second.context.close()
 
     page.goto(board)
     assert violations(page) == []
-    when = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    page.select_option("#id_participation", str(cheap_after_correction.pk))
-    page.fill("#id_meeting_at", when)
-    page.fill("#id_place", "Ruang Rapat Pokja, Lantai 2")
-    page.locator("form[action$='pembuktian/undang/'] button").click()
-    page.wait_for_url(board)
+    step.invite_to_proof(page, board, cheap_after_correction.pk, "Ruang Rapat Pokja, Lantai 2")
     assert Email.objects.filter(template="evaluation/email/proof_invitation").exists()
-    page.locator("form[action$='pembuktian/hasil/'] select[name=participation]").select_option(
-        str(cheap_after_correction.pk)
-    )
-    page.locator("form[action$='pembuktian/hasil/'] select[name=outcome]").select_option("pass")
-    page.locator("form[action$='pembuktian/hasil/'] button").click()
-    page.wait_for_url(board)
+    step.record_proof(page, board, cheap_after_correction.pk)
     _shot(page, "evaluation-proof")
-    page.locator("form[action$='umumkan/'] button").click()
-    page.wait_for_url(board)
+    step.announce(page, board)
     assert announced_result(package).winner == cheap_after_correction
     assert Email.objects.filter(template="evaluation/email/winner_announced").count() == 3
 

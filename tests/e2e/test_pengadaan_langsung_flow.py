@@ -22,8 +22,10 @@ from inaproc.evaluation.selectors import announced_result
 from inaproc.notifications.models import Email
 from inaproc.tenders.models import Invitation, Participation
 from tests.bids.factories import fill_draft, my_share
-from tests.e2e.conftest import ARTIFACTS_DIR, TIMEOUT_MS
+from tests.e2e import lifecycle as step
 from tests.e2e.helpers import log_in, staff_log_in
+from tests.e2e.lifecycle import new_page as _new_page
+from tests.e2e.lifecycle import shot as _shot
 from tests.e2e.test_accessibility import violations
 from tests.factories import make_portal
 from tests.spse import readers
@@ -32,18 +34,6 @@ from tests.tenders.participation_factories import make_vendor
 from tests.tenders.public_factories import make_kbli
 
 pytestmark = pytest.mark.e2e
-
-
-def _new_page(browser: Browser) -> Page:
-    context = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def _shot(page: Page, name: str) -> None:
-    """A screenshot for docs/tenders.md (copy it to docs/images/tenders/)."""
-    ARTIFACTS_DIR.joinpath("tenders").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS_DIR / "tenders" / f"{name}.png", full_page=True)
 
 
 def test_pejabat_pengadaan_invites_negotiates_and_announces(
@@ -105,8 +95,8 @@ def test_pejabat_pengadaan_invites_negotiates_and_announces(
     board = f"{staff}evaluasi/"
     entry = f"{board}peserta/{participation.pk}/"
     page.goto(entry)
-    for step in ("administrasi", "teknis", "harga", "kualifikasi"):
-        page.select_option(f"#id_{step}_result", "pass")
+    for stage in ("administrasi", "teknis", "harga", "kualifikasi"):
+        page.select_option(f"#id_{stage}_result", "pass")
     page.fill("#id_corrected_price", "94.000.000")
     page.fill("#id_correction_note", "Pembulatan harga satuan.")
     page.locator("form.registration-form").first.locator("button[type=submit]").click()
@@ -127,21 +117,10 @@ def test_pejabat_pengadaan_invites_negotiates_and_announces(
     assert violations(page) == []
 
     # The official's proposal is decided at once; the proof; the announcement.
-    page.locator("form[action$='usulan/'] button").click()
-    page.wait_for_url(board)
-    proof_at = timezone.localtime(now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    page.select_option("#id_participation", str(participation.pk))
-    page.fill("#id_meeting_at", proof_at)
-    page.fill("#id_place", "Kantor Pejabat Pengadaan")
-    page.locator("form[action$='pembuktian/undang/'] button").click()
-    page.wait_for_url(board)
-    proof = page.locator("form[action$='pembuktian/hasil/']")
-    proof.locator("select[name=participation]").select_option(str(participation.pk))
-    proof.locator("select[name=outcome]").select_option("pass")
-    proof.locator("button").click()
-    page.wait_for_url(board)
-    page.locator("form[action$='umumkan/'] button").click()
-    page.wait_for_url(board)
+    step.propose(page, board)
+    step.invite_to_proof(page, board, participation.pk, "Kantor Pejabat Pengadaan")
+    step.record_proof(page, board, participation.pk)
+    step.announce(page, board)
     assert announced_result(package).winner == participation
     email = Email.objects.get(template="evaluation/email/winner_announced", to=vendor.user.email)
     assert "92.500.000" in email.body

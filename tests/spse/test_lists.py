@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from inaproc.award.services import contract_record
 from inaproc.tenders.models import Package, PackageState
+from tests.award.factories import announced_tender, contract_input, issue_letter
 from tests.factories import make_portal
 from tests.spse.conftest import dt
 from tests.tenders.public_factories import make_public_package
@@ -121,6 +123,24 @@ def test_a_non_tender_row_has_nine_cells_and_lists_are_kept_apart(client, packag
         ]
     ]
     assert str(pl.code) not in _codes(dt(client, "lpse-a"))
+
+
+def test_the_contract_cell_gives_the_recorded_contracts_value(client, portal_a):
+    """Cell 10 of a tender row: SPSE's note until the PPK records the contract, then the
+    contract's value as the winner pages write it; other rows keep the note."""
+    package, *_rest = announced_tender(portal_a)
+    other = make_public_package(portal_a, name="Belum berkontrak")
+
+    def cells() -> dict[str, str]:
+        return {row[0]: row[10] for row in dt(client, "lpse-a").json()["data"]}
+
+    assert cells()[str(package.code)] == "Nilai Kontrak belum dibuat"
+    issue_letter(package)
+    contract_record(package=package, user=package.ppk, data=contract_input())
+    assert cells() == {
+        str(package.code): "Rp 870.000.000,00",
+        str(other.code): "Nilai Kontrak belum dibuat",
+    }
 
 
 def test_counts_are_real_and_length_zero_asks_only_for_them(client, packages):

@@ -1,6 +1,7 @@
 """load_demo gives each portal officials and tenders in every state a visitor should see
 (issue 12, item 11)."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,14 @@ from django.utils import timezone
 from inaproc.accounts.models import Role, User
 from inaproc.bids.models import BidOpening, KeyShare, TenderKey
 from inaproc.bids.services.opening import envelope_open, opening_share_submit
-from inaproc.demo.tenders import OFFICIALS
+from inaproc.demo.management.commands.load_demo import DEMO_BIDDERS
+from inaproc.demo.tenders import (
+    OFFICIALS,
+    OPENING_PL,
+    OPENING_PL_PRICE,
+    OPENING_PRICES,
+    OPENING_TENDER,
+)
 from inaproc.seal.opening_key import load_opening_key_file
 from inaproc.seal.tender_keys import unwrap_share
 from inaproc.tenders.models import Package, PackageState, Question
@@ -86,15 +94,12 @@ def test_the_demo_participants_got_the_answer_and_the_addendum_by_email(demo):
     assert any("addendum" in t for t in templates)
 
 
-def test_a_demo_tender_in_its_opening_stage_opens_with_the_printed_key_files(demo, settings):
-    """The tour's opening: the demo company's sealed bid waits on a tender whose opening
-    stage runs; two Pokja key files (passphrase: the printed password) open it."""
-    key = TenderKey.objects.get(
-        package__portal__slug="kemenkeu", package__name="Pengadaan Perangkat Jaringan Kantor"
-    )
+def _open_with_key_files(key: TenderKey, usernames: tuple[str, ...], settings) -> None:
+    """Each official's share, unwrapped with the printed key file and password."""
     passwords = {official.username: official.password for official in OFFICIALS}
-    for username in ("pokja1", "pokja2"):
-        path = Path(settings.DEMO_KEY_DIR) / f"kemenkeu-{username}.inpkey"
+    slug = key.package.portal.slug
+    for username in usernames:
+        path = Path(settings.DEMO_KEY_DIR) / f"{slug}-{username}.inpkey"
         private = load_opening_key_file(path.read_text(), passwords[username])
         share = KeyShare.objects.get(tender_key=key, member__username=username)
         plain = unwrap_share(
@@ -106,13 +111,59 @@ def test_a_demo_tender_in_its_opening_stage_opens_with_the_printed_key_files(dem
         )
         opening_share_submit(key=key, member=share.member, share=plain)
     envelope_open(key=key)
-    (opening,) = BidOpening.objects.filter(tender_key=key)
-    assert opening.status == "opened" and opening.offer_price
+
+
+def test_a_demo_tender_in_its_opening_stage_opens_with_the_printed_key_files(demo, settings):
+    """The tour's opening: three demo companies' sealed bids wait on a tender whose
+    opening stage runs; two Pokja key files (passphrase: the printed password) open all
+    three, with the prices the walk from opening to contract expects."""
+    key = TenderKey.objects.get(package__portal__slug="kemenkeu", package__name=OPENING_TENDER)
+    assert key.package.procurement_type == "barang"  # no sanggah banding holds the award
+    _open_with_key_files(key, ("pokja1", "pokja2"), settings)
+    openings = BidOpening.objects.filter(tender_key=key).select_related(
+        "bid_version__participation__company"
+    )
+    assert {o.status for o in openings} == {"opened"}
+    prices = {o.bid_version.participation.company.name: int(o.offer_price) for o in openings}
+    assert prices == dict(
+        zip(
+            ["PT Maju Bersama Konstruksi", "PT Bina Karya Mandiri", "CV Cahaya Teknik Utama"],
+            OPENING_PRICES,
+            strict=True,
+        )
+    )
+
+
+def test_the_demo_pengadaan_langsung_in_its_opening_stage_opens_with_the_officials_key(
+    demo, settings
+):
+    """The non-tender walk: the invited demo vendor's sealed bid; the Pejabat
+    Pengadaan's key file alone (k = 1) opens it."""
+    for slug in ("kemenkeu", "surabaya"):
+        key = TenderKey.objects.get(package__portal__slug=slug, package__name=OPENING_PL)
+        assert key.package.invitations.count() == 1
+        _open_with_key_files(key, ("pejabat",), settings)
+        (opening,) = BidOpening.objects.filter(tender_key=key)
+        assert opening.status == "opened"
+        assert int(opening.offer_price) == OPENING_PL_PRICE
 
 
 def test_the_demo_vendor_is_invited_to_the_pengadaan_langsung(demo):
-    """The demo's Pengadaan Langsung is by invitation; the demo vendor's company is
-    invited, so the tour can join it."""
+    """The demo's Pengadaan Langsung are by invitation; the demo vendor's company is
+    invited, so the tour can join the announced one."""
     for slug in ("kemenkeu", "surabaya"):
-        package = Package.objects.get(portal__slug=slug, selection_method="pengadaan_langsung")
-        assert package.invitations.count() == 1
+        packages = Package.objects.filter(portal__slug=slug, selection_method="pengadaan_langsung")
+        assert packages.count() == 2
+        assert all(package.invitations.count() == 1 for package in packages)
+
+
+def test_load_demo_prints_the_other_bidders_logins(settings, tmp_path):
+    """The two other bidding companies sign in with printed passwords on each portal."""
+    settings.DOCUMENT_ROOT = str(tmp_path)
+    output = io.StringIO()
+    call_command("load_demo", force=True, stdout=output)
+    for demo in DEMO_BIDDERS:
+        assert f"{demo.account.username:<18} {demo.account.password}" in output.getvalue()
+        user = User.objects.get(portal__slug=demo.account.portal, username=demo.account.username)
+        assert user.check_password(demo.account.password)
+        assert user.company_membership.company.name == demo.company["name"]

@@ -41,3 +41,10 @@ def assignable_runners(*, package: Package, ppk: User) -> tuple[list[Pokja], lis
         .order_by("full_name", "username")
     )
     return [], list(officials)
+
+
+def award_letter_issued(package: Package) -> bool:
+    """The PPK has issued the award letter (SPPBJ): from then on the tender can neither
+    fail nor be cancelled. The award app stands above tenders, so its table is read
+    through the reverse relation `award_letter` instead of its model."""
+    return Package.objects.filter(pk=package.pk, award_letter__isnull=False).exists()

@@ -30,6 +30,7 @@ from inaproc.tenders.models import (
     PackageState,
 )
 from inaproc.tenders.rules import package_public_code
+from inaproc.tenders.selectors.packages import award_letter_issued
 from inaproc.tenders.selectors.pokja import pokja_active_members
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_participants
@@ -128,12 +129,20 @@ def tender_failure_approve(
 
 
 def _check_failable(package: Package, user: User) -> None:
+    _check_state(package)
+    if not is_runner(package=package, user=user):
+        raise FailureRefused(_("You cannot declare this tender failed."))
+
+
+def _check_state(package: Package) -> None:
     if package.state == PackageState.FAILED:
         raise FailureRefused(_("This tender has already failed."))
     if package.state != PackageState.PUBLISHED:
         raise FailureRefused(_("Only a published tender can fail."))
-    if not is_runner(package=package, user=user):
-        raise FailureRefused(_("You cannot declare this tender failed."))
+    if award_letter_issued(package):
+        raise FailureRefused(
+            _("The award letter (SPPBJ) has been issued: the tender can no longer fail.")
+        )
 
 
 def tender_fail(
@@ -151,10 +160,7 @@ def tender_fail(
     _check_reason(reason, note)
     with transaction.atomic():
         locked = package_locked(package.pk)
-        if locked.state == PackageState.FAILED:
-            raise FailureRefused(_("This tender has already failed."))
-        if locked.state != PackageState.PUBLISHED:
-            raise FailureRefused(_("Only a published tender can fail."))
+        _check_state(locked)
         _fail(locked, reason=reason, note=note, actor=actor, context=context)
     return locked
 

@@ -28,6 +28,7 @@ from inaproc.tenders.models import (
     TenderDocument,
     TenderDocumentKind,
 )
+from inaproc.tenders.selectors.packages import award_letter_issued
 from inaproc.tenders.selectors.pokja import pokja_active_members, pokja_quorum
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_participants, email_to
@@ -170,6 +171,13 @@ def tender_cancel(
             raise PublicationRefused(_("Only a published tender can be cancelled."))
         if not is_runner(package=locked, user=user):
             raise PublicationRefused(_("You cannot cancel this tender."))
+        if award_letter_issued(locked):
+            raise PublicationRefused(
+                _(
+                    "The award letter (SPPBJ) has been issued: the tender can no longer be "
+                    "cancelled."
+                )
+            )
         locked.cancel(at=timezone.now(), reason=reason)
         locked.save()
         audit_record(

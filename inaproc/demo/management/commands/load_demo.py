@@ -24,8 +24,21 @@ from inaproc.accounts.models import Role, User
 from inaproc.accounts.services import user_create, user_set_password
 from inaproc.core.commands import validation_error_to_command_error
 from inaproc.demo.extras import STAFF_MEMBER, demo_extras_load
-from inaproc.demo.registrations import KARYA_DIGITAL, MAJU_BERSAMA, SINAR_TERANG, demo_register
-from inaproc.demo.tenders import OFFICIALS, POKJA_NAME, demo_tenders_load
+from inaproc.demo.registrations import (
+    BINA_KARYA,
+    CAHAYA_TEKNIK,
+    KARYA_DIGITAL,
+    MAJU_BERSAMA,
+    SINAR_TERANG,
+    demo_register,
+)
+from inaproc.demo.tenders import (
+    OFFICIALS,
+    OPENING_PL,
+    OPENING_TENDER,
+    POKJA_NAME,
+    demo_tenders_load,
+)
 from inaproc.opendata.services import releases_backfill
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
@@ -166,6 +179,22 @@ class DemoRegistration:
     extra_documents: tuple[str, ...] = ()
 
 
+def _bidder(portal: str, company: dict, username: str, password: str) -> DemoRegistration:
+    account = DemoAccount(
+        portal, Role.VENDOR, username, company["email"], company["representative_name"], password
+    )
+    return DemoRegistration(account, company, RegistrationStatus.APPROVED)
+
+
+# The two other approved companies on each portal: with the demo vendor, the three
+# bidders of the tender in its opening stage (inaproc.demo.tenders).
+DEMO_BIDDERS = [
+    _bidder("kemenkeu", BINA_KARYA, "binakarya", "batik-parang-di-pasar-klewer-6"),
+    _bidder("kemenkeu", CAHAYA_TEKNIK, "cahayateknik", "angklung-bambu-di-saung-sore-4"),
+    _bidder("surabaya", BINA_KARYA, "binakarya", "lontong-balap-di-wonokromo-3"),
+    _bidder("surabaya", CAHAYA_TEKNIK, "cahayateknik", "kapal-feri-ke-pulau-madura-8"),
+]
+
 DEMO_REGISTRATIONS = [
     *(
         DemoRegistration(
@@ -179,6 +208,7 @@ DEMO_REGISTRATIONS = [
     ),
     DemoRegistration(DEMO_APPLICANTS[0], SINAR_TERANG, RegistrationStatus.SUBMITTED),
     DemoRegistration(DEMO_APPLICANTS[1], KARYA_DIGITAL, RegistrationStatus.EMAIL_UNCONFIRMED),
+    *DEMO_BIDDERS,
 ]
 
 
@@ -210,8 +240,16 @@ class Command(BaseCommand):
                 demo_extras_load(
                     portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
                 )
+                bidders = [
+                    User.objects.get(portal=portal, username=demo.account.username)
+                    for demo in DEMO_BIDDERS
+                    if demo.account.portal == slug
+                ]
                 demo_tenders_load(
-                    portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
+                    portal=portal,
+                    admin=users[(slug, Role.PORTAL_ADMIN)],
+                    vendor=vendor,
+                    bidders=bidders,
                 )
             # The demo writes most tenders as they stand: give them their OCDS releases.
             releases_backfill()
@@ -303,6 +341,12 @@ class Command(BaseCommand):
                 f"    {CompanyRole.BID_PREPARER.label:<22} {staff['username']:<18} "
                 f"{staff['password']}   ({MAJU_BERSAMA['name']})"
             )
+            for demo in (d for d in DEMO_BIDDERS if d.account.portal == slug):
+                account, label = demo.account, str(Role(demo.account.role).label)
+                self.stdout.write(
+                    f"    {label:<22} {account.username:<18} {account.password}"
+                    f"   ({demo.company['name']})"
+                )
             for demo in (d for d in DEMO_REGISTRATIONS if d.account in DEMO_APPLICANTS):
                 if demo.account.portal == slug:
                     account, label = demo.account, str(Role(demo.account.role).label)
@@ -322,5 +366,9 @@ class Command(BaseCommand):
             "while trying the demo are kept when this command runs again."
             f"\n  The Pokja members' and the Pejabat Pengadaan's opening key files (to open "
             f"sealed bids; passphrase: the official's password) are in {settings.DEMO_KEY_DIR}/"
-            "<portal>-<username>.inpkey.\n"
+            "<portal>-<username>.inpkey."
+            f'\n  From opening to contract: the tender "{OPENING_TENDER}" is in its opening '
+            f"stage with the sealed bids of {MAJU_BERSAMA['name']}, {BINA_KARYA['name']} and "
+            f'{CAHAYA_TEKNIK["name"]}; the Pengadaan Langsung "{OPENING_PL}" with the '
+            'sealed bid of the invited demo vendor (docs/tenders.md, "Trying it on the demo").\n'
         )
