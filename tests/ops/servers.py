@@ -65,19 +65,6 @@ def start_gunicorn(port: int, env: dict[str, str], log: Path, *, workers: int = 
         )
 
 
-def manage(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    """A management command as `inaproc-manage` runs it (section 1); its output kept."""
-    return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 _COMMANDS = """
 import json, sys
 import django
