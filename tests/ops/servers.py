@@ -92,7 +92,7 @@ def manage_in_one_process(env: dict[str, str], *commands: list[str]):
 
 
 def wait_for(
-    condition: Callable[[], object], what: str, *, timeout: float = 20, log: Path | None = None
+    condition: Callable[[], object], what: str, *, timeout: float = 60, log: Path | None = None
 ):
     """Poll `condition` until it returns something true (and return that), or fail."""
     deadline = time.monotonic() + timeout
