@@ -5,12 +5,7 @@ Retry-After (not a 500 and its traceback page), /readyz says the database is mis
 /healthz still answers (the process needs no restart); once it is back the very next
 requests are served, by the same processes."""
 
-import os
-import secrets
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -18,11 +13,10 @@ from django.db import connection
 
 from tests.factories import make_portal
 from tests.ops.pgproxy import DatabaseRelay
+from tests.ops.servers import production_environment, start_gunicorn, stop
 from tests.s3server import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -40,34 +34,13 @@ def test_pages_say_503_while_the_database_is_away_and_recover_without_a_restart(
     portal = make_portal("lpse-drill")
     db = connection.settings_dict
     port = free_port()
-    (tmp_path / "documents").mkdir()  # /readyz requires the document root, as in production
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.ops.two_servers_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{relay.port}/{db['NAME']}",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "LOG_KEY_ENCRYPTION_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1",
-        "EMAIL_URL": "consolemail://",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "DOCUMENT_ROOT": str(tmp_path / "documents"),
-        "UPLOAD_TEMP_ROOT": str(tmp_path / "uploads"),
-        "LOG_LEVEL": "CRITICAL",
-    }
-    env.pop("REDIS_URL", None)
+    env = production_environment(
+        tmp_path,
+        DATABASE_URL=f"postgres://{db['USER']}@127.0.0.1:{relay.port}/{db['NAME']}",
+        LOG_LEVEL="CRITICAL",
+    )
     log = tmp_path / "gunicorn.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(  # noqa: S603 - our own gunicorn
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2"]
-            + ["--bind", f"127.0.0.1:{port}", "--no-control-socket"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    server = start_gunicorn(port, env, log)
     base = f"http://127.0.0.1:{port}"
     home = f"{base}/{portal.slug}/"
     try:
@@ -105,5 +78,4 @@ def test_pages_say_503_while_the_database_is_away_and_recover_without_a_restart(
         assert requests.get(f"{base}/readyz", timeout=10).status_code == 200
         assert server.poll() is None, "the same gunicorn serves after the outage"
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)

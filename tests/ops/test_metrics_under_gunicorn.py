@@ -13,8 +13,8 @@ from urllib.error import URLError
 from urllib.request import Request, urlopen
 
 import pytest
-from django.db import connection
 
+from tests.ops.servers import database_url
 from tests.ops.test_readiness_and_metrics import RESPONSES, TOKEN, sample
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,15 +26,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def database_url() -> str:
-    """The URL of the test database this test process uses (gunicorn must see it)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def get(port: int, path: str, **headers: str) -> tuple[int, bytes]:

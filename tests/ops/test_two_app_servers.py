@@ -11,16 +11,11 @@ import hashlib
 import os
 import re
 import secrets
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import redis
 import requests
-from django.db import connection
 from django.utils import timezone
 
 from inaproc.accounts.models import Role
@@ -29,12 +24,12 @@ from inaproc.core.pagecache import CACHE_HEADER
 from inaproc.helpdesk.models import TicketAttachment
 from tests.factories import DEFAULT_PASSWORD, make_portal, make_totp_device, make_user
 from tests.helpers import captcha_answer, totp_code
+from tests.ops.servers import production_environment, start_gunicorn, stop, wait_until_up
 from tests.s3server import free_port
 from tests.vendors.builders import pdf_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
 SLUG = "lpse-a"
 
 
@@ -49,15 +44,6 @@ def redis_url() -> str:
             raise
         pytest.skip("no Redis: set REDIS_URL or run one on 127.0.0.1:6379")
     return url
-
-
-def database_url() -> str:
-    """The test database this test process uses (both servers must see it)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Browser:
@@ -100,70 +86,24 @@ class Browser:
         return self.post(via, f"/{SLUG}/masuk/", data)
 
 
-def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    with open(log, "wb") as out:
-        return subprocess.Popen(  # noqa: S603 - our own gunicorn
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            if requests.get(url + "/healthz", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn at {url} did not start:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def two_servers(tmp_path, s3_server):
     """Two gunicorn instances (two workers each) with the production settings, sharing
     the test database, Redis and a new bucket. Yields ({"A": url, "B": url}, bucket)."""
     bucket = s3_server.new_bucket()
     prefix = f"inaproc-two-servers-{secrets.token_hex(4)}"
-    shared = {
-        **os.environ,
+    shared = production_environment(
+        tmp_path,
         **s3_server.environment(bucket),
-        "DJANGO_SETTINGS_MODULE": "tests.ops.two_servers_settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": redis_url(),
-        "CACHE_KEY_PREFIX": prefix,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "LOG_KEY_ENCRYPTION_KEY": secrets.token_urlsafe(32),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "EMAIL_URL": "consolemail://",
-        "SITE_URL": "http://127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "UPLOAD_TEMP_ROOT": str(tmp_path / "uploads"),
-        "LOG_LEVEL": "WARNING",
-    }
+        REDIS_URL=redis_url(),
+        CACHE_KEY_PREFIX=prefix,
+    )
     servers, processes, logs = {}, [], []
     for name in ("A", "B"):
         port = free_port()
         env = {**shared, "DOCUMENT_ROOT": str(tmp_path / f"documents-{name}")}
         log = tmp_path / f"gunicorn-{name}.log"
-        processes.append(start_server(port, env, log))
+        processes.append(start_gunicorn(port, env, log))
         logs.append(log)
         servers[name] = f"http://127.0.0.1:{port}"
     try:
@@ -172,9 +112,7 @@ def two_servers(tmp_path, s3_server):
         yield servers, bucket
     finally:
         for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+            stop(process)
         client = redis.Redis.from_url(shared["REDIS_URL"])
         for key in client.scan_iter(f"{prefix}*"):
             client.delete(key)
