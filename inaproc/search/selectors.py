@@ -32,6 +32,7 @@ from inaproc.search.models import SavedSearch, SavedSearchAlert
 from inaproc.tenders.models import Package, PackageLocation, PackageState, ScheduleStage
 from inaproc.tenders.models.packages import PUBLIC_STATES
 from inaproc.tenders.selectors.public import (
+    LIST_COLUMNS,
     STAGE_OPEN,
     stage_condition,
     tender_filters_apply,
@@ -167,22 +168,7 @@ def national_search_matches(
     return _filtered(packages, filters, now)
 
 
-RESULT_COLUMNS = (
-    "pk",
-    "code",
-    "name",
-    "institution",
-    "work_unit",
-    "hps",
-    "state",
-    "repeat_of_id",
-    "published_at",
-    "procurement_type",
-    "selection_method",
-    "budget_year",
-    "portal__slug",
-    "portal__name",
-)
+RESULT_COLUMNS = (*LIST_COLUMNS, "work_unit", "portal__slug", "portal__name")
 
 
 def _result_rows(packages: QuerySet[Package]) -> QuerySet[Package]:

@@ -65,7 +65,7 @@ class RankedPaginator(CappedPaginator):
     """Pages of the ranked ids of `national_search_ranked`, whose count came with them."""
 
     def __init__(self, ranked: list[int], per_page: int, *, count: int) -> None:
-        super().__init__(ranked, per_page)  # type: ignore[arg-type]
+        super().__init__(ranked, per_page)
         self.counted = count
 
     @cached_property
