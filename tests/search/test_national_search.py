@@ -126,6 +126,34 @@ def test_relevance_puts_a_name_match_before_a_work_unit_match(client, portal_a):
     assert names(search(client, q="irigasi")) == ["Saluran Irigasi", "Paket Lain"]
 
 
+@on_postgresql
+def test_the_ranked_pool_gives_the_page_and_the_count_in_one_query(
+    client, english, portal_a, django_assert_max_num_queries
+):
+    """With relevance, one query gives the ranked ids and the capped count: the page
+    shows the same tenders in the same order as `national_search`, and the count."""
+    from inaproc.search.selectors import RELEVANCE_POOL
+    from inaproc.tenders.views.public import COUNT_CAP
+
+    assert RELEVANCE_POOL == COUNT_CAP  # the pool's length is the count up to the cap
+    now = timezone.now()
+    for n in range(25):
+        make_public_package(
+            portal_a,
+            name=f"Jalan {n}" if n % 3 else f"Jalan Jalan {n}",
+            published_at=now - timedelta(hours=n),
+            with_stages=False,
+        )
+    expected = [p.name for p in national_search(filters=SearchFilters(q="jalan"), words=True)]
+
+    with django_assert_max_num_queries(8):
+        first = search(client, q="jalan")
+    second = search(client, q="jalan", page=2)
+
+    assert names(first) + names(second) == expected
+    assert "25 tenders." in first.text
+
+
 def test_the_trigger_computes_the_document_of_fulltext():
     """The trigger of migration 0004 keeps its own copy of the document's expression
     (migrations must not change with the code); both must be the same."""
