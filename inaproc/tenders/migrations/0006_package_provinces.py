@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='package',
             name='provinces',
-            field=models.JSONField(default=list, editable=False, verbose_name='provinces of the work locations'),
+            field=models.JSONField(db_default=[], default=list, editable=False, verbose_name='provinces of the work locations'),
         ),
         migrations.RunPython(provinces_fill, migrations.RunPython.noop, elidable=True),
     ]

@@ -126,7 +126,9 @@ class Package(ConcurrentTransitionMixin, models.Model):
     # The distinct provinces of the work locations (sorted keys), written only with
     # the locations (`services.packages.package_locations_set`): the national search
     # filters a province on the package's own row, in its GIN index, not per location.
-    provinces = models.JSONField(_("provinces of the work locations"), default=list, editable=False)
+    provinces = models.JSONField(
+        _("provinces of the work locations"), default=list, db_default=[], editable=False
+    )
     # The stage template of `tenders.stages`, chosen from the methods.
     schedule_template = models.CharField(_("schedule template"), max_length=40, blank=True)
 
