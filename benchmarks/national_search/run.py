@@ -407,6 +407,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--in-process", action="store_true", help="also time in-process")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
+    parser.add_argument("--build-only", action="store_true", help="build the data, measure nothing")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -424,10 +426,12 @@ def main() -> None:
     portal_ids = portals_ensure(args.portals)
     seed_ensure(env, min(args.seed_tenders, args.tenders))
     copies_ensure(args.tenders, portal_ids)
+    if args.build_only:
+        return
     from django.db import connection
 
     connection.close()
-    port = free_port()
+    port = args.port or free_port()
     log = Path(tempfile.mkdtemp(prefix="search-bench-")) / "gunicorn.log"
     server = gunicorn_start(env, args.workers, port, log)
     # Stopped from outside: stop gunicorn too (the `finally` below).

@@ -6,10 +6,11 @@ word list (the configuration keeps "yang" and "dan"), and a server's stop word f
 not a migration's to write: the search leaves out the words of `STOP_WORDS` itself,
 before the query reaches the database, on every database alike. The document
 is the package name (weight A), its RUP name (B), and its institution and work unit
-(C). There is no stored column: a GIN *expression* index (migration 0002) holds the
-document, and every query writes the very same expression, character for character,
-so that PostgreSQL uses the index (a test compares the two). Other databases (SQLite)
-search with `icontains` instead (`selectors`).
+(C). It is stored: the column `search_document` of the tenders' table, which a trigger
+keeps (migration 0004, `DOCUMENT_TEMPLATE` on the new row), unknown to the `Package`
+model, so the SQL here names it beside the query's own alias of the table. One GIN
+index holds it together with the filter columns. Other databases (SQLite) search with
+`icontains` instead (`selectors`).
 """
 
 from django.db.models import BooleanField, F, FloatField, Func, Value
@@ -17,17 +18,15 @@ from django.db.models import BooleanField, F, FloatField, Func, Value
 SEARCH_CONFIG = "indonesian"
 
 # The document of a package from its name, RUP name, institution and work unit (in this
-# order); `SearchDocument` fills in the columns as the query names them (a table alias
-# inside a subquery), which PostgreSQL matches to the index all the same.
-VECTOR_TEMPLATE = (
+# order), as the trigger of migration 0004 computes it (a test compares the two).
+DOCUMENT_TEMPLATE = (
     "(setweight(to_tsvector('indonesian'::regconfig, {0}), 'A')"
     " || setweight(to_tsvector('indonesian'::regconfig, {1}), 'B')"
     " || setweight(to_tsvector('indonesian'::regconfig, {2}"
     " || ' ' || {3}), 'C'))"
 )
-# As the index of migration 0002 writes it.
 DOCUMENT_COLUMNS = ("name", "rup_name", "institution", "work_unit")
-VECTOR_SQL = VECTOR_TEMPLATE.format(*(f'"tenders_package"."{c}"' for c in DOCUMENT_COLUMNS))
+DOCUMENT_COLUMN = "search_document"
 QUERY_TEMPLATE = "websearch_to_tsquery('indonesian'::regconfig, {0})"
 # How many lexemes a query has once its stop words are gone (0: only stop words).
 LEXEMES_SQL = "SELECT numnode(" + QUERY_TEMPLATE.format("%s") + ")"
@@ -48,10 +47,16 @@ class _Compiled(Func):
 
 
 class SearchDocument(_Compiled):
-    sql_template = VECTOR_TEMPLATE
+    """The stored document of the query's package row. The model does not know the
+    column: its table's alias is the one the query gives the primary key."""
 
     def __init__(self) -> None:
-        super().__init__(*(F(column) for column in DOCUMENT_COLUMNS))
+        super().__init__(F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        pk_sql, params = compiler.compile(self.get_source_expressions()[0])
+        table = pk_sql.rsplit(".", 1)[0]
+        return f'{table}."{DOCUMENT_COLUMN}"', params
 
 
 class FullTextMatch(_Compiled):

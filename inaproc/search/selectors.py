@@ -17,8 +17,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    SmallIntegerField,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from inaproc.core.cache import cache_get, cache_set
@@ -29,6 +32,7 @@ from inaproc.search.models import SavedSearch, SavedSearchAlert
 from inaproc.tenders.models import Package, PackageLocation, PackageState, ScheduleStage
 from inaproc.tenders.models.packages import PUBLIC_STATES
 from inaproc.tenders.selectors.public import (
+    LIST_COLUMNS,
     STAGE_OPEN,
     stage_condition,
     tender_filters_apply,
@@ -107,9 +111,20 @@ def _keyword(packages: QuerySet[Package], q: str) -> QuerySet[Package]:
 
 def _filtered(packages: QuerySet[Package], filters: SearchFilters, now: datetime):
     if filters.portal:
-        packages = packages.filter(portal__slug=filters.portal)
-    packages = tender_filters_apply(packages, filters, now=now)
-    if filters.province or filters.city:
+        # The portal's id as a value (an InitPlan), so that it is a condition of the
+        # GIN index rather than a join.
+        portal = Portal.objects.filter(slug=filters.portal).order_by().values("pk")[:1]
+        packages = packages.filter(portal_id=Subquery(portal))
+    if filters.budget_year:
+        # As a smallint, as the column: btree_gin's operators compare only equal types.
+        year = Cast(Value(filters.budget_year), SmallIntegerField())
+        packages = packages.filter(budget_year=year)
+    packages = tender_filters_apply(packages, replace(filters, budget_year=None), now=now)
+    if filters.province and uses_full_text():
+        # The package's own provinces (in the GIN index); SQLite has no JSON containment.
+        packages = packages.filter(provinces__contains=[filters.province])
+    if filters.city or (filters.province and not uses_full_text()):
+        # A city must be in the province of the same location.
         located = PackageLocation.objects.filter(package=OuterRef("pk"))
         if filters.province:
             located = located.filter(province=filters.province)
@@ -153,6 +168,13 @@ def national_search_matches(
     return _filtered(packages, filters, now)
 
 
+RESULT_COLUMNS = (*LIST_COLUMNS, "work_unit", "portal__slug", "portal__name")
+
+
+def _result_rows(packages: QuerySet[Package]) -> QuerySet[Package]:
+    return packages.select_related("portal").only(*RESULT_COLUMNS)
+
+
 def national_search(
     *, filters: SearchFilters, now: datetime | None = None, words: bool | None = None
 ) -> QuerySet[Package]:
@@ -162,26 +184,35 @@ def national_search(
     now = now or timezone.now()
     words = query_has_words(filters.q) if words is None else words
     packages = national_search_matches(filters=filters, now=now, words=words)
-    return (
-        _sorted(packages, filters, now, words)
-        .select_related("portal")
-        .only(
-            "pk",
-            "code",
-            "name",
-            "institution",
-            "work_unit",
-            "hps",
-            "state",
-            "repeat_of_id",
-            "published_at",
-            "procurement_type",
-            "selection_method",
-            "budget_year",
-            "portal__slug",
-            "portal__name",
-        )
+    return _result_rows(_sorted(packages, filters, now, words))
+
+
+def is_ranked(filters: SearchFilters, words: bool) -> bool:
+    """Whether the results are ordered by relevance (words, on PostgreSQL)."""
+    return filters.effective_sort == Sort.RELEVANCE and words and uses_full_text()
+
+
+def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[list[int], int]:
+    """For a search by relevance (`is_ranked`), in one pass over the matches: the ids of
+    the RELEVANCE_POOL newest matches, best first, and how many matches there are, up
+    to RELEVANCE_POOL + 1 (what the capped count needs): the same rows and order as
+    `national_search`, whose count would read the matches a second time."""
+    newest = (
+        national_search_matches(filters=filters, now=now, words=True)
+        .order_by(*ORDERINGS[Sort.NEWEST])
+        .annotate(rank=fulltext.FullTextRank(fulltext.search_words(filters.q)))
+        .values_list("pk", "published_at", "rank")[: RELEVANCE_POOL + 1]
     )
+    rows = list(newest)
+    # Rank first, then newest first: ORDERINGS[Sort.RELEVANCE] on the pool.
+    pool = sorted(rows[:RELEVANCE_POOL], key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return [pk for pk, _published_at, _rank in pool], len(rows)
+
+
+def national_search_rows(pks: list[int]) -> list[Package]:
+    """The packages `pks` in this order, with the columns the result list shows."""
+    packages = _result_rows(Package.objects.filter(pk__in=pks).order_by()).in_bulk()
+    return [packages[pk] for pk in pks if pk in packages]
 
 
 # --- The portal directory ------------------------------------------------------------

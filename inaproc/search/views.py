@@ -30,8 +30,11 @@ from inaproc.search.forms import (
 )
 from inaproc.search.models import SavedSearch
 from inaproc.search.selectors import (
+    is_ranked,
     national_search,
     national_search_matches,
+    national_search_ranked,
+    national_search_rows,
     portal_directory,
     query_has_words,
     saved_search_filters,
@@ -58,6 +61,18 @@ class SearchPaginator(CappedPaginator):
         return self.matches.values("pk")[: COUNT_CAP + 1].count()
 
 
+class RankedPaginator(CappedPaginator):
+    """Pages of the ranked ids of `national_search_ranked`, whose count came with them."""
+
+    def __init__(self, ranked: list[int], per_page: int, *, count: int) -> None:
+        super().__init__(ranked, per_page)
+        self.counted = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted
+
+
 @require_GET
 @public_page
 def search_home_view(request: HttpRequest) -> HttpResponse:
@@ -78,10 +93,21 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
         return _directory(request, form)
     now = timezone.now()
     words = query_has_words(filters.q)
-    packages = national_search(filters=filters, now=now, words=words)
-    matches = national_search_matches(filters=filters, now=now, words=words)
-    paginator = SearchPaginator(packages, page_size(request.GET.get("n")), matches=matches)
+    per_page = page_size(request.GET.get("n"))
+    paginator: CappedPaginator
+    if is_ranked(filters, words):
+        ranked, count = national_search_ranked(filters=filters, now=now)
+        paginator = RankedPaginator(ranked, per_page, count=count)
+    else:
+        packages = national_search(filters=filters, now=now, words=words)
+        matches = national_search_matches(filters=filters, now=now, words=words)
+        paginator = SearchPaginator(packages, per_page, matches=matches)
     page = paginator.get_page(request.GET.get("page"))
+    shown = (
+        national_search_rows(list(page.object_list))
+        if isinstance(paginator, RankedPaginator)
+        else list(page.object_list)
+    )
     return render(
         request,
         "search/home.html",
@@ -89,7 +115,7 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "searching": True,
             "page": page,
-            "rows": tender_rows(list(page.object_list), now=now),
+            "rows": tender_rows(shown, now=now),
             "count_cap": COUNT_CAP,
             "stop_words_only": bool(filters.q) and not words,
             "savable": not filters.is_empty(),

@@ -3,6 +3,7 @@ active portal, searched by words (full-text on PostgreSQL, `icontains` on SQLite
 narrowed by the portal list's filters plus portal and city, sorted four ways, linked to
 each portal's tender page; never a draft, never a 500 on bad input."""
 
+import importlib
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from inaproc.search import fulltext
 from inaproc.search.filters import SearchFilters, Sort
 from inaproc.search.selectors import national_search
 from inaproc.tenders.models import PackageState
@@ -124,21 +126,105 @@ def test_relevance_puts_a_name_match_before_a_work_unit_match(client, portal_a):
     assert names(search(client, q="irigasi")) == ["Saluran Irigasi", "Paket Lain"]
 
 
-def test_search_matches_the_full_text_index_expression():
-    """The query must write the GIN index's expression exactly, or PostgreSQL does not
-    use the index (migration 0002 keeps its own copy)."""
-    import importlib
+@on_postgresql
+def test_the_ranked_pool_gives_the_page_and_the_count_in_one_query(
+    client, english, portal_a, django_assert_max_num_queries
+):
+    """With relevance, one query gives the ranked ids and the capped count: the page
+    shows the same tenders in the same order as `national_search`, and the count."""
+    from inaproc.search.selectors import RELEVANCE_POOL
+    from inaproc.tenders.views.public import COUNT_CAP
 
-    from inaproc.search import fulltext
+    assert RELEVANCE_POOL == COUNT_CAP  # the pool's length is the count up to the cap
+    now = timezone.now()
+    for n in range(25):
+        make_public_package(
+            portal_a,
+            name=f"Jalan {n}" if n % 3 else f"Jalan Jalan {n}",
+            published_at=now - timedelta(hours=n),
+            with_stages=False,
+        )
+    expected = [p.name for p in national_search(filters=SearchFilters(q="jalan"), words=True)]
 
-    migration = importlib.import_module("inaproc.search.migrations.0002_search_indexes")
-    assert migration.VECTOR_SQL == fulltext.VECTOR_SQL
-    assert fulltext.SEARCH_CONFIG in fulltext.VECTOR_SQL
+    with django_assert_max_num_queries(8):
+        first = search(client, q="jalan")
+    second = search(client, q="jalan", page=2)
+
+    assert names(first) + names(second) == expected
+    assert "25 tenders." in first.text
+
+
+def test_the_trigger_computes_the_document_of_fulltext():
+    """The trigger of migration 0004 keeps its own copy of the document's expression
+    (migrations must not change with the code); both must be the same."""
+    migration = importlib.import_module("inaproc.search.migrations.0004_stored_document")
+    assert migration.DOCUMENT_TEMPLATE == fulltext.DOCUMENT_TEMPLATE
+    assert migration.COLUMNS == fulltext.DOCUMENT_COLUMNS
+    assert fulltext.SEARCH_CONFIG in fulltext.DOCUMENT_TEMPLATE
+
+
+def _stored_document(package) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_document::text FROM tenders_package WHERE id = %s", [package.pk]
+        )
+        return cursor.fetchone()[0]
+
+
+def _document_of(*texts: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + fulltext.DOCUMENT_TEMPLATE.format("%s", "%s", "%s", "%s") + "::text",
+            list(texts),
+        )
+        return cursor.fetchone()[0]
 
 
 @on_postgresql
-def test_postgresql_uses_the_gin_index_for_words(portal_a):
-    """With 2,000 tenders of which one matches, the match comes from the GIN index."""
+def test_the_trigger_writes_the_document_on_insert_and_update(portal_a):
+    """The stored document follows the name, RUP name, institution and work unit: made
+    on insert, made again when any of them changes (by `save` or by `update`)."""
+    from inaproc.tenders.models import Package
+
+    package = make_public_package(portal_a, name="Pembangunan Jalan", with_stages=False)
+    expected = _document_of(package.name, package.rup_name, package.institution, package.work_unit)
+    assert _stored_document(package) == expected
+    assert "'bangun':1A" in expected
+
+    package.name = "Rehabilitasi Gedung"
+    package.save()
+    Package.objects.filter(pk=package.pk).update(work_unit="Dinas Kesehatan")
+    package.refresh_from_db()
+
+    stored = _stored_document(package)
+    assert stored == _document_of(
+        "Rehabilitasi Gedung", package.rup_name, package.institution, "Dinas Kesehatan"
+    )
+    assert "jalan" not in stored and "'sehat'" in stored
+
+
+@on_postgresql
+def test_the_trigger_writes_the_document_of_bulk_inserts(portal_a, client):
+    """Rows written without the model's `save` (bulk inserts, SQL copies) get their
+    document too, and are found."""
+    from inaproc.tenders.models import Package
+
+    model = make_public_package(portal_a, name="Contoh", with_stages=False)
+    fields = {
+        f.attname: getattr(model, f.attname)
+        for f in Package._meta.concrete_fields
+        if f.attname not in ("id", "code", "name")
+    }
+    (copy,) = Package.objects.bulk_create([Package(**fields, code=model.code + 1, name="Jembatan")])
+
+    assert "'jembat':1A" in _stored_document(copy)
+    assert names(search(client, q="jembatan")) == ["Jembatan"]
+
+
+@on_postgresql
+def test_postgresql_uses_the_gin_index_for_words_and_filters(portal_a):
+    """With 2,000 tenders of which one matches, the match comes from the one GIN index
+    of words and filters: the filters are conditions of the index, not of each row."""
     from inaproc.tenders.models import Package
 
     model = make_public_package(portal_a, name="Jalan Indeks", with_stages=False)
@@ -152,15 +238,24 @@ def test_postgresql_uses_the_gin_index_for_words(portal_a):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE tenders_package")
-    filters = SearchFilters(q="jalan", sort=Sort.NEWEST)
+        # So small a table may be read whole, or along any index; what matters is that
+        # the GIN index serves the words and the filters together.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    filters = SearchFilters(
+        q="jalan",
+        sort=Sort.NEWEST,
+        procurement_type="konstruksi",
+        province="jawa_barat",
+        budget_year=model.budget_year,
+    )
 
     plan = national_search(filters=filters, words=True).explain()
-    ranked = national_search(filters=SearchFilters(q="jalan"), words=True).explain()
 
-    assert "search_package_fts_idx" in plan, plan
-    # Relevance ranks a pool of the newest matches: a subquery whose condition names
-    # its own table alias (a correlated SubPlan would scan the table once per row).
-    assert "search_package_fts_idx" in ranked and "SubPlan" not in ranked, ranked
+    assert "search_package_gin_idx" in plan, plan
+    condition = plan[plan.index("Index Cond") :].split("\n")[0]
+    assert "search_document" in condition and "provinces" in condition, plan
+    assert "procurement_type" in condition and "budget_year" in condition, plan
 
 
 # --- Bad input -------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from django.utils import timezone
 from inaproc.bids.models import TenderKey
 from inaproc.bids.services.bids import bid_submit
 from inaproc.bids.services.opening import envelope_open, opening_share_submit
-from inaproc.tenders.models import Package, PackageLocation, Participation
+from inaproc.tenders.models import Package, Participation
+from inaproc.tenders.services.packages import package_locations_set
 from tests.bids.factories import after_deadline, fill_draft, my_share
 from tests.tenders.participation_factories import make_vendor, published_tender
 
@@ -56,7 +57,7 @@ def dt(client, slug: str, endpoint: str = "lelang", **params):
 def _named(tender, name: str):
     """`tender` renamed, with a work location."""
     Package.objects.filter(pk=tender.pk).update(name=name)
-    PackageLocation.objects.create(package=tender, province="jawa_barat", city="Kota Bandung")
+    package_locations_set(tender, [("jawa_barat", "Kota Bandung")])
     tender.refresh_from_db()
     return tender
 

@@ -20,7 +20,6 @@ from inaproc.tenders.models import (
     EvaluationMethod,
     FundingSource,
     Package,
-    PackageLocation,
     PackageState,
     Participation,
     Pokja,
@@ -32,6 +31,7 @@ from inaproc.tenders.models import (
 )
 from inaproc.tenders.models.choices import NON_TENDER_METHODS
 from inaproc.tenders.rules import package_public_code
+from inaproc.tenders.services.packages import package_locations_set
 from inaproc.tenders.stages import template_for
 from tests.factories import make_company_member, make_user
 
@@ -134,7 +134,7 @@ def make_package(
     package.code = package_public_code(package_pk=package.pk, portal_pk=portal.pk)
     package.save(update_fields=["code"])
     if location:
-        PackageLocation.objects.create(package=package, province=location[0], city=location[1])
+        package_locations_set(package, [location])
     return package
 
 

@@ -14,13 +14,13 @@ from inaproc.portals.models import Portal
 from inaproc.reference.models import Kbli, KbliLevel
 from inaproc.tenders.models import (
     Package,
-    PackageLocation,
     PackageState,
     Pokja,
     ScheduleChange,
     ScheduleStage,
     TenderDocument,
 )
+from inaproc.tenders.services.packages import package_locations_set
 from inaproc.tenders.stages import template_for
 from tests.factories import make_user
 
@@ -130,8 +130,7 @@ def make_public_package(
             )
             for position, key in enumerate(keys, start=1)
         )
-    for province in provinces:
-        PackageLocation.objects.create(package=package, province=province, city="Kota Uji")
+    package_locations_set(package, [(province, "Kota Uji") for province in provinces])
     for code in kbli:
         package.kbli.add(make_kbli(code))
     return package

@@ -16,6 +16,7 @@ from inaproc.tenders.services.failure import (
     tender_failure_approve,
     tender_repeat,
 )
+from inaproc.tenders.services.packages import package_locations_set
 from inaproc.translog.models import LogEntry
 from tests.helpers import signed_in
 from tests.objections.factories import make_bidder
@@ -139,6 +140,7 @@ def test_the_public_pages_and_my_tenders_show_tender_gagal_with_the_reason(tende
 
 def test_the_ppk_repeats_a_failed_tender_as_a_linked_draft_once(portal_a):
     package = make_full_package(portal_a, state=PackageState.PUBLISHED)
+    package_locations_set(package, [("bali", "Denpasar"), ("jawa_barat", "Bogor")])
     kbli = Kbli.objects.first()
     if kbli is not None:
         package.kbli.add(kbli)
@@ -155,6 +157,7 @@ def test_the_ppk_repeats_a_failed_tender_as_a_linked_draft_once(portal_a):
     assert list(repeat.locations.values_list("province", "city")) == list(
         package.locations.values_list("province", "city")
     )
+    assert repeat.provinces == package.provinces == ["bali", "jawa_barat"]
     assert set(repeat.kbli.all()) == set(package.kbli.all())
     assert list(package.repeats.all()) == [repeat]
     assert AuditEvent.objects.filter(verb="tender.repeated").count() == 1

@@ -172,6 +172,7 @@ def test_the_ppk_creates_a_package_with_every_field(portal_a, ppk, ppk_client):
         ("jawa_barat", "Kota Bandung"),
         ("dki_jakarta", "Jakarta Pusat"),
     ]
+    assert package.provinces == ["dki_jakarta", "jawa_barat"]
     event = AuditEvent.objects.get(verb="package.created")
     assert event.actor == ppk and event.payload == {"code": package.code}
     page = ppk_client.get(detail(package)).content.decode()
@@ -232,6 +233,34 @@ def test_only_a_ppk_creates_packages(portal_a, portal_b):
     assert Client().get(NEW).status_code == 302
     assert other_ppk.get(NEW).status_code == 302  # not signed in on this portal
     assert not Package.objects.exists()
+
+
+def test_changed_locations_change_the_denormalised_provinces(portal_a, ppk):
+    """`Package.provinces` (which the national search filters on) follows every change
+    of the work locations, and only the locations' provinces, once each, sorted."""
+    package = make_package(portal_a, ppk=ppk, location=("bali", "Denpasar"))
+    assert package.provinces == ["bali"]
+    values = {**package_fields(institution="X"), "kbli": []}
+
+    package_update(
+        package=package,
+        by=ppk,
+        values={
+            **values,
+            "locations": [
+                ("jawa_timur", "Surabaya"),
+                ("dki_jakarta", "Jakarta Pusat"),
+                ("jawa_timur", "Malang"),
+            ],
+        },
+    )
+    package.refresh_from_db()
+    assert package.provinces == ["dki_jakarta", "jawa_timur"]
+
+    package_update(package=package, by=ppk, values={**values, "locations": []})
+    package.refresh_from_db()
+    assert package.provinces == []
+    assert not package.locations.exists()
 
 
 def test_the_service_refuses_a_non_ppk(portal_a):

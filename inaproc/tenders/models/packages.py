@@ -123,6 +123,12 @@ class Package(ConcurrentTransitionMixin, models.Model):
     kbli = models.ManyToManyField(
         Kbli, verbose_name=_("required business sectors (KBLI)"), blank=True, related_name="+"
     )
+    # The distinct provinces of the work locations (sorted keys), written only with
+    # the locations (`services.packages.package_locations_set`): the national search
+    # filters a province on the package's own row, in its GIN index, not per location.
+    provinces = models.JSONField(
+        _("provinces of the work locations"), default=list, db_default=[], editable=False
+    )
     # The stage template of `tenders.stages`, chosen from the methods.
     schedule_template = models.CharField(_("schedule template"), max_length=40, blank=True)
 

@@ -183,6 +183,22 @@ def tender_filters_apply(
     return packages
 
 
+# The columns a list of tenders shows (`tender_rows`).
+LIST_COLUMNS = (
+    "pk",
+    "code",
+    "name",
+    "institution",
+    "hps",
+    "state",
+    "repeat_of_id",
+    "published_at",
+    "procurement_type",
+    "selection_method",
+    "budget_year",
+)
+
+
 def public_packages(*, portal: Portal) -> QuerySet[Package]:
     return Package.objects.public().filter(portal=portal)
 
@@ -210,20 +226,7 @@ def public_tender_list(
             .values("ends_at")[:1]
         )
         packages = packages.annotate(current_ends_at=Subquery(current_end))
-    return packages.only(
-        "pk",
-        "portal_id",
-        "code",
-        "name",
-        "institution",
-        "hps",
-        "state",
-        "repeat_of_id",
-        "published_at",
-        "procurement_type",
-        "selection_method",
-        "budget_year",
-    ).order_by(*ORDERINGS[sort])
+    return packages.only("portal_id", *LIST_COLUMNS).order_by(*ORDERINGS[sort])
 
 
 @dataclass(slots=True)

@@ -26,13 +26,13 @@ from inaproc.tenders.models import (
     FailureApproval,
     FailureReason,
     Package,
-    PackageLocation,
     PackageState,
 )
 from inaproc.tenders.rules import package_public_code
 from inaproc.tenders.selectors.packages import award_letter_issued
 from inaproc.tenders.selectors.pokja import pokja_active_members
 from inaproc.tenders.services.locks import package_locked
+from inaproc.tenders.services.packages import package_locations_set
 from inaproc.tenders.services.participation_mail import email_participants
 from inaproc.tenders.services.publication import approvals_needed
 from inaproc.tenders.services.translog_events import log_failed
@@ -214,10 +214,7 @@ def tender_repeat(*, package: Package, user: User, context: AuditContext | None 
         repeat.code = package_public_code(package_pk=repeat.pk, portal_pk=locked.portal_id)
         repeat.save(update_fields=["code"])
         repeat.kbli.set(locked.kbli.all())
-        PackageLocation.objects.bulk_create(
-            PackageLocation(package=repeat, province=loc.province, city=loc.city)
-            for loc in locked.locations.all()
-        )
+        package_locations_set(repeat, locked.locations.values_list("province", "city"))
         audit_record(
             actor=user,
             verb="tender.repeated",

@@ -92,14 +92,22 @@ def _apply(package: Package, values: Mapping[str, Any]) -> None:
     package.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
 
 
-def _locations_set(package: Package, locations: Iterable[tuple[str, str]]) -> None:
+def provinces_of(locations: Iterable[tuple[str, str]]) -> list[str]:
+    """`Package.provinces` for these (province, city) pairs."""
+    return sorted({province for province, _city in locations})
+
+
+def package_locations_set(package: Package, locations: Iterable[tuple[str, str]]) -> None:
+    """Replace the work locations of `package` with the (province, city) pairs, and its
+    denormalised `provinces` with them: the one place that writes either (call it
+    inside the caller's transaction)."""
+    pairs = list(dict.fromkeys(locations))
     PackageLocation.objects.filter(package=package).delete()
     PackageLocation.objects.bulk_create(
-        [
-            PackageLocation(package=package, province=province, city=city)
-            for province, city in dict.fromkeys(locations)
-        ]
+        [PackageLocation(package=package, province=province, city=city) for province, city in pairs]
     )
+    package.provinces = provinces_of(pairs)
+    Package.objects.filter(pk=package.pk).update(provinces=package.provinces)
 
 
 def _snapshot(package: Package) -> dict[str, Any]:
@@ -126,7 +134,7 @@ def package_create(
         package.code = package_public_code(package_pk=package.pk, portal_pk=portal.pk)
         package.save(update_fields=["code"])
         package.kbli.set(values.get("kbli") or [])
-        _locations_set(package, values.get("locations") or [])
+        package_locations_set(package, values.get("locations") or [])
         audit_record(
             actor=ppk,
             verb="package.created",
@@ -166,7 +174,7 @@ def package_update(
         if "kbli" in changed:
             package.kbli.set(after["kbli"])
         if "locations" in changed:
-            _locations_set(package, after["locations"])
+            package_locations_set(package, after["locations"])
         withdrawn = PublicationApproval.objects.filter(package=package).delete()[0]
         audit_record(
             actor=by,

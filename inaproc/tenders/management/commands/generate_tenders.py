@@ -43,6 +43,7 @@ from inaproc.tenders.models import (
     SelectionMethod,
 )
 from inaproc.tenders.models.choices import CONSULTANCY_TYPES, NON_TENDER_METHODS
+from inaproc.tenders.services.packages import provinces_of
 from inaproc.tenders.stages import template_for
 
 BATCH = 2000
@@ -297,15 +298,18 @@ class Command(BaseCommand):
                     )
                 )
                 moment = moment + length / 2
-            locations.append(PackageLocation(package=package, province=province, city=city))
+            pairs = [(province, city)]
             if rng.random() < 0.2:
                 other = rng.choice([value for value in Province.values if value != province])
-                locations.append(PackageLocation(package=package, province=other, city="Lainnya"))
+                pairs.append((other, "Lainnya"))
+            locations += [PackageLocation(package=package, province=p, city=c) for p, c in pairs]
+            package.provinces = provinces_of(pairs)
             if kbli:
                 for code in rng.sample(kbli, k=rng.choice([1, 1, 2])):
                     requirements.append(through(package_id=package.pk, kbli_id=code))
         ScheduleStage.objects.bulk_create(stages, batch_size=5000)
         PackageLocation.objects.bulk_create(locations, batch_size=5000)
+        Package.objects.bulk_update(packages, ["provinces"], batch_size=1000)
         through.objects.bulk_create(requirements, batch_size=5000, ignore_conflicts=True)
         repeats = []
         for earlier, later in zip(packages, packages[1:], strict=False):
