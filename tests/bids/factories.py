@@ -103,3 +103,13 @@ def after_deadline(package):
     """A moment inside the opening stage of envelope 1."""
     stage = package.stages.get(key="pembukaan_penawaran")
     return stage.starts_at + timedelta(minutes=1)
+
+
+def upload_capability(client, package) -> str:
+    """The upload capability the bid page gives its script, asked for as the script asks
+    (`izin-unggah/`) by a signed-in test client."""
+    answer = client.get(
+        f"/{package.portal.slug}/perusahaan/tender/{package.code}/penawaran/izin-unggah/"
+    )
+    assert answer.status_code == 200, answer.content
+    return answer.json()["capability"]

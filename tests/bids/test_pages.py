@@ -16,7 +16,7 @@ from django.utils import timezone
 from inaproc.bids.models import BidVersion, OpeningKey, SealedFile, TenderKey
 from inaproc.seal.encoding import b64u_encode, public_raw
 from inaproc.seal.tender_keys import parse_tender_key_file
-from tests.bids.factories import fill_draft, my_share, sealed_bytes
+from tests.bids.factories import fill_draft, my_share, sealed_bytes, upload_capability
 from tests.factories import make_user
 from tests.helpers import signed_in
 from tests.tenders.participation_factories import make_vendor
@@ -30,9 +30,7 @@ def _bid_url(tender, rest=""):
 
 def _capability(client, tender) -> dict[str, str]:
     """The bid page's upload capability, as the header the page's script sends."""
-    answer = client.get(_bid_url(tender, "izin-unggah/"))
-    assert answer.status_code == 200, answer.content
-    return {"HTTP_UPLOAD_CAPABILITY": answer.json()["capability"]}
+    return {"HTTP_UPLOAD_CAPABILITY": upload_capability(client, tender)}
 
 
 def _tus_upload(client, tender, data: bytes, slot: str, *, sha256: str | None = None):

@@ -17,7 +17,7 @@ from inaproc.accounts.models import SessionEndReason
 from inaproc.accounts.services.sessions import session_end
 from inaproc.bids.models import BidVersion, SealedFile
 from inaproc.bids.upload_capability import SALT
-from tests.bids.factories import fill_draft, sealed_bytes
+from tests.bids.factories import fill_draft, sealed_bytes, upload_capability
 from tests.helpers import session_of, signed_in
 from tests.tenders.participation_factories import published_tender
 
@@ -28,12 +28,6 @@ TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
 
 def _url(tender, rest=""):
     return f"/{tender.portal.slug}/perusahaan/tender/{tender.code}/penawaran/{rest}"
-
-
-def _capability(client, tender) -> str:
-    answer = client.get(_url(tender, "izin-unggah/"))
-    assert answer.status_code == 200, answer.content
-    return answer.json()["capability"]
 
 
 def _create(client, tender, data: bytes, capability: str | None, slot="penawaran"):
@@ -58,7 +52,7 @@ def test_an_upload_is_authorised_by_the_capability_not_by_the_session(tender, bi
     """A browser without the session (no cookie at all) uploads with the capability; a
     signed-in browser without it is refused; the file is the uploader's."""
     member, _participation = bidder
-    capability = _capability(signed_in(member.user), tender)
+    capability = upload_capability(signed_in(member.user), tender)
     data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 capability")
 
     refused = _create(signed_in(member.user), tender, data, None)
@@ -77,7 +71,7 @@ def test_an_upload_request_reads_no_session_and_few_rows(tender, bidder):
     of what the capability names) and makes a handful of queries."""
     member, _participation = bidder
     client = signed_in(member.user)
-    capability = _capability(client, tender)
+    capability = upload_capability(client, tender)
     data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 " + b"q" * 2000)
     meta = (
         f"slot {base64.b64encode(b'penawaran').decode()},sha256 "
@@ -107,7 +101,7 @@ def test_a_forged_expired_or_foreign_capability_is_refused(portal_a, tender, bid
     tender and one past its lifetime are all refused; none is a 500."""
     member, participation = bidder
     client = signed_in(member.user)
-    capability = _capability(client, tender)
+    capability = upload_capability(client, tender)
     data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 x")
     other = published_tender(portal_a)
     forged = capability[:-2] + ("AA" if capability[-2:] != "AA" else "BB")
@@ -132,7 +126,7 @@ def test_what_the_capability_names_is_checked_on_every_request(tender, bidder, c
     deactivated, the session it came from ended (signed out, or ended elsewhere)."""
     member, _participation = bidder
     client = signed_in(member.user)
-    capability = _capability(client, tender)
+    capability = upload_capability(client, tender)
     if change == "suspended":
         member.suspended_at = member.created_at
         member.save(update_fields=["suspended_at"])

@@ -31,7 +31,7 @@ from inaproc.bids.slots import slots_for
 from inaproc.portals.cookies import portal_cookie_name
 from inaproc.tenders.models import Participation
 from inaproc.uploads.models import ResumableUpload, UploadState
-from tests.bids.factories import sealed_bytes
+from tests.bids.factories import sealed_bytes, upload_capability
 from tests.cookies import session_cookie_name
 from tests.factories import make_portal
 from tests.helpers import signed_in
@@ -110,7 +110,8 @@ def bid_upload(transactional_db):
     )
     slot = next(slot for slot in slots_for(tender) if not slot.is_letter)
     sealed = sealed_bytes(tender, slot.code, b"%PDF-1.4\n" + os.urandom(2 * MIB))
-    session = signed_in(member.user).cookies[session_cookie_name(portal.slug)].value
+    browser = signed_in(member.user)
+    session = browser.cookies[session_cookie_name(portal.slug)].value
     cookie = (
         f"{session_cookie_name(portal.slug)}={session}; "
         f"{portal_cookie_name(settings.CSRF_COOKIE_NAME, portal.slug)}={CSRF}"
@@ -120,7 +121,11 @@ def bid_upload(transactional_db):
         "slot": slot.code,
         "sealed": sealed,
         "sha256": hashlib.sha256(sealed).hexdigest(),
-        "headers": {"Cookie": cookie, "X-CSRFToken": CSRF},
+        "headers": {
+            "Cookie": cookie,
+            "X-CSRFToken": CSRF,
+            "Upload-Capability": upload_capability(browser, tender),
+        },
         "participation": Participation.objects.get(package=tender),
     }
 
@@ -160,6 +165,7 @@ def test_a_worker_killed_mid_upload_loses_nothing_and_the_vendor_resumes(bid_upl
         request = (
             f"PATCH {urlsplit(first.url).path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Cookie: {headers['Cookie']}\r\nX-CSRFToken: {CSRF}\r\n"
+            f"Upload-Capability: {headers['Upload-Capability']}\r\n"
             "Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n"
             f"Upload-Offset: {MIB}\r\nContent-Length: {len(piece)}\r\n\r\n"
         )
