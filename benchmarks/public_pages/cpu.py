@@ -23,20 +23,28 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
-from run import REFUSED_DATABASES, environment, pages  # noqa: E402
+from run import REFUSED_DATABASES, environment, forget_cached, pages  # noqa: E402
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def setup(description: str) -> tuple[argparse.Namespace, dict[str, str]]:
+    """Parse the arguments, check the database, collect the static files; returns the
+    arguments and the environment (also this process's, Django set up in it)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--show-queries", action="store_true", help="print each page's SQL")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -51,6 +59,12 @@ def main() -> None:
         cwd=HERE.parents[1],
         check=True,
     )
+    print(f"{args.requests} requests per page; shared cache: {args.redis_url or 'none'}\n")
+    return args, env
+
+
+def main() -> None:
+    args, env = setup(__doc__.split("\n\n")[0])
     targets = pages(env)
     os.environ.update(env)
     import django
@@ -58,41 +72,64 @@ def main() -> None:
     django.setup()
     from django.test import Client
 
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    try:
+        measure(
+            client,
+            targets,
+            args.requests,
+            lambda label, n: client.cookies.clear(),
+            args.show_queries,
+        )
+    finally:
+        forget_cached(env)
+
+
+def measure(
+    client: Client,
+    targets: dict[str, str],
+    requests: int,
+    before: Callable[[str, int], None],
+    show_queries: bool = False,
+) -> None:
+    """Time `requests` requests of each target after 20 of warm-up (`before(label, n)`
+    sets the client up for the n-th: its cookies) and print the table, the first target
+    being the bare view; then one more request per target with its SQL captured, for
+    the query count (apart: capturing costs CPU), printed too with `show_queries`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from inaproc.core.pagecache import CACHE_HEADER
 
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
-    print(f"{args.requests} requests per page; shared cache: {args.redis_url or 'none'}\n")
-    print("| page | CPU ms p50 | × bare view (CPU) | wall ms p50 | hits |")
-    print("|---|---|---|---|---|")
+    print("| page | CPU ms p50 | × bare view (CPU) | wall ms p50 | queries | hits |")
+    print("|---|---|---|---|---|---|")
     bare = None
-    try:
-        for label, path in targets.items():
-            for _ in range(20):  # warm-up: compiled templates, connections, the cached page
-                client.cookies.clear()
-                client.get(path)
-            cpu, wall, hits = [], [], 0
-            for _ in range(args.requests):
-                client.cookies.clear()
-                started_cpu, started = time.process_time(), time.perf_counter()
-                response = client.get(path)
-                cpu.append(time.process_time() - started_cpu)
-                wall.append(time.perf_counter() - started)
-                hits += response.headers.get(CACHE_HEADER) == "hit"
-                assert response.status_code == 200, (path, response.status_code)
-            cpu_ms = statistics.median(cpu) * 1000
-            bare = bare or cpu_ms
-            print(
-                f"| {label} | {cpu_ms:.2f} | {bare / cpu_ms:.2f} | "
-                f"{statistics.median(wall) * 1000:.2f} | {hits} |",
-                flush=True,
-            )
-    finally:
-        if args.redis_url:  # this run's keys only (its own prefix), never FLUSHDB
-            import redis
-
-            server = redis.Redis.from_url(args.redis_url)
-            for key in server.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
-                server.delete(key)
+    for label, path in targets.items():
+        for n in range(20):  # warm-up: compiled templates, connections, the cached page
+            before(label, n)
+            client.get(path)
+        cpu, wall, hits = [], [], 0
+        for n in range(requests):
+            before(label, n)
+            started_cpu, started = time.process_time(), time.perf_counter()
+            response = client.get(path)
+            cpu.append(time.process_time() - started_cpu)
+            wall.append(time.perf_counter() - started)
+            hits += response.headers.get(CACHE_HEADER) == "hit"
+            assert response.status_code == 200, (path, response.status_code)
+        before(label, requests)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        cpu_ms = statistics.median(cpu) * 1000
+        bare = bare or cpu_ms
+        print(
+            f"| {label} | {cpu_ms:.2f} | {bare / cpu_ms:.2f} | "
+            f"{statistics.median(wall) * 1000:.2f} | {len(queries)} | {hits} |",
+            flush=True,
+        )
+        if show_queries:
+            for query in queries.captured_queries:
+                print(f"    {query['sql'][:300]}")
 
 
 if __name__ == "__main__":
