@@ -4,7 +4,7 @@ another company or portal finds nothing."""
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
@@ -101,8 +101,12 @@ def members_summary(*, member: CompanyMember) -> dict:
     summary: dict = {"member": member, "is_admin": member.role == CompanyRole.ADMIN}
     members = CompanyMember.objects.filter(company=company)
     if summary["is_admin"]:
-        summary["user_count"] = members.count()
-        summary["suspended_count"] = members.filter(suspended_at__isnull=False).count()
+        summary.update(
+            members.aggregate(  # both counts in one query
+                user_count=Count("pk"),
+                suspended_count=Count("pk", filter=Q(suspended_at__isnull=False)),
+            )
+        )
         summary["invitation_count"] = CompanyInvitation.objects.filter(
             company=company,
             accepted_at__isnull=True,
@@ -137,18 +141,29 @@ def account_email_confirmed(*, portal: Portal, user) -> bool:
     if user.role != Role.VENDOR:
         return False
     email = user.email
+    # The three proofs in one query.
     return (
-        Registration.objects.filter(
-            portal=portal, applicant=user, email_confirmed_at__isnull=False
-        ).exists()
-        or CompanyInvitation.objects.filter(
-            company__portal=portal, accepted_user=user, email__iexact=email
-        ).exists()
-        or CompanyMember.objects.filter(
-            user=user,
-            suspended_at__isnull=True,
-            company__portal=portal,
-            company__email__iexact=email,
-            company__registration__email_confirmed_at__isnull=False,
-        ).exists()
+        User.objects.filter(pk=user.pk)
+        .filter(
+            Exists(
+                Registration.objects.filter(
+                    portal=portal, applicant=user, email_confirmed_at__isnull=False
+                )
+            )
+            | Exists(
+                CompanyInvitation.objects.filter(
+                    company__portal=portal, accepted_user=user, email__iexact=email
+                )
+            )
+            | Exists(
+                CompanyMember.objects.filter(
+                    user=user,
+                    suspended_at__isnull=True,
+                    company__portal=portal,
+                    company__email__iexact=email,
+                    company__registration__email_confirmed_at__isnull=False,
+                )
+            )
+        )
+        .exists()
     )
