@@ -147,6 +147,18 @@ def vendor_activity_ensure(portal, vendors: list) -> None:
     )
 
 
+def emails_confirmed(portal) -> None:
+    """As in life, an approved registration's applicant confirmed their address (the
+    dashboard's ticket panel checks it; bid_burst's bulk rows leave it empty)."""
+    from django.utils import timezone
+
+    from inaproc.vendors.models import Registration
+
+    Registration.objects.filter(portal=portal, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()
+    )
+
+
 def pending_ensure(portal) -> None:
     """PENDING vendors whose registration waits for a verifier (bulk, like the others)."""
     from django.utils import timezone
@@ -220,6 +232,7 @@ def main() -> None:
     tenders_ensure(portal)
     vendors = burst.vendors_ensure(portal, VENDORS)
     vendor_activity_ensure(portal, vendors)
+    emails_confirmed(portal)
     pending_ensure(portal)
     tickets_ensure(portal)
     verifiers = staff_ensure(portal, Role.VERIFIER, "verifikator", STAFF["verifier"])

@@ -4,7 +4,7 @@ another company or portal finds nothing."""
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
@@ -141,29 +141,18 @@ def account_email_confirmed(*, portal: Portal, user) -> bool:
     if user.role != Role.VENDOR:
         return False
     email = user.email
-    # The three proofs in one query.
     return (
-        User.objects.filter(pk=user.pk)
-        .filter(
-            Exists(
-                Registration.objects.filter(
-                    portal=portal, applicant=user, email_confirmed_at__isnull=False
-                )
-            )
-            | Exists(
-                CompanyInvitation.objects.filter(
-                    company__portal=portal, accepted_user=user, email__iexact=email
-                )
-            )
-            | Exists(
-                CompanyMember.objects.filter(
-                    user=user,
-                    suspended_at__isnull=True,
-                    company__portal=portal,
-                    company__email__iexact=email,
-                    company__registration__email_confirmed_at__isnull=False,
-                )
-            )
-        )
-        .exists()
+        Registration.objects.filter(
+            portal=portal, applicant=user, email_confirmed_at__isnull=False
+        ).exists()
+        or CompanyInvitation.objects.filter(
+            company__portal=portal, accepted_user=user, email__iexact=email
+        ).exists()
+        or CompanyMember.objects.filter(
+            user=user,
+            suspended_at__isnull=True,
+            company__portal=portal,
+            company__email__iexact=email,
+            company__registration__email_confirmed_at__isnull=False,
+        ).exists()
     )
