@@ -18,7 +18,9 @@ compare a page with the bare view of the same run. The run's Redis keys are dele
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -35,6 +37,8 @@ from run import REFUSED_DATABASES, environment, forget_cached, pages  # noqa: E4
 
 if TYPE_CHECKING:
     from django.test import Client
+
+CALLS_REQUESTS = 20
 
 
 def setup(description: str) -> tuple[argparse.Namespace, dict[str, str]]:
@@ -95,14 +99,17 @@ def measure(
     """Time `requests` requests of each target after 20 of warm-up (`before(label, n)`
     sets the client up for the n-th: its cookies) and print the table, the first target
     being the bare view; then one more request per target with its SQL captured, for
-    the query count (apart: capturing costs CPU), printed too with `show_queries`."""
+    the query count (apart: capturing costs CPU), printed too with `show_queries`; then
+    CALLS_REQUESTS under cProfile: the Python function calls per request, a count the
+    machine's load does not move (it does not see round trips saved nor the database's
+    own CPU)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from inaproc.core.pagecache import CACHE_HEADER
 
-    print("| page | CPU ms p50 | × bare view (CPU) | wall ms p50 | queries | hits |")
-    print("|---|---|---|---|---|---|")
+    print("| page | CPU ms p50 | × bare view (CPU) | wall ms p50 | queries | Python calls | hits |")
+    print("|---|---|---|---|---|---|---|")
     bare = None
     for label, path in targets.items():
         for n in range(20):  # warm-up: compiled templates, connections, the cached page
@@ -118,17 +125,25 @@ def measure(
             hits += response.headers.get(CACHE_HEADER) == "hit"
             assert response.status_code == 200, (path, response.status_code)
         before(label, requests)
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as captured:
             client.get(path)
+        queries = list(captured.captured_queries)  # now: each request clears the log
+        profile = cProfile.Profile()
+        for n in range(CALLS_REQUESTS):
+            before(label, n)
+            profile.enable()
+            client.get(path)
+            profile.disable()
+        calls = pstats.Stats(profile).total_calls / CALLS_REQUESTS
         cpu_ms = statistics.median(cpu) * 1000
         bare = bare or cpu_ms
         print(
             f"| {label} | {cpu_ms:.2f} | {bare / cpu_ms:.2f} | "
-            f"{statistics.median(wall) * 1000:.2f} | {len(queries)} | {hits} |",
+            f"{statistics.median(wall) * 1000:.2f} | {len(queries)} | {calls:,.0f} | {hits} |",
             flush=True,
         )
         if show_queries:
-            for query in queries.captured_queries:
+            for query in queries:
                 print(f"    {query['sql'][:300]}")
 
 

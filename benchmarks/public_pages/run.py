@@ -109,6 +109,10 @@ def wrk(url: str, connections: int, duration: int, script: str = "") -> dict[str
     # page answering with a redirect to the login form is a failure there).
     errors = re.findall(r"Non-(?:2xx or 3xx|200) responses: (\d+)", text)
     result["errors"] = max(map(int, errors), default=0)
+    # Requests unanswered within --timeout (10 s) or never connected are failures too:
+    # wrk leaves them out of the latency and the count.
+    socket = re.search(r"Socket errors: connect (\d+), read \d+, write \d+, timeout (\d+)", text)
+    result["errors"] += sum(map(int, socket.groups())) if socket else 0
     return result
 
 
@@ -164,7 +168,7 @@ def drive(
         wait_ready(base, server)
         print(f"gunicorn: {args.workers} sync workers; wrk: {args.connections} connections, ")
         print(f"{args.duration} s per page; shared cache: {args.redis_url or 'none'}\n")
-        print("| page | requests/s | × bare view | p50 ms | p99 ms | non-2xx/3xx |")
+        print("| page | requests/s | × bare view | p50 ms | p99 ms | failed |")
         print("|---|---|---|---|---|---|")
         bare = None
         for label, path in targets.items():
