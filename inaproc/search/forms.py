@@ -5,7 +5,6 @@ search. An invalid value gets a message next to its field and filters nothing.""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inaproc.portals.selectors import portal_list_active
 from inaproc.reference.regions import Province
 from inaproc.search.filters import SearchFilters, Sort
 from inaproc.tenders.forms.public import QUERY_MAX_LENGTH, QuickSelect, TenderFilterForm
@@ -13,11 +12,6 @@ from inaproc.tenders.forms.public import QUERY_MAX_LENGTH, QuickSelect, TenderFi
 # Results per page: `n` asks for another size within these bounds.
 PAGE_SIZE = 20
 PAGE_SIZE_MAX = 100
-
-
-def portal_choices() -> list[tuple[str, str]]:
-    """The active portals as (slug, name), by name."""
-    return list(portal_list_active().values_list("slug", "name"))
 
 
 def page_size(value: str | None) -> int:
