@@ -12,6 +12,8 @@ ORM, template; PostgreSQL's own CPU is not counted), the median time spent waiti
 SQL calls, the queries per request, and how many answers were page-cache hits (none
 without --redis-url). `--profile SCENARIO` (a prefix of its name) writes a cProfile of
 that scenario's requests to `--profile-out` (read it with `python -m pstats`).
+`--misses` adds a distinct unknown parameter to each URL: with --redis-url, every
+request is then rendered (the portal lookups still cached).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ def main() -> None:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--misses", action="store_true", help="a distinct URL each time: no page-cache hit"
+    )
     parser.add_argument("--only", default="", help="scenarios whose name starts with this")
     parser.add_argument("--profile", default="", help="profile the scenario of this prefix")
     parser.add_argument("--profile-out", default="search.prof")
@@ -56,10 +61,8 @@ def main() -> None:
         sys.exit(f"Refusing database {name!r}: use a dedicated one whose name contains 'bench'.")
     if not 10 <= args.requests <= 5000:
         sys.exit("--requests 10..5000")
-    env = server_env(args.database_url)
+    env = server_env(args.database_url, args.redis_url)
     env["ALLOWED_HOSTS"] = "testserver"
-    if args.redis_url:
-        env["REDIS_URL"] = args.redis_url
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         env=env,
@@ -95,8 +98,11 @@ def main() -> None:
             client.get(make())
         profiled = profiler is not None and label.startswith(args.profile)
         cpu, sql, queries, hits = [], [], 0, 0
-        for _ in range(args.requests):
+        for n in range(args.requests):
+            # An unknown parameter changes the page cache's key, not the answer.
             path = make()
+            if args.misses:
+                path += ("&" if "?" in path else "?") + f"miss={n}"
             client.cookies.clear()
             timer.total, counter.count = 0.0, 0
             with connection.execute_wrapper(timer), connection.execute_wrapper(counter):
@@ -119,6 +125,12 @@ def main() -> None:
     if profiler is not None:
         profiler.dump_stats(args.profile_out)
         print(f"\nprofile: {args.profile_out}")
+    if args.redis_url:  # this run's keys only (its own prefix), never FLUSHDB
+        import redis
+
+        server = redis.Redis.from_url(args.redis_url)
+        for key in server.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
+            server.delete(key)
 
 
 if __name__ == "__main__":
