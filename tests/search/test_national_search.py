@@ -175,6 +175,28 @@ def test_the_ranked_pool_gives_the_page_and_the_count_in_one_query(
     assert "25 tenders." in first.text
 
 
+@on_postgresql
+def test_equal_ranks_keep_the_newest_first_then_the_highest_id(client, english, portal_a):
+    """The ranked pool is sorted by rank alone in Python: ties must come out as
+    `national_search` orders them (newest first, then the higher id)."""
+    now = timezone.now()
+    same_time = now - timedelta(hours=2)
+    for n in range(6):
+        make_public_package(
+            portal_a,
+            name=f"Jalan Jalan {n}" if n in (1, 4) else f"Jalan {n}",
+            published_at=same_time if n < 4 else now - timedelta(hours=n),
+            with_stages=False,
+        )
+    expected = [p.name for p in national_search(filters=SearchFilters(q="jalan"), words=True)]
+
+    shown = names(search(client, q="jalan"))
+
+    assert shown == expected
+    assert shown[:2] == ["Jalan Jalan 1", "Jalan Jalan 4"]  # the better rank first
+    assert shown[2:5] == ["Jalan 3", "Jalan 2", "Jalan 0"]  # same time: higher id first
+
+
 def test_the_trigger_computes_the_document_of_fulltext():
     """The trigger of migration 0004 keeps its own copy of the document's expression
     (migrations must not change with the code); both must be the same."""
