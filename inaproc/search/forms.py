@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from inaproc.reference.regions import Province
 from inaproc.search.filters import SearchFilters, Sort
-from inaproc.tenders.forms.public import QUERY_MAX_LENGTH, QuickSelect, TenderFilterForm
+from inaproc.tenders.forms.public import (
+    QUERY_MAX_LENGTH,
+    QuickInput,
+    QuickSelect,
+    TenderFilterForm,
+)
 
 # Results per page: `n` asks for another size within these bounds.
 PAGE_SIZE = 20
@@ -53,11 +58,13 @@ class NationalSearchForm(TenderFilterForm):
         ),
         required=False,
         max_length=QUERY_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=QuickInput(attrs={"type": "search"}),
     )
     instansi = None  # type: ignore[assignment]
     portal = forms.ChoiceField(label=_("Portal (LPSE)"), required=False, widget=QuickSelect)
-    kota = forms.CharField(label=_("City or regency"), required=False, max_length=100)
+    kota = forms.CharField(
+        label=_("City or regency"), required=False, max_length=100, widget=QuickInput
+    )
     urut = forms.ChoiceField(
         widget=QuickSelect,
         label=_("Sort by"),
@@ -103,7 +110,7 @@ class DirectoryForm(forms.Form):
         help_text=_("For example: Bandung, Kementerian Keuangan, Jawa."),
         required=False,
         max_length=QUERY_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=QuickInput(attrs={"type": "search"}),
     )
     wilayah = forms.ChoiceField(
         widget=QuickSelect,
