@@ -16,7 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from inaproc.accounts.models import SessionEndReason
 from inaproc.accounts.services.sessions import session_end
 from inaproc.bids.models import BidVersion, SealedFile
+from inaproc.bids.upload_capability import HEADER as CAPABILITY
 from inaproc.bids.upload_capability import SALT
+from inaproc.tenders.models import Package, PackageState
+from inaproc.vendors.models import Registration, RegistrationStatus
 from tests.bids.factories import fill_draft, sealed_bytes, upload_capability
 from tests.helpers import session_of, signed_in
 from tests.tenders.participation_factories import published_tender
@@ -119,11 +122,15 @@ def test_a_forged_expired_or_foreign_capability_is_refused(portal_a, tender, bid
     assert not SealedFile.objects.exists()
 
 
-@pytest.mark.parametrize("change", ["suspended", "viewer", "session_ended", "deactivated"])
+@pytest.mark.parametrize(
+    "change",
+    ["suspended", "viewer", "session_ended", "deactivated", "unapproved", "tender_draft"],
+)
 def test_what_the_capability_names_is_checked_on_every_request(tender, bidder, change):
     """Revocation that matters takes effect at the next request, however long the
     capability still runs: the member suspended or made a viewer, the account
-    deactivated, the session it came from ended (signed out, or ended elsewhere)."""
+    deactivated, the session it came from ended (signed out, or ended elsewhere), the
+    company's registration no longer approved, the tender no longer public."""
     member, _participation = bidder
     client = signed_in(member.user)
     capability = upload_capability(client, tender)
@@ -136,6 +143,12 @@ def test_what_the_capability_names_is_checked_on_every_request(tender, bidder, c
     elif change == "deactivated":
         member.user.is_active = False
         member.user.save(update_fields=["is_active"])
+    elif change == "unapproved":
+        Registration.objects.filter(company=member.company).update(
+            status=RegistrationStatus.CHANGES_REQUESTED
+        )
+    elif change == "tender_draft":
+        Package.objects.filter(pk=tender.pk).update(state=PackageState.DRAFT)
     else:
         session_end(user_session=session_of(client), reason=SessionEndReason.LOGOUT)
 
@@ -179,6 +192,12 @@ def test_a_script_submitting_gets_the_receipt_in_the_answer(tender, bidder):
     version = BidVersion.objects.get()
     assert answer.json() == version.receipt
     assert answer["Location"].endswith(f"/penawaran/tanda-terima/{version.number}/")
+    # … and a fresh upload capability for the next bid, which uploads.
+    renewed = _create(
+        Client(), tender, sealed_bytes(tender, "penawaran", b"%PDF-1.4 v2"), answer[CAPABILITY]
+    )
+    assert renewed.status_code == 201, renewed.content
+    assert answer[f"{CAPABILITY}-Expires"]
     download = client.get(_url(tender, f"tanda-terima/{version.number}.json"))
     assert json.loads(download.content) == answer.json()
     assert again.status_code == 409 and again.json()["error"]

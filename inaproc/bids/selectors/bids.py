@@ -194,8 +194,14 @@ def draft_files(participation: Participation) -> QuerySet[SealedFile]:
     return SealedFile.objects.filter(participation=participation, in_draft=True)
 
 
-def slot_views(participation: Participation, package: Package) -> list[SlotView]:
-    rules = slot_rules(package)
+def slot_views(
+    participation: Participation,
+    package: Package,
+    rules: dict[str, tuple[int, tuple[str, ...]]] | None = None,
+) -> list[SlotView]:
+    """Each slot of the bid with its rules and draft files. `rules`: `slot_rules` as
+    the caller read them in this request (they are fixed while bids are received)."""
+    rules = rules if rules is not None else slot_rules(package)
     files = list(draft_files(participation))
     return [
         SlotView(
@@ -216,8 +222,28 @@ def bid_versions(participation: Participation) -> QuerySet[BidVersion]:
     return BidVersion.objects.filter(participation=participation).order_by("-number")
 
 
-def key_of_envelope(package: Package, envelope: int) -> TenderKey | None:
-    return TenderKey.objects.filter(package=package, envelope=envelope).first()
+# (package id, published at, envelope) -> the tender key's fingerprint, per process.
+_FINGERPRINTS: dict[tuple[int, datetime | None, int], str] = {}
+
+
+def tender_key_fingerprint(package: Package, envelope: int) -> str | None:
+    """The fingerprint of the envelope's tender key, None without one. A published
+    tender's keys never change (the ceremony makes them while it is assigned, and it
+    never returns to that state), so each process reads them once per tender: every
+    file of a deadline checks its header against it. The publication time is in the
+    memo's key, so a package id that a test database hands out again misses it."""
+    published = package.state == PackageState.PUBLISHED
+    memo = (package.pk, package.published_at, envelope)
+    if published and memo in _FINGERPRINTS:
+        return _FINGERPRINTS[memo]
+    key = TenderKey.objects.filter(package=package, envelope=envelope).first()
+    if key is None:
+        return None
+    if published:
+        if len(_FINGERPRINTS) > 10_000:
+            _FINGERPRINTS.clear()
+        _FINGERPRINTS[memo] = key.fingerprint
+    return key.fingerprint
 
 
 def draft_matches_current(participation: Participation) -> bool:
