@@ -74,21 +74,14 @@ def slot_rules(package: Package) -> dict[str, tuple[int, tuple[str, ...]]]:
 def participation_for_upload(
     *, portal: Portal, company: Company, code: int
 ) -> Participation | None:
-    """The company's participation in public tender `code`, with the package and its stages
-    in two queries: the resumable-upload requests of a deadline need no more."""
-    participation = (
-        Participation.objects.select_related("package__portal", "company")
-        .filter(
-            package__portal=portal,
-            package__code=code,
-            package__state__in=PUBLIC_STATES,
-            company=company,
-        )
-        .first()
+    """The company's participation in public tender `code`, with the package, the
+    company and the stages, in one query (`_participation_query`): what the bid's
+    requests at a deadline check."""
+    return _participation_query(
+        portal,
+        "k.portal_id = %s AND k.code = %s AND p.company_id = %s",
+        [portal.pk, code, company.pk],
     )
-    if participation is not None:
-        package_with_stages(participation.package, list(participation.package.stages.all()))
-    return participation
 
 
 def _columns(model: type[Model], alias: str) -> str:
@@ -96,25 +89,37 @@ def _columns(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
 
 
-def _from_row(model: type[M], values: Sequence[Any]) -> M:
-    """An instance of `model` from its concrete columns as a cursor gave them, converted
-    as the ORM converts them (dates on SQLite, JSON, …)."""
-    fields = model._meta.concrete_fields
-    converted = []
-    for field, value in zip(fields, values, strict=True):
+@cache
+def _converters(model: type[Model]) -> list[tuple[Any, list[Any]]]:
+    """Per concrete column of `model`: its Col and the converters the ORM applies to
+    what the cursor gives (dates on SQLite, JSON, …)."""
+    out = []
+    for field in model._meta.concrete_fields:
         col = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+        converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        out.append((col, converters))
+    return out
+
+
+def _from_row(model: type[M], values: Sequence[Any]) -> M:
+    """An instance of `model` from its concrete columns as a cursor gave them."""
+    converted = []
+    for (col, converters), value in zip(_converters(model), values, strict=True):
+        for convert in converters:
             value = convert(value, col, connection)
         converted.append(value)
+    fields = model._meta.concrete_fields
     return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
+_ROW_MODELS = (Participation, Package, Company, ScheduleStage)
+
+
 @cache
-def _capability_sql() -> str:
-    """The query of `participation_for_capability`, written once per process: the ORM
-    would compile this query (three joins, two EXISTS) on every tus request of a
-    deadline, which cost more than the rest of the request's database work together.
-    One row per stage of the tender (stages LEFT JOINed: one query, not two)."""
+def _participation_sql(where: str) -> str:
+    """The participation query with `where` (placeholders only), written once per
+    process. One row per stage of the tender (stages LEFT JOINed: one query, not two);
+    only public tenders."""
     quote = connection.ops.quote_name
 
     def table(model: type[Model]) -> str:
@@ -127,11 +132,45 @@ def _capability_sql() -> str:
         FROM {table(Participation)} p
         JOIN {table(Package)} k ON k.id = p.package_id
         JOIN {table(Company)} c ON c.id = p.company_id
-        JOIN {table(Registration)} r ON r.company_id = c.id
         LEFT JOIN {table(ScheduleStage)} s ON s.package_id = k.id
-        WHERE p.id = %s AND k.portal_id = %s AND k.code = %s
-          AND k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))})
-          AND r.status = %s
+        WHERE k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))}) AND {where}
+        ORDER BY s.position"""  # noqa: S608
+
+
+def _participation_query(portal: Portal, where: str, params: list[Any]) -> Participation | None:
+    """The participation that `where` selects (on `p` participation, `k` package, `c`
+    company), with its package (of `portal`), company and stages, built from one query
+    written by hand: the ORM would compile it anew on every request (joins, EXISTS),
+    which cost more than the rest of a tus request's database work together."""
+    values = [str(value) if isinstance(value, str) else value for value in params]
+    with connection.cursor() as cursor:
+        cursor.execute(_participation_sql(where), [*map(str, PUBLIC_STATES), *values])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    widths = [len(model._meta.concrete_fields) for model in _ROW_MODELS]
+    bounds = [sum(widths[:i]) for i in range(len(widths) + 1)]
+    first = rows[0]
+    participation = _from_row(Participation, first[bounds[0] : bounds[1]])
+    package = _from_row(Package, first[bounds[1] : bounds[2]])
+    participation.package = package
+    participation.company = _from_row(Company, first[bounds[2] : bounds[3]])
+    package.portal = portal
+    stages = [row[bounds[3] : bounds[4]] for row in rows if row[bounds[3]] is not None]
+    package_with_stages(package, [_from_row(ScheduleStage, row) for row in stages])
+    return participation
+
+
+@cache
+def _capability_where() -> str:
+    quote = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    return f"""p.id = %s AND k.portal_id = %s AND k.code = %s
+          AND EXISTS (
+            SELECT 1 FROM {table(Registration)} r WHERE r.company_id = c.id AND r.status = %s)
           AND EXISTS (
             SELECT 1 FROM {table(CompanyMember)} m JOIN {table(User)} u ON u.id = m.user_id
             WHERE m.company_id = p.company_id AND m.user_id = %s
@@ -140,8 +179,7 @@ def _capability_sql() -> str:
               AND u.is_active = %s AND u.role = %s AND u.portal_id = %s)
           AND EXISTS (
             SELECT 1 FROM {table(UserSession)} us
-            WHERE us.id = %s AND us.user_id = %s AND us.ended_at IS NULL)
-        ORDER BY s.position"""  # noqa: S608
+            WHERE us.id = %s AND us.user_id = %s AND us.ended_at IS NULL)"""  # noqa: S608
 
 
 def participation_for_capability(
@@ -153,41 +191,23 @@ def participation_for_capability(
     session record the capability was issued in not ended. One query, the session and
     the user never loaded: what each resumable-upload request of a deadline costs. The
     caller checks the upload stage (`upload_open`) by the server clock."""
-    params = [
-        capability.participation_id,
-        portal.pk,
-        capability.code,
-        *PUBLIC_STATES,
-        RegistrationStatus.APPROVED,
-        capability.user_id,
-        *ACTING_ROLES,
-        True,
-        Role.VENDOR,
-        portal.pk,
-        capability.user_session_id,
-        capability.user_id,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _capability_sql(), [str(value) if isinstance(value, str) else value for value in params]
-        )
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    widths = [
-        len(model._meta.concrete_fields)
-        for model in (Participation, Package, Company, ScheduleStage)
-    ]
-    bounds = [sum(widths[:i]) for i in range(5)]
-    first = rows[0]
-    participation = _from_row(Participation, first[bounds[0] : bounds[1]])
-    package = _from_row(Package, first[bounds[1] : bounds[2]])
-    participation.package = package
-    participation.company = _from_row(Company, first[bounds[2] : bounds[3]])
-    package.portal = portal
-    stage_rows = [row[bounds[3] : bounds[4]] for row in rows if row[bounds[3]] is not None]
-    package_with_stages(package, [_from_row(ScheduleStage, row) for row in stage_rows])
-    return participation
+    return _participation_query(
+        portal,
+        _capability_where(),
+        [
+            capability.participation_id,
+            portal.pk,
+            capability.code,
+            RegistrationStatus.APPROVED,
+            capability.user_id,
+            *ACTING_ROLES,
+            True,
+            Role.VENDOR,
+            portal.pk,
+            capability.user_session_id,
+            capability.user_id,
+        ],
+    )
 
 
 def draft_files(participation: Participation) -> QuerySet[SealedFile]:
