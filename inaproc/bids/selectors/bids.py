@@ -96,7 +96,7 @@ def _converters(model: type[Model]) -> list[tuple[Any, list[Any]]]:
     out = []
     for field in model._meta.concrete_fields:
         col = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         out.append((col, converters))
     return out
 
