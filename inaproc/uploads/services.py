@@ -5,6 +5,7 @@ database is committed only after the bytes are fsync'd: the committed offset nev
 exceeds the durable bytes, and a request that dies leaves at most uncommitted bytes,
 cut by the next PATCH."""
 
+import hashlib
 import os
 import re
 from collections import Counter
@@ -150,9 +151,12 @@ def upload_create_with_data(
         now=now,
     )
     try:
+        hasher = hashlib.sha256()
         with storage.partial_append(upload.storage_name, at=0) as writer:
-            interrupted = _copy(read, writer, count)
+            interrupted = _copy(read, writer, count, hasher)
         upload.offset = writer.written
+        if upload.offset >= upload.length:  # the whole file came with the creation
+            upload.received_sha256 = hasher.hexdigest()
         rejection = None
         with transaction.atomic():
             if upload.offset >= upload.length:
@@ -176,9 +180,14 @@ def _fresh_receiving(upload: ResumableUpload, now: datetime) -> ResumableUpload:
     return fresh
 
 
-def _copy(read: Callable[[int], bytes], writer: storage.PartialWriter, count: int) -> bool:
-    """Copy `count` bytes from `read` into the partial file; True if the body ended or
-    broke first (a dropped connection), keeping what arrived."""
+def _copy(
+    read: Callable[[int], bytes],
+    writer: storage.PartialWriter,
+    count: int,
+    hasher: "hashlib._Hash | None" = None,
+) -> bool:
+    """Copy `count` bytes from `read` into the partial file (and `hasher`); True if the
+    body ended or broke first (a dropped connection), keeping what arrived."""
     remaining = count
     while remaining:
         try:
@@ -189,6 +198,8 @@ def _copy(read: Callable[[int], bytes], writer: storage.PartialWriter, count: in
             return True
         chunk = chunk[:remaining]
         writer.write(chunk)
+        if hasher is not None:
+            hasher.update(chunk)
         remaining -= len(chunk)
     return False
 

@@ -2,12 +2,13 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from inaproc.accounts.models import Role, User, UserSession
 from inaproc.bids.models import BidState, BidVersion, SealedFile, SlotRule, TenderKey
@@ -57,7 +58,39 @@ class SlotView:
         return len(self.files) >= self.slot.max_files
 
 
-def slot_rules(package: Package) -> dict[str, tuple[int, tuple[str, ...]]]:
+Rules = dict[str, tuple[int, tuple[str, ...]]]
+# (package id, published at, start of the upload stage) -> its rules, per process.
+_RULES: dict[tuple[int, datetime | None, datetime], Rules] = {}
+RULES_SETTLED = timedelta(minutes=1)
+
+
+def slot_rules(package: Package) -> Rules:
+    """Per slot code: (largest file in MB, allowed extensions). Once the upload stage of
+    a published tender has started they cannot change (`slot_rules_editable`), so each
+    process reads them once per tender then (a minute after the start: an edit that
+    began just before it has committed): every file of a deadline checks them. The
+    stage's start is in the memo's key, so a schedule change that moves it starts
+    afresh."""
+    stage = (
+        stage_of(package, stages.BID_UPLOAD)
+        if "stages" in getattr(package, "_prefetched_objects_cache", {})
+        else None
+    )
+    if (
+        stage is None
+        or package.state != PackageState.PUBLISHED
+        or timezone.now() < stage.starts_at + RULES_SETTLED
+    ):
+        return _slot_rules_read(package)
+    memo = (package.pk, package.published_at, stage.starts_at)
+    if memo not in _RULES:
+        if len(_RULES) > 10_000:
+            _RULES.clear()
+        _RULES[memo] = _slot_rules_read(package)
+    return _RULES[memo]
+
+
+def _slot_rules_read(package: Package) -> Rules:
     rules = {
         rule.slot: (rule.max_file_mb, tuple(filter(None, rule.extensions.split(","))))
         for rule in SlotRule.objects.filter(package=package)
@@ -217,7 +250,7 @@ def draft_files(participation: Participation) -> QuerySet[SealedFile]:
 def slot_views(
     participation: Participation,
     package: Package,
-    rules: dict[str, tuple[int, tuple[str, ...]]] | None = None,
+    rules: Rules | None = None,
 ) -> list[SlotView]:
     """Each slot of the bid with its rules and draft files. `rules`: `slot_rules` as
     the caller read them in this request (they are fixed while bids are received)."""

@@ -69,10 +69,12 @@ def _check_open(participation: Participation, now: datetime) -> None:
         raise BidRefused(_("Bids are not received now: the upload stage is closed."))
 
 
-def _sealed_file_write(portal_id: int, source: IO[bytes], source_path: Path | None) -> StoredFile:
+def _sealed_file_write(
+    portal_id: int, source: IO[bytes], source_path: Path | None, source_sha256: str | None
+) -> StoredFile:
     sealed = {"extension": "inpseal", "content_type": "application/octet-stream"}
     if source_path is not None:
-        return file_adopt(path=source_path, portal_id=portal_id, **sealed)
+        return file_adopt(path=source_path, portal_id=portal_id, sha256=source_sha256, **sealed)
     source.seek(0)
     return stream_store(source=source, portal_id=portal_id, **sealed)
 
@@ -85,6 +87,7 @@ def sealed_file_store(
     source: IO[bytes],
     claimed_sha256: str | None = None,
     source_path: Path | None = None,
+    source_sha256: str | None = None,
     rules: dict[str, tuple[int, tuple[str, ...]]] | None = None,
     now: datetime | None = None,
 ) -> SealedFile:
@@ -93,7 +96,9 @@ def sealed_file_store(
     the uploader's browser stated the sealed hash, a different hash is refused. `source`
     must be seekable (it is read twice). `source_path`: the file `source` reads, when the
     caller removes it afterwards (a finished resumable upload): it is adopted into the
-    storage (`file_adopt`: a hard link on the same disk) instead of copied. `rules`: the
+    storage (`file_adopt`: a hard link on the same disk) instead of copied;
+    `source_sha256`: its SHA-256 as the server computed it while receiving it (then not
+    read again). `rules`: the
     slot rules as the caller read them in this request (`slot_rules`)."""
     with transaction.atomic():
         locked = _participation_locked(participation)
@@ -119,7 +124,7 @@ def sealed_file_store(
             )
         except SealError as error:
             raise BidRefused(seal_error_message(error.code)) from None
-        stored = _sealed_file_write(package.portal_id, source, source_path)
+        stored = _sealed_file_write(package.portal_id, source, source_path, source_sha256)
         try:
             if claimed_sha256 is not None and stored.sha256 != claimed_sha256.lower():
                 raise BidRefused(
