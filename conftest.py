@@ -7,6 +7,17 @@ from tests.factories import make_portal, make_user
 cookies.install()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_memo():
+    """Values kept in this process's memory for a while (core/cache.cached_for, without a
+    shared cache) are forgotten between tests: each test sees its own data."""
+    from inaproc.core.cache import process_memo
+
+    process_memo.clear()
+    yield
+    process_memo.clear()
+
+
 @pytest.fixture
 def portal_a(db):
     return make_portal("lpse-a", name="LPSE Alpha", institution="Kementerian Alpha")
