@@ -42,6 +42,7 @@ from inaproc.demo.tenders import (
 from inaproc.opendata.services import releases_backfill
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import CompanyMember, CompanyRole, RegistrationStatus
 
@@ -322,11 +323,11 @@ class Command(BaseCommand):
             raise validation_error_to_command_error(error) from error
 
     def _print(self, portals: dict[str, Portal]) -> None:
-        base = settings.SITE_URL.rstrip("/")
         heading = "\nDemo data is ready. Accounts (username / password):"
         self.stdout.write(self.style.SUCCESS(heading))
         for slug, portal in portals.items():
-            self.stdout.write(f"\n  {portal.name} — {base}/{slug}/masuk/")
+            login = portal_absolute_url(portal, "accounts:login")
+            self.stdout.write(f"\n  {portal.name} — {login}")
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
                 label = str(Role(account.role).label)
                 self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
