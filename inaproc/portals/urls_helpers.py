@@ -23,10 +23,11 @@ def _portal_url(resolver: URLResolver, prefix: str, viewname: str, slug: str) ->
     return reverse(viewname, kwargs={PORTAL_URL_KWARG: slug})
 
 
-# Every absolute link of the application (emails, feeds' publisher, the demo's printout)
-# is built here, from settings.SITE_URL, never from a request: emails are rendered by the
-# task worker, which has none, and a request's Host header is the visitor's to choose (a
-# password reset link built from it could point at another site).
+# Every absolute link made outside the answer to a request (emails, the OCDS publisher's
+# address, the demo's printout) is built here, from settings.SITE_URL, never from a
+# request: emails are rendered by the task worker, which has none, and a request's Host
+# header is the visitor's to choose (a password reset link built from it could point at
+# another site).
 
 
 def site_absolute_url(path: str = "/") -> str:
