@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from inaproc.core.cache import cached_for
 from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_base_url
 from inaproc.search import fulltext
 from inaproc.search.filters import SearchFilters, Sort
 from inaproc.search.models import SavedSearch, SavedSearchAlert
@@ -249,7 +250,8 @@ def portal_directory(*, text: str = "", province: str = "") -> list[Portal]:
     """Active portals whose name, institution, slug, domain or helpdesk address has
     every word of `text` (a city's name finds the portals of that region), and, with
     `province`, which announced tenders to be done in that province. Each portal has
-    `open_tenders`, its count of tenders not finished yet."""
+    `open_tenders`, its count of tenders not finished yet, and `own_address`, the address
+    of its own domain (on SITE_URL's scheme and port) when it has one."""
     portals = Portal.objects.active()
     for word in text.split()[:SEARCH_MAX_WORDS]:
         portals = portals.filter(
@@ -271,6 +273,7 @@ def portal_directory(*, text: str = "", province: str = "") -> list[Portal]:
     counts = open_tender_counts()
     for portal in result:
         portal.open_tenders = counts.get(portal.pk, 0)
+        portal.own_address = portal_base_url(portal) + "/" if portal.domain else ""
     return result
 
 

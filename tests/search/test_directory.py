@@ -51,11 +51,23 @@ def test_directory_lists_active_portals_with_address_and_contacts(client, englis
     assert "testserver/lpse-a/" in response.text
 
 
-def test_a_portal_with_its_own_domain_shows_that_address(client, portal_a):
+@pytest.mark.parametrize(
+    ("site_url", "address"),
+    [
+        ("https://inaproc.example.go.id", "https://lpse.alpha.go.id/"),
+        ("http://127.0.0.1:8000", "http://lpse.alpha.go.id:8000/"),
+    ],
+)
+def test_a_portal_with_its_own_domain_shows_that_address(
+    client, settings, portal_a, site_url, address
+):
+    """The address is served by the same servers: SITE_URL's scheme and port, not a
+    hard-coded https (a development deployment on :8000 linked to port 443)."""
+    settings.SITE_URL = site_url
     portal_a.domain = "lpse.alpha.go.id"
     portal_a.save()
 
-    assert 'href="https://lpse.alpha.go.id/"' in client.get("/").text
+    assert f'href="{address}"' in client.get("/").text
 
 
 def test_directory_finds_a_portal_by_name_institution_or_region(client, portal_a, portal_b):
