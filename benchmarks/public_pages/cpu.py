@@ -8,11 +8,13 @@ machine disturbs far less than requests per second through gunicorn.
 
 The production settings plus the bare view (bench_settings.py), Django's handler driven
 by the test client (one client, its cookies dropped before each request: anonymous
-visitors), requests marked https. For each page: the median CPU time of this process per
-request (Python: middleware, view, template, the client's own share, which is the same
-for every page) and wall time, and how many of those requests were page-cache hits. The
-CPU of PostgreSQL and Redis is not counted (their round trips show in the wall time):
-compare a page with the bare view of the same run. The run's Redis keys are deleted.
+visitors; for the form pages a second row keeps the cookies, the CSRF cookie of a
+browser that comes back), requests marked https. For each page: the median CPU time of
+this process per request (Python: middleware, view, template, the client's own share,
+which is the same for every page) and wall time, and how many of those requests were
+page-cache hits. The CPU of PostgreSQL and Redis is not counted (their round trips show
+in the wall time): compare a page with the bare view of the same run. The run's Redis
+keys are deleted.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
-from run import REFUSED_DATABASES, environment, pages  # noqa: E402
+from run import REFUSED_DATABASES, chosen, environment, pages  # noqa: E402
 
 
 def main() -> None:
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--only", default="", help="pages whose label contains this (e.g. 'form')")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -51,7 +54,11 @@ def main() -> None:
         cwd=HERE.parents[1],
         check=True,
     )
-    targets = pages(env)
+    targets = chosen(pages(env), args.only)
+    # A browser that comes back keeps its CSRF cookie: the form pages again with it.
+    for label, path in list(targets.items()):
+        if label.endswith(" form"):
+            targets[f"{label}, CSRF cookie kept"] = path
     os.environ.update(env)
     import django
 
@@ -67,12 +74,16 @@ def main() -> None:
     bare = None
     try:
         for label, path in targets.items():
+            keep_cookies = label.endswith("kept")
+            client.cookies.clear()
             for _ in range(20):  # warm-up: compiled templates, connections, the cached page
-                client.cookies.clear()
+                if not keep_cookies:
+                    client.cookies.clear()
                 client.get(path)
             cpu, wall, hits = [], [], 0
             for _ in range(args.requests):
-                client.cookies.clear()
+                if not keep_cookies:
+                    client.cookies.clear()
                 started_cpu, started = time.process_time(), time.perf_counter()
                 response = client.get(path)
                 cpu.append(time.process_time() - started_cpu)

@@ -80,7 +80,18 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "tender list: keyword + 2 filters": f"/{slug}/tender/?q=jalan&jenis=barang&tahun={year}",
         "tender announcement": f"/{slug}/tender/{code}/",
         "tender schedule": f"/{slug}/tender/{code}/jadwal/",
-        "login form (never cached)": f"/{slug}/masuk/",
+        "login form": f"/{slug}/masuk/",
+        "password reset request form": f"/{slug}/lupa-kata-sandi/",
+    }
+
+
+def chosen(targets: dict[str, str], only: str) -> dict[str, str]:
+    """The bare view (always: the ratios are against it) and the pages whose label
+    contains `only` (every page when empty)."""
+    return {
+        label: path
+        for index, (label, path) in enumerate(targets.items())
+        if index == 0 or only.lower() in label.lower()
     }
 
 
@@ -117,6 +128,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="loopback port for gunicorn")
+    parser.add_argument("--only", default="", help="pages whose label contains this (e.g. 'form')")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -132,7 +144,7 @@ def main() -> None:
         cwd=ROOT,
         check=True,
     )
-    targets = pages(env)
+    targets = chosen(pages(env), args.only)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603
         [str(gunicorn), "config.wsgi", "--workers", str(args.workers)]
