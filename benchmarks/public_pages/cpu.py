@@ -40,6 +40,12 @@ def main() -> None:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--only", default="", help="pages whose label contains this (e.g. 'form')")
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="one request of each page in turn (a load that changes during the run "
+        "disturbs every page alike), instead of all requests of one page, then the next",
+    )
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -55,46 +61,64 @@ def main() -> None:
         check=True,
     )
     targets = chosen(pages(env), args.only)
-    # A browser that comes back keeps its CSRF cookie: the form pages again with it.
+    # A browser that comes back keeps its CSRF cookie: the form pages again with it; and
+    # the form pages rendered (no page cache), for the ratio within one run.
     for label, path in list(targets.items()):
         if label.endswith(" form"):
             targets[f"{label}, CSRF cookie kept"] = path
+            if args.redis_url:
+                targets[f"{label}, rendered (page cache off)"] = path
     os.environ.update(env)
     import django
 
     django.setup()
+    from django.conf import settings
     from django.test import Client
 
     from inaproc.core.pagecache import CACHE_HEADER
 
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
-    print(f"{args.requests} requests per page; shared cache: {args.redis_url or 'none'}\n")
+    clients = {label: Client(HTTP_X_FORWARDED_PROTO="https") for label in targets}
+    cpu: dict[str, list[float]] = {label: [] for label in targets}
+    wall: dict[str, list[float]] = {label: [] for label in targets}
+    hits = dict.fromkeys(targets, 0)
+    shared_cache = settings.SHARED_CACHE
+
+    def request(label: str) -> None:
+        client = clients[label]
+        if not label.endswith("kept"):
+            client.cookies.clear()
+        settings.SHARED_CACHE = shared_cache and not label.endswith("(page cache off)")
+        started_cpu, started = time.process_time(), time.perf_counter()
+        response = client.get(targets[label])
+        cpu[label].append(time.process_time() - started_cpu)
+        wall[label].append(time.perf_counter() - started)
+        hits[label] += response.headers.get(CACHE_HEADER) == "hit"
+        assert response.status_code == 200, (targets[label], response.status_code)
+
+    order = "one request of each page in turn" if args.interleaved else "page after page"
+    print(f"{args.requests} requests per page ({order})")
+    print(f"shared cache: {args.redis_url or 'none'}\n")
     print("| page | CPU ms p50 | × bare view (CPU) | wall ms p50 | hits |")
     print("|---|---|---|---|---|")
-    bare = None
     try:
-        for label, path in targets.items():
-            keep_cookies = label.endswith("kept")
-            client.cookies.clear()
+        for label in targets:
             for _ in range(20):  # warm-up: compiled templates, connections, the cached page
-                if not keep_cookies:
-                    client.cookies.clear()
-                client.get(path)
-            cpu, wall, hits = [], [], 0
+                request(label)
+            cpu[label], wall[label], hits[label] = [], [], 0
+        if args.interleaved:
             for _ in range(args.requests):
-                if not keep_cookies:
-                    client.cookies.clear()
-                started_cpu, started = time.process_time(), time.perf_counter()
-                response = client.get(path)
-                cpu.append(time.process_time() - started_cpu)
-                wall.append(time.perf_counter() - started)
-                hits += response.headers.get(CACHE_HEADER) == "hit"
-                assert response.status_code == 200, (path, response.status_code)
-            cpu_ms = statistics.median(cpu) * 1000
-            bare = bare or cpu_ms
+                for label in targets:
+                    request(label)
+        else:
+            for label in targets:
+                for _ in range(args.requests):
+                    request(label)
+        bare = statistics.median(next(iter(cpu.values())))
+        for label in targets:
+            cpu_ms = statistics.median(cpu[label]) * 1000
             print(
-                f"| {label} | {cpu_ms:.2f} | {bare / cpu_ms:.2f} | "
-                f"{statistics.median(wall) * 1000:.2f} | {hits} |",
+                f"| {label} | {cpu_ms:.2f} | {bare * 1000 / cpu_ms:.2f} | "
+                f"{statistics.median(wall[label]) * 1000:.2f} | {hits[label]} |",
                 flush=True,
             )
     finally:
