@@ -5,6 +5,7 @@ byte for byte the rendered page apart from those values; never a page that depen
 who asks; login CSRF protection and the CAPTCHA as strong as when rendered."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -15,12 +16,14 @@ from django.db import connection
 from django.middleware.csrf import _does_token_match
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from inaproc.core import cache as cache_module
 from inaproc.core import pagecache
 from inaproc.core.pagecache import CACHE_HEADER
 from inaproc.portals.cookies import portal_cookie_name
 from inaproc.portals.models import CaptchaMode
+from tests.announcements.builders import make_window
 from tests.cookies import session_cookie_name
 from tests.factories import DEFAULT_PASSWORD
 from tests.helpers import captcha_answer
@@ -287,6 +290,27 @@ def test_a_portal_change_and_a_language_give_their_own_page(
     assert renamed.headers[CACHE_HEADER] == in_english.headers[CACHE_HEADER] == "miss"
     assert "LPSE Alfa Baru" in renamed.content.decode()
     assert 'lang="en"' in in_english.content.decode()
+
+
+def test_a_maintenance_window_that_starts_is_honoured_by_the_cached_forms(
+    settings, portal_a, django_capture_on_commit_callbacks
+):
+    """Cached before a window, the forms end with its start: the password reset request
+    is then refused (503), the login form (open during windows, so that staff can sign
+    in) is rendered again with the window's banner."""
+    settings.PAGE_CACHE_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        make_window(portal_a, starts_in=timedelta(minutes=30), notice=timedelta(hours=1))
+    for url in (LOGIN, RESET):
+        Client().get(url)
+        assert Client().get(url).headers[CACHE_HEADER] == "hit"
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        reset, login = Client().get(RESET), Client().get(LOGIN)
+
+    assert reset.status_code == 503
+    assert login.status_code == 200
+    assert login.headers[CACHE_HEADER] == "miss"
 
 
 def test_a_failed_login_is_rendered_not_cached(portal_a, vendor_a):
