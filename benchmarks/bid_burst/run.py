@@ -12,11 +12,13 @@ Phases (``--phases``, default all three, in this order):
 
 - ``burst``: vendor i arrives at its time in the window (``--arrivals``: ``uniform``, or
   ``ramp``, whose density grows linearly to twice the mean at the deadline) and, as its
-  own client, fetches the upload capability (GET .../penawaran/izin-unggah/, which the
-  bid page holds and renews), creates a tus upload per sealed file carrying its first
-  piece (tus creation-with-upload) with the capability in Upload-Capability, PATCHes
+  own client, with the upload capability its bid page gave it (issued at set-up, as
+  the page does when the vendor opens it), creates a tus upload per sealed file
+  carrying its first piece (tus creation-with-upload) with the capability in
+  Upload-Capability, PATCHes
   the rest in ``--chunk-bytes`` pieces (as the bid page does), and submits the bid
-  (POST .../penawaran/kirim/, Accept: application/json: the answer is the receipt).
+  (POST .../penawaran/kirim/, Accept: application/json: the answer is the receipt, with
+  a fresh capability for a next bid in its Upload-Capability header).
   Completion time = arrival -> receipt in hand.
 - ``copy``: the same kind of bytes (the saturate phase's sealed files) POSTed as plain
   file copies to a benchmark-only view (copy_urls.py) of the same gunicorn, by
@@ -102,6 +104,7 @@ class Vendor:
     npwp: str
     session_key: str = ""
     csrf: str = ""
+    user_session_id: int = 0
 
 
 def portal_and_officials():
@@ -260,13 +263,36 @@ def sessions_make(vendors: list[Vendor]) -> None:
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
-        session_open(
+        vendor.user_session_id = session_open(
             user=user,
             session_key=store.session_key,
             client=ClientInfo("127.0.0.1", login.USER_AGENT, "Firefox", "Linux"),
-        )
+        ).pk
         vendor.session_key = store.session_key
         vendor.csrf = get_random_string(32)
+
+
+def capabilities_issue(package, vendors: list[Vendor]) -> dict[int, str]:
+    """The upload capability each vendor's bid page holds (user id -> token): the page
+    gets one when it is shown (bids.views._capability), before the vendor starts; the
+    benchmark does not fetch the page, so it issues them just before a bid phase (they
+    last BID_UPLOAD_CAPABILITY_MINUTES, longer than a phase)."""
+    from inaproc.bids.upload_capability import UploadCapability, capability_issue
+    from inaproc.tenders.models import Participation
+
+    by_company = dict(Participation.objects.filter(package=package).values_list("company_id", "pk"))
+    return {
+        v.user_id: capability_issue(
+            UploadCapability(
+                portal_id=package.portal_id,
+                code=package.code,
+                participation_id=by_company[v.company_id],
+                user_id=v.user_id,
+                user_session_id=v.user_session_id,
+            )
+        )
+        for v in vendors
+    }
 
 
 # =============================================================================
@@ -348,7 +374,9 @@ class VendorRun:
 
 
 class BidClient:
-    def __init__(self, port: int, code: int, vendor: Vendor, chunk: int, retries: int) -> None:
+    def __init__(
+        self, port: int, code: int, vendor: Vendor, chunk: int, retries: int, capability: str
+    ) -> None:
         self.port = port
         self.vendor = vendor
         self.chunk = chunk
@@ -358,7 +386,7 @@ class BidClient:
         self.upload_path = base + "unggah/"
         self.capability_path = base + "izin-unggah/"
         self.submit_path = base + "kirim/"
-        self.capability = ""
+        self.capability = capability  # the bid page's; fetched again only if empty
         self.origin = f"https://127.0.0.1:{port}"
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.run = VendorRun(vendor.user_id)
@@ -395,8 +423,8 @@ class BidClient:
         return response, data
 
     def fetch_capability(self) -> None:
-        """The bid page's upload capability (the page holds one and renews it from this
-        URL): every tus request carries it in Upload-Capability instead of relying on
+        """A fresh upload capability, as the bid page renews the one it holds from this
+        URL: every tus request carries it in Upload-Capability instead of relying on
         the session (docs/sealed-bids.md)."""
         _response, data = self.retrying(
             "GET", self.capability_path, None, {200}, Accept="application/json"
@@ -516,11 +544,16 @@ class BidClient:
             raise ClientError(f"submit went to {location!r}")
         self.run.version = int(location.rstrip("/").rsplit("/", 1)[1])
         self.run.receipt = json.loads(data)
+        # The next bid (a replacement) would use the fresh capability of the answer.
+        self.capability = response.getheader("Upload-Capability", "")
+        if not self.capability:
+            raise ClientError("the submit's answer carries no upload capability")
 
     def go(self, files: list[SealedOut]) -> VendorRun:
         self.run.started = time.monotonic()
         try:
-            self.fetch_capability()
+            if not self.capability:
+                self.fetch_capability()
             for sealed in files:
                 self.upload(sealed)
             self.submit()
@@ -716,7 +749,9 @@ class HeadSigner(threading.Thread):
             connection.close()
 
 
-def run_vendors(port, package, vendors, sealed, times, in_flight, args) -> list[VendorRun]:
+def run_vendors(
+    port, package, vendors, sealed, times, in_flight, args, capabilities
+) -> list[VendorRun]:
     """Start vendor i at times[i] (seconds from now), at most `in_flight` at once."""
     start = time.monotonic()
     order = sorted(range(len(vendors)), key=lambda i: times[i])
@@ -727,7 +762,15 @@ def run_vendors(port, package, vendors, sealed, times, in_flight, args) -> list[
             delay = start + times[i] - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            client = BidClient(port, package.code, vendors[i], args.chunk_bytes, args.retries)
+            vendor = vendors[i]
+            client = BidClient(
+                port,
+                package.code,
+                vendor,
+                args.chunk_bytes,
+                args.retries,
+                capabilities[vendor.user_id],
+            )
             client.run.arrival = times[i]
             futures.append(pool.submit(client.go, sealed[vendors[i].user_id]))
         for future in futures:
@@ -744,6 +787,7 @@ def bid_phase(name, args, ctx, server, port, times, in_flight, sealed, package, 
     from inaproc.translog.models import TreeHead
 
     first_head = TreeHead.objects.filter(portal=ctx["portal"]).order_by("-tree_size").first()
+    capabilities = capabilities_issue(package, vendors)
     connection.close()
     own = set(ctx["own_backends"])
     signer = HeadSigner(ctx["portal"], args.head_interval, own)
@@ -751,7 +795,7 @@ def bid_phase(name, args, ctx, server, port, times, in_flight, sealed, package, 
     monitor = Monitor(server.pid, ctx["database"], own)
     monitor.begin()
     started = time.monotonic()
-    runs = run_vendors(port, package, vendors, sealed, times, in_flight, args)
+    runs = run_vendors(port, package, vendors, sealed, times, in_flight, args, capabilities)
     wall = time.monotonic() - started
     usage = monitor.end()
     signer.stopping.set()

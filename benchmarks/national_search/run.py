@@ -54,7 +54,7 @@ COPY_TABLES = ("tenders_package", "tenders_schedulestage", "tenders_packagelocat
 CODE_STEP = 10_000_000  # the codes of copy k are the seed's plus k * CODE_STEP
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, redis_url: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in INHERITED_ENV or k.startswith("PG")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -68,6 +68,8 @@ def server_env(database_url: str) -> dict[str, str]:
         MEDIA_ROOT=tempfile.mkdtemp(prefix="search-bench-media-"),
         PYTHONUNBUFFERED="1",
     )
+    if redis_url:  # as in production (docs/operations.md): portals and pages cached
+        env.update(REDIS_URL=redis_url, CACHE_KEY_PREFIX=f"search-bench-{secrets.token_hex(4)}")
     return env
 
 
@@ -311,6 +313,7 @@ def scenarios(rng: random.Random, slugs: list[str], years: list[int], codes: lis
 
 
 def measure(port: int, requests: int, seed: int) -> None:
+    from inaproc.core.pagecache import CACHE_HEADER
     from inaproc.portals.models import Portal
     from inaproc.tenders.models import Package
 
@@ -321,7 +324,10 @@ def measure(port: int, requests: int, seed: int) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 
+    hits = 0
+
     def get(path: str) -> float:
+        nonlocal hits
         started = time.perf_counter()
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
@@ -329,18 +335,20 @@ def measure(port: int, requests: int, seed: int) -> None:
         elapsed = (time.perf_counter() - started) * 1000
         if response.status != 200:
             sys.exit(f"{path}: {response.status} {body[:300]!r}")
+        hits += response.getheader(CACHE_HEADER) == "hit"
         return elapsed
 
     print(f"\n{requests} requests per scenario after 20 warm-up requests; ms, through HTTP\n")
-    print("| scenario | p50 | p95 | max |")
-    print("|---|---|---|---|")
+    print("| scenario | p50 | p95 | max | page-cache hits |")
+    print("|---|---|---|---|---|")
     for name, make in scenarios(rng, slugs, years, codes).items():
         for _ in range(20):
             get(make())
+        hits = 0
         times = [get(make()) for _ in range(requests)]
         print(
             f"| {name} | {statistics.median(times):.1f} | **{percentile(times, 0.95):.1f}** "
-            f"| {max(times):.1f} |",
+            f"| {max(times):.1f} | {hits} |",
             flush=True,
         )
     conn.close()
@@ -407,6 +415,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--in-process", action="store_true", help="also time in-process")
+    parser.add_argument("--redis-url", default="", help="the shared cache, as in production")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--build-only", action="store_true", help="build the data, measure nothing")
     args = parser.parse_args()
@@ -415,7 +424,7 @@ def main() -> None:
         sys.exit(f"Refusing database {name!r}: use a dedicated one whose name contains 'bench'.")
     if not 1 <= args.requests <= MAX_REQUESTS:
         sys.exit(f"--requests must be between 1 and {MAX_REQUESTS}.")
-    env = server_env(args.database_url)
+    env = server_env(args.database_url, args.redis_url)
     os.environ.update(env)
     database_ensure(args.database_url)
     manage(env, "migrate", "--noinput", "-v", "0")
@@ -441,8 +450,16 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    if args.in_process:
-        measure_in_process(args.requests, args.seed)
+    try:
+        if args.in_process:
+            measure_in_process(args.requests, args.seed)
+    finally:
+        if args.redis_url:  # this run's keys only (its own prefix), never FLUSHDB
+            import redis
+
+            cache = redis.Redis.from_url(args.redis_url)
+            for key in cache.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
+                cache.delete(key)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,8 @@ class BidUploadPolicy(UploadPolicy):
                     source=source,
                     claimed_sha256=upload.metadata["sha256"],
                     source_path=upload_completed_path(upload=upload),
+                    source_sha256=upload.received_sha256,
+                    rules=self.rules,
                 )
         except BidRefused as refusal:
             raise UploadRejected(refusal.message) from None

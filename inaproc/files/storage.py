@@ -159,7 +159,9 @@ def stream_store(
 _NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
-def file_adopt(*, path: Path, portal_id: int, extension: str, content_type: str) -> StoredFile:
+def file_adopt(
+    *, path: Path, portal_id: int, extension: str, content_type: str, sha256: str | None = None
+) -> StoredFile:
     """Store a complete, durable file that the caller removes afterwards (a finished
     resumable upload, fsync'd before it was marked complete) under a random name.
 
@@ -167,7 +169,9 @@ def file_adopt(*, path: Path, portal_id: int, extension: str, content_type: str)
     hard-linked into place: its bytes are neither copied nor written a second time, only
     read once for their SHA-256 (and the new directory entry is fsync'd). Otherwise (object
     storage, another device) it is streamed in as `stream_store` does. The SHA-256 and size
-    are those of the stored bytes."""
+    are those of the stored bytes; `sha256`, when the caller computed it from the very
+    bytes it wrote to `path` (a resumable upload received in one request), spares the
+    read."""
     storage = document_storage()
     if isinstance(storage, FileSystemStorage):
         wanted = _new_name(portal_id, extension)
@@ -181,7 +185,10 @@ def file_adopt(*, path: Path, portal_id: int, extension: str, content_type: str)
         else:
             try:
                 _fsync_directory(target.parent)
-                sha256, size = _hash_file(target)
+                if sha256 is None:
+                    sha256, size = _hash_file(target)
+                else:
+                    size = target.stat().st_size
             except BaseException:
                 target.unlink(missing_ok=True)
                 raise

@@ -19,7 +19,7 @@ from django.db.models import Q
 from inaproc.core.cache import versioned_get_many, versioned_set_many, versions_bump
 from inaproc.core.pagecache import PLATFORM_NAMESPACE
 from inaproc.portals.models import RESERVED_SLUGS, Portal
-from inaproc.portals.selectors import portal_get_active
+from inaproc.portals.selectors import portal_get_active, portal_list_active
 
 NAMESPACE = "portals"
 ENTRY_SECONDS = 300
@@ -85,6 +85,21 @@ def _query(*, host: str, slug: str) -> tuple[Portal | None, Portal | None]:
     by_host = next((p for p in portals if host and p.domain.lower() == host), None)
     by_slug = next((p for p in portals if slug and p.slug == slug), None)
     return by_host, by_slug
+
+
+_CHOICES_KEY = "portals:active-choices"
+
+
+def active_portal_choices() -> list[tuple[str, str]]:
+    """The active portals as (slug, name), by name: the platform root's portal filter
+    and "save on my portal" list, on every search. From the shared cache when there is
+    one (dropped with every portal change, as the lookups above)."""
+    found, versions = versioned_get_many([_CHOICES_KEY], [NAMESPACE])
+    choices = found.get(_CHOICES_KEY)
+    if choices is None:
+        choices = list(portal_list_active().values_list("slug", "name"))
+        versioned_set_many({_CHOICES_KEY: choices}, versions, ENTRY_SECONDS)
+    return choices
 
 
 def portals_changed() -> None:

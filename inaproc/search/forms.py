@@ -5,19 +5,18 @@ search. An invalid value gets a message next to its field and filters nothing.""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inaproc.portals.selectors import portal_list_active
 from inaproc.reference.regions import Province
 from inaproc.search.filters import SearchFilters, Sort
-from inaproc.tenders.forms.public import QUERY_MAX_LENGTH, QuickSelect, TenderFilterForm
+from inaproc.tenders.forms.public import (
+    QUERY_MAX_LENGTH,
+    QuickInput,
+    QuickSelect,
+    TenderFilterForm,
+)
 
 # Results per page: `n` asks for another size within these bounds.
 PAGE_SIZE = 20
 PAGE_SIZE_MAX = 100
-
-
-def portal_choices() -> list[tuple[str, str]]:
-    """The active portals as (slug, name), by name."""
-    return list(portal_list_active().values_list("slug", "name"))
 
 
 def page_size(value: str | None) -> int:
@@ -59,11 +58,13 @@ class NationalSearchForm(TenderFilterForm):
         ),
         required=False,
         max_length=QUERY_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=QuickInput(attrs={"type": "search"}),
     )
     instansi = None  # type: ignore[assignment]
     portal = forms.ChoiceField(label=_("Portal (LPSE)"), required=False, widget=QuickSelect)
-    kota = forms.CharField(label=_("City or regency"), required=False, max_length=100)
+    kota = forms.CharField(
+        label=_("City or regency"), required=False, max_length=100, widget=QuickInput
+    )
     urut = forms.ChoiceField(
         widget=QuickSelect,
         label=_("Sort by"),
@@ -109,7 +110,7 @@ class DirectoryForm(forms.Form):
         help_text=_("For example: Bandung, Kementerian Keuangan, Jawa."),
         required=False,
         max_length=QUERY_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=QuickInput(attrs={"type": "search"}),
     )
     wilayah = forms.ChoiceField(
         widget=QuickSelect,

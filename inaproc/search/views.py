@@ -22,6 +22,7 @@ from inaproc.accounts.models import Role
 from inaproc.core.exceptions import ApplicationError
 from inaproc.core.http import audit_context
 from inaproc.core.pagecache import public_page
+from inaproc.portals.directory import active_portal_choices
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.selectors import portal_get_active
 from inaproc.portals.urls_helpers import portal_url
@@ -31,7 +32,6 @@ from inaproc.search.forms import (
     NationalSearchForm,
     SavedSearchForm,
     page_size,
-    portal_choices,
 )
 from inaproc.search.models import SavedSearch
 from inaproc.search.selectors import (
@@ -88,7 +88,7 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
     domain_portal = getattr(request, "domain_portal", None)  # set by PortalMiddleware
     if domain_portal is not None:
         return HttpResponseRedirect(domain_portal.get_absolute_url())
-    portals = portal_choices()
+    portals = active_portal_choices()
     form = NationalSearchForm(request.GET, portals=portals)
     filters = form.filters()
     save_on = request.GET.get("simpan", "")
@@ -169,7 +169,7 @@ def saved_list_view(request: PortalRequest) -> HttpResponse:
 @portal_role_required(Role.VENDOR)
 def saved_new_view(request: PortalRequest) -> HttpResponse:
     """The search of the query string, to be named and kept (POST to the same URL)."""
-    filters = NationalSearchForm(request.GET, portals=portal_choices()).filters()
+    filters = NationalSearchForm(request.GET, portals=active_portal_choices()).filters()
     form = SavedSearchForm(request.POST or None, initial={"name": filters.q[:100]})
     if request.method == "POST" and form.is_valid():
         try:

@@ -44,6 +44,11 @@ class ResumableUpload(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    # Not stored: the SHA-256 of the bytes, computed as they were written, when the whole
+    # file came in the request that completes it (a creation carrying it); for the
+    # `on_complete` of that request, which then need not read the file again.
+    received_sha256: str | None = None
+
     class Meta:
         verbose_name = _("resumable upload")
         verbose_name_plural = _("resumable uploads")

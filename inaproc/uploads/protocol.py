@@ -74,7 +74,8 @@ class UploadPolicy:
     def on_complete(self, upload: ResumableUpload) -> None:
         """The last byte arrived (inside the transaction that marks it complete). Read it
         with `selectors.upload_open_completed`, store it, `services.upload_consume` it;
-        raise `exceptions.UploadRejected(message)` to refuse it."""
+        raise `exceptions.UploadRejected(message)` to refuse it. `upload.received_sha256`
+        is the SHA-256 of its bytes when they all came in this request (else None)."""
 
 
 def _tus(response: HttpResponse) -> HttpResponse:
@@ -195,25 +196,22 @@ def _create(request: HttpRequest, policy: UploadPolicy, uploader_id: int) -> Htt
         count = _header_int(request, "Content-Length") or 0
         if count > min(length, policy.chunk_max):
             return _piece_too_large(min(length, policy.chunk_max))
-    upload = services.upload_create(
-        portal=request.portal,  # type: ignore[attr-defined]
-        owner_id=uploader_id,
-        owner_key=policy.owner_key(request),
-        purpose=policy.purpose,
-        target=policy.target,
-        length=length,
-        metadata=metadata,
-        quota_bytes=policy.quota_bytes,
-    )
+    fields = {
+        "portal": request.portal,  # type: ignore[attr-defined]
+        "owner_id": uploader_id,
+        "owner_key": policy.owner_key(request),
+        "purpose": policy.purpose,
+        "target": policy.target,
+        "length": length,
+        "metadata": metadata,
+        "quota_bytes": policy.quota_bytes,
+    }
     if count or length == 0:  # length 0: nothing to send, complete at once
-        upload = services.upload_receive(
-            upload=upload,
-            at=0,
-            count=count,
-            read=request.read,
-            on_complete=policy.on_complete,
-            just_created=True,
+        upload = services.upload_create_with_data(
+            **fields, count=count, read=request.read, on_complete=policy.on_complete
         ).upload
+    else:
+        upload = services.upload_create(**fields)
     response = _tus(HttpResponse(status=201))
     response["Location"] = request.build_absolute_uri(f"{upload.pk}/")
     if count:

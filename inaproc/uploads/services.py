@@ -5,6 +5,7 @@ database is committed only after the bytes are fsync'd: the committed offset nev
 exceeds the durable bytes, and a request that dies leaves at most uncommitted bytes,
 cut by the next PATCH."""
 
+import hashlib
 import os
 import re
 from collections import Counter
@@ -12,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -45,7 +45,7 @@ class Received:
     interrupted: bool
 
 
-def upload_create(
+def _new_upload(
     *,
     portal: Portal,
     owner_id: int,
@@ -54,13 +54,12 @@ def upload_create(
     target: str,
     length: int,
     metadata: dict[str, str],
-    quota_bytes: int | None = None,
-    now: datetime | None = None,
+    quota_bytes: int | None,
+    now: datetime,
 ) -> ResumableUpload:
-    """A new upload of `length` bytes with an empty partial file. UploadTooLarge if the
-    owner's receiving uploads and this one would exceed `quota_bytes` (a soft limit:
-    creations at the same instant are not serialised)."""
-    now = now or timezone.now()
+    """The upload's row, not saved yet, with a fresh empty partial file. UploadTooLarge
+    if the owner's receiving uploads and this one would exceed `quota_bytes` (a soft
+    limit: creations at the same instant are not serialised)."""
     if quota_bytes is not None:
         used = upload_quota_used(portal=portal, owner_key=owner_key, now=now)
         if used + length > quota_bytes:
@@ -81,12 +80,95 @@ def upload_create(
     )
     upload.storage_name = storage.partial_name(upload.id.hex)
     storage.partial_create(upload.storage_name)
+    return upload
+
+
+def upload_create(
+    *,
+    portal: Portal,
+    owner_id: int,
+    owner_key: str,
+    purpose: str,
+    target: str,
+    length: int,
+    metadata: dict[str, str],
+    quota_bytes: int | None = None,
+    now: datetime | None = None,
+) -> ResumableUpload:
+    """A new upload of `length` bytes with an empty partial file (tus creation without
+    data). UploadTooLarge past the owner's quota (`_new_upload`)."""
+    upload = _new_upload(
+        portal=portal,
+        owner_id=owner_id,
+        owner_key=owner_key,
+        purpose=purpose,
+        target=target,
+        length=length,
+        metadata=metadata,
+        quota_bytes=quota_bytes,
+        now=now or timezone.now(),
+    )
     try:
         upload.save(force_insert=True)
     except BaseException:
         storage.partial_delete(upload.storage_name)
         raise
     return upload
+
+
+def upload_create_with_data(
+    *,
+    portal: Portal,
+    owner_id: int,
+    owner_key: str,
+    purpose: str,
+    target: str,
+    length: int,
+    metadata: dict[str, str],
+    count: int,
+    read: Callable[[int], bytes],
+    on_complete: OnComplete,
+    quota_bytes: int | None = None,
+    now: datetime | None = None,
+) -> Received:
+    """A new upload whose first `count` bytes come with its creation (tus
+    creation-with-upload; all of a small file, which then completes at once, and a
+    file of length 0 too). The bytes are made durable *before* the row exists, and the
+    row is written once, with its offset (and, complete, with what `on_complete` made
+    of it): a request that dies on the way leaves no row to count against the quota,
+    only a partial file without one, which `prune_uploads` removes. UploadTooLarge past
+    the quota; UploadRejected as `upload_receive`."""
+    now = now or timezone.now()
+    upload = _new_upload(
+        portal=portal,
+        owner_id=owner_id,
+        owner_key=owner_key,
+        purpose=purpose,
+        target=target,
+        length=length,
+        metadata=metadata,
+        quota_bytes=quota_bytes,
+        now=now,
+    )
+    try:
+        hasher = hashlib.sha256()
+        with storage.partial_append(upload.storage_name, at=0) as writer:
+            interrupted = _copy(read, writer, count, hasher)
+        upload.offset = writer.written
+        if upload.offset >= upload.length:  # the whole file came with the creation
+            upload.received_sha256 = hasher.hexdigest()
+        rejection = None
+        with transaction.atomic():
+            if upload.offset >= upload.length:
+                rejection = _complete(upload, on_complete=on_complete, now=now)
+            upload.save(force_insert=True)
+    except BaseException:
+        storage.partial_delete(upload.storage_name)
+        raise
+    UPLOAD_BYTES.labels(upload.purpose).inc(writer.written)
+    if rejection is not None:
+        raise rejection
+    return Received(upload=upload, interrupted=interrupted)
 
 
 def _fresh_receiving(upload: ResumableUpload, now: datetime) -> ResumableUpload:
@@ -98,9 +180,14 @@ def _fresh_receiving(upload: ResumableUpload, now: datetime) -> ResumableUpload:
     return fresh
 
 
-def _copy(read: Callable[[int], bytes], writer: storage.PartialWriter, count: int) -> bool:
-    """Copy `count` bytes from `read` into the partial file; True if the body ended or
-    broke first (a dropped connection), keeping what arrived."""
+def _copy(
+    read: Callable[[int], bytes],
+    writer: storage.PartialWriter,
+    count: int,
+    hasher: "hashlib._Hash | None" = None,
+) -> bool:
+    """Copy `count` bytes from `read` into the partial file (and `hasher`); True if the
+    body ended or broke first (a dropped connection), keeping what arrived."""
     remaining = count
     while remaining:
         try:
@@ -111,6 +198,8 @@ def _copy(read: Callable[[int], bytes], writer: storage.PartialWriter, count: in
             return True
         chunk = chunk[:remaining]
         writer.write(chunk)
+        if hasher is not None:
+            hasher.update(chunk)
         remaining -= len(chunk)
     return False
 
@@ -123,20 +212,16 @@ def upload_receive(
     read: Callable[[int], bytes],
     on_complete: OnComplete,
     now: datetime | None = None,
-    just_created: bool = False,
 ) -> Received:
     """Append `count` bytes read from `read` at offset `at`, which must be the committed
     offset (else UploadOffsetMismatch). When the last byte is in, the upload becomes
     complete and `on_complete(upload)` runs in the same transaction; if it raises
     UploadRejected, the upload is marked rejected (file removed) and the error re-raised.
-    UploadBusy if another request holds the upload. `just_created`: the caller made
-    `upload` in this request (tus creation-with-upload) and nobody else knows its id
-    yet, so its row is not read again."""
+    UploadBusy if another request holds the upload."""
     now = now or timezone.now()
     try:
         with storage.partial_lock(upload.storage_name):
-            if not just_created:
-                upload = _fresh_receiving(upload, now)
+            upload = _fresh_receiving(upload, now)
             if upload.offset != at:
                 raise UploadOffsetMismatch(_("The upload is at another offset; resume it."))
             if count > upload.length - at:
@@ -157,35 +242,51 @@ def _commit(
 ) -> ResumableUpload:
     # The partial file's lock is held: nobody else writes this upload, so its row is
     # updated where it still is as read (one statement, no SELECT … FOR UPDATE); a row
-    # that moved all the same (deleted by hand, say) counts as gone.
+    # that moved all the same (deleted by hand, say) counts as gone. A complete upload
+    # is handed to `on_complete` first, and the same statement writes what it made of
+    # it (consumed, or rejected).
+    read_offset = upload.offset
+    upload.offset = offset
     rejection = None
-    complete = offset >= upload.length
-    changes: dict[str, Any] = {"offset": offset}
-    if complete:
-        changes.update(state=UploadState.COMPLETE, completed_at=now)
     with transaction.atomic():
+        if offset >= upload.length:
+            rejection = _complete(upload, on_complete=on_complete, now=now)
         moved = ResumableUpload.objects.filter(
-            pk=upload.pk, state=UploadState.RECEIVING, offset=upload.offset
-        ).update(**changes)
+            pk=upload.pk, state=UploadState.RECEIVING, offset=read_offset
+        ).update(
+            offset=offset,
+            state=upload.state,
+            completed_at=upload.completed_at,
+            rejection=upload.rejection,
+        )
         if not moved:
             raise UploadGone(_("This upload is finished."))
-        for field, value in changes.items():
-            setattr(upload, field, value)
-        if not complete:
-            return upload
-        try:
-            with transaction.atomic():
-                on_complete(upload)
-        except UploadRejected as error:
-            rejection = error
-            upload.state = UploadState.REJECTED
-            upload.rejection = error.message[:500]
-            upload.save(update_fields=["state", "rejection"])
-            name = upload.storage_name
-            transaction.on_commit(lambda: storage.partial_delete(name))
     if rejection is not None:
         raise rejection
     return upload
+
+
+def _complete(
+    upload: ResumableUpload, *, on_complete: OnComplete, now: datetime
+) -> UploadRejected | None:
+    """The last byte is in (`upload` not written yet, in the caller's transaction): run
+    `on_complete` in a savepoint; `upload` leaves consumed (by it), complete or rejected
+    (its writes rolled back, the file removed after commit), for the caller to write."""
+    upload.state = UploadState.COMPLETE
+    upload.completed_at = now
+    upload._completing = True  # type: ignore[attr-defined]  # upload_consume: no write
+    try:
+        with transaction.atomic():
+            on_complete(upload)
+    except UploadRejected as error:
+        upload.state = UploadState.REJECTED
+        upload.rejection = error.message[:500]
+        name = upload.storage_name
+        transaction.on_commit(lambda: storage.partial_delete(name))
+        return error
+    finally:
+        del upload._completing  # type: ignore[attr-defined]
+    return None
 
 
 def upload_terminate(*, upload: ResumableUpload) -> None:
@@ -209,11 +310,13 @@ def _terminate(upload: ResumableUpload) -> None:
 
 def upload_consume(*, upload: ResumableUpload) -> None:
     """The caller has stored the complete upload's bytes elsewhere: mark it consumed and
-    remove the partial file once the transaction commits."""
+    remove the partial file once the transaction commits. Called from `on_complete`,
+    the state goes in with the completion's own write (one statement less per file)."""
     if upload.state != UploadState.COMPLETE:
         raise ValueError(f"Upload {upload.pk} is {upload.state}, not complete.")
     upload.state = UploadState.CONSUMED
-    upload.save(update_fields=["state"])
+    if not getattr(upload, "_completing", False):
+        upload.save(update_fields=["state"])
     name = upload.storage_name
     transaction.on_commit(lambda: storage.partial_delete(name))
 

@@ -16,7 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from inaproc.accounts.models import SessionEndReason
 from inaproc.accounts.services.sessions import session_end
 from inaproc.bids.models import BidVersion, SealedFile
+from inaproc.bids.upload_capability import HEADER as CAPABILITY
 from inaproc.bids.upload_capability import SALT
+from inaproc.files.storage import document_open
+from inaproc.tenders.models import Package, PackageState
+from inaproc.uploads.models import ResumableUpload, UploadState
+from inaproc.vendors.models import Registration, RegistrationStatus
 from tests.bids.factories import fill_draft, sealed_bytes, upload_capability
 from tests.helpers import session_of, signed_in
 from tests.tenders.participation_factories import published_tender
@@ -119,11 +124,15 @@ def test_a_forged_expired_or_foreign_capability_is_refused(portal_a, tender, bid
     assert not SealedFile.objects.exists()
 
 
-@pytest.mark.parametrize("change", ["suspended", "viewer", "session_ended", "deactivated"])
+@pytest.mark.parametrize(
+    "change",
+    ["suspended", "viewer", "session_ended", "deactivated", "unapproved", "tender_draft"],
+)
 def test_what_the_capability_names_is_checked_on_every_request(tender, bidder, change):
     """Revocation that matters takes effect at the next request, however long the
     capability still runs: the member suspended or made a viewer, the account
-    deactivated, the session it came from ended (signed out, or ended elsewhere)."""
+    deactivated, the session it came from ended (signed out, or ended elsewhere), the
+    company's registration no longer approved, the tender no longer public."""
     member, _participation = bidder
     client = signed_in(member.user)
     capability = upload_capability(client, tender)
@@ -136,6 +145,12 @@ def test_what_the_capability_names_is_checked_on_every_request(tender, bidder, c
     elif change == "deactivated":
         member.user.is_active = False
         member.user.save(update_fields=["is_active"])
+    elif change == "unapproved":
+        Registration.objects.filter(company=member.company).update(
+            status=RegistrationStatus.CHANGES_REQUESTED
+        )
+    elif change == "tender_draft":
+        Package.objects.filter(pk=tender.pk).update(state=PackageState.DRAFT)
     else:
         session_end(user_session=session_of(client), reason=SessionEndReason.LOGOUT)
 
@@ -179,6 +194,56 @@ def test_a_script_submitting_gets_the_receipt_in_the_answer(tender, bidder):
     version = BidVersion.objects.get()
     assert answer.json() == version.receipt
     assert answer["Location"].endswith(f"/penawaran/tanda-terima/{version.number}/")
+    # … and a fresh upload capability for the next bid, which uploads.
+    renewed = _create(
+        Client(), tender, sealed_bytes(tender, "penawaran", b"%PDF-1.4 v2"), answer[CAPABILITY]
+    )
+    assert renewed.status_code == 201, renewed.content
+    assert answer[f"{CAPABILITY}-Expires"]
     download = client.get(_url(tender, f"tanda-terima/{version.number}.json"))
     assert json.loads(download.content) == answer.json()
     assert again.status_code == 409 and again.json()["error"]
+
+
+def test_a_file_in_its_creation_request_is_hashed_as_it_arrives_and_a_mismatch_refused(
+    tender, bidder, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A creation that carries the whole file: the server hashes the bytes as it writes
+    them (no second read) and that hash decides: the browser's claim differing from it
+    is refused (422), nothing stored, the upload rejected and its file gone; the same
+    bytes with the right claim are stored with that hash, re-read equal."""
+    settings.UPLOAD_TEMP_ROOT = str(tmp_path / "uploads")
+
+    def no_second_read(path):
+        raise AssertionError(f"{path} read again for its hash")
+
+    monkeypatch.setattr("inaproc.files.storage._hash_file", no_second_read)
+    member, _participation = bidder
+    capability = upload_capability(signed_in(member.user), tender)
+    data = sealed_bytes(tender, "penawaran", b"%PDF-1.4 " + b"h" * 5000)
+    wrong = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in {"slot": "penawaran", "sha256": "0" * 64}.items()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = Client().post(
+            _url(tender, "unggah/"),
+            data=data,
+            content_type="application/offset+octet-stream",
+            HTTP_UPLOAD_LENGTH=str(len(data)),
+            HTTP_UPLOAD_METADATA=wrong,
+            HTTP_UPLOAD_CAPABILITY=capability,
+            **TUS,
+        )
+    assert refused.status_code == 422 and refused.content
+    assert not SealedFile.objects.exists()
+    assert ResumableUpload.objects.get().state == UploadState.REJECTED
+    assert not list((tmp_path / "uploads").iterdir())
+
+    created = _create(Client(), tender, data, capability)
+    assert created.status_code == 201, created.content
+    stored = SealedFile.objects.get()
+    assert stored.sha256 == hashlib.sha256(data).hexdigest() and stored.size == len(data)
+    with document_open(name=stored.stored_name) as file:
+        assert hashlib.sha256(file.read()).hexdigest() == stored.sha256

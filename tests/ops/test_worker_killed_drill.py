@@ -11,6 +11,8 @@ file left.
 Runs on PostgreSQL and on SQLite (the gunicorn workers then share the test's database
 file): nothing here depends on the database server."""
 
+import base64
+import contextlib
 import hashlib
 import io
 import os
@@ -23,6 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 from tusclient import client as tus
 
@@ -31,6 +34,8 @@ from inaproc.bids.slots import slots_for
 from inaproc.portals.cookies import portal_cookie_name
 from inaproc.tenders.models import Participation
 from inaproc.uploads.models import ResumableUpload, UploadState
+from inaproc.uploads.selectors import upload_quota_used
+from inaproc.uploads.services import uploads_prune
 from tests.bids.factories import sealed_bytes, upload_capability
 from tests.cookies import session_cookie_name
 from tests.factories import make_portal
@@ -214,5 +219,83 @@ def test_a_worker_killed_mid_upload_loses_nothing_and_the_vendor_resumes(bid_upl
         assert not any(Path(env["UPLOAD_TEMP_ROOT"]).iterdir()), "a partial file is left"
         page = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert page.status_code == 200 and server.poll() is None
+    finally:
+        stop(server)
+
+
+def test_a_worker_killed_during_a_creation_leaves_nothing_against_the_quota(bid_upload, tmp_path):
+    """SIGKILL on the worker receiving a tus creation that carries the file (what the bid
+    page sends): the bytes are written before the upload's row, so nothing is left that
+    counts against the company's quota (before, a row at offset 0 did, for 24 hours);
+    the partial file without a row goes with the next prune; the vendor's retry (a new
+    creation) goes through."""
+    sealed, headers = bid_upload["sealed"], bid_upload["headers"]
+    port = free_port()
+    env = production_environment(tmp_path, SECRET_KEY=settings.SECRET_KEY)
+    log = tmp_path / "gunicorn.log"
+    server = start_gunicorn(port, env, log, workers=2)
+    temp_root = Path(env["UPLOAD_TEMP_ROOT"])
+    metadata = ",".join(
+        f"{key} {base64.b64encode(value.encode()).decode()}"
+        for key, value in {"slot": bid_upload["slot"], "sha256": bid_upload["sha256"]}.items()
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", server, log)
+        line = socket.create_connection(("127.0.0.1", port))
+        request = (
+            f"POST {bid_upload['path']} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: {headers['Cookie']}\r\nX-CSRFToken: {CSRF}\r\n"
+            f"Upload-Capability: {headers['Upload-Capability']}\r\n"
+            "Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n"
+            f"Upload-Length: {len(sealed)}\r\nUpload-Metadata: {metadata}\r\n"
+            f"Content-Length: {len(sealed)}\r\n\r\n"
+        )
+        line.sendall(request.encode() + sealed[: len(sealed) // 2])
+
+        def partial_growing() -> bool:
+            return any(path.stat().st_size > MIB // 2 for path in temp_root.glob("*.part"))
+
+        wait_for(partial_growing, "the worker writing", log=log)
+        worker = wait_for(
+            lambda: worker_holding(server.pid, port, line.getsockname()[1]),
+            "the worker holding the connection",
+        )
+        os.kill(worker, signal.SIGKILL)
+        line.settimeout(10)
+        with contextlib.suppress(ConnectionResetError):
+            line.recv(4096)
+        line.close()
+        wait_for(lambda: worker not in children(server.pid), "the worker gone", log=log)
+
+        assert not ResumableUpload.objects.exists(), "a row that counts against the quota"
+        assert (
+            upload_quota_used(
+                portal=bid_upload["participation"].package.portal,
+                owner_key=f"company:{bid_upload['participation'].company_id}",
+                now=timezone.now(),
+            )
+            == 0
+        )
+        (orphan,) = temp_root.glob("*.part")
+
+        retry = requests.post(
+            f"http://127.0.0.1:{port}{bid_upload['path']}",
+            data=sealed,
+            headers={
+                **headers,
+                "Tus-Resumable": "1.0.0",
+                "Content-Type": "application/offset+octet-stream",
+                "Upload-Length": str(len(sealed)),
+                "Upload-Metadata": metadata,
+            },
+            timeout=30,
+        )
+        assert retry.status_code == 201, retry.text
+        stored = SealedFile.objects.get(participation=bid_upload["participation"])
+        assert (stored.sha256, stored.size) == (bid_upload["sha256"], len(sealed))
+        assert orphan.exists()
+        with override_settings(UPLOAD_TEMP_ROOT=str(temp_root)):
+            uploads_prune(now=timezone.now() + timedelta(hours=settings.UPLOAD_EXPIRY_HOURS + 1))
+        assert not orphan.exists(), "the partial file of the killed creation stays"
     finally:
         stop(server)

@@ -9,7 +9,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inaproc.search import fulltext
@@ -49,6 +51,25 @@ def test_results_come_from_every_portal_and_link_to_the_tender_page(client, port
     assert f'href="/lpse-a/tender/{alpha.code}/"' in response.text
     assert f'href="/lpse-b/tender/{beta.code}/"' in response.text
     assert "LPSE Beta" in response.text
+
+
+def test_a_result_row_names_the_type_method_and_year_of_its_tender(client, portal_a):
+    make_public_package(
+        portal_a, name="Jalan Desa", procurement_type="barang", selection_method="tender_cepat"
+    )
+    make_public_package(
+        portal_a,
+        name="Jalan Kota",
+        procurement_type="konstruksi",
+        selection_method="pengadaan_langsung",
+        finished=True,
+        budget_year=2027,
+    )
+
+    text = search(client, q="jalan", urut=Sort.NEWEST).text
+
+    assert "Pengadaan Barang · Tender Cepat · TA 2026" in text
+    assert "Pekerjaan Konstruksi · Pengadaan Langsung · TA 2027" in text
 
 
 def test_drafts_assigned_and_cancelled_before_publication_never_appear(client, portal_a):
@@ -152,6 +173,28 @@ def test_the_ranked_pool_gives_the_page_and_the_count_in_one_query(
 
     assert names(first) + names(second) == expected
     assert "25 tenders." in first.text
+
+
+@on_postgresql
+def test_equal_ranks_keep_the_newest_first_then_the_highest_id(client, english, portal_a):
+    """The ranked pool is sorted by rank alone in Python: ties must come out as
+    `national_search` orders them (newest first, then the higher id)."""
+    now = timezone.now()
+    same_time = now - timedelta(hours=2)
+    for n in range(6):
+        make_public_package(
+            portal_a,
+            name=f"Jalan Jalan {n}" if n in (1, 4) else f"Jalan {n}",
+            published_at=same_time if n < 4 else now - timedelta(hours=n),
+            with_stages=False,
+        )
+    expected = [p.name for p in national_search(filters=SearchFilters(q="jalan"), words=True)]
+
+    shown = names(search(client, q="jalan"))
+
+    assert shown == expected
+    assert shown[:2] == ["Jalan Jalan 1", "Jalan Jalan 4"]  # the better rank first
+    assert shown[2:5] == ["Jalan 3", "Jalan 2", "Jalan 0"]  # same time: higher id first
 
 
 def test_the_trigger_computes_the_document_of_fulltext():
@@ -463,6 +506,32 @@ def test_the_root_of_a_portal_domain_still_goes_to_the_portal(client, portal_a):
 
     assert response.status_code == 302
     assert response["Location"] == portal_a.get_absolute_url()
+
+
+def test_the_portal_choices_come_from_the_shared_cache_and_follow_portal_changes(
+    client, settings, portal_a, portal_b, django_capture_on_commit_callbacks
+):
+    settings.SHARED_CACHE = True
+    cache.clear()
+    search(client, q="jalan")  # fills the cache
+
+    with CaptureQueriesContext(connection) as captured:
+        text = search(client, q="gedung").text
+
+    assert not [
+        q for q in captured.captured_queries if 'SELECT "portals_portal"."slug"' in q["sql"]
+    ]
+    assert '<option value="lpse-a">LPSE Alpha</option>' in text
+    with django_capture_on_commit_callbacks(execute=True):
+        portal_a.name = "LPSE Alpha Baru"
+        portal_a.save()
+        portal_b.is_active = False
+        portal_b.save()
+
+    text = search(client, q="gedung").text
+
+    assert '<option value="lpse-a">LPSE Alpha Baru</option>' in text
+    assert 'value="lpse-b"' not in text
 
 
 def test_result_page_query_count_is_bounded(client, portal_a, django_assert_max_num_queries):

@@ -1,22 +1,28 @@
 """Reading a company's bid: the upload window, its draft, its versions, the slot rules."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 
-from inaproc.accounts.models import Role, UserSession
+from inaproc.accounts.models import Role, User, UserSession
 from inaproc.bids.models import BidState, BidVersion, SealedFile, SlotRule, TenderKey
 from inaproc.bids.slots import DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_MB, Slot, slots_for
 from inaproc.bids.upload_capability import UploadCapability
 from inaproc.portals.models import Portal
 from inaproc.tenders import stages
-from inaproc.tenders.models import Package, PackageState, Participation
+from inaproc.tenders.models import Package, PackageState, Participation, ScheduleStage
 from inaproc.tenders.models.packages import PUBLIC_STATES
 from inaproc.tenders.selectors.participation import ACTING_ROLES, package_with_stages, stage_of
-from inaproc.vendors.models import Company, CompanyMember, RegistrationStatus
+from inaproc.vendors.models import Company, CompanyMember, Registration, RegistrationStatus
 
 MIB = 1 << 20
+M = TypeVar("M", bound=Model)
 
 
 def upload_open(package: Package, *, now: datetime) -> bool:
@@ -52,7 +58,39 @@ class SlotView:
         return len(self.files) >= self.slot.max_files
 
 
-def slot_rules(package: Package) -> dict[str, tuple[int, tuple[str, ...]]]:
+Rules = dict[str, tuple[int, tuple[str, ...]]]
+# (package id, published at, start of the upload stage) -> its rules, per process.
+_RULES: dict[tuple[int, datetime | None, datetime], Rules] = {}
+RULES_SETTLED = timedelta(minutes=1)
+
+
+def slot_rules(package: Package) -> Rules:
+    """Per slot code: (largest file in MB, allowed extensions). Once the upload stage of
+    a published tender has started they cannot change (`slot_rules_editable`), so each
+    process reads them once per tender then (a minute after the start: an edit that
+    began just before it has committed): every file of a deadline checks them. The
+    stage's start is in the memo's key, so a schedule change that moves it starts
+    afresh."""
+    stage = (
+        stage_of(package, stages.BID_UPLOAD)
+        if "stages" in getattr(package, "_prefetched_objects_cache", {})
+        else None
+    )
+    if (
+        stage is None
+        or package.state != PackageState.PUBLISHED
+        or timezone.now() < stage.starts_at + RULES_SETTLED
+    ):
+        return _slot_rules_read(package)
+    memo = (package.pk, package.published_at, stage.starts_at)
+    if memo not in _RULES:
+        if len(_RULES) > 10_000:
+            _RULES.clear()
+        _RULES[memo] = _slot_rules_read(package)
+    return _RULES[memo]
+
+
+def _slot_rules_read(package: Package) -> Rules:
     rules = {
         rule.slot: (rule.max_file_mb, tuple(filter(None, rule.extensions.split(","))))
         for rule in SlotRule.objects.filter(package=package)
@@ -69,21 +107,112 @@ def slot_rules(package: Package) -> dict[str, tuple[int, tuple[str, ...]]]:
 def participation_for_upload(
     *, portal: Portal, company: Company, code: int
 ) -> Participation | None:
-    """The company's participation in public tender `code`, with the package and its stages
-    in two queries: the resumable-upload requests of a deadline need no more."""
-    participation = (
-        Participation.objects.select_related("package__portal", "company")
-        .filter(
-            package__portal=portal,
-            package__code=code,
-            package__state__in=PUBLIC_STATES,
-            company=company,
-        )
-        .first()
+    """The company's participation in public tender `code`, with the package, the
+    company and the stages, in one query (`_participation_query`): what the bid's
+    requests at a deadline check."""
+    return _participation_query(
+        portal,
+        "k.portal_id = %s AND k.code = %s AND p.company_id = %s",
+        [portal.pk, code, company.pk],
     )
-    if participation is not None:
-        package_with_stages(participation.package, list(participation.package.stages.all()))
+
+
+def _columns(model: type[Model], alias: str) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+@cache
+def _converters(model: type[Model]) -> list[tuple[Any, list[Any]]]:
+    """Per concrete column of `model`: its Col and the converters the ORM applies to
+    what the cursor gives (dates on SQLite, JSON, …)."""
+    out = []
+    for field in model._meta.concrete_fields:
+        col = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        out.append((col, converters))
+    return out
+
+
+def _from_row(model: type[M], values: Sequence[Any]) -> M:
+    """An instance of `model` from its concrete columns as a cursor gave them."""
+    converted = []
+    for (col, converters), value in zip(_converters(model), values, strict=True):
+        for convert in converters:
+            value = convert(value, col, connection)
+        converted.append(value)
+    fields = model._meta.concrete_fields
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+
+
+_ROW_MODELS = (Participation, Package, Company, ScheduleStage)
+
+
+@cache
+def _participation_sql(where: str) -> str:
+    """The participation query with `where` (placeholders only), written once per
+    process. One row per stage of the tender (stages LEFT JOINed: one query, not two);
+    only public tenders."""
+    quote = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    # Only names from the models' metadata and placeholders go into the text.
+    return f"""
+        SELECT {_columns(Participation, "p")}, {_columns(Package, "k")},
+               {_columns(Company, "c")}, {_columns(ScheduleStage, "s")}
+        FROM {table(Participation)} p
+        JOIN {table(Package)} k ON k.id = p.package_id
+        JOIN {table(Company)} c ON c.id = p.company_id
+        LEFT JOIN {table(ScheduleStage)} s ON s.package_id = k.id
+        WHERE k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))}) AND {where}
+        ORDER BY s.position"""  # noqa: S608
+
+
+def _participation_query(portal: Portal, where: str, params: list[Any]) -> Participation | None:
+    """The participation that `where` selects (on `p` participation, `k` package, `c`
+    company), with its package (of `portal`), company and stages, built from one query
+    written by hand: the ORM would compile it anew on every request (joins, EXISTS),
+    which cost more than the rest of a tus request's database work together."""
+    values = [str(value) if isinstance(value, str) else value for value in params]
+    with connection.cursor() as cursor:
+        cursor.execute(_participation_sql(where), [*map(str, PUBLIC_STATES), *values])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    widths = [len(model._meta.concrete_fields) for model in _ROW_MODELS]
+    bounds = [sum(widths[:i]) for i in range(len(widths) + 1)]
+    first = rows[0]
+    participation = _from_row(Participation, first[bounds[0] : bounds[1]])
+    package = _from_row(Package, first[bounds[1] : bounds[2]])
+    participation.package = package
+    participation.company = _from_row(Company, first[bounds[2] : bounds[3]])
+    package.portal = portal
+    stages = [row[bounds[3] : bounds[4]] for row in rows if row[bounds[3]] is not None]
+    package_with_stages(package, [_from_row(ScheduleStage, row) for row in stages])
     return participation
+
+
+@cache
+def _capability_where() -> str:
+    quote = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return quote(model._meta.db_table)
+
+    return f"""p.id = %s AND k.portal_id = %s AND k.code = %s
+          AND EXISTS (
+            SELECT 1 FROM {table(Registration)} r WHERE r.company_id = c.id AND r.status = %s)
+          AND EXISTS (
+            SELECT 1 FROM {table(CompanyMember)} m JOIN {table(User)} u ON u.id = m.user_id
+            WHERE m.company_id = p.company_id AND m.user_id = %s
+              AND m.role IN ({", ".join(["%s"] * len(ACTING_ROLES))})
+              AND m.suspended_at IS NULL
+              AND u.is_active = %s AND u.role = %s AND u.portal_id = %s)
+          AND EXISTS (
+            SELECT 1 FROM {table(UserSession)} us
+            WHERE us.id = %s AND us.user_id = %s AND us.ended_at IS NULL)"""  # noqa: S608
 
 
 def participation_for_capability(
@@ -92,45 +221,40 @@ def participation_for_capability(
     """The participation an upload capability names, with its package and stages, if it
     still holds: the tender public, the user an active vendor account still acting for
     the company (admin or bid preparer, not suspended), the company approved and the
-    session record the capability was issued in not ended. Two queries, the session and
+    session record the capability was issued in not ended. One query, the session and
     the user never loaded: what each resumable-upload request of a deadline costs. The
     caller checks the upload stage (`upload_open`) by the server clock."""
-    acting = CompanyMember.objects.filter(
-        company=OuterRef("company"),
-        user_id=capability.user_id,
-        role__in=ACTING_ROLES,
-        suspended_at__isnull=True,
-        user__is_active=True,
-        user__role=Role.VENDOR,
-        user__portal=portal,
+    return _participation_query(
+        portal,
+        _capability_where(),
+        [
+            capability.participation_id,
+            portal.pk,
+            capability.code,
+            RegistrationStatus.APPROVED,
+            capability.user_id,
+            *ACTING_ROLES,
+            True,
+            Role.VENDOR,
+            portal.pk,
+            capability.user_session_id,
+            capability.user_id,
+        ],
     )
-    session_open = UserSession.objects.filter(
-        pk=capability.user_session_id, user_id=capability.user_id, ended_at__isnull=True
-    )
-    participation = (
-        Participation.objects.select_related("package", "company")
-        .filter(
-            pk=capability.participation_id,
-            package__portal=portal,
-            package__code=capability.code,
-            package__state__in=PUBLIC_STATES,
-            company__registration__status=RegistrationStatus.APPROVED,
-        )
-        .filter(Exists(acting), Exists(session_open))
-        .first()
-    )
-    if participation is not None:
-        participation.package.portal = portal
-        package_with_stages(participation.package, list(participation.package.stages.all()))
-    return participation
 
 
 def draft_files(participation: Participation) -> QuerySet[SealedFile]:
     return SealedFile.objects.filter(participation=participation, in_draft=True)
 
 
-def slot_views(participation: Participation, package: Package) -> list[SlotView]:
-    rules = slot_rules(package)
+def slot_views(
+    participation: Participation,
+    package: Package,
+    rules: Rules | None = None,
+) -> list[SlotView]:
+    """Each slot of the bid with its rules and draft files. `rules`: `slot_rules` as
+    the caller read them in this request (they are fixed while bids are received)."""
+    rules = rules if rules is not None else slot_rules(package)
     files = list(draft_files(participation))
     return [
         SlotView(
@@ -151,8 +275,28 @@ def bid_versions(participation: Participation) -> QuerySet[BidVersion]:
     return BidVersion.objects.filter(participation=participation).order_by("-number")
 
 
-def key_of_envelope(package: Package, envelope: int) -> TenderKey | None:
-    return TenderKey.objects.filter(package=package, envelope=envelope).first()
+# (package id, published at, envelope) -> the tender key's fingerprint, per process.
+_FINGERPRINTS: dict[tuple[int, datetime | None, int], str] = {}
+
+
+def tender_key_fingerprint(package: Package, envelope: int) -> str | None:
+    """The fingerprint of the envelope's tender key, None without one. A published
+    tender's keys never change (the ceremony makes them while it is assigned, and it
+    never returns to that state), so each process reads them once per tender: every
+    file of a deadline checks its header against it. The publication time is in the
+    memo's key, so a package id that a test database hands out again misses it."""
+    published = package.state == PackageState.PUBLISHED
+    memo = (package.pk, package.published_at, envelope)
+    if published and memo in _FINGERPRINTS:
+        return _FINGERPRINTS[memo]
+    key = TenderKey.objects.filter(package=package, envelope=envelope).first()
+    if key is None:
+        return None
+    if published:
+        if len(_FINGERPRINTS) > 10_000:
+            _FINGERPRINTS.clear()
+        _FINGERPRINTS[memo] = key.fingerprint
+    return key.fingerprint
 
 
 def draft_matches_current(participation: Participation) -> bool:

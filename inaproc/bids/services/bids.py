@@ -19,8 +19,8 @@ from inaproc.bids.seal_messages import seal_error_message
 from inaproc.bids.selectors.bids import (
     current_bid,
     draft_files,
-    key_of_envelope,
     slot_views,
+    tender_key_fingerprint,
     upload_open,
 )
 from inaproc.bids.slots import slot_of
@@ -69,10 +69,12 @@ def _check_open(participation: Participation, now: datetime) -> None:
         raise BidRefused(_("Bids are not received now: the upload stage is closed."))
 
 
-def _sealed_file_write(portal_id: int, source: IO[bytes], source_path: Path | None) -> StoredFile:
+def _sealed_file_write(
+    portal_id: int, source: IO[bytes], source_path: Path | None, source_sha256: str | None
+) -> StoredFile:
     sealed = {"extension": "inpseal", "content_type": "application/octet-stream"}
     if source_path is not None:
-        return file_adopt(path=source_path, portal_id=portal_id, **sealed)
+        return file_adopt(path=source_path, portal_id=portal_id, sha256=source_sha256, **sealed)
     source.seek(0)
     return stream_store(source=source, portal_id=portal_id, **sealed)
 
@@ -85,6 +87,8 @@ def sealed_file_store(
     source: IO[bytes],
     claimed_sha256: str | None = None,
     source_path: Path | None = None,
+    source_sha256: str | None = None,
+    rules: dict[str, tuple[int, tuple[str, ...]]] | None = None,
     now: datetime | None = None,
 ) -> SealedFile:
     """Check a sealed file (its header names this tender, this slot and the envelope's
@@ -92,7 +96,10 @@ def sealed_file_store(
     the uploader's browser stated the sealed hash, a different hash is refused. `source`
     must be seekable (it is read twice). `source_path`: the file `source` reads, when the
     caller removes it afterwards (a finished resumable upload): it is adopted into the
-    storage (`file_adopt`: a hard link on the same disk) instead of copied."""
+    storage (`file_adopt`: a hard link on the same disk) instead of copied;
+    `source_sha256`: its SHA-256 as the server computed it while receiving it (then not
+    read again). `rules`: the
+    slot rules as the caller read them in this request (`slot_rules`)."""
     with transaction.atomic():
         locked = _participation_locked(participation)
         package = locked.package
@@ -100,10 +107,12 @@ def sealed_file_store(
         slot = slot_of(package, slot_code)
         if slot is None:
             raise BidRefused(_("This tender has no such part of the bid."))
-        key = key_of_envelope(package, slot.envelope)
-        if key is None:
+        key_fingerprint = tender_key_fingerprint(package, slot.envelope)
+        if key_fingerprint is None:
             raise BidRefused(_("This tender has no key for this part of the bid."))
-        view = next(view for view in slot_views(locked, package) if view.slot.code == slot_code)
+        view = next(
+            view for view in slot_views(locked, package, rules) if view.slot.code == slot_code
+        )
         if view.full and not slot.is_letter:
             raise BidRefused(_("This part of the bid holds no more files: remove one first."))
         try:
@@ -111,11 +120,11 @@ def sealed_file_store(
                 cast(BinaryIO, source),
                 tender=str(package.code),
                 slot=slot_code,
-                key_fingerprint=key.fingerprint,
+                key_fingerprint=key_fingerprint,
             )
         except SealError as error:
             raise BidRefused(seal_error_message(error.code)) from None
-        stored = _sealed_file_write(package.portal_id, source, source_path)
+        stored = _sealed_file_write(package.portal_id, source, source_path, source_sha256)
         try:
             if claimed_sha256 is not None and stored.sha256 != claimed_sha256.lower():
                 raise BidRefused(
@@ -189,16 +198,15 @@ def bid_submit(
                 % {"parts": ", ".join(missing)}
             )
         files = [file for view in views for file in view.files]
-        current = current_bid(locked)
+        # The versions' numbers and states in one query: the current one and the next
+        # number.
+        versions = list(
+            BidVersion.objects.filter(participation=locked).only("pk", "number", "state")
+        )
+        current = next((v for v in versions if v.state == BidState.SUBMITTED), None)
         if current is not None and set(current.files.all()) == set(files):
             raise BidRefused(_("This bid is already submitted as it is."))
-        number = (
-            BidVersion.objects.filter(participation=locked)
-            .order_by("-number")
-            .values_list("number", flat=True)
-            .first()
-            or 0
-        ) + 1
+        number = max((v.number for v in versions), default=0) + 1
         company = locked.company
         entry = append_entry(
             portal=package.portal,
@@ -227,7 +235,11 @@ def bid_submit(
             receipt=receipt,
             receipt_sha256=receipt_hash(receipt),
         )
-        version.files.set(files)
+        # A new version holds nothing yet: its files inserted at once (no read first).
+        BidVersion.files.through.objects.bulk_create(
+            BidVersion.files.through(bidversion_id=version.pk, sealedfile_id=file.pk)
+            for file in files
+        )
         audit_record(
             actor=user,
             verb="bids.submitted",

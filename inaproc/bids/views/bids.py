@@ -232,9 +232,15 @@ def draft_remove_view(request: CompanyRequest, code: int, file_id: int) -> HttpR
 @second_factor_fresh_required
 def bid_submit_view(request: CompanyRequest, code: int) -> HttpResponseBase:
     """GET (after the second-factor check): back to the page; POST: submit."""
-    participation = _participation(request, code)
     if request.method == "GET":
         return HttpResponseRedirect(_bid_url(request, code))
+    # The participation with what the bid checks (package, portal, company, stages):
+    # what the service would read again under its lock otherwise.
+    participation = participation_for_upload(
+        portal=request.portal, company=request.company_member.company, code=code
+    )
+    if participation is None:
+        raise Http404
     # A script (Accept: application/json) gets the receipt itself in the answer: the
     # file it keeps, without another request; the page follows the redirect to it.
     as_json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
@@ -251,6 +257,12 @@ def bid_submit_view(request: CompanyRequest, code: int) -> HttpResponseBase:
     if as_json:
         response = HttpResponse(receipt_json(version), content_type="application/json", status=201)
         response["Location"] = receipt_url
+        # A fresh upload capability for the script's next bid (a replacement), so it
+        # need not ask for one (docs/sealed-bids.md, "Upload capability").
+        capability = _capability(request, participation, code)
+        if capability is not None:
+            response[capability_header] = capability["capability"]
+            response[f"{capability_header}-Expires"] = capability["expiresAt"]
         return response
     messages.success(
         request,

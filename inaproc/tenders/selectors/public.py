@@ -12,14 +12,17 @@ ends_at), so the two always agree.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -237,19 +240,45 @@ class _ListStage:
     ends_at: datetime
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class _Microseconds(Func):
+    """A timestamptz as whole microseconds since 1970 (PostgreSQL; exact: EXTRACT gives a
+    numeric). Loaded as an integer: Django's loader of timestamptz values is pure
+    Python, about 4 µs a value, 2 ms for the ~400 of a page's stages."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
 def tender_rows(packages: list[Package], *, now: datetime | None = None) -> list[TenderRow]:
     """Each package with where it stands now (its stages and the clock). The stages of
     the whole page in one query, as plain values: making a model instance of each of a
     page's ~400 stages cost more than the list's query (docs/performance.md)."""
     now = now or timezone.now()
     stages: dict[int, list[_ListStage]] = defaultdict(list)
-    rows = (
-        ScheduleStage.objects.filter(package__in=[package.pk for package in packages])
-        .order_by("package_id", "position")
-        .values_list("package_id", "position", "key", "starts_at", "ends_at")
+    rows = ScheduleStage.objects.filter(package__in=[package.pk for package in packages]).order_by(
+        "package_id", "position"
     )
-    for package_id, position, key, starts_at, ends_at in rows:
-        stages[package_id].append(_ListStage(position, key, starts_at, ends_at))
+    if connection.vendor == "postgresql":
+        values = rows.annotate(
+            starts=_Microseconds("starts_at"), ends=_Microseconds("ends_at")
+        ).values_list("package_id", "position", "key", "starts", "ends")
+        for package_id, position, key, starts, ends in values:
+            stages[package_id].append(
+                _ListStage(
+                    position,
+                    key,
+                    _EPOCH + timedelta(microseconds=starts),
+                    _EPOCH + timedelta(microseconds=ends),
+                )
+            )
+    else:
+        for package_id, position, key, starts_at, ends_at in rows.values_list(
+            "package_id", "position", "key", "starts_at", "ends_at"
+        ):
+            stages[package_id].append(_ListStage(position, key, starts_at, ends_at))
     return [TenderRow(package, standing_at(stages[package.pk], now)) for package in packages]
 
 
