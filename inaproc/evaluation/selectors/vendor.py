@@ -67,7 +67,18 @@ def result_labels(participations: list[Participation]) -> dict[int, str]:
     settings.PARTICIPATION_RESULTS): winner, reserve, not the winner; or file I passed
     or not; nothing before an announcement."""
     labels: dict[int, str] = {}
+    # One query for all: the tenders with an announcement standing; only those (few
+    # of a company's tenders at a time) are read further.
+    announced = set(
+        Announcement.objects.filter(
+            evaluation__package__in={p.package_id for p in participations},
+            kind__in=(AnnouncementKind.WINNER, AnnouncementKind.FILE_ONE),
+            withdrawn_at__isnull=True,
+        ).values_list("evaluation__package", flat=True)
+    )
     for participation in participations:
+        if participation.package_id not in announced:
+            continue
         result = announced_result(participation.package)
         if result is not None:
             if result.winner.pk == participation.pk:

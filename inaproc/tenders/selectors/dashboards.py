@@ -1,7 +1,7 @@
 """What the officials' dashboards show: the PPK's packages, the Pokja member's tenders
 and what needs doing (approvals, questions waiting, the next deadline), the Pejabat
 Pengadaan's packages. A fixed number of queries whatever the number of packages: the
-counts are annotations and the stages are prefetched."""
+counts are annotations and the stages are read as plain values (`plain_stages`)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +17,7 @@ from inaproc.tenders.models import (
     PokjaMember,
     PublicationApproval,
 )
+from inaproc.tenders.selectors.public import plain_stages
 from inaproc.tenders.stages import Standing, TimedStage, stage_name, standing_at
 
 DASHBOARD_LIMIT = 100
@@ -56,7 +57,6 @@ class DashboardRow:
 def _with_counts(packages: QuerySet[Package], user: User) -> QuerySet[Package]:
     return (
         packages.select_related("pokja", "pejabat_pengadaan")
-        .prefetch_related("stages")
         .annotate(
             unanswered=Count("questions", filter=Q(questions__answered_at__isnull=True)),
             approved_by_me=Exists(
@@ -68,16 +68,18 @@ def _with_counts(packages: QuerySet[Package], user: User) -> QuerySet[Package]:
 
 
 def _rows(packages: QuerySet[Package], *, now: datetime, approvals: bool) -> list[DashboardRow]:
+    shown = list(packages[:DASHBOARD_LIMIT])
+    stages = plain_stages(shown)
     return [
         DashboardRow(
             package=package,
-            standing=standing_at(package.stages.all(), now),
+            standing=standing_at(stages[package.pk], now),
             needs_my_approval=approvals
             and package.state == PackageState.ASSIGNED
             and not getattr(package, "approved_by_me", False),
             unanswered_questions=getattr(package, "unanswered", 0),
         )
-        for package in packages[:DASHBOARD_LIMIT]
+        for package in shown
     ]
 
 

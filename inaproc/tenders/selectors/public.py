@@ -252,11 +252,10 @@ class _Microseconds(Func):
     output_field = BigIntegerField()
 
 
-def tender_rows(packages: list[Package], *, now: datetime | None = None) -> list[TenderRow]:
-    """Each package with where it stands now (its stages and the clock). The stages of
-    the whole page in one query, as plain values: making a model instance of each of a
-    page's ~400 stages cost more than the list's query (docs/performance.md)."""
-    now = now or timezone.now()
+def plain_stages(packages: list[Package]) -> dict[int, list[_ListStage]]:
+    """The stages of `packages` in one query, as plain values by package id, in order:
+    making a model instance of each of a page's hundreds of stages cost more than the
+    page's own query (docs/performance.md). Enough for `standing_at`."""
     stages: dict[int, list[_ListStage]] = defaultdict(list)
     rows = ScheduleStage.objects.filter(package__in=[package.pk for package in packages]).order_by(
         "package_id", "position"
@@ -279,6 +278,13 @@ def tender_rows(packages: list[Package], *, now: datetime | None = None) -> list
             "package_id", "position", "key", "starts_at", "ends_at"
         ):
             stages[package_id].append(_ListStage(position, key, starts_at, ends_at))
+    return stages
+
+
+def tender_rows(packages: list[Package], *, now: datetime | None = None) -> list[TenderRow]:
+    """Each package with where it stands now (its stages and the clock)."""
+    now = now or timezone.now()
+    stages = plain_stages(packages)
     return [TenderRow(package, standing_at(stages[package.pk], now)) for package in packages]
 
 

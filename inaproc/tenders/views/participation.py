@@ -81,7 +81,13 @@ def join_view(request: CompanyRequest, code: int) -> HttpResponse:
 @company_role_required()
 def my_tenders_view(request: CompanyRequest) -> HttpResponse:
     company = request.company_member.company
-    context = {"rows": my_tenders(company=company), "invited": open_invitations(company)}
+    rows = my_tenders(company=company)
+    context = {
+        "rows": rows,
+        # For the other apps' lines (objections, award), read for all rows at once.
+        "participations": [row.participation for row in rows],
+        "invited": open_invitations(company),
+    }
     return render(request, "tenders/participation/my_tenders.html", context)
 
 

@@ -17,7 +17,7 @@ from inaproc.vendors.companies.selectors.changes import (
     pending_change_request,
 )
 from inaproc.vendors.companies.selectors.company import company_for_user
-from inaproc.vendors.models import CompanyRole, RegistrationStatus
+from inaproc.vendors.models import CompanyMember, CompanyRole, RegistrationStatus
 from inaproc.vendors.registrations.selectors import pending_registration_count
 from inaproc.vendors.templatetags.vendors import npwp
 
@@ -62,7 +62,10 @@ def company_changes_panel(context: template.Context) -> dict[str, Any]:
         return {}
     if not user.has_role(Role.VENDOR):
         return {}
-    membership = getattr(user, "company_membership", None)
+    # The membership, its company and registration in one query.
+    membership = (
+        CompanyMember.objects.select_related("company__registration").filter(user=user).first()
+    )
     if membership is None or membership.suspended_at is not None:
         return {}
     company = membership.company

@@ -86,8 +86,10 @@ def registration_history_rows(*, registration: Registration) -> list[HistoryRow]
 
 
 def company_for_user(*, user: User) -> Company | None:
+    """The company of `user`, with its registration (`company.registration`) read in
+    the same query."""
     membership = (
-        CompanyMember.objects.select_related("company").filter(user=user).first()
+        CompanyMember.objects.select_related("company__registration").filter(user=user).first()
         if user.is_authenticated
         else None
     )

@@ -4,7 +4,7 @@ another company or portal finds nothing."""
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from inaproc.accounts.models import Role, User
@@ -101,8 +101,12 @@ def members_summary(*, member: CompanyMember) -> dict:
     summary: dict = {"member": member, "is_admin": member.role == CompanyRole.ADMIN}
     members = CompanyMember.objects.filter(company=company)
     if summary["is_admin"]:
-        summary["user_count"] = members.count()
-        summary["suspended_count"] = members.filter(suspended_at__isnull=False).count()
+        summary.update(
+            members.aggregate(  # both counts in one query
+                user_count=Count("pk"),
+                suspended_count=Count("pk", filter=Q(suspended_at__isnull=False)),
+            )
+        )
         summary["invitation_count"] = CompanyInvitation.objects.filter(
             company=company,
             accepted_at__isnull=True,
