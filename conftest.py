@@ -1,10 +1,34 @@
 import pytest
+from django.utils import translation
 
 from tests import cookies
 from tests.factories import make_portal, make_user
 
 # Django's test client, taught the per-portal session cookies (tests/cookies.py).
 cookies.install()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """Each test starts, as a new process does, with no language activated: outside a
+    request the code speaks settings.LANGUAGE_CODE (Indonesian; English with the
+    `english` fixture). A request activates its language in the thread and leaves it
+    there (as Django's own LocaleMiddleware does), so without this a test's messages
+    depended on the language of the previous test's last request."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memo():
+    """Values kept in this process's memory for a while (core/cache.cached_for, without a
+    shared cache) are forgotten between tests: each test sees its own data."""
+    from inaproc.core.cache import process_memo
+
+    process_memo.clear()
+    yield
+    process_memo.clear()
 
 
 @pytest.fixture

@@ -4,8 +4,15 @@ from django.views.i18n import set_language
 
 from inaproc.accounts.captcha import captcha_refresh_view
 from inaproc.core import views as core_views
+from inaproc.core.operations import OPERATIONS_ENDPOINTS
 from inaproc.ops import views as ops_views
 from inaproc.search import views as search_views
+
+OPERATIONS_VIEWS = {
+    "healthz": core_views.healthz_view,
+    "readyz": ops_views.readyz_view,
+    "metrics": ops_views.metrics_view,
+}
 
 urlpatterns = [
     # The national search and the portal directory (inaproc/search).
@@ -14,9 +21,8 @@ urlpatterns = [
     # cached for every anonymous visitor; a forged request can only switch the display
     # language (docs/decisions/0014-public-page-cache.md).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("healthz", core_views.healthz_view, name="healthz"),
-    path("readyz", ops_views.readyz_view, name="readyz"),
-    path("metrics", ops_views.metrics_view, name="metrics"),
+    # /healthz, /readyz, /metrics: each named as its path (inaproc/core/operations.py).
+    *(path(name, OPERATIONS_VIEWS[name], name=name) for name in OPERATIONS_ENDPOINTS),
     # CAPTCHA images and the refresh endpoint (django-simple-captcha), shared by portals.
     path("captcha/refresh/<slug:form_name>/", captcha_refresh_view, name="captcha-refresh-form"),
     path("captcha/", include("captcha.urls")),

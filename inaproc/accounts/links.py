@@ -1,7 +1,6 @@
 """Links emailed to an account's owner: set a new password, and "this wasn't me".
 Below the services, so that every service that emails the owner can build them."""
 
-from django.conf import settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -28,7 +27,6 @@ def password_reset_link(user: User) -> str:
     return portal_absolute_url(
         _portal(user),
         "accounts:password_reset_confirm",
-        base_url=settings.SITE_URL,
         uidb64=_uid(user),
         token=password_reset_token.make_token(user),
     )
@@ -38,7 +36,6 @@ def not_me_link(user: User) -> str:
     return portal_absolute_url(
         _portal(user),
         "accounts:not_me",
-        base_url=settings.SITE_URL,
         uidb64=_uid(user),
         token=not_me_token.make_token(user),
     )
@@ -49,7 +46,6 @@ def staff_invitation_link(user: User) -> str:
     return portal_absolute_url(
         _portal(user),
         "accounts:staff_invitation_accept",
-        base_url=settings.SITE_URL,
         uidb64=_uid(user),
         token=staff_invitation_token.make_token(user),
     )

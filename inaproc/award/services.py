@@ -30,7 +30,7 @@ from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.evaluation.selectors.public import AnnouncedResult, announced_result, public_winner
 from inaproc.files.storage import StoredFile, document_delete, stream_store
-from inaproc.tenders.links import portal_link
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.models import Package
 from inaproc.tenders.services.locks import package_locked
 from inaproc.tenders.services.participation_mail import email_to
@@ -161,7 +161,9 @@ def _letter_save(
         template=LETTER_EMAIL,
         context={
             "letter": letter,
-            "letter_url": portal_link(package.portal, "award:vendor_award", code=package.code),
+            "letter_url": portal_absolute_url(
+                package.portal, "award:vendor_award", code=package.code
+            ),
         },
     )
     return letter

@@ -11,7 +11,10 @@ Whether caching across requests is used at all is `settings.SHARED_CACHE`: true 
 when every process that serves requests sees the same cache (Redis; or the local-memory
 cache of a single-process development server). With several gunicorn workers and a
 local-memory cache, invalidating an entry would reach only one of them, so nothing is
-cached across requests there (docs/decisions/0014-public-page-cache.md).
+cached across requests there (docs/decisions/0014-public-page-cache.md). What nothing
+invalidates, a value allowed to be some seconds old (a count that follows the clock), is
+the exception: `cached_for` keeps it in the process's memory when there is no shared
+cache, so that each worker computes it at most once per period.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -120,6 +123,66 @@ def cache_delete_many(keys: Iterable[str]) -> None:
         health.failed("delete", error)
         return
     health.succeeded()
+
+
+T = TypeVar("T")
+
+
+class _ProcessMemo:
+    """Per process: values computed here, each kept until its expiry. Keys are a few fixed
+    names (no per-visitor key), so nothing is ever evicted but by expiry."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.entries: dict[str, tuple[float, Any]] = {}
+        self.key_locks: dict[str, threading.Lock] = {}
+
+    def _fresh(self, key: str) -> tuple[bool, Any]:
+        entry = self.entries.get(key)
+        if entry is not None and self.clock() < entry[0]:
+            return True, entry[1]
+        return False, None
+
+    def get_or_compute(self, key: str, seconds: float, compute: Callable[[], T]) -> T:
+        fresh, value = self._fresh(key)
+        if fresh:
+            return value
+        with self.lock:
+            key_lock = self.key_locks.setdefault(key, threading.Lock())
+        # One thread computes; the others of the process wait for its value rather than
+        # run the same query at the same time.
+        with key_lock:
+            fresh, value = self._fresh(key)
+            if fresh:
+                return value
+            value = compute()
+            self.entries[key] = (self.clock() + seconds, value)
+            return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+process_memo = _ProcessMemo()
+
+
+def cached_for(key: str, seconds: float, compute: Callable[[], T]) -> T:
+    """`compute()`, at most `seconds` old, for values that nothing invalidates (a count
+    that follows the clock may be this late). From the shared cache when caching across
+    requests is on (one computation per period for the whole platform); without it, or
+    while it fails, from this process's memory (one computation per period and worker).
+    `compute` must not return None (None is a miss)."""
+    if cache_enabled():
+        value = cache_get(key)
+        if value is not None:
+            return value
+        if cache_enabled():  # the read did not fail: the cache is there to keep it
+            value = compute()
+            cache_set(key, value, seconds)
+            return value
+    return process_memo.get_or_compute(key, seconds, compute)
 
 
 def _cache_add(key: str, value: Any) -> None:

@@ -22,13 +22,10 @@ class Outcome(models.TextChoices):
     FAIL = "fail", _("The tender fails (Tender Gagal)")
 
 
-class Objection(models.Model):
-    """A participant's one objection during Masa Sanggah, and the Pokja's answer."""
+class Filed(models.Model):
+    """What an objection and an appeal share: who filed it, when and why, and the
+    decision on it with its effect on the tender (only an accepted one has an effect)."""
 
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="objections")
-    participation = models.OneToOneField(
-        Participation, on_delete=models.PROTECT, related_name="objection"
-    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("filed by"),
@@ -39,8 +36,31 @@ class Objection(models.Model):
     )
     reasons = models.TextField(_("reasons"))
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    decision = models.CharField(_("answer"), max_length=10, choices=Decision.choices, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     outcome = models.CharField(_("effect"), max_length=12, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["filed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["", *Decision.values]), name="%(class)s_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(decision=Decision.ACCEPTED),
+                name="%(class)s_outcome_only_accepted",
+            ),
+        ]
+
+
+class Objection(Filed):
+    """A participant's one objection during Masa Sanggah, and the Pokja's answer."""
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="objections")
+    participation = models.OneToOneField(
+        Participation, on_delete=models.PROTECT, related_name="objection"
+    )
+    decision = models.CharField(_("answer"), max_length=10, choices=Decision.choices, blank=True)
     answer = models.TextField(_("reasons of the answer"), blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,19 +72,9 @@ class Objection(models.Model):
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Filed.Meta):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
-        ordering = ["filed_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=["", *Decision.values]), name="objection_decision_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(decision=Decision.ACCEPTED),
-                name="objection_outcome_only_accepted",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.package_id} · {self.participation_id}"
@@ -85,24 +95,12 @@ class ObjectionAttachment(StoredDocumentFields):
         ordering = ["uploaded_at", "pk"]
 
 
-class Appeal(models.Model):
+class Appeal(Filed):
     """Sanggah banding (Pekerjaan Konstruksi only): the objector of a rejected objection
     appeals to the budget holder (PA/KPA); the decision is entered by the package's PPK
     or a portal administrator as the budget holder's."""
 
     objection = models.OneToOneField(Objection, on_delete=models.PROTECT, related_name="appeal")
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("filed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reasons = models.TextField(_("reasons"))
-    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
-    outcome = models.CharField(_("effect"), max_length=12, choices=Outcome.choices, blank=True)
     decision_reasons = models.TextField(_("reasons of the decision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,19 +112,9 @@ class Appeal(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Filed.Meta):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
-        ordering = ["filed_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=["", *Decision.values]), name="appeal_decision_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(decision=Decision.ACCEPTED),
-                name="appeal_outcome_only_accepted",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.objection_id} · banding"

@@ -25,7 +25,7 @@ from inaproc.opendata.mapping import ocid_for
 from inaproc.opendata.selectors import RecordRow
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
-from inaproc.portals.urls_helpers import portal_absolute_url
+from inaproc.portals.urls_helpers import portal_absolute_url, site_absolute_url
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -137,10 +137,10 @@ def _limit(request: HttpRequest) -> int:
 
 def _publisher(portal: Portal | None) -> dict[str, str]:
     if portal is None:
-        return {"name": settings.OCDS_PUBLISHER_NAME, "uri": settings.SITE_URL.rstrip("/") + "/"}
+        return {"name": settings.OCDS_PUBLISHER_NAME, "uri": site_absolute_url("/")}
     return {
         "name": portal.name,
-        "uri": portal_absolute_url(portal, "portal_home", base_url=settings.SITE_URL),
+        "uri": portal_absolute_url(portal, "portal_home"),
     }
 
 

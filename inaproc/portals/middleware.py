@@ -4,15 +4,12 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 
+from inaproc.core.operations import OPERATIONS_PATHS
 from inaproc.core.pagecache import Handler, PageCacheMiddleware
 from inaproc.portals.cookies import PortalCookieMiddleware, portal_cookie_name
 from inaproc.portals.directory import RequestPortals, path_slug, portals_for_request
 
 PORTAL_URL_KWARG = "portal_slug"
-
-
-# The platform's operational endpoints (config/urls.py).
-OPERATIONS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class PortalMiddleware:

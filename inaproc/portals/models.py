@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inaproc.core.models import TimeStampedModel
+from inaproc.core.operations import OPERATIONS_ENDPOINTS
 
 # Slugs that would shadow platform-level URLs.
 RESERVED_SLUGS = frozenset(
@@ -13,9 +14,7 @@ RESERVED_SLUGS = frozenset(
         "static",
         "media",
         "i18n",
-        "healthz",
-        "readyz",
-        "metrics",
+        *OPERATIONS_ENDPOINTS,
         "admin",
         "platform",
         "api",

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from inaproc.core.cache import cache_get, cache_set
+from inaproc.core.cache import cached_for
 from inaproc.portals.models import Portal
 from inaproc.search import fulltext
 from inaproc.search.filters import SearchFilters, Sort
@@ -235,17 +235,14 @@ DIRECTORY_COUNTS_KEY = "search:directory-open-counts"
 
 
 def open_tender_counts(*, now: datetime | None = None) -> dict[int, int]:
-    """Published tenders not finished yet, per portal id; cached for a minute (the
-    count reads every open tender of the platform)."""
+    """Published tenders not finished yet, per portal id; a minute old at most (the
+    count reads every open tender of the platform): in the shared cache, or without one
+    (no REDIS_URL, or Redis down) in each worker's memory."""
     if now is not None:
         return _open_counts(now)
-    # Through the project's cache wrapper: with the shared cache down the counts are
-    # computed each time, and the directory is still served.
-    counts = cache_get(DIRECTORY_COUNTS_KEY)
-    if not isinstance(counts, dict):
-        counts = _open_counts(timezone.now())
-        cache_set(DIRECTORY_COUNTS_KEY, counts, DIRECTORY_COUNTS_SECONDS)
-    return counts
+    return cached_for(
+        DIRECTORY_COUNTS_KEY, DIRECTORY_COUNTS_SECONDS, lambda: _open_counts(timezone.now())
+    )
 
 
 def portal_directory(*, text: str = "", province: str = "") -> list[Portal]:

@@ -20,10 +20,11 @@ from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.notifications.services import email_send
 from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url, site_absolute_url
 from inaproc.search.filters import SearchFilters
 from inaproc.search.models import SAVED_SEARCH_LIMIT, SavedSearch, SavedSearchAlert
 from inaproc.search.selectors import new_matches
-from inaproc.tenders.links import portal_link, public_tender_link
+from inaproc.tenders.links import public_tender_link
 from inaproc.tenders.money import rupiah
 
 # An alert email lists this many tenders; more are counted ("and 12 more").
@@ -139,7 +140,7 @@ def _alert_email(saved: SavedSearch, packages: list) -> None:
                 "more": max(0, len(packages) - ALERT_EMAIL_ROWS),
                 "count": len(packages),
                 "search_url": _search_link(saved),
-                "manage_url": portal_link(saved.portal, "search:saved_list"),
+                "manage_url": portal_absolute_url(saved.portal, "search:saved_list"),
             },
             portal=saved.portal,
         )
@@ -147,7 +148,7 @@ def _alert_email(saved: SavedSearch, packages: list) -> None:
 
 def _search_link(saved: SavedSearch) -> str:
     query = SearchFilters.from_json(saved.filters).query_string()
-    return f"{settings.SITE_URL.rstrip('/')}/?{query}"
+    return site_absolute_url(f"/?{query}")
 
 
 def saved_search_alerts_send(*, now: datetime | None = None) -> int:

@@ -238,9 +238,9 @@ def test_load_demo_creates_two_portals_and_is_idempotent(db):
     second = run("load_demo", force=True)
 
     assert Portal.objects.count() == 2
-    # Plus the delegated company user of the demo vendor, the five tender officials
-    # (inaproc.demo.tenders) and the two other bidding companies on each portal.
-    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) + 2 + 2 * 5 + 4
+    # Plus the delegated company user of the demo vendor and the five tender officials
+    # (inaproc.demo.tenders) on each portal.
+    assert User.objects.count() == len(DEMO_ACCOUNTS) + len(DEMO_APPLICANTS) + 2 + 2 * 5
     assert User.objects.count() == 26
     assert User.objects.filter(username=DEMO_VENDOR_NPWP).count() == 2
     staff = User.objects.filter(username=STAFF_MEMBER["username"])

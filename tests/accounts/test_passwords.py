@@ -71,6 +71,30 @@ def set_new_password(client, path: str, password: str = NEW_PASSWORD, capture=No
 # ---------------------------------------------------------------------------
 
 
+def test_the_reset_link_never_comes_from_the_requests_host(
+    client, settings, vendor_a, django_capture_on_commit_callbacks
+):
+    """A reset asked for with a forged Host header still links to SITE_URL, port
+    included: the visitor chooses the Host, and a link built from it could lead to
+    another site (and the worker that renders the email has no request anyway)."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/lpse-a/lupa-kata-sandi/",
+            {"identifier": vendor_a.username},
+            HTTP_HOST="evil.example:9999",
+        )
+    run_tasks_until_idle(django_capture_on_commit_callbacks)
+
+    [email] = mail.outbox
+    assert (
+        RESET_LINK.search(email.body)
+        .group(0)
+        .startswith("http://127.0.0.1:8000/lpse-a/atur-ulang-kata-sandi/")
+    )
+    assert "evil.example" not in email.body
+
+
 def test_reset_round_trip_through_the_worker_sets_the_new_password(
     client, vendor_a, django_capture_on_commit_callbacks
 ):

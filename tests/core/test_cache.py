@@ -6,6 +6,7 @@ and the same behaviour on a real Redis server."""
 
 import logging
 import os
+import threading
 import uuid
 from datetime import timedelta
 
@@ -661,3 +662,50 @@ def test_the_redis_backend_keeps_one_client_per_connection_pool():
 
     assert backend.get_client() is backend.get_client()
     assert backend.get_client(write=True) is backend.get_client()
+
+
+# --- Values kept for a while (cached_for) ---------------------------------------------
+
+
+def test_a_value_kept_in_the_process_is_computed_once_by_concurrent_requests():
+    """Threads of one worker asking at once wait for the one computation instead of
+    running the same query side by side."""
+    calls = []
+    started = threading.Event()
+    release = threading.Event()
+
+    def compute() -> int:
+        calls.append(1)
+        started.set()
+        release.wait(5)
+        return 42
+
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache_module.cached_for("k", 60, compute)))
+        for _ in range(4)
+    ]
+    threads[0].start()
+    started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    release.set()
+    for thread in threads:
+        thread.join(5)
+
+    assert results == [42, 42, 42, 42]
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_is_not_kept():
+    """An error (the database gone for a moment) reaches the caller and is not remembered:
+    the next request computes again."""
+
+    def failing() -> int:
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        cache_module.cached_for("k", 60, failing)
+
+    assert cache_module.cached_for("k", 60, lambda: 7) == 7
+    assert cache_module.cached_for("k", 60, lambda: 8) == 7

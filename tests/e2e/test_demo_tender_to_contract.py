@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, Page, expect
 from inaproc.accounts.models import User
 from inaproc.award.models import Contract
 from inaproc.bids.models import TenderKey
-from inaproc.demo.management.commands.load_demo import DEMO_BIDDERS
+from inaproc.demo.management.commands.load_demo import demo_bidders
 from inaproc.demo.tenders import OFFICIALS, OPENING_PL, OPENING_TENDER
 from inaproc.evaluation.selectors import announced_result
 from inaproc.notifications.models import Email
@@ -58,11 +58,7 @@ def _key_file(username: str) -> Path:
 
 
 def _bidder_password(username: str) -> str:
-    return next(
-        d.account.password
-        for d in DEMO_BIDDERS
-        if d.account.portal == SLUG and d.account.username == username
-    )
+    return next(a.password for a in demo_bidders(SLUG) if a.username == username)
 
 
 class Walk:

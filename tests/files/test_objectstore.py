@@ -7,9 +7,7 @@ import io
 import json
 import os
 import subprocess
-import sys
 import tracemalloc
-from pathlib import Path
 
 import pytest
 from django.http import Http404
@@ -28,6 +26,7 @@ from inaproc.files.storage import (
     stream_store,
 )
 from tests.files.test_storage import checked_pdf
+from tests.processes import run_python
 from tests.vendors.builders import pdf_bytes
 
 MIB = 1024 * 1024
@@ -239,14 +238,7 @@ def settings_of(environment: dict[str, str]) -> subprocess.CompletedProcess:
         "print(json.dumps(base.STORAGES['documents']))"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCUMENT_", "S3_"))}
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        env={**env, **environment},
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_python(code, env={**env, **environment})
 
 
 def test_the_environment_selects_the_object_store(s3_server):

@@ -2,6 +2,7 @@
 the confirmation email with the private link, attachments, bad input and the throttle."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -296,3 +297,37 @@ def test_staff_may_open_a_ticket_too_without_a_captcha(client, portal_a):
 
     assert response.status_code == 302
     assert Ticket.objects.get().requester == officer
+
+
+@pytest.mark.parametrize(
+    ("site_url", "domain", "expected"),
+    [
+        ("http://127.0.0.1:8000", "", "http://127.0.0.1:8000/lpse-a/bantuan/tiket/"),
+        ("http://127.0.0.1:8000", "lpse-a.test", "http://lpse-a.test:8000/lpse-a/bantuan/tiket/"),
+        (
+            "https://lpse.example.id",
+            "lpse-a.example.id",
+            "https://lpse-a.example.id/lpse-a/bantuan/tiket/",
+        ),
+    ],
+)
+def test_the_emailed_ticket_link_keeps_the_port_and_opens_the_ticket(
+    client, settings, portal_a, site_url, domain, expected
+):
+    """The private link leads back to where the portal is served, port included (it
+    pointed at port 80 for a portal on its own domain under `make run`), and opens the
+    ticket there."""
+    settings.SITE_URL = site_url
+    portal_a.domain = domain
+    portal_a.save()
+
+    ticket, token = open_ticket(portal_a)
+
+    body = Email.objects.get(template=OPENED_EMAIL).body
+    link = f"{expected}{token}/"
+    assert link in body
+    parts = urlsplit(link)
+    on_its_host = {"HTTP_HOST": parts.netloc, "secure": parts.scheme == "https"}
+    opened = client.get(parts.path, **on_its_host)
+    assert opened.status_code == 302  # the token leaves the address bar
+    assert ticket.reference in client.get(opened.headers["Location"], **on_its_host).text

@@ -15,7 +15,7 @@ import pytest
 import requests
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, run_python
 
 
 def database_url() -> str:
@@ -82,15 +82,7 @@ def manage_in_one_process(env: dict[str, str], *commands: list[str]):
     """Several management commands one after another in one process, which stops at the
     first that fails: one start of Django (and no second round of system checks) instead
     of one per command, which on a busy machine costs seconds each."""
-    return subprocess.run(  # noqa: S603 - our own commands
-        [sys.executable, "-c", _COMMANDS, json.dumps(commands)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python(_COMMANDS, json.dumps(commands), env=env, timeout=120)
 
 
 def wait_for(

@@ -5,8 +5,6 @@ answer other methods with 405, not a CSRF 403."""
 import logging
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -15,8 +13,8 @@ from django.utils.module_loading import import_string
 
 from config.env import admins_parse
 from inaproc.core.requestid import RequestIdFilter
+from tests.processes import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "production-settings-test-key-0123456789-abcdefghijklmnop",
@@ -30,16 +28,7 @@ COMPLETE = {
 
 def run_with(environment: dict[str, str], code: str) -> subprocess.CompletedProcess:
     """Run `code` in a fresh interpreter with only `environment` (and PATH) set."""
-    env = {"PATH": os.environ.get("PATH", ""), **environment}
-    return subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python(code, env={"PATH": os.environ.get("PATH", ""), **environment})
 
 
 LOAD = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"

@@ -9,10 +9,14 @@ import logging
 import pytest
 from django.core.files.storage import FileSystemStorage, Storage
 from django.test import Client
+from django.urls import get_resolver, resolve
 
+from inaproc.core.operations import OPERATIONS_PATHS
 from inaproc.core.requestid import RequestIdFilter, RequestIdMiddleware
 from inaproc.notifications.models import Email
 from inaproc.ops import selectors
+from inaproc.portals import middleware as portal_middleware
+from inaproc.portals.models import RESERVED_SLUGS
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +267,38 @@ def test_json_log_lines_are_objects_with_time_level_logger_and_request_id(settin
     assert line["message"] == "disk full"
     assert line["level"] == "WARNING" and line["logger"] == "inaproc.x"
     assert line["request_id"] == "-" and "T" in line["time"]
+
+
+# --- The operational endpoints: one list (inaproc/core/operations.py) -------------------
+
+
+@pytest.mark.parametrize("path", sorted(OPERATIONS_PATHS))
+def test_each_operations_path_is_routed_and_needs_no_portal_lookup(
+    client, settings, monkeypatch, path
+):
+    """They must answer whatever the database does: the portal lookup, which reads the
+    database, is never made for them (it fails here as with the database down)."""
+
+    def lookup_fails(**kwargs):
+        raise AssertionError("the portal lookup was made")
+
+    monkeypatch.setattr(portal_middleware, "portals_for_request", lookup_fails)
+    settings.METRICS_TOKEN = TOKEN
+
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+
+    assert resolve(path).url_name == path.lstrip("/")
+    assert response.status_code == 200
+
+
+def test_every_platform_path_is_a_reserved_slug():
+    """A portal whose slug is the first segment of a platform-level URL would be shadowed
+    by it (or shadow it): every such segment is reserved."""
+    segments = {
+        str(pattern.pattern).split("/", 1)[0]
+        for pattern in get_resolver().url_patterns
+        if "portal_slug" not in str(pattern.pattern)
+    } - {""}
+
+    assert segments
+    assert segments <= RESERVED_SLUGS, segments - RESERVED_SLUGS

@@ -138,20 +138,47 @@ def test_two_portals_cannot_share_a_domain(db):
         make_portal("beta", domain="LPSE.example.id ")
 
 
-def test_email_links_use_the_portals_own_domain_when_it_has_one(db):
-    from inaproc.portals.urls_helpers import portal_absolute_url
+def test_email_links_use_the_portals_own_domain_when_it_has_one(db, settings):
+    from inaproc.portals.urls_helpers import portal_absolute_url, site_absolute_url
 
+    settings.SITE_URL = "https://inaproc.example.id/"
     own = make_portal("alpha", domain="lpse.alpha.example.id")
     shared = make_portal("beta")
 
     assert (
-        portal_absolute_url(own, "accounts:login", base_url="https://inaproc.example.id/")
-        == "https://lpse.alpha.example.id/alpha/masuk/"
+        portal_absolute_url(own, "accounts:login") == "https://lpse.alpha.example.id/alpha/masuk/"
     )
-    assert (
-        portal_absolute_url(shared, "accounts:login", base_url="https://inaproc.example.id/")
-        == "https://inaproc.example.id/beta/masuk/"
-    )
+    assert portal_absolute_url(shared, "accounts:login") == "https://inaproc.example.id/beta/masuk/"
+    assert site_absolute_url("/?q=jalan") == "https://inaproc.example.id/?q=jalan"
+
+
+@pytest.mark.parametrize(
+    ("site_url", "own_domain", "shared_host"),
+    [
+        # `make run` on another port: the links must lead back to that port, not to :80.
+        ("http://127.0.0.1:8000", "http://lpse.alpha.test:8000", "http://127.0.0.1:8000"),
+        ("http://localhost:8661/", "http://lpse.alpha.test:8661", "http://localhost:8661"),
+        (
+            "https://inaproc.example.id:8443",
+            "https://lpse.alpha.test:8443",
+            "https://inaproc.example.id:8443",
+        ),
+        ("http://[::1]:8000", "http://lpse.alpha.test:8000", "http://[::1]:8000"),
+    ],
+)
+def test_email_links_keep_the_site_urls_scheme_and_port(
+    db, settings, site_url, own_domain, shared_host
+):
+    """Every emailed link comes from SITE_URL (scheme, host and port): a portal with its
+    own domain is served by the same servers, so on the same scheme and port."""
+    from inaproc.portals.urls_helpers import portal_absolute_url
+
+    settings.SITE_URL = site_url
+    own = make_portal("alpha", domain="lpse.alpha.test")
+    shared = make_portal("beta")
+
+    assert portal_absolute_url(own, "accounts:login") == f"{own_domain}/alpha/masuk/"
+    assert portal_absolute_url(shared, "accounts:login") == f"{shared_host}/beta/masuk/"
 
 
 @pytest.mark.parametrize("path", ["/lpse-a/", "/lpse-a/masuk/", "/lpse-a/pendaftaran/"])

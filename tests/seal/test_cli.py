@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,8 @@ import pytest
 from inaproc.seal.bid_letter import parse_bid_letter
 from inaproc.seal.encoding import b64u_encode, scalar_of
 from inaproc.seal.tender_keys import make_tender_key, private_pem, tender_key_file
+from tests.processes import ROOT, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 TENDER = "12345000"
 # Run the tool with `django` blocked: importing it anywhere would fail the command.
 LAUNCH = (
@@ -23,14 +22,8 @@ LAUNCH = (
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-c", LAUNCH, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        timeout=60,
-        check=False,
+    return run_python(
+        LAUNCH, *args, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, cwd=cwd
     )
 
 

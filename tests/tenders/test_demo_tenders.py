@@ -11,7 +11,7 @@ from django.utils import timezone
 from inaproc.accounts.models import Role, User
 from inaproc.bids.models import BidOpening, KeyShare, TenderKey
 from inaproc.bids.services.opening import envelope_open, opening_share_submit
-from inaproc.demo.management.commands.load_demo import DEMO_BIDDERS
+from inaproc.demo.management.commands.load_demo import DEMO_PORTALS, demo_bidders
 from inaproc.demo.tenders import (
     OFFICIALS,
     OPENING_PL,
@@ -162,8 +162,10 @@ def test_load_demo_prints_the_other_bidders_logins(settings, tmp_path):
     settings.DOCUMENT_ROOT = str(tmp_path)
     output = io.StringIO()
     call_command("load_demo", force=True, stdout=output)
-    for demo in DEMO_BIDDERS:
-        assert f"{demo.account.username:<18} {demo.account.password}" in output.getvalue()
-        user = User.objects.get(portal__slug=demo.account.portal, username=demo.account.username)
-        assert user.check_password(demo.account.password)
-        assert user.company_membership.company.name == demo.company["name"]
+    bidders = [a for spec in DEMO_PORTALS for a in demo_bidders(spec["slug"])]
+    assert len(bidders) == 4
+    for account in bidders:
+        assert f"{account.username:<18} {account.password}" in output.getvalue()
+        user = User.objects.get(portal__slug=account.portal, username=account.username)
+        assert user.check_password(account.password)
+        assert user.company_membership.company.name == account.company["name"]

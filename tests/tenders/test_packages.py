@@ -385,7 +385,7 @@ def test_assigning_to_a_pokja_the_ppk_sits_on_is_refused(portal_a):
     assert not AuditEvent.objects.filter(verb="package.assigned").exists()
 
 
-def test_a_tender_needs_a_pokja_and_pengadaan_langsung_a_pejabat_pengadaan(portal_a, ppk):
+def test_a_tender_needs_a_pokja_and_pengadaan_langsung_a_pejabat_pengadaan(portal_a, ppk, english):
     tender = make_package(portal_a, ppk=ppk)
     direct = make_package(portal_a, ppk=ppk, selection_method="pengadaan_langsung")
     pejabat = make_official(portal_a, Role.PEJABAT_PENGADAAN)

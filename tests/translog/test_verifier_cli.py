@@ -5,8 +5,6 @@ another tree or another portal's head fail, and the output names the failed chec
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from inaproc.translog.services import (
     signed_entry_document,
     tree_head_document,
 )
+from tests.processes import run_python
 
 
 def receipt_body() -> dict:
@@ -177,11 +176,9 @@ def test_the_command_runs_without_django(logged, client, tmp_path):
         " assert 'django' not in sys.modules; sys.exit(e.code)"
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script, "verify", paths["receipt"], "--keys", paths["keys"],
-         "--proof", paths["proof"]],
-        capture_output=True, text=True, env=env, check=False,
-        cwd=Path(__file__).resolve().parents[2],
+    result = run_python(
+        script, "verify", paths["receipt"], "--keys", paths["keys"], "--proof", paths["proof"],
+        env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All checks passed." in result.stdout

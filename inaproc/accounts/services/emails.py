@@ -19,9 +19,7 @@ def account_email_send(*, user: User, template: str, context: dict[str, Any]) ->
         context={
             "full_name": user.full_name or user.username,
             "username": user.username,
-            "login_url": portal_absolute_url(
-                user.portal, "accounts:login", base_url=settings.SITE_URL
-            ),
+            "login_url": portal_absolute_url(user.portal, "accounts:login"),
             **context,
         },
     )

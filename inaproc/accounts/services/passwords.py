@@ -1,7 +1,6 @@
 """Password reset, change and the "this wasn't me" response: the links, and what
 completing each one does to locks, sessions and the owner's mailbox."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -23,10 +22,6 @@ from inaproc.portals.urls_helpers import portal_absolute_url
 RESET_EMAIL = "accounts/email/password_reset"
 REMINDER_EMAIL = "accounts/email/username_reminder"
 CHANGED_EMAIL = "accounts/email/password_changed"
-
-
-def _portal_link(portal: Portal, viewname: str) -> str:
-    return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL)
 
 
 # ---------------------------------------------------------------------------
@@ -56,7 +51,7 @@ def password_reset_request_handle(portal: Portal, identifier: str) -> str:
             context={
                 "reset_url": password_reset_link(user),
                 "minutes": password_reset_token.max_age_seconds(user) // 60,
-                "request_url": _portal_link(portal, "accounts:password_reset"),
+                "request_url": portal_absolute_url(portal, "accounts:password_reset"),
             },
         )
         sent += 1
@@ -77,7 +72,7 @@ def username_reminder_handle(portal: Portal, identifier: str) -> str:
         template=REMINDER_EMAIL,
         context={
             "usernames": [user.username for user in users],
-            "reset_request_url": _portal_link(portal, "accounts:password_reset"),
+            "reset_request_url": portal_absolute_url(portal, "accounts:password_reset"),
         },
     )
     return "sent 1"
@@ -102,7 +97,7 @@ def _password_changed_notify(user: User, context: AuditContext | None) -> None:
         context={
             "at": timezone.now(),
             "ip_address": (context.ip_address if context is not None else None) or "-",
-            "reset_request_url": _portal_link(user.portal, "accounts:password_reset"),
+            "reset_request_url": portal_absolute_url(user.portal, "accounts:password_reset"),
         },
     )
 

@@ -111,9 +111,7 @@ def _invitation_email(user: User, roles: list[str], *, portal: Portal) -> None:
             "portal_name": portal.name,
             "set_password_url": staff_invitation_link(user),
             "days": STAFF_INVITATION_DAYS,
-            "reset_request_url": portal_absolute_url(
-                portal, "accounts:password_reset", base_url=settings.SITE_URL
-            ),
+            "reset_request_url": portal_absolute_url(portal, "accounts:password_reset"),
         },
     )
 

@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -135,12 +134,8 @@ def _send_staff_welcome(user: User) -> None:
                 + [str(Role(extra).label) for extra in sorted(user.roles - {user.role})]
             ),
             "portal_name": user.portal.name,
-            "login_url": portal_absolute_url(
-                user.portal, "accounts:login", base_url=settings.SITE_URL
-            ),
-            "reset_request_url": portal_absolute_url(
-                user.portal, "accounts:password_reset", base_url=settings.SITE_URL
-            ),
+            "login_url": portal_absolute_url(user.portal, "accounts:login"),
+            "reset_request_url": portal_absolute_url(user.portal, "accounts:password_reset"),
         },
     )
 

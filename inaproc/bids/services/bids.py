@@ -27,9 +27,9 @@ from inaproc.bids.slots import slot_of
 from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
 from inaproc.files.storage import StoredFile, document_delete, file_adopt, stream_store
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.seal.errors import SealError
 from inaproc.seal.sealed_file import check_sealed
-from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import Package, Participation
 from inaproc.tenders.selectors.participation import acting_members, package_with_stages
 from inaproc.tenders.services.participation_mail import email_to
@@ -342,7 +342,7 @@ def _email_receipt(participation: Participation, version: BidVersion) -> int:
         context={
             "version": version,
             "receipt_json": receipt_json(version),
-            "receipt_url": portal_link(
+            "receipt_url": portal_absolute_url(
                 package.portal, "bids:receipt", code=package.code, number=version.number
             ),
         },

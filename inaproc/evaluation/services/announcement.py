@@ -18,7 +18,7 @@ from inaproc.evaluation.selectors.board import (
     winner_by_proof,
 )
 from inaproc.evaluation.services.common import EvaluationRefused, locked_evaluation, record
-from inaproc.tenders.links import portal_link
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.models import Package
 from inaproc.tenders.models.choices import NON_TENDER_METHODS
 from inaproc.tenders.services.participation_mail import email_participants
@@ -138,7 +138,9 @@ def winner_announce(
             context={
                 "winner": company,
                 "negotiated_price": negotiated,
-                "public_url": portal_link(locked.portal, _winner_page(locked), code=locked.code),
+                "public_url": portal_absolute_url(
+                    locked.portal, _winner_page(locked), code=locked.code
+                ),
             },
         )
     return announcement

@@ -97,9 +97,7 @@ def ticket_password_reset_start(
             context={
                 "reset_url": password_reset_link(user),
                 "minutes": password_reset_token.max_age_seconds(user) // 60,
-                "request_url": portal_absolute_url(
-                    user.portal, "accounts:password_reset", base_url=settings.SITE_URL
-                ),
+                "request_url": portal_absolute_url(user.portal, "accounts:password_reset"),
             },
         )
         audit_record(

@@ -135,10 +135,6 @@ def ticket_create(
     return _with_files(portal, uploads, write)
 
 
-def _link(portal: Portal, viewname: str, **kwargs) -> str:
-    return portal_absolute_url(portal, viewname, base_url=settings.SITE_URL, **kwargs)
-
-
 def _opened_notify(ticket: Ticket, token: str) -> None:
     email_send(
         to=ticket.email,
@@ -148,8 +144,10 @@ def _opened_notify(ticket: Ticket, token: str) -> None:
             "ticket": ticket,
             "reference": ticket.reference,
             "category": ticket.get_category_display(),
-            "ticket_url": _link(ticket.portal, "helpdesk_public:ticket_link", token=token),
-            "contact_url": _link(ticket.portal, "helpdesk_public:contact"),
+            "ticket_url": portal_absolute_url(
+                ticket.portal, "helpdesk_public:ticket_link", token=token
+            ),
+            "contact_url": portal_absolute_url(ticket.portal, "helpdesk_public:contact"),
             "days": settings.HELPDESK_TICKET_LINK_DAYS,
         },
     )
@@ -173,8 +171,10 @@ def ticket_link_renew(*, ticket: Ticket) -> None:
             context={
                 "reference": locked.reference,
                 "days": settings.HELPDESK_TICKET_LINK_DAYS,
-                "ticket_url": _link(locked.portal, "helpdesk_public:ticket_link", token=token),
-                "contact_url": _link(locked.portal, "helpdesk_public:contact"),
+                "ticket_url": portal_absolute_url(
+                    locked.portal, "helpdesk_public:ticket_link", token=token
+                ),
+                "contact_url": portal_absolute_url(locked.portal, "helpdesk_public:contact"),
             },
         )
 
@@ -284,11 +284,13 @@ def _reply_notify(ticket: Ticket, message: TicketMessage) -> None:
                 "status_changed": bool(message.status),
                 "has_files": message.attachments.exists(),
                 "account_url": (
-                    _link(ticket.portal, "helpdesk_public:my_ticket", number=ticket.number)
+                    portal_absolute_url(
+                        ticket.portal, "helpdesk_public:my_ticket", number=ticket.number
+                    )
                     if ticket.requester_id
                     else ""
                 ),
-                "new_ticket_url": _link(ticket.portal, "helpdesk_public:ticket_new"),
+                "new_ticket_url": portal_absolute_url(ticket.portal, "helpdesk_public:ticket_new"),
             },
         )
 

@@ -6,7 +6,7 @@ from django.utils.module_loading import import_string
 from inaproc.accounts.models import User
 from inaproc.core.context import AuditContext
 from inaproc.objections.models import Outcome
-from inaproc.tenders.links import portal_link
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.models import FailureReason, Package
 from inaproc.tenders.selectors.participation import acting_members
 from inaproc.tenders.selectors.pokja import pokja_active_members
@@ -67,7 +67,7 @@ def company_addresses(company: Company) -> list[str]:
 
 
 def email_company(*, company: Company, package: Package, template: str, context: dict) -> None:
-    url = portal_link(package.portal, "objections:participant_objection", code=package.code)
+    url = portal_absolute_url(package.portal, "objections:participant_objection", code=package.code)
     email_to(
         company_addresses(company),
         package=package,
@@ -84,7 +84,7 @@ def email_runners(*, package: Package, template: str, context: dict) -> None:
         if package.pejabat_pengadaan is not None
         else []
     )
-    url = portal_link(package.portal, "objections:staff_objections", package_id=package.pk)
+    url = portal_absolute_url(package.portal, "objections:staff_objections", package_id=package.pk)
     email_to(
         sorted({user.email for user in runners if user.email}),
         package=package,

@@ -11,8 +11,8 @@ from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.access import is_runner
-from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import Invitation, Package, PackageState, Participation
 from inaproc.tenders.models.choices import NON_TENDER_METHODS
 from inaproc.tenders.selectors.participation import joining_open
@@ -81,8 +81,8 @@ def invitation_make(
             template=INVITED_EMAIL,
             context={
                 "company": company,
-                "join_url": portal_link(locked.portal, "tenders:join", code=locked.code),
-                "public_url": portal_link(
+                "join_url": portal_absolute_url(locked.portal, "tenders:join", code=locked.code),
+                "public_url": portal_absolute_url(
                     locked.portal, "tenders:public_announcement", code=locked.code
                 ),
             },

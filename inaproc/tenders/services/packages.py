@@ -20,8 +20,8 @@ from inaproc.accounts.models import Role, User
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.portals.models import Portal
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.access import is_runner
-from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import (
     Package,
     PackageLocation,
@@ -330,4 +330,4 @@ def package_return_to_ppk(
 
 
 def _detail_link(package: Package) -> str:
-    return portal_link(package.portal, "tenders:package_detail", pk=package.pk)
+    return portal_absolute_url(package.portal, "tenders:package_detail", pk=package.pk)

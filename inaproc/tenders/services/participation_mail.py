@@ -7,13 +7,13 @@ from django.conf import settings
 from django.utils import translation
 
 from inaproc.notifications.services import email_send
-from inaproc.tenders.links import portal_link
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders.models import Package
 from inaproc.tenders.selectors.participation import participant_addresses
 
 
 def participant_page_link(package: Package) -> str:
-    return portal_link(package.portal, "tenders:participant_tender", code=package.code)
+    return portal_absolute_url(package.portal, "tenders:participant_tender", code=package.code)
 
 
 def email_to(addresses: list[str], *, package: Package, template: str, context: dict) -> int:

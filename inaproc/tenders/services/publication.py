@@ -17,9 +17,9 @@ from inaproc.accounts.models import User
 from inaproc.audit.services import audit_record
 from inaproc.core.context import AuditContext
 from inaproc.core.exceptions import ApplicationError
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.tenders import stages
 from inaproc.tenders.access import is_runner
-from inaproc.tenders.links import portal_link
 from inaproc.tenders.models import (
     Package,
     PackageState,
@@ -154,7 +154,11 @@ def _publish(package: Package, *, context: AuditContext | None) -> None:
 
 
 def _links(package: Package) -> dict[str, str]:
-    return {"staff_url": portal_link(package.portal, "tenders:publication", package_id=package.pk)}
+    return {
+        "staff_url": portal_absolute_url(
+            package.portal, "tenders:publication", package_id=package.pk
+        )
+    }
 
 
 def tender_cancel(

@@ -42,6 +42,7 @@ from inaproc.demo.tenders import (
 from inaproc.opendata.services import releases_backfill
 from inaproc.portals.models import Portal
 from inaproc.portals.services import portal_create
+from inaproc.portals.urls_helpers import portal_absolute_url
 from inaproc.vendors.documents import DocumentKind
 from inaproc.vendors.models import CompanyMember, CompanyRole, RegistrationStatus
 
@@ -51,12 +52,33 @@ DEMO_VENDOR_NPWP = "0012345674101000"
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """An account with a printed password. A vendor account registers `company` through
+    the registration services and is taken as far as `status`; staff have no company."""
+
     portal: str
     role: str
     username: str
     email: str
     full_name: str
     password: str
+    company: dict | None = None
+    status: str = RegistrationStatus.APPROVED
+    extra_documents: tuple[str, ...] = ()
+
+
+def _vendor(
+    portal: str, company: dict, username: str, password: str, **registration: object
+) -> DemoAccount:
+    return DemoAccount(
+        portal,
+        Role.VENDOR,
+        username,
+        company["email"],
+        company["representative_name"],
+        password,
+        company,
+        **registration,  # type: ignore[arg-type]
+    )
 
 
 DEMO_PORTALS = [
@@ -105,14 +127,17 @@ DEMO_ACCOUNTS = [
         "Dewi Lestari",
         "gunung-merapi-di-kala-senja-3",
     ),
-    DemoAccount(
+    _vendor(
         "kemenkeu",
-        Role.VENDOR,
+        MAJU_BERSAMA,
         DEMO_VENDOR_NPWP,
-        MAJU_BERSAMA["email"],
-        MAJU_BERSAMA["representative_name"],
         "sawah-hijau-membentang-luas-9",
+        extra_documents=(DocumentKind.BUSINESS_LICENCE,),
     ),
+    # With the demo vendor, the three bidders of the tender in its opening stage
+    # (inaproc.demo.tenders).
+    _vendor("kemenkeu", BINA_KARYA, "binakarya", "batik-parang-di-pasar-klewer-6"),
+    _vendor("kemenkeu", CAHAYA_TEKNIK, "cahayateknik", "angklung-bambu-di-saung-sore-4"),
     DemoAccount(
         "surabaya",
         Role.VERIFIER,
@@ -137,79 +162,44 @@ DEMO_ACCOUNTS = [
         "Hendra Wijaya",
         "tugu-pahlawan-berdiri-tegak-4",
     ),
-    DemoAccount(
+    _vendor(
         "surabaya",
-        Role.VENDOR,
+        MAJU_BERSAMA,
         DEMO_VENDOR_NPWP,
-        MAJU_BERSAMA["email"],
-        MAJU_BERSAMA["representative_name"],
         "perahu-layar-di-selat-madura-6",
+        extra_documents=(DocumentKind.BUSINESS_LICENCE,),
     ),
+    _vendor("surabaya", BINA_KARYA, "binakarya", "lontong-balap-di-wonokromo-3"),
+    _vendor("surabaya", CAHAYA_TEKNIK, "cahayateknik", "kapal-feri-ke-pulau-madura-8"),
 ]
 
 
 # Vendors still registering on the first portal (not yet able to sign in fully).
 DEMO_APPLICANTS = [
-    DemoAccount(
+    _vendor(
         "kemenkeu",
-        Role.VENDOR,
+        SINAR_TERANG,
         SINAR_TERANG["npwp"],
-        SINAR_TERANG["email"],
-        SINAR_TERANG["representative_name"],
         "lampu-taman-menyala-benderang-5",
+        status=RegistrationStatus.SUBMITTED,
     ),
-    DemoAccount(
+    _vendor(
         "kemenkeu",
-        Role.VENDOR,
+        KARYA_DIGITAL,
         "karyadigital",
-        KARYA_DIGITAL["email"],
-        KARYA_DIGITAL["representative_name"],
         "awan-putih-di-atas-monas-8",
+        status=RegistrationStatus.EMAIL_UNCONFIRMED,
     ),
 ]
 
 
-@dataclass(frozen=True)
-class DemoRegistration:
-    """A vendor account that registers `company` and is taken as far as `status`."""
-
-    account: DemoAccount
-    company: dict
-    status: str
-    extra_documents: tuple[str, ...] = ()
-
-
-def _bidder(portal: str, company: dict, username: str, password: str) -> DemoRegistration:
-    account = DemoAccount(
-        portal, Role.VENDOR, username, company["email"], company["representative_name"], password
-    )
-    return DemoRegistration(account, company, RegistrationStatus.APPROVED)
-
-
-# The two other approved companies on each portal: with the demo vendor, the three
-# bidders of the tender in its opening stage (inaproc.demo.tenders).
-DEMO_BIDDERS = [
-    _bidder("kemenkeu", BINA_KARYA, "binakarya", "batik-parang-di-pasar-klewer-6"),
-    _bidder("kemenkeu", CAHAYA_TEKNIK, "cahayateknik", "angklung-bambu-di-saung-sore-4"),
-    _bidder("surabaya", BINA_KARYA, "binakarya", "lontong-balap-di-wonokromo-3"),
-    _bidder("surabaya", CAHAYA_TEKNIK, "cahayateknik", "kapal-feri-ke-pulau-madura-8"),
-]
-
-DEMO_REGISTRATIONS = [
-    *(
-        DemoRegistration(
-            account,
-            MAJU_BERSAMA,
-            RegistrationStatus.APPROVED,
-            extra_documents=(DocumentKind.BUSINESS_LICENCE,),
-        )
-        for account in DEMO_ACCOUNTS
-        if account.role == Role.VENDOR
-    ),
-    DemoRegistration(DEMO_APPLICANTS[0], SINAR_TERANG, RegistrationStatus.SUBMITTED),
-    DemoRegistration(DEMO_APPLICANTS[1], KARYA_DIGITAL, RegistrationStatus.EMAIL_UNCONFIRMED),
-    *DEMO_BIDDERS,
-]
+def demo_bidders(slug: str) -> list[DemoAccount]:
+    """The approved companies of a portal other than the demo vendor's."""
+    return [
+        a
+        for a in DEMO_ACCOUNTS
+        if a.portal == slug and a.company is not None and a.username != DEMO_VENDOR_NPWP
+    ]
 
 
 class Command(BaseCommand):
@@ -232,18 +222,19 @@ class Command(BaseCommand):
                 for account in DEMO_ACCOUNTS
                 if account.role != Role.VENDOR
             }
-            for demo in DEMO_REGISTRATIONS:
-                portal = portals[demo.account.portal]
-                self._registration(portal, demo, verifier=users[(portal.slug, Role.VERIFIER)])
+            for account in (*DEMO_ACCOUNTS, *DEMO_APPLICANTS):
+                if account.company is not None:
+                    portal = portals[account.portal]
+                    verifier = users[(portal.slug, Role.VERIFIER)]
+                    self._registration(portal, account, account.company, verifier=verifier)
             for slug, portal in portals.items():
                 vendor = User.objects.filter(portal=portal, username=DEMO_VENDOR_NPWP).first()
                 demo_extras_load(
                     portal=portal, admin=users[(slug, Role.PORTAL_ADMIN)], vendor=vendor
                 )
                 bidders = [
-                    User.objects.get(portal=portal, username=demo.account.username)
-                    for demo in DEMO_BIDDERS
-                    if demo.account.portal == slug
+                    User.objects.get(portal=portal, username=account.username)
+                    for account in demo_bidders(slug)
                 ]
                 demo_tenders_load(
                     portal=portal,
@@ -292,10 +283,11 @@ class Command(BaseCommand):
         return user
 
     @classmethod
-    def _registration(cls, portal: Portal, demo: DemoRegistration, *, verifier: User) -> None:
+    def _registration(
+        cls, portal: Portal, account: DemoAccount, company: dict, *, verifier: User
+    ) -> None:
         """Register the demo vendor through the services unless it is there already
         (then only its password is reset)."""
-        account = demo.account
         user = User.objects.filter(portal=portal, username__iexact=account.username).first()
         if (
             user is not None
@@ -313,23 +305,31 @@ class Command(BaseCommand):
                 portal=portal,
                 username=account.username,
                 password=account.password,
-                company=demo.company,
-                status=demo.status,
+                company=company,
+                status=account.status,
                 verifier=verifier,
-                extra_documents=demo.extra_documents,
+                extra_documents=account.extra_documents,
             )
         except ValidationError as error:
             raise validation_error_to_command_error(error) from error
 
+    def _print_account(self, account: DemoAccount) -> None:
+        label = str(Role(account.role).label)
+        note = ""
+        if account.company is not None:
+            status = RegistrationStatus(account.status)
+            state = "" if status == RegistrationStatus.APPROVED else f": {status.label}"
+            note = f"   ({account.company['name']}{state})"
+        self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}{note}")
+
     def _print(self, portals: dict[str, Portal]) -> None:
-        base = settings.SITE_URL.rstrip("/")
         heading = "\nDemo data is ready. Accounts (username / password):"
         self.stdout.write(self.style.SUCCESS(heading))
         for slug, portal in portals.items():
-            self.stdout.write(f"\n  {portal.name} — {base}/{slug}/masuk/")
+            login = portal_absolute_url(portal, "accounts:login")
+            self.stdout.write(f"\n  {portal.name} — {login}")
             for account in (a for a in DEMO_ACCOUNTS if a.portal == slug):
-                label = str(Role(account.role).label)
-                self.stdout.write(f"    {label:<22} {account.username:<18} {account.password}")
+                self._print_account(account)
             for official in OFFICIALS:
                 label = Role(official.role).label.split(" (")[0]
                 note = f"   ({POKJA_NAME})" if official.role == Role.POKJA else ""
@@ -341,20 +341,8 @@ class Command(BaseCommand):
                 f"    {CompanyRole.BID_PREPARER.label:<22} {staff['username']:<18} "
                 f"{staff['password']}   ({MAJU_BERSAMA['name']})"
             )
-            for demo in (d for d in DEMO_BIDDERS if d.account.portal == slug):
-                account, label = demo.account, str(Role(demo.account.role).label)
-                self.stdout.write(
-                    f"    {label:<22} {account.username:<18} {account.password}"
-                    f"   ({demo.company['name']})"
-                )
-            for demo in (d for d in DEMO_REGISTRATIONS if d.account in DEMO_APPLICANTS):
-                if demo.account.portal == slug:
-                    account, label = demo.account, str(Role(demo.account.role).label)
-                    status = RegistrationStatus(demo.status).label
-                    self.stdout.write(
-                        f"    {label:<22} {account.username:<18} {account.password}"
-                        f"   ({demo.company['name']}: {status})"
-                    )
+            for account in (a for a in DEMO_APPLICANTS if a.portal == slug):
+                self._print_account(account)
         self.stdout.write(
             "\n  The vendor NPWP 01.234.567.4-101.000 is registered on both portals, "
             "each with its own password."

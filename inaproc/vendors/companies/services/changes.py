@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -251,9 +250,7 @@ def _email(*, change_request: ChangeRequest, template: str) -> None:
             "fields": changed_labels(change_request),
             "documents": changed_document_labels(change_request),
             "reason": change_request.decision_reason,
-            "company_url": portal_absolute_url(
-                portal, "vendors:company", base_url=settings.SITE_URL
-            ),
+            "company_url": portal_absolute_url(portal, "vendors:company"),
         },
     )
 

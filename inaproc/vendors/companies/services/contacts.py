@@ -143,9 +143,7 @@ def _emails(*, change: EmailChange, token: str, portal: Portal, user: User) -> N
         "expires_at": change.expires_at,
         "valid_hours": email_change_hours(),
     }
-    confirm_url = portal_absolute_url(
-        portal, "vendors:company_email_confirm", token=token, base_url=settings.SITE_URL
-    )
+    confirm_url = portal_absolute_url(portal, "vendors:company_email_confirm", token=token)
     email_send(
         to=change.new_email,
         portal=portal,

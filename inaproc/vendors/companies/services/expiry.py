@@ -84,11 +84,7 @@ def _warn(documents: list[Document], today: date) -> None:
                 }
                 for document in documents
             ],
-            "company_url": portal_absolute_url(
-                portal, "vendors:company", base_url=settings.SITE_URL
-            ),
-            "change_url": portal_absolute_url(
-                portal, "vendors:change_request", base_url=settings.SITE_URL
-            ),
+            "company_url": portal_absolute_url(portal, "vendors:company"),
+            "change_url": portal_absolute_url(portal, "vendors:change_request"),
         },
     )

@@ -236,9 +236,7 @@ def _invitation_issue(
             "company_name": company.name,
             "inviter_name": actor.full_name or actor.username,
             "role": CompanyRole(role).label,
-            "accept_url": portal_absolute_url(
-                portal, "vendors:invitation_link", token=token, base_url=settings.SITE_URL
-            ),
+            "accept_url": portal_absolute_url(portal, "vendors:invitation_link", token=token),
             "expires_at": expires_at,
             "valid_days": invitation_days(),
         },
@@ -259,9 +257,7 @@ def _inviter_email(*, invitation: CompanyInvitation, user: User) -> None:
             "member_username": user.username,
             "member_email": user.email,
             "role": CompanyRole(invitation.role).label,
-            "members_url": portal_absolute_url(
-                user.portal, "vendors:members", base_url=settings.SITE_URL
-            ),
+            "members_url": portal_absolute_url(user.portal, "vendors:members"),
         },
     )
 

@@ -61,9 +61,7 @@ def confirmation_send(*, registration: Registration) -> None:
         context={
             "company_name": registration.company.name,
             "username": registration.applicant.username,
-            "confirm_url": portal_absolute_url(
-                portal, "vendors:confirm", token=token, base_url=settings.SITE_URL
-            ),
+            "confirm_url": portal_absolute_url(portal, "vendors:confirm", token=token),
             "valid_hours": confirmation_hours(),
             "expires_at": now + timedelta(hours=confirmation_hours()),
         },

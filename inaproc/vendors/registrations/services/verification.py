@@ -5,7 +5,6 @@ the workflow is `vendors.review`, shared with changes of company data)."""
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.utils.translation import get_language
 
 from inaproc.accounts.models import User
@@ -94,10 +93,8 @@ def _decision_email(*, registration: Registration, template: str, message: str, 
             "username": registration.applicant.username,
             "message": message,
             "notes": note_labels(notes or {}),
-            "login_url": portal_absolute_url(portal, "accounts:login", base_url=settings.SITE_URL),
-            "reset_url": portal_absolute_url(
-                portal, "accounts:password_reset", base_url=settings.SITE_URL
-            ),
+            "login_url": portal_absolute_url(portal, "accounts:login"),
+            "reset_url": portal_absolute_url(portal, "accounts:password_reset"),
         },
     )
 
