@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
-from run import REFUSED_DATABASES, environment, forget_cached, pages  # noqa: E402
+from run import REFUSED_DATABASES, chosen, environment, forget_cached, pages  # noqa: E402
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -49,6 +49,7 @@ def setup(description: str) -> tuple[argparse.Namespace, dict[str, str]]:
     parser.add_argument("--redis-url", default="")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--show-queries", action="store_true", help="print each page's SQL")
+    parser.add_argument("--only", default="", help="pages whose label contains this (e.g. 'form')")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
     if name in REFUSED_DATABASES or "bench" not in name:
@@ -69,7 +70,11 @@ def setup(description: str) -> tuple[argparse.Namespace, dict[str, str]]:
 
 def main() -> None:
     args, env = setup(__doc__.split("\n\n")[0])
-    targets = pages(env)
+    targets = chosen(pages(env), args.only)
+    # A browser that comes back keeps its CSRF cookie: the form pages again with it.
+    for label, path in list(targets.items()):
+        if label.endswith(" form"):
+            targets[f"{label}, CSRF cookie kept"] = path
     os.environ.update(env)
     import django
 
@@ -82,7 +87,7 @@ def main() -> None:
             client,
             targets,
             args.requests,
-            lambda label, n: client.cookies.clear(),
+            lambda label, n: None if label.endswith("kept") else client.cookies.clear(),
             args.show_queries,
         )
     finally:

@@ -80,7 +80,18 @@ def pages(env: dict[str, str]) -> dict[str, str]:
         "tender list: keyword + 2 filters": f"/{slug}/tender/?q=jalan&jenis=barang&tahun={year}",
         "tender announcement": f"/{slug}/tender/{code}/",
         "tender schedule": f"/{slug}/tender/{code}/jadwal/",
-        "login form (never cached)": f"/{slug}/masuk/",
+        "login form": f"/{slug}/masuk/",
+        "password reset request form": f"/{slug}/lupa-kata-sandi/",
+    }
+
+
+def chosen(targets: dict[str, str], only: str) -> dict[str, str]:
+    """The bare view (always: the ratios are against it) and the pages whose label
+    contains `only` (every page when empty)."""
+    return {
+        label: path
+        for index, (label, path) in enumerate(targets.items())
+        if index == 0 or only.lower() in label.lower()
     }
 
 
@@ -144,6 +155,7 @@ def arguments(description: str) -> argparse.ArgumentParser:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="loopback port for gunicorn")
+    parser.add_argument("--only", default="", help="pages whose label contains this (e.g. 'form')")
     return parser
 
 
@@ -200,7 +212,7 @@ def forget_cached(env: dict[str, str]) -> None:
 def main() -> None:
     args = arguments(__doc__.split("\n\n")[0]).parse_args()
     env = prepare(args)
-    drive(args, env, pages(env))
+    drive(args, env, chosen(pages(env), args.only))
 
 
 if __name__ == "__main__":

@@ -16,12 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from inaproc.core.pagecache import page_hole
+
 # Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L, 5/S, 2/Z).
 CAPTCHA_ALPHABET = "ABCDEFGHJKMNPQRTUVWXY346789"
 CAPTCHA_LENGTH = 5
 # The name of the "show another image" submit button: without JavaScript it posts the form
 # to show it again with a new image (see `captcha_refresh_requested`).
 CAPTCHA_REFRESH = "captcha_refresh"
+# A challenge in a cached form page (core/pagecache.py): cut out, a new one on each hit.
+CAPTCHA_HOLE = "captcha"
 
 
 def challenge() -> tuple[str, str]:
@@ -50,6 +54,14 @@ def challenge_lifetime_set(key: str, form_name: str) -> None:
         CaptchaStore.objects.filter(hashkey=key).update(expiration=expiration)
 
 
+def new_challenge(request: HttpRequest) -> str:
+    """A new challenge for a login page from the cache: one row, as the widget makes at a
+    render. (Committed as usual: PostgreSQL's asynchronous commit cost a third more CPU
+    per page for its extra statements, and did not shorten the page on this machine;
+    docs/performance.md.)"""
+    return CaptchaStore.generate_key()
+
+
 class PortalCaptchaWidget(CaptchaTextInput):
     template_name = "accounts/widgets/captcha.html"
 
@@ -60,6 +72,10 @@ class PortalCaptchaWidget(CaptchaTextInput):
     def fetch_captcha_store(self, name, value, attrs=None, generator=None):
         super().fetch_captcha_store(name, value, attrs, generator)
         challenge_lifetime_set(self._key, self.form_name)
+        # Only challenges of the default lifetime are made again on a hit; another
+        # form's hole has no maker, so its page is not stored.
+        default = challenge_minutes(self.form_name) == settings.CAPTCHA_TIMEOUT
+        page_hole(CAPTCHA_HOLE if default else f"{CAPTCHA_HOLE}:{self.form_name}", self._key)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

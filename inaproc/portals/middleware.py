@@ -5,8 +5,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 
 from inaproc.core.operations import OPERATIONS_PATHS
-from inaproc.core.pagecache import PageCacheMiddleware
-from inaproc.portals.cookies import portal_cookie_name
+from inaproc.core.pagecache import Handler, PageCacheMiddleware
+from inaproc.portals.cookies import PortalCookieMiddleware, portal_cookie_name
 from inaproc.portals.directory import RequestPortals, path_slug, portals_for_request
 
 PORTAL_URL_KWARG = "portal_slug"
@@ -71,3 +71,11 @@ class PublicPageCacheMiddleware(PageCacheMiddleware):
     def session_cookie(self, scope: str) -> str:
         name = settings.SESSION_COOKIE_NAME
         return portal_cookie_name(name, scope) if scope else name
+
+    def csrf_cookie(self, scope: str) -> str:
+        name = settings.CSRF_COOKIE_NAME
+        return portal_cookie_name(name, scope) if scope else name
+
+    def visitor_middleware(self, handler: Handler) -> Handler:
+        """The CSRF middleware inside the portals' cookie scopes, as in the stack."""
+        return PortalCookieMiddleware(super().visitor_middleware(handler))

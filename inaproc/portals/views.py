@@ -1,12 +1,12 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from inaproc.core.pagecache import public_page
 from inaproc.portals.decorators import portal_required
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def portal_home_view(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role
@@ -73,7 +78,7 @@ class RankedPaginator(CappedPaginator):
         return self.counted
 
 
-@require_GET
+@require_safe
 @public_page
 def search_home_view(request: HttpRequest) -> HttpResponse:
     """Results when anything is asked for (`?q=…`, a filter, a sort), else the

@@ -251,10 +251,10 @@ def test_a_hit_is_one_cache_round_trip_and_nothing_else(client, shared, portal_a
     assert len(captured) == 0
 
 
-@pytest.mark.parametrize("url", ["/lpse-a/masuk/", "/lpse-a/tidak-ada/"])
+@pytest.mark.parametrize("url", ["/lpse-a/masuk/kode/", "/lpse-a/tidak-ada/"])
 def test_pages_never_cached_cost_no_page_cache_read(client, shared, portal_a, monkeypatch, url):
-    """Only `@public_page` views are looked up: the login form (and a 404) pay no
-    cache round trip for a page that is never stored."""
+    """Only `@public_page` and `@public_form_page` views are looked up: another form
+    (and a 404) pay no cache round trip for a page that is never stored."""
     reads = []
     real_get_many = cache.get_many
     monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
@@ -322,7 +322,7 @@ def test_an_entry_of_another_shape_is_a_miss(client, shared, portal_a, monkeypat
     from inaproc.core import pagecache
 
     client.get("/lpse-a/")
-    monkeypatch.setattr(pagecache, "_ENTRY_FIELDS", 4)
+    monkeypatch.setattr(pagecache, "_ENTRY_FIELDS", pagecache._ENTRY_FIELDS + 1)
 
     response = client.get("/lpse-a/")
 
@@ -361,15 +361,17 @@ def test_the_language_switch_works_without_a_csrf_token(portal_a):
     assert away.headers["Location"] == "/"
 
 
-def test_the_login_page_keeps_its_csrf_token_and_is_never_cached(client, shared, portal_a):
-    """Login CSRF protection stays: the form carries a token, sets the CSRF cookie, and
-    is rendered for each visitor."""
+def test_the_login_page_keeps_its_csrf_token_from_the_cache_too(client, shared, portal_a):
+    """Login CSRF protection stays: the form carries a token and sets the CSRF cookie,
+    for each visitor, also when the page comes from the cache (tests/accounts/
+    test_login_page_cache.py has the rest)."""
     first = client.get("/lpse-a/masuk/")
     second = Client().get("/lpse-a/masuk/")
 
-    assert "csrfmiddlewaretoken" in first.text
-    assert portal_cookie_name(django_settings.CSRF_COOKIE_NAME, "lpse-a") in first.cookies
-    assert CACHE_HEADER not in second.headers
+    for page in (first, second):
+        assert "csrfmiddlewaretoken" in page.text
+        assert portal_cookie_name(django_settings.CSRF_COOKIE_NAME, "lpse-a") in page.cookies
+    assert second.headers[CACHE_HEADER] == "hit"
 
 
 def test_each_language_has_its_own_cached_page(client, shared, portal_a):
@@ -423,10 +425,28 @@ def test_a_request_with_a_session_is_not_served_from_the_cache(client, shared, p
     assert CACHE_HEADER not in response.headers
 
 
-def test_errors_and_head_requests_are_not_cached(client, shared, portal_a):
+def test_errors_are_not_cached(client, shared, portal_a):
     assert client.get(f"{LIST}999999/").status_code == 404
     assert CACHE_HEADER not in client.get(f"{LIST}999999/").headers
-    assert CACHE_HEADER not in client.head("/lpse-a/bantuan/").headers
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_head_of_a_cached_page_comes_from_the_cache(client, shared, settings, portal_a, url):
+    """HEAD is answered from the GET's entry: the headers of a rendered HEAD, no body.
+    A HEAD before any GET is rendered and stores nothing."""
+    settings.SHARED_CACHE = False
+    uncached = client.head(url)
+    settings.SHARED_CACHE = True
+    first = client.head(url)
+    client.get(url)
+
+    head = client.head(url)
+
+    assert uncached.status_code == first.status_code == head.status_code == 200
+    assert CACHE_HEADER not in first.headers
+    assert head.headers[CACHE_HEADER] == "hit"
+    assert head.content == b""
+    assert _headers(head) == _headers(uncached)
 
 
 def test_nothing_is_cached_across_requests_without_a_shared_cache(client, portal_a):

@@ -18,6 +18,7 @@ from inaproc.accounts.selectors import (
 )
 from inaproc.accounts.services.signin import attempt_record, failure_register
 from inaproc.core.http import client_info
+from inaproc.core.pagecache import page_not_shared
 from inaproc.core.timefmt import wait_minutes, wib
 from inaproc.portals.models import CaptchaMode, Portal
 from inaproc.portals.urls_helpers import portal_url
@@ -192,6 +193,8 @@ class LoginForm(SigninGuardMixin, AuthenticationForm):
             ip_address=self.client.ip_address,
             session_flag=bool(request.session.get(CAPTCHA_SESSION_FLAG)),
         )
+        if self.portal.captcha_mode == CaptchaMode.AFTER_FAILURE:
+            page_not_shared(request)  # the CAPTCHA depends on the visitor's address
         if self.captcha_shown:
             self.fields["captcha"] = PortalCaptchaField()
 

@@ -19,6 +19,7 @@ from inaproc.accounts.flows.login import (
 from inaproc.accounts.forms import LoginForm
 from inaproc.accounts.models import LoginMethod, SessionEndReason
 from inaproc.accounts.selectors import dashboard_context
+from inaproc.core.pagecache import public_form_page
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -59,8 +60,10 @@ class PortalLoginView(auth_views.LoginView):
         return refused_response(super().form_invalid(form), form)
 
 
-login_view = sensitive_post_parameters("password")(
-    csrf_protect(never_cache(PortalLoginView.as_view()))
+# From the page cache to anonymous visitors, with a fresh CSRF token and CAPTCHA each
+# (core/pagecache.py; POSTs are always rendered).
+login_view = public_form_page(
+    sensitive_post_parameters("password")(csrf_protect(never_cache(PortalLoginView.as_view())))
 )
 
 

@@ -37,6 +37,7 @@ from inaproc.accounts.services.passwords import (
 from inaproc.accounts.services.requests import account_email_request
 from inaproc.accounts.tokens import not_me_token, password_reset_token
 from inaproc.core.http import audit_context, client_ip
+from inaproc.core.pagecache import public_form_page
 from inaproc.portals.decorators import portal_required
 from inaproc.portals.urls_helpers import portal_url
 
@@ -69,9 +70,10 @@ def _session_renew_if_ended(request: HttpRequest) -> None:
 # ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @portal_required
+@public_form_page
 def password_reset_request_view(request: HttpRequest) -> HttpResponse:
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not email_request_throttle(request, form):

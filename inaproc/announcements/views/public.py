@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from inaproc.announcements.access import access_public_announcement
 from inaproc.announcements.middleware import maintenance_state
@@ -14,7 +14,7 @@ from inaproc.portals.decorators import portal_required
 PAGE_SIZE = 10
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def announcement_list_view(request: HttpRequest) -> HttpResponse:
@@ -25,7 +25,7 @@ def announcement_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "announcements/list.html", {"page": page, "windows": windows})
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def announcement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,7 +4,7 @@ objector's company (as SPSE shows it), the Pokja's answer and any appeal."""
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from inaproc.core.pagecache import page_expires_at, public_page
 from inaproc.objections.selectors import answered_late, public_objections
@@ -14,7 +14,7 @@ from inaproc.tenders.participation_access import access_public_tender
 from inaproc.tenders.selectors.participation import package_with_stages
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def public_objections_view(request: PortalRequest, code: int) -> HttpResponse:

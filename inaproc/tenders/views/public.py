@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from inaproc.core.pagecache import public_page
 from inaproc.portals.decorators import portal_required
@@ -50,7 +50,7 @@ class CappedPaginator(Paginator):
         return self.count > COUNT_CAP
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def tender_list_view(request: PortalRequest) -> HttpResponse:
@@ -73,7 +73,7 @@ def tender_list_view(request: PortalRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def tender_announcement_view(request: PortalRequest, code: int) -> HttpResponse:
@@ -91,7 +91,7 @@ def tender_announcement_view(request: PortalRequest, code: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @portal_required
 @public_page
 def tender_schedule_view(request: PortalRequest, code: int) -> HttpResponse:
