@@ -31,6 +31,17 @@ def _fresh_process_memo():
     process_memo.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_captcha_batch_left():
+    """The login pages' CAPTCHA challenges made in advance (accounts/captcha.py) name rows
+    that a test's database reset removes: each test starts with none."""
+    from inaproc.accounts.captcha import forget_challenge_batch
+
+    forget_challenge_batch()
+    yield
+    forget_challenge_batch()
+
+
 @pytest.fixture
 def portal_a(db):
     return make_portal("lpse-a", name="LPSE Alpha", institution="Kementerian Alpha")

@@ -1,14 +1,20 @@
 """The image CAPTCHA (django-simple-captcha) as the login and registration forms use it."""
 
+import os
 import secrets
+import threading
+import time
+from collections import deque
 from datetime import timedelta
 from typing import Any
 
+from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -54,12 +60,73 @@ def challenge_lifetime_set(key: str, form_name: str) -> None:
         CaptchaStore.objects.filter(hashkey=key).update(expiration=expiration)
 
 
+# Challenges for the login pages from the cache, made in batches (one INSERT for
+# CHALLENGE_BATCH rows) and handed out one by one: each to exactly one visitor, never
+# twice (unlike django-simple-captcha's pool, which picks at random and can give one
+# challenge to several visitors). A batch older than CHALLENGE_BATCH_SECONDS is dropped,
+# so every challenge handed out has at least its lifetime minus that.
+CHALLENGE_BATCH = 32
+CHALLENGE_BATCH_SECONDS = 30
+
+
+class _ChallengeBatch:
+    def __init__(self) -> None:
+        self.keys: deque[str] = deque()
+        self.made_at = 0.0
+        self.pid = 0
+        self.lock = threading.Lock()
+
+    def take(self) -> str:
+        with self.lock:
+            stale = (
+                self.pid != os.getpid()  # made before a fork: another worker has them too
+                or time.monotonic() - self.made_at > CHALLENGE_BATCH_SECONDS
+            )
+            if stale:
+                self.drop()
+            if not self.keys:
+                self.keys.extend(_insert_challenges(CHALLENGE_BATCH))
+                self.made_at, self.pid = time.monotonic(), os.getpid()
+            return self.keys.popleft()
+
+    def drop(self) -> None:
+        """Forget the keys not handed out (their rows expire and are removed as usual)."""
+        self.keys.clear()
+
+
+_batch = _ChallengeBatch()
+
+
+def forget_challenge_batch() -> None:
+    with _batch.lock:
+        _batch.drop()
+
+
+def _insert_challenges(count: int) -> list[str]:
+    """`count` new challenges in one INSERT, rows as CaptchaStore.save() makes them (the
+    key: 160 random bits)."""
+    expiration = timezone.now() + timedelta(minutes=int(settings.CAPTCHA_TIMEOUT))
+    make = captcha_settings.get_challenge()
+    rows = [
+        CaptchaStore(
+            challenge=text,
+            response=response.lower(),
+            hashkey=secrets.token_hex(20),
+            expiration=expiration,
+        )
+        for text, response in (make() for _row in range(count))
+    ]
+    CaptchaStore.objects.bulk_create(rows)
+    return [row.hashkey for row in rows]
+
+
 def new_challenge(request: HttpRequest) -> str:
-    """A new challenge for a login page from the cache: one row, as the widget makes at a
-    render. (Committed as usual: PostgreSQL's asynchronous commit cost a third more CPU
-    per page for its extra statements, and did not shorten the page on this machine;
-    docs/performance.md.)"""
-    return CaptchaStore.generate_key()
+    """A new challenge for a login page from the cache, its visitor's alone: the next of
+    this process's batch (docs/decisions/0014). Inside a transaction (which could still
+    roll the batch's rows back) one row is made as the widget makes it at a render."""
+    if connection.in_atomic_block:
+        return CaptchaStore.generate_key()
+    return _batch.take()
 
 
 class PortalCaptchaWidget(CaptchaTextInput):

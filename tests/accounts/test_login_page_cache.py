@@ -374,3 +374,93 @@ def test_head_of_a_cached_form_page_is_a_hit_without_a_body(portal_a):
     assert head.status_code == 200
     assert head.content == b""
     assert headers(head).keys() == headers(get).keys()
+
+
+# --- Challenges made in batches (outside a transaction, as in production) --------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hits_take_their_challenges_from_one_insert_each_its_own(portal_a, vendor_a):
+    """Outside a transaction a hit hands out the next challenge of a batch made in one
+    INSERT: five hits, one statement, five different challenges, each a row that signs
+    its visitor in."""
+    Client().get(LOGIN)
+
+    with CaptureQueriesContext(connection) as captured:
+        clients = [Client() for _ in range(5)]
+        pages = [client.get(LOGIN) for client in clients]
+
+    assert [page.headers[CACHE_HEADER] for page in pages] == ["hit"] * 5
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"] not in ("BEGIN", "COMMIT")  # bulk_create's own transaction
+    ]
+    assert len(statements) == 1
+    assert statements[0].startswith('INSERT INTO "captcha_captchastore"')
+    keys = [key_of(page) for page in pages]
+    assert len(set(keys)) == 5
+    assert CaptchaStore.objects.filter(hashkey__in=keys).count() == 5
+    client, page = clients[3], pages[3]
+    response = client.post(
+        LOGIN,
+        {
+            "csrfmiddlewaretoken": tokens(page).pop(),
+            "username": vendor_a.username,
+            "password": DEFAULT_PASSWORD,
+            **captcha_answer(page),
+        },
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_challenge_of_a_batch_is_handed_out_twice():
+    """Each challenge goes to one visitor: across several batches no key comes twice, and
+    each is a stored challenge with its whole lifetime left but the batch's age."""
+    from inaproc.accounts.captcha import CHALLENGE_BATCH, CHALLENGE_BATCH_SECONDS, new_challenge
+
+    keys = [new_challenge(None) for _ in range(2 * CHALLENGE_BATCH + 1)]
+
+    assert len(set(keys)) == len(keys)
+    rows = CaptchaStore.objects.filter(hashkey__in=keys)
+    assert rows.count() == len(keys)
+    soonest = min(row.expiration for row in rows)
+    assert soonest - timezone.now() > timedelta(
+        minutes=django_settings.CAPTCHA_TIMEOUT, seconds=-CHALLENGE_BATCH_SECONDS
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_too_old_or_made_before_a_fork_is_not_used(monkeypatch):
+    """A batch older than CHALLENGE_BATCH_SECONDS (its challenges would have less time
+    left) or made by the parent of a forked worker (the other workers have the same keys)
+    is dropped; its remaining keys are never handed out."""
+    from inaproc.accounts import captcha
+
+    first = captcha.new_challenge(None)
+    leftover = set(captcha._batch.keys)
+    now = captcha.time.monotonic()
+    monkeypatch.setattr(
+        captcha.time, "monotonic", lambda: now + captcha.CHALLENGE_BATCH_SECONDS + 1
+    )
+    after_a_while = captcha.new_challenge(None)
+    leftover |= set(captcha._batch.keys)
+    parent = captcha.os.getpid()
+    monkeypatch.setattr(captcha.os, "getpid", lambda: parent + 1)
+    in_a_child = [captcha.new_challenge(None) for _ in range(3)]
+
+    assert after_a_while not in leftover | {first}
+    assert not leftover & {after_a_while, *in_a_child}
+    assert len({first, after_a_while, *in_a_child}) == 5
+
+
+def test_inside_a_transaction_a_challenge_is_made_alone(portal_a):
+    """A batch made inside a transaction that rolls back would hand out keys of rows that
+    do not exist: inside one, each challenge is its own row, as at a render."""
+    from inaproc.accounts.captcha import _batch, new_challenge
+
+    key = new_challenge(None)
+
+    assert CaptchaStore.objects.filter(hashkey=key).exists()
+    assert not _batch.keys
