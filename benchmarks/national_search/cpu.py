@@ -32,7 +32,14 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
-from run import REFUSED_DATABASES, SqlTimer, percentile, scenarios, server_env  # noqa: E402
+from run import (  # noqa: E402
+    REFUSED_DATABASES,
+    SqlTimer,
+    forget_cached,
+    percentile,
+    scenarios,
+    server_env,
+)
 
 
 class QueryCounter:
@@ -125,12 +132,7 @@ def main() -> None:
     if profiler is not None:
         profiler.dump_stats(args.profile_out)
         print(f"\nprofile: {args.profile_out}")
-    if args.redis_url:  # this run's keys only (its own prefix), never FLUSHDB
-        import redis
-
-        server = redis.Redis.from_url(args.redis_url)
-        for key in server.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
-            server.delete(key)
+    forget_cached(env)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,17 @@ COPY_TABLES = ("tenders_package", "tenders_schedulestage", "tenders_packagelocat
 CODE_STEP = 10_000_000  # the codes of copy k are the seed's plus k * CODE_STEP
 
 
+def forget_cached(env: dict[str, str]) -> None:
+    """Delete this run's Redis keys (its own prefix; never FLUSHDB). The same as
+    benchmarks/public_pages/run.py's, which this directory's `run` module name hides."""
+    if env.get("REDIS_URL"):
+        import redis
+
+        client = redis.Redis.from_url(env["REDIS_URL"])
+        for key in client.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
+            client.delete(key)
+
+
 def server_env(database_url: str, redis_url: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in INHERITED_ENV or k.startswith("PG")}
     env.update(
@@ -454,12 +465,7 @@ def main() -> None:
         if args.in_process:
             measure_in_process(args.requests, args.seed)
     finally:
-        if args.redis_url:  # this run's keys only (its own prefix), never FLUSHDB
-            import redis
-
-            cache = redis.Redis.from_url(args.redis_url)
-            for key in cache.scan_iter(f"{env['CACHE_KEY_PREFIX']}*"):
-                cache.delete(key)
+        forget_cached(env)
 
 
 if __name__ == "__main__":
