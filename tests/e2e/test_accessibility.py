@@ -2,7 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Error, Page
 
 from inaproc.accounts.models import Role
 from inaproc.audit.services import audit_record
@@ -21,7 +21,17 @@ WCAG_AA = {
 
 
 def violations(page: Page) -> list[str]:
-    results = Axe().run(page, options=WCAG_AA)
+    # A click returns before the page it leads to has loaded: axe run on the old document
+    # while the new one commits fails ("reading 'documentElement'"). Run it on a loaded
+    # document, again if a navigation replaced the document under it.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options=WCAG_AA)
+            break
+        except Error:
+            if attempt == 2:
+                raise
     return [
         f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}"
         for v in results.response["violations"]

@@ -85,6 +85,7 @@ def test_invite_accept_work_read_only_and_get_suspended(
     page.goto(members_url)
     expect(page.locator(f"#member-{member.pk}")).to_contain_text("Rina Wulandari")
     page.locator(f"#member-{member.pk} a[href$='/tangguhkan/']").click()
+    page.wait_for_url("**/tangguhkan/")
     assert violations(page) == [], "suspend confirmation"
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(members_url)

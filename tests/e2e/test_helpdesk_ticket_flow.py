@@ -51,6 +51,7 @@ def test_open_a_ticket_without_an_account_and_follow_it(
     assert violations(page) == [], "contact page"
     page.screenshot(path=artifacts_dir / "helpdesk-contact.png", full_page=True)
     page.locator("main a[href='/lpse-a/bantuan/tiket/baru/']").first.click()
+    page.wait_for_url("**/lpse-a/bantuan/tiket/baru/")
     assert violations(page) == [], "ticket form"
 
     # A wrong CAPTCHA first: the typed text stays, the message sits by the field.

@@ -53,7 +53,8 @@ def test_a_vendor_objects_the_pokja_rejects_and_the_public_reads_both_after_the_
     log_in(page, base, portal.slug, member.user.username)
     page.wait_for_url(lambda url: "/masuk/" not in url)
     page.goto(f"{base}/{portal.slug}/perusahaan/tender/")
-    page.get_by_role("link", name="Sanggah dapat diajukan sampai", exact=False).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sanggah dapat diajukan sampai", exact=False).click()
     problems += [f"vendor objection page: {v}" for v in violations(page)]
     problems += on_phones(page, "vendor objection page")
     page.locator("#id_reasons").fill("Harga terkoreksi pemenang dihitung keliru.")
@@ -141,7 +142,8 @@ def test_an_appeal_upheld_for_the_budget_holder_fails_the_tender_and_the_ppk_rep
     ppk = office.new_page()
     staff_log_in(ppk, base, package.ppk)
     ppk.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
-    ppk.get_by_role("link", name="Sanggah banding", exact=False).click()
+    with ppk.expect_navigation():
+        ppk.get_by_role("link", name="Sanggah banding", exact=False).click()
     problems += [f"appeals page: {v}" for v in violations(ppk)]
     problems += on_phones(ppk, "appeals page")
     decision = ppk.locator("article.panel").first
@@ -176,7 +178,8 @@ def test_two_pokja_members_declare_a_tender_failed(live_server, browser: Browser
         pokja = context.new_page()
         staff_log_in(pokja, base, user)
         pokja.goto(f"{base}/{portal.slug}/staf/paket/{package.pk}/")
-        pokja.get_by_role("link", name="Nyatakan tender gagal", exact=False).click()
+        with pokja.expect_navigation():
+            pokja.get_by_role("link", name="Nyatakan tender gagal", exact=False).click()
         problems += [f"failure page: {v}" for v in violations(pokja)]
         problems += on_phones(pokja, "failure page")
         if user == first:

@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,11 +101,30 @@ def _restart(live_server) -> None:
     committed lives in the database and on disk, so the browser resumes from there."""
     old = live_server.thread
     live_server.stop()
-    live_server.thread = _RestartedServerThread(
-        old.host, static_handler=StaticFilesHandler, connections_override={}, port=old.port
-    )
-    live_server.thread.daemon = True
-    live_server.start()
+    # The stopped server's last connections may hold the port for a moment.
+    for attempt in range(50):
+        live_server.thread = _RestartedServerThread(
+            old.host, static_handler=StaticFilesHandler, connections_override={}, port=old.port
+        )
+        live_server.thread.daemon = True
+        try:
+            live_server.start()
+            return
+        except OSError:
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def restartable_live_server(live_server):
+    """The worker's test server, started anew before the test (so that every socket on its
+    port allows the rebind) and again after it if the test left it stopped: the browser
+    tests that follow on this worker use it too."""
+    _restart(live_server)
+    yield live_server
+    if not live_server.thread.is_alive():
+        _restart(live_server)
 
 
 def _pdf(name: str, filler: bytes) -> dict:
@@ -122,11 +142,9 @@ def _offline(args: list[str]) -> subprocess.CompletedProcess:
 
 
 def test_sealed_bids_from_opening_keys_to_a_public_opening(
-    browser: Browser, live_server, tmp_path, time_machine, settings, artifacts_dir
+    browser: Browser, restartable_live_server, tmp_path, time_machine, settings, artifacts_dir
 ):
-    # A server that can be restarted in the middle of an upload (below): started anew
-    # before any connection is made, so that every socket on its port allows the rebind.
-    _restart(live_server)
+    live_server = restartable_live_server  # restarted in the middle of an upload (below)
     settings.SITE_URL = live_server.url
     settings.BID_UPLOAD_CHUNK_MB = 2  # vendor B's 6 MB bid in pieces, to cut in between
     shots = artifacts_dir / "sealed-bids"
