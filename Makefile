@@ -28,6 +28,11 @@ demo: migrate
 
 ## run: set everything up and serve http://127.0.0.1:$(PORT) with a background email worker
 run: demo
+	@# The demo's own emails (receipts, invitations, reminders: dozens) would bury the
+	@# accounts printed above; they go to a file, the emails sent from now on to this terminal.
+	@mkdir -p var
+	@$(BIN)/python manage.py db_worker --batch --no-reload --no-startup-delay > var/demo-emails.log 2>&1
+	@echo "The emails the demo data sent are in var/demo-emails.log."
 	@echo "Starting the task worker (emails appear in this terminal) and the web server on port $(PORT)…"
 	@$(BIN)/python manage.py db_worker --no-reload --interval 2 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
