@@ -205,3 +205,65 @@ def test_portal_links_are_remembered_per_portal_and_script_prefix(portal_a, port
     finally:
         set_script_prefix("/")
     assert portal_url(portal_a, "accounts:login") == "/lpse-a/masuk/"
+
+
+def _portal_routes_with_numbers() -> list[tuple[str, tuple[str, ...]]]:
+    """Every named route under a portal's slug whose other arguments are all numbers
+    (`<int:…>`): (view name, argument names)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    found = []
+
+    def walk(patterns, namespace, converters):
+        for entry in patterns:
+            seen = {**converters, **getattr(entry.pattern, "converters", {})}
+            if isinstance(entry, URLResolver):
+                ns = namespace
+                if entry.namespace:
+                    ns = f"{namespace}{entry.namespace}:"
+                walk(entry.url_patterns, ns, seen)
+            elif isinstance(entry, URLPattern) and entry.name and "portal_slug" in seen:
+                others = {k: v for k, v in seen.items() if k != "portal_slug"}
+                if others and all(isinstance(c, IntConverter) for c in others.values()):
+                    found.append((f"{namespace}{entry.name}", tuple(sorted(others))))
+
+    walk(get_resolver().url_patterns, "", {})
+    return found
+
+
+def test_links_with_numbers_are_the_same_as_reverses(portal_a, portal_b):
+    """portal_url writes a row's numbers into the remembered text of its link: for every
+    portal route with numbers, the same link as reverse() gives, in both portals and
+    under a script prefix, for small and large numbers."""
+    from django.urls import reverse, set_script_prefix
+
+    from inaproc.portals.urls_helpers import portal_url
+
+    routes = _portal_routes_with_numbers()
+    assert len(routes) > 50
+    for prefix in ("/", "/lpse-root/"):
+        set_script_prefix(prefix)
+        try:
+            for portal in (portal_a, portal_b):
+                for viewname, names in routes:
+                    for base in (0, 7, 123456789):
+                        numbers = {name: base + index for index, name in enumerate(names)}
+                        expected = reverse(viewname, kwargs={"portal_slug": portal.slug, **numbers})
+                        assert portal_url(portal, viewname, **numbers) == expected, viewname
+        finally:
+            set_script_prefix("/")
+
+
+def test_links_with_other_arguments_still_use_reverse(portal_a):
+    """A negative number, text or a missing argument: reverse()'s answer or its error."""
+    from django.urls import NoReverseMatch
+
+    from inaproc.portals.urls_helpers import portal_url
+
+    with pytest.raises(NoReverseMatch):
+        portal_url(portal_a, "tenders:package_detail", pk=-1)
+    with pytest.raises(NoReverseMatch):
+        portal_url(portal_a, "tenders:package_detail", pk="x")
+    with pytest.raises(NoReverseMatch):
+        portal_url(portal_a, "tenders:package_detail", other=1)
