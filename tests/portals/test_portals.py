@@ -181,6 +181,59 @@ def test_email_links_keep_the_site_urls_scheme_and_port(
     assert portal_absolute_url(shared, "accounts:login") == f"{shared_host}/beta/masuk/"
 
 
+def test_the_remembered_footer_follows_the_portals_contacts_and_the_language(client, db):
+    """The footer is rendered once per portal's contact values and language
+    ({% portal_fragment %}): a changed phone number shows at once (even changed without
+    save()), English pages get the English footer, another portal never this one's."""
+    from django.conf import settings
+
+    kota = make_portal("kota", helpdesk_phone="(031) 123456")
+    make_portal("desa", helpdesk_phone="(0341) 999")
+    assert "(031) 123456" in client.get("/kota/").text
+
+    Portal.objects.filter(pk=kota.pk).update(helpdesk_phone="(031) 654321")
+    indonesian = client.get("/kota/").text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/kota/").text
+    other = client.get("/desa/").text
+
+    assert "(031) 654321" in indonesian and "(031) 123456" not in indonesian
+    assert "Ganti portal" in indonesian
+    assert "Switch portal" in english and "Ganti portal" not in english
+    assert "(0341) 999" in other and "(031) 654321" not in other
+    assert 'href="/desa/' in other
+
+
+def test_the_language_buttons_mark_the_current_language_and_return_to_each_page(client, portal_a):
+    """The language buttons are rendered once per language; the page to return to is
+    each request's own."""
+    from django.conf import settings
+
+    indonesian = client.get("/lpse-a/?halaman=2").text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/lpse-a/masuk/").text
+
+    current = 'class="link-button is-current"\n            aria-current="true">{}'
+    assert current.format("ID") in indonesian and current.format("EN") not in indonesian
+    assert current.format("EN") in english and current.format("ID") not in english
+    assert '<input type="hidden" name="next" value="/lpse-a/?halaman=2">' in indonesian
+    assert '<input type="hidden" name="next" value="/lpse-a/masuk/">' in english
+
+
+def test_the_remembered_footer_sees_nothing_but_the_portals_footer_fields(rf, portal_a):
+    """What is rendered once for every visitor cannot show one visitor's data: inside
+    {% portal_fragment %} the page's context (the user, the request) is not there."""
+    from django.template import Context, Template
+
+    page = Template(
+        "{% load portal_urls %}{% portal_fragment %}[{{ user }}|{{ secret }}|"
+        "{{ portal.name }}|{{ portal.is_active }}]{% endportal_fragment %}"
+    )
+    text = page.render(Context({"portal": portal_a, "user": "budi", "secret": "s3cret"}))
+
+    assert text == f"[||{portal_a.name}|]"
+
+
 @pytest.mark.parametrize("path", ["/lpse-a/", "/lpse-a/masuk/", "/lpse-a/pendaftaran/"])
 def test_every_portal_page_links_back_to_the_portal_list(client, portal_a, path):
     # Issue 14 item 10: "Ganti portal" on every portal page (in the footer).
