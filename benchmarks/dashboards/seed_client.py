@@ -20,5 +20,7 @@ def seed(env: dict[str, str]) -> tuple[str, dict[str, tuple[str, list[str]]]]:
         check=True,
         capture_output=True,
     )
-    data = json.loads(out.stdout)
+    # The JSON is seed.py's last line: a first run, which fills the database, may print
+    # its progress before it (the first run failed on it).
+    data = json.loads(out.stdout.decode().strip().splitlines()[-1])
     return data["cookie"], {label: (path, keys) for label, (path, keys) in data["pages"].items()}

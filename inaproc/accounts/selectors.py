@@ -162,6 +162,16 @@ def user_session_current(*, user: User, session_key: str | None) -> UserSession 
     return UserSession.objects.filter(session_key=session_key, user_id=user.pk).first()
 
 
+def user_session_with_user(*, session_key: str, user_id: int) -> UserSession | None:
+    """The record of session `session_key` if it is user `user_id`'s, with the user read
+    in the same query (the signed-in request's, accounts/middleware.py)."""
+    return (
+        UserSession.objects.select_related("user")
+        .filter(session_key=session_key, user_id=user_id)
+        .first()
+    )
+
+
 def user_session_list(*, user: User, at: datetime | None = None) -> QuerySet[UserSession]:
     """`user`'s sessions that are still open by the portal's policy, last used first.
 

@@ -168,6 +168,52 @@ def test_a_session_whose_record_has_ended_does_not_survive(vendor_a):
     assert not Session.objects.filter(session_key=user_session.session_key).exists()
 
 
+def test_a_password_changed_behind_an_open_record_ends_the_session(vendor_a):
+    """The user is read with its session record in one query (accounts/middleware.py):
+    the session's password hash is still checked, as Django's get_user checks it. A
+    password set without the service (the record left open) signs the browser out."""
+    client = signed_in(vendor_a, **BROWSER)
+    key = session_of(client).session_key
+    assert is_signed_in(client)
+    vendor_a.set_password("an entirely new passphrase 42")
+    vendor_a.save(update_fields=["password"])
+
+    assert sends_to_login(client.get(DASHBOARD_URL))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_deactivated_account_with_an_open_record_is_signed_out(vendor_a):
+    """Suspension: the record is still open, but an inactive account is nobody."""
+    client = signed_in(vendor_a, **BROWSER)
+    assert is_signed_in(client)
+    type(vendor_a).objects.filter(pk=vendor_a.pk).update(is_active=False)
+
+    assert sends_to_login(client.get(DASHBOARD_URL))
+
+
+def test_another_users_record_does_not_sign_this_session_in(vendor_a, portal_a):
+    """The record is looked up by this session's key and this session's user: a record
+    of the same key for someone else (not made by the app) does not count."""
+    other = make_user(portal_a)
+    client = signed_in(vendor_a, **BROWSER)
+    UserSession.objects.filter(pk=session_of(client).pk).update(user=other)
+
+    assert sends_to_login(client.get(DASHBOARD_URL))
+
+
+def test_a_signed_in_page_reads_the_user_with_its_session_record(vendor_a):
+    """One query reads the session record and its user (no second query for the user
+    nor for its portal)."""
+    client = signed_in(vendor_a, **BROWSER)
+    client.get(DASHBOARD_URL)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(DASHBOARD_URL).status_code == 200
+    user_reads = [q["sql"] for q in captured if '"accounts_user"."password"' in q["sql"]]
+    assert len(user_reads) == 1, user_reads
+    assert 'FROM "accounts_usersession"' in user_reads[0]
+    assert not [q for q in captured if 'FROM "portals_portal"' in q["sql"] and "JOIN" in q["sql"]]
+
+
 def test_platform_operators_are_not_subject_to_portal_timeouts(client, db):
     operator = make_user(None, role=Role.OPERATOR, username="operator")
     client.force_login(operator)

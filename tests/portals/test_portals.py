@@ -181,6 +181,59 @@ def test_email_links_keep_the_site_urls_scheme_and_port(
     assert portal_absolute_url(shared, "accounts:login") == f"{shared_host}/beta/masuk/"
 
 
+def test_the_remembered_footer_follows_the_portals_contacts_and_the_language(client, db):
+    """The footer is rendered once per portal's contact values and language
+    ({% portal_fragment %}): a changed phone number shows at once (even changed without
+    save()), English pages get the English footer, another portal never this one's."""
+    from django.conf import settings
+
+    kota = make_portal("kota", helpdesk_phone="(031) 123456")
+    make_portal("desa", helpdesk_phone="(0341) 999")
+    assert "(031) 123456" in client.get("/kota/").text
+
+    Portal.objects.filter(pk=kota.pk).update(helpdesk_phone="(031) 654321")
+    indonesian = client.get("/kota/").text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/kota/").text
+    other = client.get("/desa/").text
+
+    assert "(031) 654321" in indonesian and "(031) 123456" not in indonesian
+    assert "Ganti portal" in indonesian
+    assert "Switch portal" in english and "Ganti portal" not in english
+    assert "(0341) 999" in other and "(031) 654321" not in other
+    assert 'href="/desa/' in other
+
+
+def test_the_language_buttons_mark_the_current_language_and_return_to_each_page(client, portal_a):
+    """The language buttons are rendered once per language; the page to return to is
+    each request's own."""
+    from django.conf import settings
+
+    indonesian = client.get("/lpse-a/?halaman=2").text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/lpse-a/masuk/").text
+
+    current = 'class="link-button is-current"\n            aria-current="true">{}'
+    assert current.format("ID") in indonesian and current.format("EN") not in indonesian
+    assert current.format("EN") in english and current.format("ID") not in english
+    assert '<input type="hidden" name="next" value="/lpse-a/?halaman=2">' in indonesian
+    assert '<input type="hidden" name="next" value="/lpse-a/masuk/">' in english
+
+
+def test_the_remembered_footer_sees_nothing_but_the_portals_footer_fields(rf, portal_a):
+    """What is rendered once for every visitor cannot show one visitor's data: inside
+    {% portal_fragment %} the page's context (the user, the request) is not there."""
+    from django.template import Context, Template
+
+    page = Template(
+        "{% load portal_urls %}{% portal_fragment %}[{{ user }}|{{ secret }}|"
+        "{{ portal.name }}|{{ portal.is_active }}]{% endportal_fragment %}"
+    )
+    text = page.render(Context({"portal": portal_a, "user": "budi", "secret": "s3cret"}))
+
+    assert text == f"[||{portal_a.name}|]"
+
+
 @pytest.mark.parametrize("path", ["/lpse-a/", "/lpse-a/masuk/", "/lpse-a/pendaftaran/"])
 def test_every_portal_page_links_back_to_the_portal_list(client, portal_a, path):
     # Issue 14 item 10: "Ganti portal" on every portal page (in the footer).
@@ -205,3 +258,65 @@ def test_portal_links_are_remembered_per_portal_and_script_prefix(portal_a, port
     finally:
         set_script_prefix("/")
     assert portal_url(portal_a, "accounts:login") == "/lpse-a/masuk/"
+
+
+def _portal_routes_with_numbers() -> list[tuple[str, tuple[str, ...]]]:
+    """Every named route under a portal's slug whose other arguments are all numbers
+    (`<int:…>`): (view name, argument names)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    found = []
+
+    def walk(patterns, namespace, converters):
+        for entry in patterns:
+            seen = {**converters, **getattr(entry.pattern, "converters", {})}
+            if isinstance(entry, URLResolver):
+                ns = namespace
+                if entry.namespace:
+                    ns = f"{namespace}{entry.namespace}:"
+                walk(entry.url_patterns, ns, seen)
+            elif isinstance(entry, URLPattern) and entry.name and "portal_slug" in seen:
+                others = {k: v for k, v in seen.items() if k != "portal_slug"}
+                if others and all(isinstance(c, IntConverter) for c in others.values()):
+                    found.append((f"{namespace}{entry.name}", tuple(sorted(others))))
+
+    walk(get_resolver().url_patterns, "", {})
+    return found
+
+
+def test_links_with_numbers_are_the_same_as_reverses(portal_a, portal_b):
+    """portal_url writes a row's numbers into the remembered text of its link: for every
+    portal route with numbers, the same link as reverse() gives, in both portals and
+    under a script prefix, for small and large numbers."""
+    from django.urls import reverse, set_script_prefix
+
+    from inaproc.portals.urls_helpers import portal_url
+
+    routes = _portal_routes_with_numbers()
+    assert len(routes) > 50
+    for prefix in ("/", "/lpse-root/"):
+        set_script_prefix(prefix)
+        try:
+            for portal in (portal_a, portal_b):
+                for viewname, names in routes:
+                    for base in (0, 7, 123456789):
+                        numbers = {name: base + index for index, name in enumerate(names)}
+                        expected = reverse(viewname, kwargs={"portal_slug": portal.slug, **numbers})
+                        assert portal_url(portal, viewname, **numbers) == expected, viewname
+        finally:
+            set_script_prefix("/")
+
+
+def test_links_with_other_arguments_still_use_reverse(portal_a):
+    """A negative number, text or a missing argument: reverse()'s answer or its error."""
+    from django.urls import NoReverseMatch
+
+    from inaproc.portals.urls_helpers import portal_url
+
+    with pytest.raises(NoReverseMatch):
+        portal_url(portal_a, "tenders:package_detail", pk=-1)
+    with pytest.raises(NoReverseMatch):
+        portal_url(portal_a, "tenders:package_detail", pk="x")
+    with pytest.raises(NoReverseMatch):
+        portal_url(portal_a, "tenders:package_detail", other=1)

@@ -5,8 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
+from inaproc.core.models import fsm_state_fields
 from inaproc.files.models import StoredDocumentFields
 from inaproc.portals.models import Portal
 from inaproc.reference.models import Kbli
@@ -245,6 +246,10 @@ class Package(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}" if self.code else self.name
+
+    @property
+    def state_fields(self) -> tuple[FSMFieldMixin, ...]:
+        return fsm_state_fields(type(self))
 
     @property
     def is_repeat(self) -> bool:

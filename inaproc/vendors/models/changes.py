@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin, transition
 
+from inaproc.core.models import fsm_state_fields
 from inaproc.files.models import StoredDocumentFields
 from inaproc.portals.models import Portal
 from inaproc.vendors.documents import DocumentKind
@@ -95,6 +96,10 @@ class ChangeRequest(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return str(self.company)
+
+    @property
+    def state_fields(self) -> tuple[FSMFieldMixin, ...]:
+        return fsm_state_fields(type(self))
 
     @property
     def is_pending(self) -> bool:
