@@ -74,6 +74,8 @@ class BidUploadPolicy(UploadPolicy):
                     source_path=upload_completed_path(upload=upload),
                     source_sha256=upload.received_sha256,
                     rules=self.rules,
+                    # In the completion's transaction, rolled back whole on a refusal.
+                    savepoint=False,
                 )
         except BidRefused as refusal:
             raise UploadRejected(refusal.message) from None

@@ -74,8 +74,11 @@ class UploadPolicy:
     def on_complete(self, upload: ResumableUpload) -> None:
         """The last byte arrived (inside the transaction that marks it complete). Read it
         with `selectors.upload_open_completed`, store it, `services.upload_consume` it;
-        raise `exceptions.UploadRejected(message)` to refuse it. `upload.received_sha256`
-        is the SHA-256 of its bytes when they all came in this request (else None)."""
+        raise `exceptions.UploadRejected(message)` to refuse it: the transaction is then
+        rolled back whole (what this wrote with it; there is no savepoint) and the
+        upload written rejected in another. Do not catch a database error here.
+        `upload.received_sha256` is the SHA-256 of its bytes when they all came in this
+        request (else None)."""
 
 
 def _tus(response: HttpResponse) -> HttpResponse:

@@ -90,6 +90,7 @@ def sealed_file_store(
     source_sha256: str | None = None,
     rules: dict[str, tuple[int, tuple[str, ...]]] | None = None,
     now: datetime | None = None,
+    savepoint: bool = True,
 ) -> SealedFile:
     """Check a sealed file (its header names this tender, this slot and the envelope's
     tender key; its records are framed right), store it, and add it to the draft. When
@@ -99,8 +100,11 @@ def sealed_file_store(
     storage (`file_adopt`: a hard link on the same disk) instead of copied;
     `source_sha256`: its SHA-256 as the server computed it while receiving it (then not
     read again). `rules`: the
-    slot rules as the caller read them in this request (`slot_rules`)."""
-    with transaction.atomic():
+    slot rules as the caller read them in this request (`slot_rules`). `savepoint=False`:
+    called inside a transaction that its caller rolls back whole when this raises (a
+    finished resumable upload's, `uploads.services`), so it needs no savepoint of its
+    own (two statements less per file)."""
+    with transaction.atomic(savepoint=savepoint):
         locked = _participation_locked(participation)
         package = locked.package
         _check_open(locked, now or timezone.now())
@@ -201,7 +205,9 @@ def bid_submit(
         # The versions' numbers and states in one query: the current one and the next
         # number.
         versions = list(
-            BidVersion.objects.filter(participation=locked).only("pk", "number", "state")
+            BidVersion.objects.filter(participation=locked)
+            .only("pk", "number", "state")
+            .order_by()  # the model's ordering would join the participation for nothing
         )
         current = next((v for v in versions if v.state == BidState.SUBMITTED), None)
         if current is not None and set(current.files.all()) == set(files):
