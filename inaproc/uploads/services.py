@@ -56,12 +56,18 @@ def _new_upload(
     metadata: dict[str, str],
     quota_bytes: int | None,
     now: datetime,
+    quota_used: int | None = None,
 ) -> ResumableUpload:
     """The upload's row, not saved yet, with a fresh empty partial file. UploadTooLarge
     if the owner's receiving uploads and this one would exceed `quota_bytes` (a soft
-    limit: creations at the same instant are not serialised)."""
+    limit: creations at the same instant are not serialised); `quota_used`: what those
+    uploads announce, if the caller read it in this request (else counted here)."""
     if quota_bytes is not None:
-        used = upload_quota_used(portal=portal, owner_key=owner_key, now=now)
+        used = (
+            quota_used
+            if quota_used is not None
+            else upload_quota_used(portal=portal, owner_key=owner_key, now=now)
+        )
         if used + length > quota_bytes:
             raise UploadTooLarge(
                 _("Your unfinished uploads would exceed %(limit)s. Finish or cancel them.")
@@ -93,6 +99,7 @@ def upload_create(
     length: int,
     metadata: dict[str, str],
     quota_bytes: int | None = None,
+    quota_used: int | None = None,
     now: datetime | None = None,
 ) -> ResumableUpload:
     """A new upload of `length` bytes with an empty partial file (tus creation without
@@ -107,6 +114,7 @@ def upload_create(
         metadata=metadata,
         quota_bytes=quota_bytes,
         now=now or timezone.now(),
+        quota_used=quota_used,
     )
     try:
         upload.save(force_insert=True)
@@ -129,6 +137,7 @@ def upload_create_with_data(
     read: Callable[[int], bytes],
     on_complete: OnComplete,
     quota_bytes: int | None = None,
+    quota_used: int | None = None,
     now: datetime | None = None,
 ) -> Received:
     """A new upload whose first `count` bytes come with its creation (tus
@@ -149,6 +158,7 @@ def upload_create_with_data(
         metadata=metadata,
         quota_bytes=quota_bytes,
         now=now,
+        quota_used=quota_used,
     )
     try:
         hasher = hashlib.sha256()
