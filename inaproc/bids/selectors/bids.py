@@ -152,23 +152,47 @@ _ROW_MODELS = (Participation, Package, Company, ScheduleStage)
 @cache
 def _participation_sql(where: str, extra: str = "") -> str:
     """The participation query with `where` (placeholders only), written once per
-    process. One row per stage of the tender (stages LEFT JOINed: one query, not two);
-    only public tenders. `extra`: one more column (placeholders only), last."""
+    process: one query, not two. Its first row is the participation, package and
+    company (`extra` first, one more column, placeholders only), then one row per stage
+    of the tender by position, each row NULL where the other kind has its columns (the
+    package and company are not sent, nor loaded, once per stage); only public
+    tenders."""
     quote = connection.ops.quote_name
 
     def table(model: type[Model]) -> str:
         return quote(model._meta.db_table)
 
+    found = [
+        f"{alias}.{quote(field.column)}"
+        for alias, model in _HIT
+        for field in model._meta.concrete_fields
+    ]
+    if extra:
+        found.insert(0, f"({extra})")
+    named = ", ".join(f"{column} AS h{n}" for n, column in enumerate(found))
+    package_id = found.index(f"k.{quote(Package._meta.pk.column)}")
+    stage_columns = _columns(ScheduleStage, "s")
+    width = len(ScheduleStage._meta.concrete_fields)
+    position = next(
+        n for n, field in enumerate(ScheduleStage._meta.concrete_fields) if field.name == "position"
+    )
+    nulls = ", ".join(["NULL"] * len(found))
     # Only names from the models' metadata and placeholders go into the text.
     return f"""
-        SELECT {extra and f"({extra}), "}{_columns(Participation, "p")}, {_columns(Package, "k")},
-               {_columns(Company, "c")}, {_columns(ScheduleStage, "s")}
-        FROM {table(Participation)} p
-        JOIN {table(Package)} k ON k.id = p.package_id
-        JOIN {table(Company)} c ON c.id = p.company_id
-        LEFT JOIN {table(ScheduleStage)} s ON s.package_id = k.id
-        WHERE k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))}) AND {where}
-        ORDER BY s.position"""  # noqa: S608
+        WITH hit AS (
+            SELECT {named}
+            FROM {table(Participation)} p
+            JOIN {table(Package)} k ON k.id = p.package_id
+            JOIN {table(Company)} c ON c.id = p.company_id
+            WHERE k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))}) AND {where})
+        SELECT 0 AS kind, hit.*, {", ".join(["NULL"] * width)} FROM hit
+        UNION ALL
+        SELECT 1, {nulls}, {stage_columns}
+        FROM {table(ScheduleStage)} s JOIN hit ON s.package_id = hit.h{package_id}
+        ORDER BY 1, {2 + len(found) + position}"""  # noqa: S608
+
+
+_HIT = (("p", Participation), ("k", Package), ("c", Company))
 
 
 def _participation_query(
@@ -193,19 +217,19 @@ def _participation_query(
         rows = cursor.fetchall()
     if not rows:
         return None
+    first, *stage_rows = (row[1:] for row in rows)  # without the kind
+    extra_value = None
     if extra is not None:
-        extra_value = rows[0][0]
-        rows = [row[1:] for row in rows]
+        extra_value, first = first[0], first[1:]
     widths = [len(model._meta.concrete_fields) for model in _ROW_MODELS]
     bounds = [sum(widths[:i]) for i in range(len(widths) + 1)]
-    first = rows[0]
     participation = _from_row(Participation, first[bounds[0] : bounds[1]])
     package = _from_row(Package, first[bounds[1] : bounds[2]])
     participation.package = package
     participation.company = _from_row(Company, first[bounds[2] : bounds[3]])
     package.portal = portal
-    stages = [row[bounds[3] : bounds[4]] for row in rows if row[bounds[3]] is not None]
-    package_with_stages(package, [_from_row(ScheduleStage, row) for row in stages])
+    skip = int(extra is not None) + bounds[3]
+    package_with_stages(package, [_from_row(ScheduleStage, row[skip:]) for row in stage_rows])
     if extra is not None:
         participation.extra_value = extra_value  # type: ignore[attr-defined]
     return participation
