@@ -10,7 +10,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inaproc.bids.selectors.bids import max_sealed_bytes, slot_rules, upload_open
+from inaproc.bids.selectors.bids import (
+    max_sealed_bytes,
+    quota_owner_key,
+    slot_rules,
+    upload_open,
+)
 from inaproc.bids.services.bids import BidRefused, sealed_file_store
 from inaproc.tenders.models import Participation
 from inaproc.uploads.exceptions import UploadRejected
@@ -53,7 +58,12 @@ class BidUploadPolicy(UploadPolicy):
         return None
 
     def owner_key(self, request: HttpRequest) -> str:
-        return f"company:{self.participation.company_id}"
+        return quota_owner_key(self.participation.company_id)
+
+    def quota_used(self, request: HttpRequest) -> int | None:
+        # Read with the capability's check when the view asked for it (a creation).
+        used = getattr(self.participation, "extra_value", None)
+        return None if used is None else int(used)
 
     def validate_metadata(self, metadata: dict[str, str]) -> str | None:
         if metadata.get("slot") not in self.rules:
@@ -74,6 +84,8 @@ class BidUploadPolicy(UploadPolicy):
                     source_path=upload_completed_path(upload=upload),
                     source_sha256=upload.received_sha256,
                     rules=self.rules,
+                    # In the completion's transaction, rolled back whole on a refusal.
+                    savepoint=False,
                 )
         except BidRefused as refusal:
             raise UploadRejected(refusal.message) from None

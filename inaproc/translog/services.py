@@ -52,11 +52,13 @@ def append_entry(*, portal: Portal, kind: str, body: dict[str, Any]) -> LogEntry
     """Append one public entry to `portal`'s log, signed with its current key (created
     on first use). The stored body is `body` plus log_index, portal, kind and logged_at
     (which `body` must not contain), serialised canonically; those bytes are the leaf.
-    Call it inside the transaction of the change it records."""
+    Call it inside the transaction of the change it records: an error here rolls that
+    transaction back (no savepoint of its own: an entry is never appended without its
+    change, and two statements less per entry)."""
     reserved = ENTRY_FIELDS & body.keys()
     if reserved:
         raise ValueError(f"the log sets {sorted(reserved)} itself")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         state = _locked_state(portal)
         signing_key = current_signing_key(portal=portal)
         full = {

@@ -67,6 +67,12 @@ class UploadPolicy:
         """Who the quota counts against (e.g. "company:42")."""
         return f"user:{request.user.pk}"
 
+    def quota_used(self, request: HttpRequest) -> int | None:
+        """The bytes announced by the owner's uploads still receiving (what
+        `selectors.upload_quota_used` counts), if the policy read them already in this
+        request (e.g. in its own check's query); None: the endpoint counts them."""
+        return None
+
     def validate_metadata(self, metadata: dict[str, str]) -> str | None:
         """A message to refuse the creation with (400), or None."""
         return None
@@ -74,8 +80,11 @@ class UploadPolicy:
     def on_complete(self, upload: ResumableUpload) -> None:
         """The last byte arrived (inside the transaction that marks it complete). Read it
         with `selectors.upload_open_completed`, store it, `services.upload_consume` it;
-        raise `exceptions.UploadRejected(message)` to refuse it. `upload.received_sha256`
-        is the SHA-256 of its bytes when they all came in this request (else None)."""
+        raise `exceptions.UploadRejected(message)` to refuse it: the transaction is then
+        rolled back whole (what this wrote with it; there is no savepoint) and the
+        upload written rejected in another. Do not catch a database error here.
+        `upload.received_sha256` is the SHA-256 of its bytes when they all came in this
+        request (else None)."""
 
 
 def _tus(response: HttpResponse) -> HttpResponse:
@@ -205,6 +214,7 @@ def _create(request: HttpRequest, policy: UploadPolicy, uploader_id: int) -> Htt
         "length": length,
         "metadata": metadata,
         "quota_bytes": policy.quota_bytes,
+        "quota_used": policy.quota_used(request),
     }
     if count or length == 0:  # length 0: nothing to send, complete at once
         upload = services.upload_create_with_data(

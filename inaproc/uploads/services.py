@@ -56,12 +56,18 @@ def _new_upload(
     metadata: dict[str, str],
     quota_bytes: int | None,
     now: datetime,
+    quota_used: int | None = None,
 ) -> ResumableUpload:
     """The upload's row, not saved yet, with a fresh empty partial file. UploadTooLarge
     if the owner's receiving uploads and this one would exceed `quota_bytes` (a soft
-    limit: creations at the same instant are not serialised)."""
+    limit: creations at the same instant are not serialised); `quota_used`: what those
+    uploads announce, if the caller read it in this request (else counted here)."""
     if quota_bytes is not None:
-        used = upload_quota_used(portal=portal, owner_key=owner_key, now=now)
+        used = (
+            quota_used
+            if quota_used is not None
+            else upload_quota_used(portal=portal, owner_key=owner_key, now=now)
+        )
         if used + length > quota_bytes:
             raise UploadTooLarge(
                 _("Your unfinished uploads would exceed %(limit)s. Finish or cancel them.")
@@ -93,6 +99,7 @@ def upload_create(
     length: int,
     metadata: dict[str, str],
     quota_bytes: int | None = None,
+    quota_used: int | None = None,
     now: datetime | None = None,
 ) -> ResumableUpload:
     """A new upload of `length` bytes with an empty partial file (tus creation without
@@ -107,6 +114,7 @@ def upload_create(
         metadata=metadata,
         quota_bytes=quota_bytes,
         now=now or timezone.now(),
+        quota_used=quota_used,
     )
     try:
         upload.save(force_insert=True)
@@ -129,6 +137,7 @@ def upload_create_with_data(
     read: Callable[[int], bytes],
     on_complete: OnComplete,
     quota_bytes: int | None = None,
+    quota_used: int | None = None,
     now: datetime | None = None,
 ) -> Received:
     """A new upload whose first `count` bytes come with its creation (tus
@@ -149,6 +158,7 @@ def upload_create_with_data(
         metadata=metadata,
         quota_bytes=quota_bytes,
         now=now,
+        quota_used=quota_used,
     )
     try:
         hasher = hashlib.sha256()
@@ -158,10 +168,17 @@ def upload_create_with_data(
         if upload.offset >= upload.length:  # the whole file came with the creation
             upload.received_sha256 = hasher.hexdigest()
         rejection = None
-        with transaction.atomic():
-            if upload.offset >= upload.length:
-                rejection = _complete(upload, on_complete=on_complete, now=now)
-            upload.save(force_insert=True)
+        try:
+            with transaction.atomic():
+                if upload.offset >= upload.length:
+                    _complete(upload, on_complete=on_complete, now=now)
+                upload.save(force_insert=True)
+        except UploadRejected as error:
+            # What `on_complete` wrote went with the transaction: the row alone, rejected.
+            rejection = error
+            with transaction.atomic():
+                _rejected(upload, error)
+                upload.save(force_insert=True)
     except BaseException:
         storage.partial_delete(upload.storage_name)
         raise
@@ -245,48 +262,57 @@ def _commit(
     # that moved all the same (deleted by hand, say) counts as gone. A complete upload
     # is handed to `on_complete` first, and the same statement writes what it made of
     # it (consumed, or rejected).
+    # A rejection by `on_complete` rolls back its transaction whole (no savepoint: two
+    # statements less per finished upload), then the rejected state is written alone.
     read_offset = upload.offset
     upload.offset = offset
-    rejection = None
-    with transaction.atomic():
-        if offset >= upload.length:
-            rejection = _complete(upload, on_complete=on_complete, now=now)
-        moved = ResumableUpload.objects.filter(
-            pk=upload.pk, state=UploadState.RECEIVING, offset=read_offset
-        ).update(
-            offset=offset,
-            state=upload.state,
-            completed_at=upload.completed_at,
-            rejection=upload.rejection,
-        )
-        if not moved:
-            raise UploadGone(_("This upload is finished."))
-    if rejection is not None:
-        raise rejection
+    try:
+        with transaction.atomic():
+            if offset >= upload.length:
+                _complete(upload, on_complete=on_complete, now=now)
+            _commit_write(upload, read_offset)
+    except UploadRejected as error:
+        with transaction.atomic():
+            _rejected(upload, error)
+            _commit_write(upload, read_offset)
+        raise
     return upload
 
 
-def _complete(
-    upload: ResumableUpload, *, on_complete: OnComplete, now: datetime
-) -> UploadRejected | None:
-    """The last byte is in (`upload` not written yet, in the caller's transaction): run
-    `on_complete` in a savepoint; `upload` leaves consumed (by it), complete or rejected
-    (its writes rolled back, the file removed after commit), for the caller to write."""
+def _commit_write(upload: ResumableUpload, read_offset: int) -> None:
+    moved = ResumableUpload.objects.filter(
+        pk=upload.pk, state=UploadState.RECEIVING, offset=read_offset
+    ).update(
+        offset=upload.offset,
+        state=upload.state,
+        completed_at=upload.completed_at,
+        rejection=upload.rejection,
+    )
+    if not moved:
+        raise UploadGone(_("This upload is finished."))
+
+
+def _complete(upload: ResumableUpload, *, on_complete: OnComplete, now: datetime) -> None:
+    """The last byte is in (`upload` not written yet): run `on_complete` in the caller's
+    transaction, which then writes `upload`, consumed (by it) or complete. If it raises
+    UploadRejected the caller rolls its transaction back (`on_complete`'s writes with
+    it) and writes `upload` rejected (`_rejected`) in another."""
     upload.state = UploadState.COMPLETE
     upload.completed_at = now
     upload._completing = True  # type: ignore[attr-defined]  # upload_consume: no write
     try:
-        with transaction.atomic():
-            on_complete(upload)
-    except UploadRejected as error:
-        upload.state = UploadState.REJECTED
-        upload.rejection = error.message[:500]
-        name = upload.storage_name
-        transaction.on_commit(lambda: storage.partial_delete(name))
-        return error
+        on_complete(upload)
     finally:
         del upload._completing  # type: ignore[attr-defined]
-    return None
+
+
+def _rejected(upload: ResumableUpload, error: UploadRejected) -> None:
+    """`upload` as `on_complete` left it when it refused it (inside the transaction that
+    writes it): rejected with the message, its file removed once that commits."""
+    upload.state = UploadState.REJECTED
+    upload.rejection = error.message[:500]
+    name = upload.storage_name
+    transaction.on_commit(lambda: storage.partial_delete(name))
 
 
 def upload_terminate(*, upload: ResumableUpload) -> None:

@@ -5,6 +5,7 @@ checks what it names; and the submit's JSON answer, which is the receipt itself.
 import base64
 import hashlib
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,10 +13,12 @@ from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from inaproc.accounts.models import SessionEndReason
 from inaproc.accounts.services.sessions import session_end
 from inaproc.bids.models import BidVersion, SealedFile
+from inaproc.bids.selectors.bids import quota_owner_key
 from inaproc.bids.upload_capability import HEADER as CAPABILITY
 from inaproc.bids.upload_capability import SALT
 from inaproc.files.storage import document_open
@@ -24,7 +27,7 @@ from inaproc.uploads.models import ResumableUpload, UploadState
 from inaproc.vendors.models import Registration, RegistrationStatus
 from tests.bids.factories import fill_draft, sealed_bytes, upload_capability
 from tests.helpers import session_of, signed_in
-from tests.tenders.participation_factories import published_tender
+from tests.tenders.participation_factories import make_vendor, published_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +250,65 @@ def test_a_file_in_its_creation_request_is_hashed_as_it_arrives_and_a_mismatch_r
     assert stored.sha256 == hashlib.sha256(data).hexdigest() and stored.size == len(data)
     with document_open(name=stored.stored_name) as file:
         assert hashlib.sha256(file.read()).hexdigest() == stored.sha256
+
+
+def _receiving(portal, member, *, length: int, owner_key: str, **fields) -> ResumableUpload:
+    """An unfinished upload row (no partial file: only its announced length counts)."""
+    now = timezone.now()
+    return ResumableUpload.objects.create(
+        portal=portal,
+        owner=member.user,
+        owner_key=owner_key,
+        purpose="bid",
+        target="1",
+        length=length,
+        storage_name=f"{uuid.uuid4().hex}.part",
+        expires_at=fields.pop("expires_at", now + timedelta(hours=1)),
+        **fields,
+    )
+
+
+def test_the_company_upload_quota_is_counted_in_the_capability_check(
+    portal_a, tender, bidder, settings
+):
+    """A creation counts the company's unfinished uploads (announced bytes, any of its
+    users) in the query that checks the capability, not in one of its own: past
+    BID_UPLOAD_QUOTA_MB it is refused (413); another company's uploads, expired and
+    finished ones do not count."""
+    settings.BID_UPLOAD_QUOTA_MB = 1
+    member, participation = bidder
+    capability = upload_capability(signed_in(member.user), tender)
+    other = make_vendor(portal_a)
+    mine = quota_owner_key(participation.company_id)
+    _receiving(portal_a, other, length=900 * 1024, owner_key=quota_owner_key(other.company_id))
+    _receiving(portal_a, member, length=900 * 1024, owner_key=mine, state=UploadState.CONSUMED)
+    _receiving(
+        portal_a,
+        member,
+        length=900 * 1024,
+        owner_key=mine,
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+
+    def create(length: int):
+        meta = (
+            f"slot {base64.b64encode(b'penawaran').decode()},sha256 "
+            + base64.b64encode(b"a" * 64).decode()
+        )
+        with CaptureQueriesContext(connection) as queries:
+            answer = Client().post(
+                _url(tender, "unggah/"),
+                HTTP_UPLOAD_LENGTH=str(length),
+                HTTP_UPLOAD_METADATA=meta,
+                HTTP_UPLOAD_CAPABILITY=capability,
+                **TUS,
+            )
+        return answer, [query["sql"] for query in queries.captured_queries]
+
+    within, sql = create(600 * 1024)
+    beyond, _sql = create(600 * 1024)  # 600 KiB receiving already: 1.2 MB > 1 MB
+
+    assert within.status_code == 201, within.content
+    assert not [q for q in sql if "SUM(" in q and q.startswith("SELECT SUM")], sql
+    assert beyond.status_code == 413 and beyond.content
+    assert ResumableUpload.objects.filter(target=str(tender.code)).count() == 1

@@ -399,6 +399,34 @@ def test_rejection_by_the_policy_is_422_with_its_message(
     assert patch(vendor_client, location, 100, b"").status_code == 410
 
 
+@pytest.mark.parametrize("whole_in_creation", [False, True])
+def test_a_rejection_rolls_back_what_on_complete_wrote_and_keeps_the_rejected_row(
+    vendor_client, monkeypatch, django_capture_on_commit_callbacks, whole_in_creation
+):
+    """on_complete runs in the transaction that writes the finished upload (no savepoint):
+    when it refuses the upload after writing, its write is rolled back, yet the upload's
+    row is written rejected (its file removed) — by the last PATCH and by a creation that
+    carried the whole file alike."""
+    from inaproc.audit.models import AuditEvent
+
+    monkeypatch.setattr(DemoPolicy, "reject_with", "Ditolak.")
+    monkeypatch.setattr(DemoPolicy, "write_first", True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        if whole_in_creation:
+            response = create_with(vendor_client, 100, DATA[:100])
+        else:
+            response = patch(vendor_client, create(vendor_client, 100)["Location"], 0, DATA[:100])
+
+    assert response.status_code == 422
+    assert response.content.decode() == "Ditolak."
+    upload = the_upload()
+    assert upload.state == UploadState.REJECTED and upload.rejection == "Ditolak."
+    assert upload.offset == 100
+    assert not storage.partial_exists(upload.storage_name)
+    assert not AuditEvent.objects.filter(verb="uploads.test_write").exists()
+
+
 def test_complete_unconsumed_upload_reports_full_offset_and_opens(vendor_client, monkeypatch):
     """An upload complete but not yet consumed says so in HEAD; its bytes can be read."""
     from inaproc.uploads.selectors import upload_open_completed

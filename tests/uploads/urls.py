@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from config import urls as project_urls
+from inaproc.audit.services import audit_record
 from inaproc.uploads.exceptions import UploadRejected
 from inaproc.uploads.models import ResumableUpload
 from inaproc.uploads.protocol import UploadPolicy, tus_endpoint
@@ -26,6 +27,7 @@ class DemoPolicy(UploadPolicy):
     quota_bytes: int | None = 1024 * KiB
     closed: str | None = None  # a refusal message for `authorize`
     reject_with: str | None = None  # a rejection message for `on_complete`
+    write_first = False  # `on_complete` writes a row (an audit event) before rejecting
     consume = True
     # What on_complete saw: (upload id, SHA-256 of the bytes, metadata).
     completed: list[tuple[uuid.UUID, str, dict]] = []
@@ -39,6 +41,8 @@ class DemoPolicy(UploadPolicy):
     def on_complete(self, upload: ResumableUpload) -> None:
         with upload_open_completed(upload=upload) as stream:
             digest = hashlib.sha256(stream.read()).hexdigest()
+        if self.write_first:
+            audit_record(actor=None, verb="uploads.test_write", target=None, portal=upload.portal)
         if self.reject_with:
             raise UploadRejected(self.reject_with)
         DemoPolicy.completed.append((upload.pk, digest, upload.metadata))

@@ -19,6 +19,7 @@ from inaproc.tenders import stages
 from inaproc.tenders.models import Package, PackageState, Participation, ScheduleStage
 from inaproc.tenders.models.packages import PUBLIC_STATES
 from inaproc.tenders.selectors.participation import ACTING_ROLES, package_with_stages, stage_of
+from inaproc.uploads.models import ResumableUpload, UploadState
 from inaproc.vendors.models import Company, CompanyMember, Registration, RegistrationStatus
 
 MIB = 1 << 20
@@ -149,48 +150,88 @@ _ROW_MODELS = (Participation, Package, Company, ScheduleStage)
 
 
 @cache
-def _participation_sql(where: str) -> str:
+def _participation_sql(where: str, extra: str = "") -> str:
     """The participation query with `where` (placeholders only), written once per
-    process. One row per stage of the tender (stages LEFT JOINed: one query, not two);
-    only public tenders."""
+    process: one query, not two. Its first row is the participation, package and
+    company (`extra` first, one more column, placeholders only), then one row per stage
+    of the tender by position, each row NULL where the other kind has its columns (the
+    package and company are not sent, nor loaded, once per stage); only public
+    tenders."""
     quote = connection.ops.quote_name
 
     def table(model: type[Model]) -> str:
         return quote(model._meta.db_table)
 
+    found = [
+        f"{alias}.{quote(field.column)}"
+        for alias, model in _HIT
+        for field in model._meta.concrete_fields
+    ]
+    if extra:
+        found.insert(0, f"({extra})")
+    named = ", ".join(f"{column} AS h{n}" for n, column in enumerate(found))
+    package_id = found.index(f"k.{quote(Package._meta.pk.column)}")
+    stage_columns = _columns(ScheduleStage, "s")
+    width = len(ScheduleStage._meta.concrete_fields)
+    position = next(
+        n for n, field in enumerate(ScheduleStage._meta.concrete_fields) if field.name == "position"
+    )
+    nulls = ", ".join(["NULL"] * len(found))
     # Only names from the models' metadata and placeholders go into the text.
     return f"""
-        SELECT {_columns(Participation, "p")}, {_columns(Package, "k")},
-               {_columns(Company, "c")}, {_columns(ScheduleStage, "s")}
-        FROM {table(Participation)} p
-        JOIN {table(Package)} k ON k.id = p.package_id
-        JOIN {table(Company)} c ON c.id = p.company_id
-        LEFT JOIN {table(ScheduleStage)} s ON s.package_id = k.id
-        WHERE k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))}) AND {where}
-        ORDER BY s.position"""  # noqa: S608
+        WITH hit AS (
+            SELECT {named}
+            FROM {table(Participation)} p
+            JOIN {table(Package)} k ON k.id = p.package_id
+            JOIN {table(Company)} c ON c.id = p.company_id
+            WHERE k.state IN ({", ".join(["%s"] * len(PUBLIC_STATES))}) AND {where})
+        SELECT 0 AS kind, hit.*, {", ".join(["NULL"] * width)} FROM hit
+        UNION ALL
+        SELECT 1, {nulls}, {stage_columns}
+        FROM {table(ScheduleStage)} s JOIN hit ON s.package_id = hit.h{package_id}
+        ORDER BY 1, {2 + len(found) + position}"""  # noqa: S608
 
 
-def _participation_query(portal: Portal, where: str, params: list[Any]) -> Participation | None:
+_HIT = (("p", Participation), ("k", Package), ("c", Company))
+
+
+def _participation_query(
+    portal: Portal,
+    where: str,
+    params: list[Any],
+    extra: tuple[str, list[Any]] | None = None,
+) -> Participation | None:
     """The participation that `where` selects (on `p` participation, `k` package, `c`
     company), with its package (of `portal`), company and stages, built from one query
     written by hand: the ORM would compile it anew on every request (joins, EXISTS),
-    which cost more than the rest of a tus request's database work together."""
+    which cost more than the rest of a tus request's database work together. `extra`:
+    (an expression, its parameters) read in the same query, left on the participation
+    as `extra_value`."""
     values = [str(value) if isinstance(value, str) else value for value in params]
+    extra_sql, extra_params = extra or ("", [])
     with connection.cursor() as cursor:
-        cursor.execute(_participation_sql(where), [*map(str, PUBLIC_STATES), *values])
+        cursor.execute(
+            _participation_sql(where, extra_sql),
+            [*extra_params, *map(str, PUBLIC_STATES), *values],
+        )
         rows = cursor.fetchall()
     if not rows:
         return None
+    first, *stage_rows = (row[1:] for row in rows)  # without the kind
+    extra_value = None
+    if extra is not None:
+        extra_value, first = first[0], first[1:]
     widths = [len(model._meta.concrete_fields) for model in _ROW_MODELS]
     bounds = [sum(widths[:i]) for i in range(len(widths) + 1)]
-    first = rows[0]
     participation = _from_row(Participation, first[bounds[0] : bounds[1]])
     package = _from_row(Package, first[bounds[1] : bounds[2]])
     participation.package = package
     participation.company = _from_row(Company, first[bounds[2] : bounds[3]])
     package.portal = portal
-    stages = [row[bounds[3] : bounds[4]] for row in rows if row[bounds[3]] is not None]
-    package_with_stages(package, [_from_row(ScheduleStage, row) for row in stages])
+    skip = int(extra is not None) + bounds[3]
+    package_with_stages(package, [_from_row(ScheduleStage, row[skip:]) for row in stage_rows])
+    if extra is not None:
+        participation.extra_value = extra_value  # type: ignore[attr-defined]
     return participation
 
 
@@ -215,15 +256,40 @@ def _capability_where() -> str:
             WHERE us.id = %s AND us.user_id = %s AND us.ended_at IS NULL)"""  # noqa: S608
 
 
+# Whom a bid's uploads count against (`uploads` quota): "company:<id>".
+QUOTA_OWNER_PREFIX = "company:"
+
+
+def quota_owner_key(company_id: int) -> str:
+    return f"{QUOTA_OWNER_PREFIX}{company_id}"
+
+
+@cache
+def _quota_sql() -> str:
+    table = connection.ops.quote_name(ResumableUpload._meta.db_table)
+    # The owner key as `quota_owner_key` writes it, of the participation's company.
+    return f"""SELECT COALESCE(SUM(u.length), 0) FROM {table} u
+        WHERE u.portal_id = %s AND u.state = %s AND u.expires_at > %s
+          AND u.owner_key = CAST(%s AS TEXT) || CAST(p.company_id AS TEXT)"""  # noqa: S608
+
+
 def participation_for_capability(
-    *, portal: Portal, capability: UploadCapability
+    *, portal: Portal, capability: UploadCapability, with_quota: bool = False
 ) -> Participation | None:
     """The participation an upload capability names, with its package and stages, if it
     still holds: the tender public, the user an active vendor account still acting for
     the company (admin or bid preparer, not suspended), the company approved and the
     session record the capability was issued in not ended. One query, the session and
     the user never loaded: what each resumable-upload request of a deadline costs. The
-    caller checks the upload stage (`upload_open`) by the server clock."""
+    caller checks the upload stage (`upload_open`) by the server clock.
+
+    `with_quota` (a creation): the same query also counts the bytes announced by the
+    company's uploads still receiving (as `uploads.selectors.upload_quota_used` would,
+    for `quota_owner_key`), left on the participation as `extra_value`."""
+    extra = None
+    if with_quota:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        extra = (_quota_sql(), [portal.pk, str(UploadState.RECEIVING), now, QUOTA_OWNER_PREFIX])
     return _participation_query(
         portal,
         _capability_where(),
@@ -240,6 +306,7 @@ def participation_for_capability(
             capability.user_session_id,
             capability.user_id,
         ],
+        extra,
     )
 
 
@@ -247,15 +314,50 @@ def draft_files(participation: Participation) -> QuerySet[SealedFile]:
     return SealedFile.objects.filter(participation=participation, in_draft=True)
 
 
+@cache
+def _locked_draft_sql() -> str:
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE OF p" if connection.features.has_select_for_update_of else ""
+    # Only names from the models' metadata and placeholders go into the text.
+    return f"""
+        SELECT {_columns(Participation, "p")}, {_columns(SealedFile, "f")}
+        FROM {quote(Participation._meta.db_table)} p
+        LEFT JOIN {quote(SealedFile._meta.db_table)} f
+          ON f.participation_id = p.id AND f.in_draft
+        WHERE p.id = %s
+        ORDER BY f.uploaded_at, f.id{lock}"""  # noqa: S608
+
+
+def participation_locked_with_draft(
+    participation_id: int,
+) -> tuple[Participation, list[SealedFile]] | None:
+    """Lock the participation's row (`SELECT … FOR UPDATE`: one writer of its draft at a
+    time) and read its draft files, in one statement: for a write's transaction (a
+    sealed file stored, a bid submitted), which would otherwise make two. The
+    participation without its relations; None if it is gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_draft_sql(), [participation_id])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    width = len(Participation._meta.concrete_fields)
+    participation = _from_row(Participation, rows[0][:width])
+    files = [_from_row(SealedFile, row[width:]) for row in rows if row[width] is not None]
+    return participation, files
+
+
 def slot_views(
     participation: Participation,
     package: Package,
     rules: Rules | None = None,
+    files: list[SealedFile] | None = None,
 ) -> list[SlotView]:
     """Each slot of the bid with its rules and draft files. `rules`: `slot_rules` as
-    the caller read them in this request (they are fixed while bids are received)."""
+    the caller read them in this request (they are fixed while bids are received);
+    `files`: the draft files as the caller read them under its lock
+    (`participation_locked_with_draft`)."""
     rules = rules if rules is not None else slot_rules(package)
-    files = list(draft_files(participation))
+    files = files if files is not None else list(draft_files(participation))
     return [
         SlotView(
             slot=slot,

@@ -19,6 +19,7 @@ from inaproc.bids.seal_messages import seal_error_message
 from inaproc.bids.selectors.bids import (
     current_bid,
     draft_files,
+    participation_locked_with_draft,
     slot_views,
     tender_key_fingerprint,
     upload_open,
@@ -64,6 +65,26 @@ def _participation_locked(participation: Participation) -> Participation:
     return locked
 
 
+def _participation_locked_with_draft(
+    participation: Participation,
+) -> tuple[Participation, list[SealedFile]]:
+    """`_participation_locked` and the draft files read under the lock; in one statement
+    when the caller read the participation's package, company and stages in this
+    request (the resumable upload's and the submit's path)."""
+    package = participation.package
+    if "stages" in getattr(package, "_prefetched_objects_cache", {}) and (
+        Participation.company.is_cached(participation) and Package.portal.is_cached(package)
+    ):
+        found = participation_locked_with_draft(participation.pk)
+        if found is None:
+            raise Participation.DoesNotExist
+        locked, files = found
+        locked.package, locked.company = package, participation.company
+        return locked, files
+    locked = _participation_locked(participation)
+    return locked, list(draft_files(locked))
+
+
 def _check_open(participation: Participation, now: datetime) -> None:
     if not upload_open(participation.package, now=now):
         raise BidRefused(_("Bids are not received now: the upload stage is closed."))
@@ -90,6 +111,7 @@ def sealed_file_store(
     source_sha256: str | None = None,
     rules: dict[str, tuple[int, tuple[str, ...]]] | None = None,
     now: datetime | None = None,
+    savepoint: bool = True,
 ) -> SealedFile:
     """Check a sealed file (its header names this tender, this slot and the envelope's
     tender key; its records are framed right), store it, and add it to the draft. When
@@ -99,9 +121,12 @@ def sealed_file_store(
     storage (`file_adopt`: a hard link on the same disk) instead of copied;
     `source_sha256`: its SHA-256 as the server computed it while receiving it (then not
     read again). `rules`: the
-    slot rules as the caller read them in this request (`slot_rules`)."""
-    with transaction.atomic():
-        locked = _participation_locked(participation)
+    slot rules as the caller read them in this request (`slot_rules`). `savepoint=False`:
+    called inside a transaction that its caller rolls back whole when this raises (a
+    finished resumable upload's, `uploads.services`), so it needs no savepoint of its
+    own (two statements less per file)."""
+    with transaction.atomic(savepoint=savepoint):
+        locked, files = _participation_locked_with_draft(participation)
         package = locked.package
         _check_open(locked, now or timezone.now())
         slot = slot_of(package, slot_code)
@@ -111,7 +136,9 @@ def sealed_file_store(
         if key_fingerprint is None:
             raise BidRefused(_("This tender has no key for this part of the bid."))
         view = next(
-            view for view in slot_views(locked, package, rules) if view.slot.code == slot_code
+            view
+            for view in slot_views(locked, package, rules, files)
+            if view.slot.code == slot_code
         )
         if view.full and not slot.is_letter:
             raise BidRefused(_("This part of the bid holds no more files: remove one first."))
@@ -186,11 +213,11 @@ def bid_submit(
     superseded), an entry in the portal's transparency log, and the signed receipt,
     emailed to the company's acting users."""
     with transaction.atomic():
-        locked = _participation_locked(participation)
+        locked, files = _participation_locked_with_draft(participation)
         package = locked.package
         received_at = now or timezone.now()
         _check_open(locked, received_at)
-        views = slot_views(locked, package)
+        views = slot_views(locked, package, files=files)
         missing = [str(view.slot.label) for view in views if not view.files]
         if missing:
             raise BidRefused(
@@ -201,7 +228,9 @@ def bid_submit(
         # The versions' numbers and states in one query: the current one and the next
         # number.
         versions = list(
-            BidVersion.objects.filter(participation=locked).only("pk", "number", "state")
+            BidVersion.objects.filter(participation=locked)
+            .only("pk", "number", "state")
+            .order_by()  # the model's ordering would join the participation for nothing
         )
         current = next((v for v in versions if v.state == BidState.SUBMITTED), None)
         if current is not None and set(current.files.all()) == set(files):

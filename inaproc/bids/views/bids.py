@@ -167,7 +167,11 @@ def upload_view(
         return tus_refusal(
             403, _("The permission to upload is missing or has expired: reload the bid page.")
         )
-    participation = participation_for_capability(portal=portal, capability=capability)
+    # A creation counts the company's upload quota in the same query.
+    creation = upload_id is None and request.method == "POST"
+    participation = participation_for_capability(
+        portal=portal, capability=capability, with_quota=creation
+    )
     if participation is None:
         return tus_refusal(403, _("You may not upload to this bid any more: reload the bid page."))
     policy = BidUploadPolicy(participation, uploader_id=capability.user_id)
