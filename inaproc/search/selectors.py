@@ -6,6 +6,7 @@ Where a tender stands follows from its schedule and the clock, exactly as on the
 portal's own list (`tenders.selectors.public`, whose stage condition is reused).
 """
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
@@ -193,11 +194,94 @@ def is_ranked(filters: SearchFilters, words: bool) -> bool:
     return filters.effective_sort == Sort.RELEVANCE and words and uses_full_text()
 
 
+# The columns of the covering indexes of migration 0005 (key and included columns),
+# the `id` among them: what a bounded newest scan may read without the table.
+COVERED_COLUMNS = frozenset(
+    ("id", "published_at", fulltext.DOCUMENT_COLUMN, "procurement_type", "selection_method")
+    + ("budget_year", "portal_id", "provinces", "state", "hps")
+)
+# How many of the newest public rows of a jenis or year (or of all) a bounded scan reads
+# from its covering index before it gives up (docs/national-search.md).
+BOUNDED_SCAN_ROWS = 50_000
+_TABLE = '"tenders_package"'
+_COLUMN = re.compile(r'"tenders_package"\."(\w+)"')
+# The join of `public_search_packages` and the condition on it, in Django's SQL; in a
+# bounded scan, the portal is checked on the row instead (the ids of the active portals
+# in an array computed once, an InitPlan), so that the rows stay in the scan's order and
+# the query stops at its LIMIT (a join would sort all of them). Not in the other
+# queries: there PostgreSQL would try the array as a condition of the GIN index.
+_PORTAL_JOIN = (
+    ' INNER JOIN "portals_portal" ON ("tenders_package"."portal_id" = "portals_portal"."id")'
+)
+_PORTAL_ACTIVE = '"portals_portal"."is_active"'
+_PORTAL_ON_ROW = (
+    '"tenders_package"."portal_id" = ANY(ARRAY('
+    'SELECT "id" FROM "portals_portal" WHERE "is_active"))'
+)
+
+
+def _bounded_lead(filters: SearchFilters) -> tuple[str, str | int] | None:
+    """The key column and value that a bounded newest scan reads along: jenis, else the
+    year. None without either, or when the GIN index is the better way: a portal's
+    tenders are few, and a tender code is looked up by its unique index."""
+    if filters.portal or _code_of(filters.q) is not None:
+        return None
+    if filters.procurement_type:
+        return "procurement_type", filters.procurement_type
+    if filters.budget_year:
+        return "budget_year", filters.budget_year
+    return None
+
+
+def _bounded_newest(rows: QuerySet, filters: SearchFilters, limit: int) -> list | None:
+    """The first `limit` rows of `rows` (matches in the newest order, as values_list),
+    read from the BOUNDED_SCAN_ROWS newest public rows of the jenis or year of `filters`
+    only, in its covering index (migration 0005), without the tenders' table: exact
+    when that many match among them (every other match is older); None otherwise, or
+    when the query needs a column the index does not hold (then the caller asks the
+    database as usual). The query's own SQL, with the table replaced by the scan."""
+    lead = _bounded_lead(filters) if uses_full_text() else None
+    if lead is None:
+        return None
+    sql, params = rows.query.sql_with_params()
+    if sql.count(_PORTAL_JOIN) != 1 or sql.count(_PORTAL_ACTIVE) != 1:
+        return None
+    sql = sql.replace(_PORTAL_JOIN, "").replace(_PORTAL_ACTIVE, _PORTAL_ON_ROW)
+    if (
+        not set(_COLUMN.findall(sql)) <= COVERED_COLUMNS
+        or sql.count(f"FROM {_TABLE}") != 1
+        or '"portals_portal".' in sql
+    ):
+        return None
+    column, value = lead
+    where = "".join(
+        [
+            '"state" IN (' + ", ".join(["%s"] * len(PUBLIC_STATES)) + ")",
+            ' AND "published_at" IS NOT NULL',
+            f' AND "{column}" = %s',
+        ]
+    )
+    columns = ", ".join(f'"{name}"' for name in sorted(COVERED_COLUMNS))
+    scan = (
+        f"(SELECT {columns} FROM {_TABLE} WHERE {where} "  # noqa: S608 (our names, %s values)
+        f'ORDER BY "published_at" DESC, "id" DESC LIMIT {BOUNDED_SCAN_ROWS}) {_TABLE}'
+    )
+    start = sql.index(f"FROM {_TABLE}")
+    before = sql[:start].count("%s")
+    scan_params = [*(str(state) for state in PUBLIC_STATES), value]
+    sql = sql[:start] + sql[start:].replace(_TABLE, scan, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:before], *scan_params, *params[before:]])
+        found = cursor.fetchall()
+    return found if len(found) >= limit else None
+
+
 def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[list[int], int]:
     """For a search by relevance (`is_ranked`), in one pass over the matches: the ids of
     the RELEVANCE_POOL newest matches, best first, and how many matches there are, up
     to RELEVANCE_POOL + 1 (what the capped count needs): the same rows and order as
-    `national_search`, whose count would read the matches a second time."""
+    `national_search`, whose count would read the matches a second time. A common word
+    is answered from a covering index when it can be (`_bounded_newest`)."""
     newest = (
         national_search_matches(filters=filters, now=now, words=True)
         .order_by(*ORDERINGS[Sort.NEWEST])
@@ -207,9 +291,23 @@ def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[li
     # Without `published_at`: the rows come newest first, so a stable sort by rank alone
     # gives ORDERINGS[Sort.RELEVANCE] (rank, then newest, then id). Loading a
     # timestamptz costs about 5 µs in Django's loader (pure Python): 5 ms for a pool.
-    rows = list(newest)
+    bounded = _bounded_newest(newest, filters, RELEVANCE_POOL + 1)
+    rows = list(newest) if bounded is None else bounded
     pool = sorted(rows[:RELEVANCE_POOL], key=lambda row: row[1], reverse=True)
     return [pk for pk, _rank in pool], len(rows)
+
+
+def national_search_count(*, filters: SearchFilters, now: datetime, words: bool, cap: int) -> int:
+    """How many public tenders match `filters`, up to `cap` + 1 (what a capped count
+    shows as "more than `cap`"): any `cap` + 1 matches, or with words the newest ones
+    from a covering index when that is exact (`_bounded_newest`)."""
+    matches = national_search_matches(filters=filters, now=now, words=words)
+    if words:
+        newest = matches.order_by(*ORDERINGS[Sort.NEWEST]).values_list("pk")[: cap + 1]
+        bounded = _bounded_newest(newest, filters, cap + 1)
+        if bounded is not None:
+            return len(bounded)
+    return matches.values("pk")[: cap + 1].count()
 
 
 def national_search_rows(pks: list[int]) -> list[Package]:
