@@ -7,10 +7,12 @@ portal's own list (`tenders.selectors.public`, whose stage condition is reused).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -39,6 +41,8 @@ from inaproc.tenders.selectors.public import (
     stage_condition,
     tender_filters_apply,
 )
+
+T = TypeVar("T")
 
 # Without full-text search (SQLite), a search of more words uses the first ones.
 SEARCH_MAX_WORDS = 8
@@ -200,9 +204,15 @@ COVERED_COLUMNS = frozenset(
     ("id", "published_at", fulltext.DOCUMENT_COLUMN, "procurement_type", "selection_method")
     + ("budget_year", "portal_id", "provinces", "state", "hps")
 )
-# How many of the newest public rows of a jenis or year (or of all) a bounded scan reads
-# from its covering index before it gives up (docs/national-search.md).
-BOUNDED_SCAN_ROWS = 50_000
+# A bounded scan reads the newest public rows of a jenis or year from a covering index:
+# first BOUNDED_SAMPLE_ROWS of them; if too few match, up to BOUNDED_SCAN_ROWS when the
+# matches among the first say that enough will be found there (BOUNDED_MARGIN times
+# as many as needed); else the search reads its matches through the GIN index. An index
+# row costs about 1/20 of a matching table row read through the GIN index (docs/
+# national-search.md; docs/performance.md, "Covering indexes").
+BOUNDED_SAMPLE_ROWS = 5_000
+BOUNDED_SCAN_ROWS = 80_000
+BOUNDED_MARGIN = 1.5
 _TABLE = '"tenders_package"'
 _COLUMN = re.compile(r'"tenders_package"\."(\w+)"')
 # The join of `public_search_packages` and the condition on it, in Django's SQL; in a
@@ -235,11 +245,11 @@ def _bounded_lead(filters: SearchFilters) -> tuple[str, str | int] | None:
 
 def _bounded_newest(rows: QuerySet, filters: SearchFilters, limit: int) -> list | None:
     """The first `limit` rows of `rows` (matches in the newest order, as values_list),
-    read from the BOUNDED_SCAN_ROWS newest public rows of the jenis or year of `filters`
-    only, in its covering index (migration 0005), without the tenders' table: exact
-    when that many match among them (every other match is older); None otherwise, or
-    when the query needs a column the index does not hold (then the caller asks the
-    database as usual). The query's own SQL, with the table replaced by the scan."""
+    read from the newest public rows of the jenis or year of `filters` only, in its
+    covering index (migration 0005), without the tenders' table: exact when that many
+    match among them (every other match is older). None when too few match among as
+    many as BOUNDED_SCAN_ROWS allows (see BOUNDED_SAMPLE_ROWS), or when the query needs
+    a column the index does not hold: then the caller asks the database as usual."""
     lead = _bounded_lead(filters) if uses_full_text() else None
     if lead is None:
         return None
@@ -264,16 +274,43 @@ def _bounded_newest(rows: QuerySet, filters: SearchFilters, limit: int) -> list 
     columns = ", ".join(f'"{name}"' for name in sorted(COVERED_COLUMNS))
     scan = (
         f"(SELECT {columns} FROM {_TABLE} WHERE {where} "  # noqa: S608 (our names, %s values)
-        f'ORDER BY "published_at" DESC, "id" DESC LIMIT {BOUNDED_SCAN_ROWS}) {_TABLE}'
+        f'ORDER BY "published_at" DESC, "id" DESC LIMIT %s) {_TABLE}'
     )
     start = sql.index(f"FROM {_TABLE}")
     before = sql[:start].count("%s")
-    scan_params = [*(str(state) for state in PUBLIC_STATES), value]
     sql = sql[:start] + sql[start:].replace(_TABLE, scan, 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:before], *scan_params, *params[before:]])
-        found = cursor.fetchall()
+
+    def scanned(size: int) -> list:
+        scan_params = [*(str(state) for state in PUBLIC_STATES), value, size]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params[:before], *scan_params, *params[before:]])
+            return cursor.fetchall()
+
+    sample = min(BOUNDED_SAMPLE_ROWS, BOUNDED_SCAN_ROWS)
+    found = scanned(sample)
+    if len(found) >= limit:
+        return found
+    if len(found) * BOUNDED_SCAN_ROWS < limit * BOUNDED_MARGIN * sample:
+        return None
+    found = scanned(BOUNDED_SCAN_ROWS)
     return found if len(found) >= limit else None
+
+
+def _by_gin_index(query: Callable[[], T]) -> T:
+    """`query()` with PostgreSQL's ordered index scans switched off for its transaction,
+    for a search by words that the bounded scan left (its matches are few among the
+    newest rows): then the GIN index finds them. Left to itself, PostgreSQL may read a
+    covering index in the newest order, expecting the words in more rows than they are
+    (it guesses the rows of a word and of a filter as if independent): up to a jenis's
+    every row, 163 ms instead of 10 for a word that no tender of the jenis has."""
+    if not uses_full_text():
+        return query()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_indexscan', 'off', true), "
+            "set_config('enable_indexonlyscan', 'off', true)"
+        )
+        return query()
 
 
 def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[list[int], int]:
@@ -292,7 +329,7 @@ def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[li
     # gives ORDERINGS[Sort.RELEVANCE] (rank, then newest, then id). Loading a
     # timestamptz costs about 5 µs in Django's loader (pure Python): 5 ms for a pool.
     bounded = _bounded_newest(newest, filters, RELEVANCE_POOL + 1)
-    rows = list(newest) if bounded is None else bounded
+    rows = _by_gin_index(lambda: list(newest)) if bounded is None else bounded
     pool = sorted(rows[:RELEVANCE_POOL], key=lambda row: row[1], reverse=True)
     return [pk for pk, _rank in pool], len(rows)
 
@@ -307,6 +344,7 @@ def national_search_count(*, filters: SearchFilters, now: datetime, words: bool,
         bounded = _bounded_newest(newest, filters, cap + 1)
         if bounded is not None:
             return len(bounded)
+        return _by_gin_index(lambda: matches.values("pk")[: cap + 1].count())
     return matches.values("pk")[: cap + 1].count()
 
 

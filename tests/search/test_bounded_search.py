@@ -219,3 +219,32 @@ def test_a_package_of_very_long_texts_is_saved_and_found_by_its_name(portal_a):
         filters=SearchFilters(q="jembatanpanjang"), now=timezone.now()
     )
     assert ids == [package.pk] and count == 1
+
+
+def test_a_sample_with_enough_matches_leads_to_the_longer_scan_else_to_the_gin_index(
+    monkeypatch, bounded_calls, portal_a
+):
+    """Too few matches among the first rows of the scan: it reads up to
+    BOUNDED_SCAN_ROWS rows only when the first ones promise enough matches there (half
+    of them match here); one match in four rows does not, and the GIN index answers.
+    Both answers are those of the search over every row."""
+    monkeypatch.setattr(selectors, "RELEVANCE_POOL", 3)
+    monkeypatch.setattr(selectors, "BOUNDED_SAMPLE_ROWS", 4)
+    monkeypatch.setattr(selectors, "BOUNDED_SCAN_ROWS", 12)
+    now = timezone.now()
+    _tenders(portal_a, now, names=["Jalan A", "Gedung B", "Jembatan C", "Jalan D"])
+    _tenders(portal_a, now - timedelta(days=1), names=["Jalan E", "Jembatan F", "Jalan G"])
+    _tenders(portal_a, now - timedelta(days=2), names=["Jembatan H", "Jembatan I"])
+
+    def ranked(q: str):
+        filters = SearchFilters(q=q, procurement_type="konstruksi")
+        return national_search_ranked(filters=filters, now=now)
+
+    jalan, jembatan = ranked("jalan"), ranked("jembatan")
+
+    assert bounded_calls[0] is not None  # 2 of the first 4, 4 of the first 12
+    assert bounded_calls[1] is None  # 1 of the first 4: not worth 12 rows
+    assert jalan[1] == 4 and jembatan[1] == 4
+    assert [jalan, jembatan] == _everywhere(
+        monkeypatch, lambda: [ranked("jalan"), ranked("jembatan")]
+    )
