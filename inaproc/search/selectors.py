@@ -348,6 +348,17 @@ def national_search_count(*, filters: SearchFilters, now: datetime, words: bool,
     return matches.values("pk")[: cap + 1].count()
 
 
+def national_search_page(rows: QuerySet[Package], *, words: bool, few: bool) -> list[Package]:
+    """A page of `national_search` (a slice of it), read through the GIN index when the
+    search has words and `few` matches (the capped count was not reached): reading all
+    of them and sorting is then cheaper than an ordered index whose rows seldom match
+    (a word of no tender of its jenis had PostgreSQL read the jenis's 340,000 rows in
+    order: 1.7 s)."""
+    if words and few:
+        return _by_gin_index(lambda: list(rows))
+    return list(rows)
+
+
 def national_search_rows(pks: list[int]) -> list[Package]:
     """The packages `pks` in this order, with the columns the result list shows."""
     packages = _result_rows(Package.objects.filter(pk__in=pks).order_by()).in_bulk()

@@ -38,6 +38,7 @@ from inaproc.search.selectors import (
     is_ranked,
     national_search,
     national_search_count,
+    national_search_page,
     national_search_ranked,
     national_search_rows,
     portal_directory,
@@ -116,7 +117,7 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
     shown = (
         national_search_rows(list(page.object_list))
         if isinstance(paginator, RankedPaginator)
-        else list(page.object_list)
+        else national_search_page(page.object_list, words=words, few=not paginator.is_capped)
     )
     return render(
         request,

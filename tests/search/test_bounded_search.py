@@ -248,3 +248,25 @@ def test_a_sample_with_enough_matches_leads_to_the_longer_scan_else_to_the_gin_i
     assert [jalan, jembatan] == _everywhere(
         monkeypatch, lambda: [ranked("jalan"), ranked("jembatan")]
     )
+
+
+def test_a_newest_page_with_few_matches_is_read_through_the_gin_index(portal_a):
+    """Sorted newest with words and fewer matches than the cap, the page comes from the
+    GIN index (ordered index scans off for that query), the same rows in the same
+    order; with more matches than the cap, the ordered index as usual."""
+    from django.test.utils import CaptureQueriesContext
+
+    from inaproc.search.selectors import national_search, national_search_page
+
+    now = timezone.now()
+    _tenders(portal_a, now, names=["Jalan A", "Gedung B", "Jalan C"])
+    filters = SearchFilters(q="jalan", procurement_type="konstruksi", sort=Sort.NEWEST)
+
+    def page(*, few: bool) -> tuple[list[str], bool]:
+        rows = national_search(filters=filters, now=now, words=True)[:20]
+        with CaptureQueriesContext(connection) as queries:
+            shown = [p.name for p in national_search_page(rows, words=True, few=few)]
+        return shown, any("enable_indexscan" in q["sql"] for q in queries.captured_queries)
+
+    assert page(few=True) == (["Jalan A", "Jalan C"], True)
+    assert page(few=False) == (["Jalan A", "Jalan C"], False)
