@@ -7,7 +7,7 @@ portal's own list (`tenders.selectors.public`, whose stage condition is reused).
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
@@ -348,7 +348,7 @@ def national_search_count(*, filters: SearchFilters, now: datetime, words: bool,
     return matches.values("pk")[: cap + 1].count()
 
 
-def national_search_page(rows: QuerySet[Package], *, words: bool, few: bool) -> list[Package]:
+def national_search_page(rows: Iterable[Package], *, words: bool, few: bool) -> list[Package]:
     """A page of `national_search` (a slice of it), read through the GIN index when the
     search has words and `few` matches (the capped count was not reached): reading all
     of them and sorting is then cheaper than an ordered index whose rows seldom match
