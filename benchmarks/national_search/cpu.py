@@ -20,25 +20,21 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 from run import (  # noqa: E402
-    REFUSED_DATABASES,
     SqlTimer,
     forget_cached,
     percentile,
     scenarios,
-    server_env,
+    setup_in_process,
 )
 
 
@@ -63,23 +59,9 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="profile the scenario of this prefix")
     parser.add_argument("--profile-out", default="search.prof")
     args = parser.parse_args()
-    name = urlsplit(args.database_url).path.lstrip("/")
-    if name in REFUSED_DATABASES or "bench" not in name:
-        sys.exit(f"Refusing database {name!r}: use a dedicated one whose name contains 'bench'.")
     if not 10 <= args.requests <= 5000:
         sys.exit("--requests 10..5000")
-    env = server_env(args.database_url, args.redis_url)
-    env["ALLOWED_HOSTS"] = "testserver"
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        env=env,
-        cwd=HERE.parents[1],
-        check=True,
-    )
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = setup_in_process(args.database_url, args.redis_url)
     from django.db import connection
     from django.test import Client
 

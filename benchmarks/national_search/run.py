@@ -84,6 +84,23 @@ def server_env(database_url: str, redis_url: str = "") -> dict[str, str]:
     return env
 
 
+def setup_in_process(database_url: str, redis_url: str = "") -> dict[str, str]:
+    """Django set up in this process with the production settings on the benchmark's
+    database (refused unless its name contains "bench"), its static files collected:
+    for the in-process tools (cpu.py, draws.py). The environment it set."""
+    name = urlsplit(database_url).path.lstrip("/")
+    if name in REFUSED_DATABASES or "bench" not in name:
+        sys.exit(f"Refusing database {name!r}: use a dedicated one whose name contains 'bench'.")
+    env = server_env(database_url, redis_url)
+    env["ALLOWED_HOSTS"] = "testserver"
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    return env
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 

@@ -6,10 +6,13 @@ Where a tender stands follows from its schedule and the clock, exactly as on the
 portal's own list (`tenders.selectors.public`, whose stage condition is reused).
 """
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
+from typing import TypeVar
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -38,6 +41,8 @@ from inaproc.tenders.selectors.public import (
     stage_condition,
     tender_filters_apply,
 )
+
+T = TypeVar("T")
 
 # Without full-text search (SQLite), a search of more words uses the first ones.
 SEARCH_MAX_WORDS = 8
@@ -193,11 +198,127 @@ def is_ranked(filters: SearchFilters, words: bool) -> bool:
     return filters.effective_sort == Sort.RELEVANCE and words and uses_full_text()
 
 
+# The columns of the covering indexes of migration 0005 (key and included columns),
+# the `id` among them: what a bounded newest scan may read without the table.
+COVERED_COLUMNS = frozenset(
+    ("id", "published_at", fulltext.DOCUMENT_COLUMN, "procurement_type", "selection_method")
+    + ("budget_year", "portal_id", "provinces", "state", "hps")
+)
+# A bounded scan reads the newest public rows of a jenis or year from a covering index:
+# first BOUNDED_SAMPLE_ROWS of them; if too few match, up to BOUNDED_SCAN_ROWS when the
+# matches among the first say that enough will be found there (BOUNDED_MARGIN times
+# as many as needed); else the search reads its matches through the GIN index. An index
+# row costs about 1/20 of a matching table row read through the GIN index (docs/
+# national-search.md; docs/performance.md, "Covering indexes").
+BOUNDED_SAMPLE_ROWS = 5_000
+BOUNDED_SCAN_ROWS = 80_000
+BOUNDED_MARGIN = 1.5
+_TABLE = '"tenders_package"'
+_COLUMN = re.compile(r'"tenders_package"\."(\w+)"')
+# The join of `public_search_packages` and the condition on it, in Django's SQL; in a
+# bounded scan, the portal is checked on the row instead (the ids of the active portals
+# in an array computed once, an InitPlan), so that the rows stay in the scan's order and
+# the query stops at its LIMIT (a join would sort all of them). Not in the other
+# queries: there PostgreSQL would try the array as a condition of the GIN index.
+_PORTAL_JOIN = (
+    ' INNER JOIN "portals_portal" ON ("tenders_package"."portal_id" = "portals_portal"."id")'
+)
+_PORTAL_ACTIVE = '"portals_portal"."is_active"'
+_PORTAL_ON_ROW = (
+    '"tenders_package"."portal_id" = ANY(ARRAY('
+    'SELECT "id" FROM "portals_portal" WHERE "is_active"))'
+)
+
+
+def _bounded_lead(filters: SearchFilters) -> tuple[str, str | int] | None:
+    """The key column and value that a bounded newest scan reads along: jenis, else the
+    year. None without either, or when the GIN index is the better way: a portal's
+    tenders are few, and a tender code is looked up by its unique index."""
+    if filters.portal or _code_of(filters.q) is not None:
+        return None
+    if filters.procurement_type:
+        return "procurement_type", filters.procurement_type
+    if filters.budget_year:
+        return "budget_year", filters.budget_year
+    return None
+
+
+def _bounded_newest(rows: QuerySet, filters: SearchFilters, limit: int) -> list | None:
+    """The first `limit` rows of `rows` (matches in the newest order, as values_list),
+    read from the newest public rows of the jenis or year of `filters` only, in its
+    covering index (migration 0005), without the tenders' table: exact when that many
+    match among them (every other match is older). None when too few match among as
+    many as BOUNDED_SCAN_ROWS allows (see BOUNDED_SAMPLE_ROWS), or when the query needs
+    a column the index does not hold: then the caller asks the database as usual."""
+    lead = _bounded_lead(filters) if uses_full_text() else None
+    if lead is None:
+        return None
+    sql, params = rows.query.sql_with_params()
+    if sql.count(_PORTAL_JOIN) != 1 or sql.count(_PORTAL_ACTIVE) != 1:
+        return None
+    sql = sql.replace(_PORTAL_JOIN, "").replace(_PORTAL_ACTIVE, _PORTAL_ON_ROW)
+    if (
+        not set(_COLUMN.findall(sql)) <= COVERED_COLUMNS
+        or sql.count(f"FROM {_TABLE}") != 1
+        or '"portals_portal".' in sql
+    ):
+        return None
+    column, value = lead
+    where = "".join(
+        [
+            '"state" IN (' + ", ".join(["%s"] * len(PUBLIC_STATES)) + ")",
+            ' AND "published_at" IS NOT NULL',
+            f' AND "{column}" = %s',
+        ]
+    )
+    columns = ", ".join(f'"{name}"' for name in sorted(COVERED_COLUMNS))
+    scan = (
+        f"(SELECT {columns} FROM {_TABLE} WHERE {where} "  # noqa: S608 (our names, %s values)
+        f'ORDER BY "published_at" DESC, "id" DESC LIMIT %s) {_TABLE}'
+    )
+    start = sql.index(f"FROM {_TABLE}")
+    before = sql[:start].count("%s")
+    sql = sql[:start] + sql[start:].replace(_TABLE, scan, 1)
+
+    def scanned(size: int) -> list:
+        scan_params = [*(str(state) for state in PUBLIC_STATES), value, size]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params[:before], *scan_params, *params[before:]])
+            return cursor.fetchall()
+
+    sample = min(BOUNDED_SAMPLE_ROWS, BOUNDED_SCAN_ROWS)
+    found = scanned(sample)
+    if len(found) >= limit:
+        return found
+    if len(found) * BOUNDED_SCAN_ROWS < limit * BOUNDED_MARGIN * sample:
+        return None
+    found = scanned(BOUNDED_SCAN_ROWS)
+    return found if len(found) >= limit else None
+
+
+def _by_gin_index(query: Callable[[], T]) -> T:
+    """`query()` with PostgreSQL's ordered index scans switched off for its transaction,
+    for a search by words that the bounded scan left (its matches are few among the
+    newest rows): then the GIN index finds them. Left to itself, PostgreSQL may read a
+    covering index in the newest order, expecting the words in more rows than they are
+    (it guesses the rows of a word and of a filter as if independent): up to a jenis's
+    every row, 163 ms instead of 10 for a word that no tender of the jenis has."""
+    if not uses_full_text():
+        return query()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('enable_indexscan', 'off', true), "
+            "set_config('enable_indexonlyscan', 'off', true)"
+        )
+        return query()
+
+
 def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[list[int], int]:
     """For a search by relevance (`is_ranked`), in one pass over the matches: the ids of
     the RELEVANCE_POOL newest matches, best first, and how many matches there are, up
     to RELEVANCE_POOL + 1 (what the capped count needs): the same rows and order as
-    `national_search`, whose count would read the matches a second time."""
+    `national_search`, whose count would read the matches a second time. A common word
+    is answered from a covering index when it can be (`_bounded_newest`)."""
     newest = (
         national_search_matches(filters=filters, now=now, words=True)
         .order_by(*ORDERINGS[Sort.NEWEST])
@@ -207,9 +328,35 @@ def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[li
     # Without `published_at`: the rows come newest first, so a stable sort by rank alone
     # gives ORDERINGS[Sort.RELEVANCE] (rank, then newest, then id). Loading a
     # timestamptz costs about 5 µs in Django's loader (pure Python): 5 ms for a pool.
-    rows = list(newest)
+    bounded = _bounded_newest(newest, filters, RELEVANCE_POOL + 1)
+    rows = _by_gin_index(lambda: list(newest)) if bounded is None else bounded
     pool = sorted(rows[:RELEVANCE_POOL], key=lambda row: row[1], reverse=True)
     return [pk for pk, _rank in pool], len(rows)
+
+
+def national_search_count(*, filters: SearchFilters, now: datetime, words: bool, cap: int) -> int:
+    """How many public tenders match `filters`, up to `cap` + 1 (what a capped count
+    shows as "more than `cap`"): any `cap` + 1 matches, or with words the newest ones
+    from a covering index when that is exact (`_bounded_newest`)."""
+    matches = national_search_matches(filters=filters, now=now, words=words)
+    if words:
+        newest = matches.order_by(*ORDERINGS[Sort.NEWEST]).values_list("pk")[: cap + 1]
+        bounded = _bounded_newest(newest, filters, cap + 1)
+        if bounded is not None:
+            return len(bounded)
+        return _by_gin_index(lambda: matches.values("pk")[: cap + 1].count())
+    return matches.values("pk")[: cap + 1].count()
+
+
+def national_search_page(rows: Iterable[Package], *, words: bool, few: bool) -> list[Package]:
+    """A page of `national_search` (a slice of it), read through the GIN index when the
+    search has words and `few` matches (the capped count was not reached): reading all
+    of them and sorting is then cheaper than an ordered index whose rows seldom match
+    (a word of no tender of its jenis had PostgreSQL read the jenis's 340,000 rows in
+    order: 1.7 s)."""
+    if words and few:
+        return _by_gin_index(lambda: list(rows))
+    return list(rows)
 
 
 def national_search_rows(pks: list[int]) -> list[Package]:

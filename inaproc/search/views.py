@@ -37,7 +37,8 @@ from inaproc.search.models import SavedSearch
 from inaproc.search.selectors import (
     is_ranked,
     national_search,
-    national_search_matches,
+    national_search_count,
+    national_search_page,
     national_search_ranked,
     national_search_rows,
     portal_directory,
@@ -54,16 +55,16 @@ SEARCH_PARAMS = frozenset(PARAMS.values())
 
 
 class SearchPaginator(CappedPaginator):
-    """Counts (up to the cap) the bare matches: not the sorted list, whose relevance
-    would be computed for every counted row."""
+    """Counts (up to the cap) the bare matches (`national_search_count`): not the
+    sorted list, whose relevance would be computed for every counted row."""
 
-    def __init__(self, object_list: QuerySet[Package], per_page: int, *, matches) -> None:
+    def __init__(self, object_list: QuerySet[Package], per_page: int, *, counted) -> None:
         super().__init__(object_list, per_page)
-        self.matches = matches
+        self.counted = counted
 
     @cached_property
     def count(self) -> int:
-        return self.matches.values("pk")[: COUNT_CAP + 1].count()
+        return self.counted()
 
 
 class RankedPaginator(CappedPaginator):
@@ -105,13 +106,18 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
         paginator = RankedPaginator(ranked, per_page, count=count)
     else:
         packages = national_search(filters=filters, now=now, words=words)
-        matches = national_search_matches(filters=filters, now=now, words=words)
-        paginator = SearchPaginator(packages, per_page, matches=matches)
+        paginator = SearchPaginator(
+            packages,
+            per_page,
+            counted=lambda: national_search_count(
+                filters=filters, now=now, words=words, cap=COUNT_CAP
+            ),
+        )
     page = paginator.get_page(request.GET.get("page"))
     shown = (
         national_search_rows(list(page.object_list))
         if isinstance(paginator, RankedPaginator)
-        else list(page.object_list)
+        else national_search_page(page.object_list, words=words, few=not paginator.is_capped)
     )
     return render(
         request,
