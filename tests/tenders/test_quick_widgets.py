@@ -74,3 +74,36 @@ def test_quick_input_escapes_the_value():
 
     assert "<script>" not in html
     assert 'value="&quot;&gt;&lt;script&gt;"' in html
+
+
+def test_remembered_options_follow_the_language():
+    """The options are remembered per worker: a list drawn in Indonesian is not shown to
+    an English reader, nor the other way round."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        indonesian = str(TenderFilterForm({})["tahap"])
+    with translation.override("en"):
+        english = str(TenderFilterForm({})["tahap"])
+    with translation.override("id"):
+        again = str(TenderFilterForm({})["tahap"])
+
+    assert "Semua tahap" in indonesian and "Any stage" in english
+    assert again == indonesian
+
+
+def test_a_value_that_is_no_option_changes_nothing_and_is_not_remembered():
+    """What a visitor sends that is not an option neither marks an option chosen nor
+    makes a remembered entry of its own (the cache cannot be filled from outside)."""
+    from inaproc.tenders.forms.public import _options_html
+
+    first = str(TenderFilterForm({"jenis": "nope"})["jenis"])
+    assert " selected" not in first  # as Django's own widget: nothing chosen
+    before = _options_html.cache_info()
+    for n in range(20):
+        html = str(TenderFilterForm({"jenis": f"x{n}"})["jenis"])
+        assert html == first
+    after = _options_html.cache_info()
+
+    assert after.currsize == before.currsize
+    assert after.hits >= before.hits + 20

@@ -2,6 +2,7 @@
 message next to its field and filters nothing; the other values still apply."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,6 +39,21 @@ def _stage_choices() -> list[tuple[str, str | Promise]]:
     ]
 
 
+@lru_cache(maxsize=256)
+def _options_html(choices: tuple[tuple[str, str], ...], chosen: frozenset[str]) -> SafeString:
+    """A select's options, escaped, remembered per worker: the same few lists (jenis,
+    provinces, portals, years, stages, sorts; their labels in the active language) with
+    one or no option chosen make nearly every search form."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (option, mark_safe(" selected") if option in chosen else "", label)  # noqa: S308
+            for option, label in choices
+        ),
+    )
+
+
 class QuickSelect(forms.Select):
     """A single select written out in Python: the same HTML as Django's template-based
     widget, without a template include per option (the list's form has about 90
@@ -45,15 +61,15 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
-        chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, mark_safe(" selected") if str(option) in chosen else "", label)  # noqa: S308
-                for option, label in self.choices
-            ),
+        # str() of a label is its text in the active language (a SafeString stays one).
+        choices = tuple((str(option), str(label)) for option, label in self.choices)
+        values = {option for option, _label in choices}
+        # Only values that are options can be chosen: what else a visitor sends is no
+        # part of the key (nor of the page).
+        chosen = frozenset(
+            text for text in (str(item) for item in self.format_value(value)) if text in values
         )
+        options = _options_html(choices, chosen)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
