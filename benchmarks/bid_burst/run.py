@@ -37,6 +37,9 @@ company and the files, and it is in the final head (/log/inclusion); the log has
 (indexes 0..size-1, each leaf the hash of its body, each entry signed, the root of all
 leaves = the final head's root) and consecutive heads are consistent (/log/consistency).
 
+Before any phase, every worker is warmed with small copies (not timed), so that no
+phase pays a worker's first-request loading.
+
 Set-up (not timed): the portal ``bench``, officials with opening keys and a Pokja, and
 per bid phase a published tender whose upload stage is open, made as load_demo makes
 its tenders (inaproc/demo/tenders.py: the real services, the ceremony of
