@@ -587,27 +587,35 @@ def file_part(path: Path, offset: int, count: int):
             yield data
 
 
-def copy_one(port: int, sealed: SealedOut) -> tuple[bool, str]:
+def post_copy(port: int, body, size: int) -> tuple[int, str | None, bytes]:
+    """POST `body` (bytes, or an iterable of them) of `size` bytes to the plain-copy view:
+    its status, the size it says it wrote, and its answer."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     try:
         conn.request(
             "POST",
             "/_bench/copy/",
-            body=file_part(sealed.path, 0, sealed.size),
+            body=body,
             headers={
                 "X-Forwarded-Proto": "https",
-                "Content-Length": str(sealed.size),
+                "Content-Length": str(size),
                 "Content-Type": "application/octet-stream",
             },
         )
         response = conn.getresponse()
         data = response.read()
-        ok = response.status == 204 and response.getheader("X-Copy-Size") == str(sealed.size)
-        return ok, "" if ok else f"{response.status} {data[:200]!r}"
-    except (OSError, http.client.HTTPException) as error:
-        return False, str(error)
+        return response.status, response.getheader("X-Copy-Size"), data
     finally:
         conn.close()
+
+
+def copy_one(port: int, sealed: SealedOut) -> tuple[bool, str]:
+    try:
+        status, copied, data = post_copy(port, file_part(sealed.path, 0, sealed.size), sealed.size)
+    except (OSError, http.client.HTTPException) as error:
+        return False, str(error)
+    ok = status == 204 and copied == str(sealed.size)
+    return ok, "" if ok else f"{status} {data[:200]!r}"
 
 
 # =============================================================================
@@ -710,39 +718,20 @@ class Monitor(threading.Thread):
 
 # =============================================================================
 # Phases
+# =============================================================================
 def warm_up(port: int, workers: int) -> None:
     """Before any phase is timed: small plain copies from several clients at once, so that
     every worker has loaded what a worker loads on its first request (the translation
     catalogues, the database connection, the URL configuration where the server does not
     load it at start). Otherwise the first phase (the copy) pays for it and looks slower."""
     body = b"w" * 1024
-
-    def one(_: int) -> int:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        try:
-            conn.request(
-                "POST",
-                "/_bench/copy/",
-                body=body,
-                headers={
-                    "X-Forwarded-Proto": "https",
-                    "Content-Length": str(len(body)),
-                    "Content-Type": "application/octet-stream",
-                },
-            )
-            response = conn.getresponse()
-            response.read()
-            return response.status
-        finally:
-            conn.close()
-
     with concurrent.futures.ThreadPoolExecutor(2 * workers) as pool:
-        statuses = list(pool.map(one, range(16 * workers)))
-    if any(status != 204 for status in statuses):
-        sys.exit(f"warm-up copies failed: {sorted(set(statuses))}")
+        answers = list(pool.map(lambda _: post_copy(port, body, len(body)), range(16 * workers)))
+    statuses = {status for status, _copied, _data in answers}
+    if statuses != {204}:
+        sys.exit(f"warm-up copies failed: {sorted(statuses)}")
 
 
-# =============================================================================
 def arrivals(count: int, window: float, kind: str, seed: int) -> list[float]:
     rng = random.Random(seed)  # noqa: S311 - a schedule, not a secret
     if kind == "all" or window <= 0:
@@ -866,6 +855,12 @@ def bid_phase(name, args, ctx, server, port, times, in_flight, sealed, package, 
     return result
 
 
+def empty_copy_dir(ctx) -> None:
+    """The copies' directory emptied (what the copy view wrote is not kept)."""
+    shutil.rmtree(ctx["copy_dir"], ignore_errors=True)
+    ctx["copy_dir"].mkdir()
+
+
 def copy_phase(args, ctx, server, port, vendors, sealed) -> dict:
     files = [s for v in vendors for s in sealed[v.user_id]]
     monitor = Monitor(server.pid, ctx["database"], set(ctx["own_backends"]))
@@ -876,8 +871,7 @@ def copy_phase(args, ctx, server, port, vendors, sealed) -> dict:
     wall = time.monotonic() - started
     usage = monitor.end()
     copied = sum(s.size for s, (ok, _e) in zip(files, outcomes, strict=True) if ok)
-    shutil.rmtree(ctx["copy_dir"], ignore_errors=True)
-    ctx["copy_dir"].mkdir()
+    empty_copy_dir(ctx)
     return {
         "phase": "copy",
         "files": len(files),
@@ -1297,8 +1291,7 @@ def main() -> None:
             flush=True,
         )
         warm_up(port, args.workers)
-        shutil.rmtree(ctx["copy_dir"], ignore_errors=True)
-        ctx["copy_dir"].mkdir()
+        empty_copy_dir(ctx)
         results = []
         for phase in args.phases:
             print(f"{phase} ...", flush=True)
