@@ -167,18 +167,13 @@ def upload_create_with_data(
         upload.offset = writer.written
         if upload.offset >= upload.length:  # the whole file came with the creation
             upload.received_sha256 = hasher.hexdigest()
-        rejection = None
-        try:
-            with transaction.atomic():
-                if upload.offset >= upload.length:
-                    _complete(upload, on_complete=on_complete, now=now)
-                upload.save(force_insert=True)
-        except UploadRejected as error:
-            # What `on_complete` wrote went with the transaction: the row alone, rejected.
-            rejection = error
-            with transaction.atomic():
-                _rejected(upload, error)
-                upload.save(force_insert=True)
+        rejection = _write_finished(
+            upload,
+            complete=upload.offset >= upload.length,
+            on_complete=on_complete,
+            now=now,
+            write=lambda: upload.save(force_insert=True),
+        )
     except BaseException:
         storage.partial_delete(upload.storage_name)
         raise
@@ -262,21 +257,43 @@ def _commit(
     # that moved all the same (deleted by hand, say) counts as gone. A complete upload
     # is handed to `on_complete` first, and the same statement writes what it made of
     # it (consumed, or rejected).
-    # A rejection by `on_complete` rolls back its transaction whole (no savepoint: two
-    # statements less per finished upload), then the rejected state is written alone.
     read_offset = upload.offset
     upload.offset = offset
+    rejection = _write_finished(
+        upload,
+        complete=offset >= upload.length,
+        on_complete=on_complete,
+        now=now,
+        write=lambda: _commit_write(upload, read_offset),
+    )
+    if rejection is not None:
+        raise rejection
+    return upload
+
+
+def _write_finished(
+    upload: ResumableUpload,
+    *,
+    complete: bool,
+    on_complete: OnComplete,
+    now: datetime,
+    write: Callable[[], None],
+) -> UploadRejected | None:
+    """`write` the upload's row in a transaction, after `on_complete` when the last byte
+    is in (`complete`). A rejection by `on_complete` rolls that transaction back whole
+    (what it wrote with it; no savepoint: two statements less per finished upload), then
+    the row is written rejected in another, and the rejection is returned."""
     try:
         with transaction.atomic():
-            if offset >= upload.length:
+            if complete:
                 _complete(upload, on_complete=on_complete, now=now)
-            _commit_write(upload, read_offset)
+            write()
     except UploadRejected as error:
         with transaction.atomic():
             _rejected(upload, error)
-            _commit_write(upload, read_offset)
-        raise
-    return upload
+            write()
+        return error
+    return None
 
 
 def _commit_write(upload: ResumableUpload, read_offset: int) -> None:
