@@ -119,6 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+# The few hand-written queries that take longer to plan than to run are prepared once
+# per connection on PostgreSQL (inaproc/core/prepared.py); off behind a pooler that
+# moves a client between server connections (PgBouncer in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # =============================================================================

@@ -14,6 +14,7 @@ from inaproc.accounts.models import Role, User, UserSession
 from inaproc.bids.models import BidState, BidVersion, SealedFile, SlotRule, TenderKey
 from inaproc.bids.slots import DEFAULT_EXTENSIONS, DEFAULT_MAX_FILE_MB, Slot, slots_for
 from inaproc.bids.upload_capability import UploadCapability
+from inaproc.core.prepared import execute_prepared
 from inaproc.portals.models import Portal
 from inaproc.tenders import stages
 from inaproc.tenders.models import Package, PackageState, Participation, ScheduleStage
@@ -210,7 +211,9 @@ def _participation_query(
     values = [str(value) if isinstance(value, str) else value for value in params]
     extra_sql, extra_params = extra or ("", [])
     with connection.cursor() as cursor:
-        cursor.execute(
+        # Planned once per connection: planning this query cost several times running it.
+        execute_prepared(
+            cursor,
             _participation_sql(where, extra_sql),
             [*extra_params, *map(str, PUBLIC_STATES), *values],
         )
