@@ -85,14 +85,18 @@ def registration_history_rows(*, registration: Registration) -> list[HistoryRow]
     return rows
 
 
+def company_membership(*, user: User) -> CompanyMember | None:
+    """The membership of `user` (a user has at most one), its company and the company's
+    registration (`company.registration`) read in the same query."""
+    if not user.is_authenticated:
+        return None
+    return CompanyMember.objects.select_related("company__registration").filter(user=user).first()
+
+
 def company_for_user(*, user: User) -> Company | None:
     """The company of `user`, with its registration (`company.registration`) read in
     the same query."""
-    membership = (
-        CompanyMember.objects.select_related("company__registration").filter(user=user).first()
-        if user.is_authenticated
-        else None
-    )
+    membership = company_membership(user=user)
     return membership.company if membership else None
 
 
