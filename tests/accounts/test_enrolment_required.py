@@ -3,14 +3,23 @@ enrolment pages and logout until an authenticator app (or a passkey) is set up. 
 only where the portal requires it of vendor administrators."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from inaproc.accounts.models import Passkey, Role, UserSession
+from inaproc.accounts.models import Passkey, Role, StaffRole, UserSession
 from inaproc.accounts.views.factors import ENROLMENT_SESSION_KEY
 from tests.accounts.factor_helpers import START, code_of
-from tests.factories import DEFAULT_PASSWORD, make_company_member, make_portal, make_user
-from tests.helpers import login_post
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_company_member,
+    make_passkey,
+    make_portal,
+    make_user,
+)
+from tests.helpers import login_post, signed_in
+from tests.tenders.factories import make_official
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock", "english")]
 
@@ -209,3 +218,56 @@ def test_the_factor_pages_refuse_other_methods(client, vendor_a):
 
     assert client.post(FACTORS).status_code == 405
     assert client.put("/lpse-a/akun/faktor-kedua/aplikasi/").status_code == 405
+
+
+# --- Staff: the factor and the granted roles, read on every request --------------------------
+
+
+def test_staff_whose_last_factor_is_gone_are_sent_to_enrolment_at_their_next_request(portal_a):
+    """The enrolment check and the granted roles are one query (SecondFactorEnrolment-
+    Middleware): still read on every request, so a removed factor counts at once."""
+    verifier = make_user(portal_a, role=Role.VERIFIER, username="verif")
+    client = signed_in(verifier)
+    assert client.get("/lpse-a/dasbor/").status_code == 200
+
+    TOTPDevice.objects.filter(user=verifier).delete()
+
+    assert client.get("/lpse-a/dasbor/").headers["Location"] == FACTORS
+
+
+def test_staff_with_a_passkey_only_or_an_unconfirmed_app_only(portal_a):
+    with_passkey = make_user(portal_a, role=Role.HELPDESK, username="kunci")
+    make_passkey(with_passkey)
+    unconfirmed = make_user(portal_a, role=Role.HELPDESK, username="belum")
+    TOTPDevice.objects.create(user=unconfirmed, name="authenticator", confirmed=False)
+
+    passkey_page = signed_in(with_passkey, second_factor=False).get("/lpse-a/dasbor/")
+    unconfirmed_page = signed_in(unconfirmed, second_factor=False).get("/lpse-a/dasbor/")
+
+    assert passkey_page.status_code == 200
+    assert unconfirmed_page.headers["Location"] == FACTORS
+
+
+def test_a_granted_role_counts_until_the_request_after_it_is_taken_away(portal_a):
+    official = make_official(portal_a, Role.VERIFIER, Role.PPK)
+    other = make_official(portal_a, Role.VERIFIER, Role.POKJA)
+    client = signed_in(official)
+    assert client.get("/lpse-a/staf/paket/").status_code == 200
+
+    StaffRole.objects.filter(user=official).delete()
+
+    assert client.get("/lpse-a/staf/paket/").status_code == 403
+    assert client.get("/lpse-a/staf/verifikasi/").status_code == 200
+    assert signed_in(other).get("/lpse-a/staf/paket/").status_code == 200
+
+
+def test_staff_roles_and_factor_are_one_query(portal_a):
+    official = make_official(portal_a, Role.PPK, Role.POKJA)
+    client = signed_in(official)
+    client.get("/lpse-a/staf/paket/")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/lpse-a/staf/paket/").status_code == 200
+
+    about = [q["sql"] for q in captured if "accounts_staffrole" in q["sql"] or "otp_" in q["sql"]]
+    assert len(about) == 1 and "accounts_passkey" in about[0]

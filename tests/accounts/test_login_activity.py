@@ -118,19 +118,19 @@ def test_activity_page_explains_what_to_do_with_links(vendor_a):
     assert 'href="/lpse-a/akun/sesi/"' in response.text
 
 
-def test_activity_is_paginated_by_50(vendor_a):
+def test_activity_is_paginated_by_25(vendor_a):
     with time_machine.travel(NOW, tick=False):
-        for n in range(50):
+        for n in range(25):
             attempt(vendor_a, ip="203.0.113.1", ago=timedelta(hours=n + 1))
-        client = signed_in(vendor_a, **BROWSER)  # the 51st attempt
+        client = signed_in(vendor_a, **BROWSER)  # the 26th attempt
 
         first = client.get(ACTIVITY_URL)
         second = client.get(ACTIVITY_URL, {"page": "2"})
 
-    assert len(first.context["page"].object_list) == 50
+    assert len(first.context["page"].object_list) == 25
     assert "?page=2" in first.text
     assert len(second.context["page"].object_list) == 1
-    assert second.context["page"].object_list[0].created_at == NOW - timedelta(hours=50)
+    assert second.context["page"].object_list[0].created_at == NOW - timedelta(hours=25)
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "1.5", "1e999", "9" * 5000, ""])

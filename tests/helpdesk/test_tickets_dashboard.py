@@ -1,9 +1,13 @@
 """What the dashboard shows of tickets (the `helpdesk_dashboard` tag and its two
 templates, which the accounts dashboard includes)."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from inaproc.accounts.models import Role
@@ -69,3 +73,21 @@ def test_the_tag_gives_nothing_to_visitors_and_no_count_to_vendors(portal_a, ven
 
     assert helpdesk_dashboard(Context({"user": AnonymousUser(), "portal": portal_a})) == {}
     assert "open_count" not in helpdesk_dashboard(Context({"user": vendor_a, "portal": portal_a}))
+
+
+@pytest.mark.parametrize(("tickets", "listed", "all_link"), [(4, 4, None), (5, 5, None), (6, 5, 6)])
+def test_the_panel_lists_five_and_links_to_all_only_beyond(
+    portal_a, vendor_a, tickets, listed, all_link
+):
+    for n in range(tickets):
+        open_ticket(portal_a, requester=vendor_a, email=f"t{n}@example.id")
+
+    with CaptureQueriesContext(connection) as captured:
+        html = render("_dashboard_tickets.html", vendor_a, portal_a)
+
+    assert len(re.findall(r'href="/lpse-a/bantuan/tiket/\d+/"', html)) == listed
+    assert ("open tickets</a>" in html) is (all_link is not None)
+    if all_link:
+        assert f"All {all_link} open tickets" in html
+    # Fewer than a panel's five: no COUNT query.
+    assert any("COUNT(" in query["sql"] for query in captured) is (tickets >= 5)

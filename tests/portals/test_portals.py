@@ -204,6 +204,24 @@ def test_the_remembered_footer_follows_the_portals_contacts_and_the_language(cli
     assert 'href="/desa/' in other
 
 
+def test_the_remembered_head_and_brand_follow_the_portals_name_and_institution(client, db):
+    """The stylesheet and feed links and the brand are rendered once per portal's
+    values and language too: a renamed portal or institution shows at once."""
+    kota = make_portal("kota", name="LPSE Kota", institution="Pemerintah Kota")
+    make_portal("desa", name="LPSE Desa", institution="Pemerintah Desa")
+    assert '<span class="brand-institution">Pemerintah Kota</span>' in client.get("/kota/").text
+
+    Portal.objects.filter(pk=kota.pk).update(name="LPSE Kota Baru", institution="Pemkot Baru")
+    page = client.get("/kota/masuk/").text
+    other = client.get("/desa/masuk/").text
+
+    assert '<a class="brand" href="/kota/">' in page
+    assert '<span class="brand-name">LPSE Kota Baru</span>' in page
+    assert '<span class="brand-institution">Pemkot Baru</span>' in page
+    assert 'title="Pengumuman LPSE Kota Baru (RSS)"' in page and "Pemerintah Kota" not in page
+    assert '<a class="brand" href="/desa/">' in other and "LPSE Kota" not in other
+
+
 def test_the_language_buttons_mark_the_current_language_and_return_to_each_page(client, portal_a):
     """The language buttons are rendered once per language; the page to return to is
     each request's own."""

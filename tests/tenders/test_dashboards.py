@@ -149,3 +149,41 @@ def test_the_number_of_queries_does_not_grow_with_the_packages(portal_a):
     second = [_queries(client) for client in clients]
 
     assert first == second
+
+
+def test_each_list_pages_by_25_and_keeps_the_other_lists_page(portal_a):
+    ppk = make_official(portal_a, Role.PPK, Role.POKJA)
+    packages = [make_package(portal_a, ppk=ppk, name=f"Paket {n:02}") for n in range(26)]
+    client = signed_in(ppk, english=True)
+
+    first = client.get(DASHBOARD, {"pokja_page": "3"})
+    second = client.get(DASHBOARD, {"pokja_page": "3", "ppk_page": "2"})
+    past_the_end = client.get(DASHBOARD, {"ppk_page": "9"})
+
+    assert [row.package for row in first.context["ppk_rows"]] == packages[:0:-1]
+    assert 'href="?pokja_page=3&amp;ppk_page=2#ppk-heading"' in first.text
+    assert "Page 1 of 2" in first.text
+    assert [row.package for row in second.context["ppk_rows"]] == [packages[0]]
+    assert 'href="?pokja_page=3&amp;ppk_page=1#ppk-heading"' in second.text
+    assert [row.package for row in past_the_end.context["ppk_rows"]] == [packages[0]]
+
+
+def test_the_pokja_counts_what_waits_in_all_its_tenders_not_only_the_page(portal_a):
+    pokja = make_pokja(portal_a)
+    member = pokja.members.first().user
+    for _ in range(26):
+        make_package(portal_a, state=PackageState.ASSIGNED, pokja=pokja)
+    oldest = pokja.packages.order_by("pk").first()
+    PublicationApproval.objects.create(package=oldest, user=member)
+    running = make_package(portal_a, state=PackageState.PUBLISHED, pokja=pokja)
+    make_schedule(running, running=CLARIFICATION)
+    ask(running)
+    ask(running, answered=True)
+
+    response = signed_in(member, english=True).get(DASHBOARD)
+
+    assert len(response.context["pokja_rows"]) == 25
+    assert response.context["approvals_waiting"] == 25
+    assert response.context["questions_waiting"] == 1
+    assert "25 packages are waiting for your publication approval." in response.text
+    assert "Page 1 of 2" in response.text and "?pokja_page=2#pokja-heading" in response.text

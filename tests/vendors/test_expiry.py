@@ -206,3 +206,38 @@ def test_dashboard_panel_is_empty_for_others(portal_a, portal_b, registration, r
     assert render_panel(make_user(portal_a, role=role), portal_a).strip() == ""
     # The company's own admin on another portal's dashboard.
     assert render_panel(registration.applicant, portal_b).strip() == ""
+
+
+def test_the_company_page_reads_its_documents_once_for_its_three_lists(registration):
+    """Current (by type), ending soon and removed documents from one query: the same
+    lists, in the same order, as each list's own query (the dashboard's, the review's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inaproc.vendors.companies.selectors.company import (
+        company_document_groups,
+        company_removed_documents,
+    )
+
+    company = registration.company
+    soon, ended, removed, later = with_licences(
+        registration,
+        TODAY + timedelta(days=12),
+        TODAY - timedelta(days=3),
+        TODAY + timedelta(days=5),
+        TODAY + timedelta(days=90),
+    )
+    Document.objects.filter(pk=removed.pk).update(removed_at=timezone.now())
+    viewer = signed_in(member(company, role=CompanyRole.VIEWER))
+
+    with CaptureQueriesContext(connection) as captured:
+        page = viewer.get("/lpse-a/perusahaan/")
+
+    assert [item.document for item in page.context["expiring"]] == [ended, soon]
+    assert page.context["expiring"] == documents_expiring(company)
+    assert page.context["document_groups"] == company_document_groups(company=company)
+    assert page.context["removed_documents"] == company_removed_documents(company=company)
+    assert removed in page.context["removed_documents"] and later not in page.context["expiring"]
+    # The company's documents (not those of its decided changes, read for their history).
+    of_company = 'FROM "vendors_document" WHERE "vendors_document"."company_id" = '
+    assert len([q for q in captured if of_company in q["sql"]]) == 1

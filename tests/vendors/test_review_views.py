@@ -302,6 +302,41 @@ def test_queue_paginates_and_keeps_the_filters(portal_a, verifier_a, monkeypatch
     assert garbage.status_code == 200
 
 
+def test_queue_of_registrations_and_changes_counts_and_pages_both(
+    portal_a, verifier_a, monkeypatch
+):
+    """The list's count is its parts' counts added (no COUNT of their UNION); a row of
+    either kind reads nothing more (its shown columns only, whatever the rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.vendors.change_builders import approved, submit_change
+
+    monkeypatch.setattr("inaproc.vendors.registrations.views.review.PAGE_SIZE", 2)
+    with time_machine.travel(START, tick=False):
+        register_submitted(portal_a, company=company_data(name="PT Satu"))
+    with time_machine.travel(START + timedelta(minutes=1), tick=False):
+        submit_change(approved(portal_a, company=company_data(name="PT Dua")), name="PT Dua Baru")
+    client = signed_in(verifier_a, english=True)
+    client.get(QUEUE)
+
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(QUEUE).text
+    with time_machine.travel(START + timedelta(minutes=2), tick=False):
+        register_submitted(portal_a, company=company_data(name="PT Tiga"))
+        submit_change(approved(portal_a, company=company_data(name="PT Empat")), name="PT Lima")
+    with CaptureQueriesContext(connection) as more:
+        second = client.get(QUEUE, {"page": "2"}).text
+
+    assert "PT Satu" in first and "PT Dua" in first and "Data change" in first
+    assert "1 registration." in first and "1 change of company data." in first
+    assert "Page 1 of 2" not in first
+    assert "2 registrations." in second and "2 changes of company data." in second
+    assert "Page 2 of 2" in second and "PT Tiga" in second and "PT Empat" in second
+    assert len(more) == len(few)
+    assert not any("UNION" in query["sql"] and "COUNT(" in query["sql"] for query in more)
+
+
 # --- Review page ------------------------------------------------------------------------
 
 

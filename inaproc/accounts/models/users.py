@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -112,6 +114,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.role not in PORTAL_STAFF_ROLES or self.pk is None:
             return frozenset({self.role})
         return frozenset({self.role, *self.staff_roles.values_list("role", flat=True)})
+
+    def remember_roles(self, granted: Iterable[str]) -> None:
+        """`roles` from the `StaffRole` rows the caller has just read (the middleware,
+        with the second-factor check: one query for both)."""
+        self.__dict__["roles"] = frozenset({self.role, *granted})
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and not self.roles.isdisjoint(roles)

@@ -5,9 +5,10 @@ and emailed to the account."""
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
@@ -19,6 +20,7 @@ from inaproc.accounts.models import (
     RememberedBrowser,
     Role,
     SessionEndReason,
+    StaffRole,
     User,
     UserSession,
 )
@@ -71,6 +73,35 @@ def has_second_factor(user: User) -> bool:
         TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         or Passkey.objects.filter(user=user).exists()
     )
+
+
+def staff_roles_and_second_factor(user: User) -> tuple[list[str], bool]:
+    """For portal staff on each request: the roles granted beyond `user.role`
+    (`StaffRole`) and whether the account has a second factor (as has_second_factor),
+    in one query instead of two (the enrolment check and the page's role checks). Read
+    on every request: a factor reset or a role taken away counts from the next one."""
+    with connection.cursor() as cursor:
+        cursor.execute(_roles_and_factor_sql(), [user.pk, user.pk, user.pk])
+        rows = [role for (role,) in cursor.fetchall()]
+    # A row without a role: the second factor's (there is no NULL role).
+    return [role for role in rows if role is not None], None in rows
+
+
+@cache
+def _roles_and_factor_sql() -> str:
+    quote = connection.ops.quote_name
+    names = {
+        "roles": quote(StaffRole._meta.db_table),
+        "totp": quote(TOTPDevice._meta.db_table),
+        "passkeys": quote(Passkey._meta.db_table),
+    }
+    # The models' table names; the values are %s parameters.
+    return (  # noqa: S608
+        "SELECT role FROM {roles} WHERE user_id = %s"
+        " UNION ALL SELECT NULL WHERE EXISTS"
+        " (SELECT 1 FROM {totp} WHERE user_id = %s AND confirmed)"
+        " OR EXISTS (SELECT 1 FROM {passkeys} WHERE user_id = %s)"
+    ).format(**names)
 
 
 def factor_removal_lock(user: User) -> None:

@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from typing import Any, TypeGuard
 
 from django import forms, template
+from django.template.defaulttags import querystring
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
@@ -116,3 +117,11 @@ def get_item(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
     """`{{ lines|get_item:row.pk }}`: the value of `key` in a mapping a tag made for all
     rows at once (one query instead of one per row); None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, number: int, param: str = "") -> str:
+    """`{% page_query 2 "pokja_page" %}`: the query string of page `number` of a list
+    whose page number is `param` ("page" when empty), the rest of the query kept (the
+    filters, the other lists' pages), as `{% querystring %}` writes it."""
+    return querystring(context, None, **{param or "page": number})

@@ -23,9 +23,11 @@ def helpdesk_dashboard(context: template.Context) -> dict[str, Any]:
     if user is None or portal is None or not user.is_authenticated:
         return {}
     mine = tickets_of_requester(portal=portal, user=user).filter(status__in=UNRESOLVED)
+    shown = list(mine[:DASHBOARD_TICKETS])
     data: dict[str, Any] = {
-        "my_tickets": list(mine[:DASHBOARD_TICKETS]),
-        "my_ticket_count": mine.count(),
+        "my_tickets": shown,
+        # Fewer than a full panel: that is all of them, no COUNT query needed.
+        "my_ticket_count": len(shown) if len(shown) < DASHBOARD_TICKETS else mine.count(),
     }
     if user.has_role(*STAFF_ROLES):
         data["open_count"] = open_ticket_count(portal=portal)

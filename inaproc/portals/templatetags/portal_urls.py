@@ -33,6 +33,7 @@ class PortalFragmentNode(template.Node):
     PORTAL_FIELDS = (
         "slug",
         "name",
+        "institution",
         "helpdesk_phone",
         "helpdesk_email",
         "helpdesk_hours",
@@ -67,10 +68,11 @@ class PortalFragmentNode(template.Node):
 @register.tag
 def portal_fragment(parser: template.base.Parser, token: template.base.Token) -> PortalFragmentNode:
     """A part of the layout that is the same on every page of a portal in a language
-    (the footer, the language buttons): rendered once per portal's PORTAL_FIELDS,
-    language and URL configuration, each part of the key, so that a changed helpdesk
-    contact shows at once on every worker (no invalidation to miss). Its body sees
-    `portal` (those fields only) and nothing of the page, the user or the request."""
+    (the stylesheet and feed links, the brand, the footer, the language buttons):
+    rendered once per portal's PORTAL_FIELDS, language and URL configuration, each
+    part of the key, so that a changed helpdesk contact shows at once on every worker
+    (no invalidation to miss). Its body sees `portal` (those fields only) and nothing of
+    the page, the user or the request."""
     if len(token.split_contents()) != 1:
         raise template.TemplateSyntaxError("{% portal_fragment %} takes no arguments.")
     nodelist = parser.parse(("endportal_fragment",))

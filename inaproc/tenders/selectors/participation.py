@@ -1,11 +1,12 @@
 """Reads for publication, participation and clarification: the bid deadline, whether
 joining is open, who takes part, what a company must do next, what a participant sees."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from inaproc.tenders.models import (
     ScheduleStage,
     TenderDocument,
 )
+from inaproc.tenders.selectors.public import plain_stages
 from inaproc.vendors.models import Company, CompanyMember, CompanyRole
 
 # A participant may ask this many questions per tender (abuse guard).
@@ -33,8 +35,9 @@ def stage_of(package: Package, key: str) -> ScheduleStage | None:
     return next((stage for stage in package.stages.all() if stage.key == key), None)
 
 
-def package_with_stages(package: Package, rows: list[ScheduleStage]) -> Package:
-    """The package with `rows` as its prefetched stages (what these selectors read)."""
+def package_with_stages(package: Package, rows: Sequence[object]) -> Package:
+    """The package with `rows` as its prefetched stages (what these selectors read):
+    ScheduleStage instances, or plain stages (`plain_stages`: key, start and end)."""
     package._prefetched_objects_cache = {"stages": rows}  # type: ignore[attr-defined]
     return package
 
@@ -197,17 +200,17 @@ def _next_steps(package: Package, now: datetime) -> tuple[datetime | None, list[
 def my_tenders(*, company: Company, now: datetime | None = None) -> list[TenderRow]:
     """The company's tenders, newest first, each with its stage and next step."""
     now = now or timezone.now()
-    participations = (
+    participations = list(
         Participation.objects.filter(company=company, package__portal_id=company.portal_id)
         .select_related("package")
-        .prefetch_related(
-            Prefetch("package__stages", queryset=ScheduleStage.objects.order_by("position"))
-        )
         .order_by("-joined_at", "-pk")
     )
+    # The stages as plain values (key, start, end: all that these rows and the other
+    # apps' lines read), not a model instance each.
+    plain = plain_stages([participation.package for participation in participations])
     rows = []
     for participation in participations:
-        package = participation.package
+        package = package_with_stages(participation.package, plain[participation.package_id])
         standing = stages.standing_at(package.stages.all(), now)
         label = {
             PackageState.CANCELLED: str(_("Cancelled")),

@@ -23,13 +23,14 @@ def staff_packages_view(request: SignedInRequest) -> HttpResponse:
         "is_pokja": user.has_role(Role.POKJA),
         "is_pejabat_pengadaan": user.has_role(Role.PEJABAT_PENGADAAN),
     }
+    pages = request.GET
     if context["is_ppk"]:
-        context["ppk_rows"] = ppk_packages(portal=portal, user=user)
+        context["ppk_rows"] = ppk_packages(portal=portal, user=user, page=pages.get("ppk_page"))
     if context["is_pokja"]:
-        rows = pokja_tenders(portal=portal, user=user)
-        context["pokja_rows"] = rows
-        context["approvals_waiting"] = sum(row.needs_my_approval for row in rows)
-        context["questions_waiting"] = sum(row.unanswered_questions for row in rows)
+        tenders = pokja_tenders(portal=portal, user=user, page=pages.get("pokja_page"))
+        context["pokja_rows"] = tenders.page
+        context["approvals_waiting"] = tenders.approvals_waiting
+        context["questions_waiting"] = tenders.questions_waiting
     if context["is_pejabat_pengadaan"]:
-        context["pp_rows"] = pejabat_packages(portal=portal, user=user)
+        context["pp_rows"] = pejabat_packages(portal=portal, user=user, page=pages.get("pp_page"))
     return render(request, "tenders/staff/dashboard.html", context)

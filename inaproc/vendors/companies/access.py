@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import timezone
@@ -15,6 +16,7 @@ from inaproc.accounts.decorators import portal_role_required
 from inaproc.accounts.models import Role, User
 from inaproc.portals.http import PortalRequest
 from inaproc.portals.models import Portal
+from inaproc.vendors.companies.selectors.company import company_membership
 from inaproc.vendors.companies.selectors.members import invitation_get, member_get
 from inaproc.vendors.models import (
     Company,
@@ -80,20 +82,24 @@ def _access_proposed_document(*, portal: Portal, user, public_id) -> tuple[Propo
     return document, opened_by == "staff"
 
 
-def company_member_of(*, portal: Portal, user) -> CompanyMember | None:
-    """The signed-in vendor's membership of an approved company of this portal."""
+def company_member_of(
+    *,
+    portal: Portal,
+    user: User | AnonymousUser,
+    read: Callable[[], CompanyMember | None] | None = None,
+) -> CompanyMember | None:
+    """The signed-in vendor's membership of an approved company of this portal, not
+    suspended. `read`: what reads the user's membership (`company_membership`, e.g.
+    once for all the dashboard's panels)."""
     if not user.is_authenticated or not user.has_role(Role.VENDOR):
         return None
-    return (
-        CompanyMember.objects.select_related("company", "company__registration")
-        .filter(
-            user=user,
-            suspended_at__isnull=True,
-            company__portal=portal,
-            company__registration__status=RegistrationStatus.APPROVED,
-        )
-        .first()
-    )
+    member = read() if read is not None else company_membership(user=user)
+    if member is None or member.suspended_at is not None:
+        return None
+    registration = getattr(member.company, "registration", None)
+    if member.company.portal_id != portal.pk or registration is None:
+        return None
+    return member if registration.status == RegistrationStatus.APPROVED else None
 
 
 def _administered_company(*, portal: Portal, user) -> Company:

@@ -7,6 +7,7 @@ from django import template
 
 from inaproc.vendors.companies.access import company_member_of
 from inaproc.vendors.companies.selectors.members import members_summary
+from inaproc.vendors.templatetags.vendor_dashboard import dashboard_membership
 
 register = template.Library()
 
@@ -18,7 +19,10 @@ def company_members_panel(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
     if request is None or getattr(request, "portal", None) is None:
         return {}
-    member = company_member_of(portal=request.portal, user=request.user)
+    user = request.user
+    member = company_member_of(
+        portal=request.portal, user=user, read=lambda: dashboard_membership(context, user)
+    )
     if member is None:
         return {}
     return members_summary(member=member)

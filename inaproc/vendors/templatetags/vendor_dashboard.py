@@ -9,19 +9,32 @@ from typing import Any
 
 from django import template
 
-from inaproc.accounts.models import Role
+from inaproc.accounts.models import Role, User
 from inaproc.vendors.companies.selectors.changes import (
     EXPIRY_WARNING_DAYS,
     documents_expiring,
     pending_change_count,
     pending_change_request,
 )
-from inaproc.vendors.companies.selectors.company import company_for_user
+from inaproc.vendors.companies.selectors.company import company_membership
 from inaproc.vendors.models import CompanyMember, CompanyRole, RegistrationStatus
 from inaproc.vendors.registrations.selectors import pending_registration_count
 from inaproc.vendors.templatetags.vendors import npwp
 
 register = template.Library()
+
+_MEMBERSHIP = "_company_membership"
+
+
+def dashboard_membership(context: template.Context, user: User) -> CompanyMember | None:
+    """`user`'s membership, its company and registration: read once for all the
+    dashboard's panels that show them (this library's and `company_members`), kept on
+    this rendering's context only, so no later request or view sees it."""
+    kept = getattr(context, _MEMBERSHIP, None)
+    if kept is None or kept[0] != user.pk:
+        kept = (user.pk, company_membership(user=user))
+        setattr(context, _MEMBERSHIP, kept)
+    return kept[1]
 
 
 @register.simple_tag(takes_context=True)
@@ -33,7 +46,8 @@ def vendor_dashboard(context: template.Context) -> dict[str, Any]:
     if user is None or portal is None or not user.is_authenticated:
         return {}
     if user.has_role(Role.VENDOR):
-        company = company_for_user(user=user)
+        membership = dashboard_membership(context, user)
+        company = membership.company if membership else None
         if company is None or company.portal_id != portal.pk:
             return {}
         return {
@@ -62,10 +76,7 @@ def company_changes_panel(context: template.Context) -> dict[str, Any]:
         return {}
     if not user.has_role(Role.VENDOR):
         return {}
-    # The membership, its company and registration in one query.
-    membership = (
-        CompanyMember.objects.select_related("company__registration").filter(user=user).first()
-    )
+    membership = dashboard_membership(context, user)
     if membership is None or membership.suspended_at is not None:
         return {}
     company = membership.company

@@ -4,6 +4,7 @@ queue and review page, the company's history) and documents that expire.
 Nothing here is ever read as the company's data: proposals live in `ChangeRequest` and
 `ProposedDocument` until a verifier approves them (services.changes)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -191,14 +192,27 @@ class ExpiringDocument:
 
 
 def documents_expiring(
-    company: Company, within_days: int = EXPIRY_WARNING_DAYS, *, today: date | None = None
+    company: Company,
+    within_days: int = EXPIRY_WARNING_DAYS,
+    *,
+    today: date | None = None,
+    documents: Iterable[Document] | None = None,
 ) -> list[ExpiringDocument]:
     """The company's current documents whose end date is within `within_days` from today
-    (WIB) or already past, soonest first."""
+    (WIB) or already past, soonest first. `documents`: the company's documents (current
+    or not) when the caller has read them (`company_all_documents`), else one query."""
     today = today or timezone.localdate()
-    documents = company.documents.filter(
-        removed_at__isnull=True,
-        valid_until__isnull=False,
-        valid_until__lte=today + timedelta(days=within_days),
-    ).order_by("valid_until", "kind", "pk")
-    return [ExpiringDocument(d, (d.valid_until - today).days) for d in documents]
+    last = today + timedelta(days=within_days)
+    if documents is None:
+        documents = company.documents.filter(
+            removed_at__isnull=True, valid_until__isnull=False, valid_until__lte=last
+        )
+    ending = sorted(
+        (
+            d
+            for d in documents
+            if d.removed_at is None and d.valid_until is not None and d.valid_until <= last
+        ),
+        key=lambda d: (d.valid_until, d.kind, d.pk),
+    )
+    return [ExpiringDocument(d, (d.valid_until - today).days) for d in ending]

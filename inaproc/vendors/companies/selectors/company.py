@@ -1,5 +1,6 @@
 """Reads of a company: its documents, its verification history, its member's company."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
@@ -19,9 +20,20 @@ from inaproc.vendors.models import (
 # --- Registrations ------------------------------------------------------------------------
 
 
-def company_documents(*, company: Company) -> list[Document]:
-    """The company's current documents, by type."""
-    return list(company.documents.filter(removed_at__isnull=True).order_by("kind", "uploaded_at"))
+def company_all_documents(*, company: Company) -> list[Document]:
+    """Every document of the company, current or removed: for a page that shows both (and
+    those ending soon), read once for `documents=` of the selectors below."""
+    return list(company.documents.order_by("pk"))
+
+
+def company_documents(
+    *, company: Company, documents: Iterable[Document] | None = None
+) -> list[Document]:
+    """The company's current documents, by type (`documents`: all of them, when read)."""
+    if documents is None:
+        documents = company.documents.filter(removed_at__isnull=True).order_by("pk")
+    current = (document for document in documents if document.removed_at is None)
+    return sorted(current, key=lambda document: (document.kind, document.uploaded_at))
 
 
 @dataclass(frozen=True)
@@ -31,10 +43,12 @@ class DocumentGroup:
     documents: list[Document] = field(default_factory=list)
 
 
-def company_document_groups(*, company: Company) -> list[DocumentGroup]:
+def company_document_groups(
+    *, company: Company, documents: Iterable[Document] | None = None
+) -> list[DocumentGroup]:
     """Every document type, in form order, with the company's current files of it."""
     groups = {kind: DocumentGroup(kind, str(label)) for kind, label in DocumentKind.choices}
-    for document in company_documents(company=company):
+    for document in company_documents(company=company, documents=documents):
         if document.kind in groups:
             groups[document.kind].documents.append(document)
     return list(groups.values())
@@ -85,23 +99,33 @@ def registration_history_rows(*, registration: Registration) -> list[HistoryRow]
     return rows
 
 
+def company_membership(*, user: User) -> CompanyMember | None:
+    """The membership of `user` (a user has at most one), its company and the company's
+    registration (`company.registration`) read in the same query."""
+    if not user.is_authenticated:
+        return None
+    return CompanyMember.objects.select_related("company__registration").filter(user=user).first()
+
+
 def company_for_user(*, user: User) -> Company | None:
     """The company of `user`, with its registration (`company.registration`) read in
     the same query."""
-    membership = (
-        CompanyMember.objects.select_related("company__registration").filter(user=user).first()
-        if user.is_authenticated
-        else None
-    )
+    membership = company_membership(user=user)
     return membership.company if membership else None
 
 
-def company_removed_documents(*, company: Company) -> list[Document]:
+def company_removed_documents(
+    *, company: Company, documents: Iterable[Document] | None = None
+) -> list[Document]:
     """The company's replaced or removed documents, most recently removed first: kept
-    (and viewable by the same people as the current ones) for the history."""
-    return list(
-        company.documents.filter(removed_at__isnull=False).order_by("-removed_at", "kind", "pk")
-    )
+    (and viewable by the same people as the current ones) for the history. `documents`:
+    all of the company's, when read."""
+    if documents is None:
+        documents = company.documents.filter(removed_at__isnull=False)
+    removed = [(d.removed_at, d) for d in documents if d.removed_at is not None]
+    removed.sort(key=lambda item: (item[1].kind, item[1].pk))
+    removed.sort(key=lambda item: item[0], reverse=True)  # stable: kind, pk within a time
+    return [document for _removed_at, document in removed]
 
 
 def note_labels(notes: dict[str, str]) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from inaproc.vendors.companies.selectors.changes import (
     pending_change_request,
 )
 from inaproc.vendors.companies.selectors.company import (
+    company_all_documents,
     company_document_groups,
     company_removed_documents,
     registration_history_rows,
@@ -28,13 +29,14 @@ def company_view(request: HttpRequest) -> HttpResponse:
     member = request.company_member
     company = member.company
     registration = getattr(company, "registration", None)
-    expiring = documents_expiring(company)
+    documents = company_all_documents(company=company)  # current, ending soon, removed
+    expiring = documents_expiring(company, documents=documents)
     context = {
         "company": company,
         "is_admin": member.role == CompanyRole.ADMIN,
         "registration": registration,
         "sectors": list(company.sectors.order_by("code")),
-        "document_groups": company_document_groups(company=company),
+        "document_groups": company_document_groups(company=company, documents=documents),
         "expiring": expiring,
         "expired_ids": {item.document.pk for item in expiring if item.expired},
         "expiring_ids": {item.document.pk for item in expiring if not item.expired},
@@ -43,6 +45,6 @@ def company_view(request: HttpRequest) -> HttpResponse:
             (change, changed_labels(change)) for change in change_requests_decided(company=company)
         ],
         "history": registration_history_rows(registration=registration) if registration else [],
-        "removed_documents": company_removed_documents(company=company),
+        "removed_documents": company_removed_documents(company=company, documents=documents),
     }
     return render(request, "vendors/company.html", context)

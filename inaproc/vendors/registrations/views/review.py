@@ -72,7 +72,11 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     status, query = form.filters()
     kind = form.kind_filter()
     parts = verification_queue_parts(portal=request.portal, kind=kind, status=status, query=query)
-    page = Paginator(verification_queue(parts), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {name: part.count() for name, part in parts.items()}
+    paginator = Paginator(verification_queue(parts), PAGE_SIZE)
+    # The list is the parts' UNION ALL: its count is theirs added, not a query more.
+    paginator.count = sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "status": status,
@@ -80,7 +84,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "page": page,
         "rows": queue_rows(page.object_list),
-        "counts": {name: part.count() for name, part in parts.items()},
+        "counts": counts,
     }
     return render(request, "vendors/queue.html", context)
 
