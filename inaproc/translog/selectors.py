@@ -95,6 +95,7 @@ class _TreeReader:
         self.cache_level = cache_level
         self.nodes: dict[tuple[int, int], bytes] = {}
         self.leaves: dict[int, bytes] = {}
+        self.small: dict[Range, bytes] = {}
         self.malformed = False
 
     def _read_nodes(self, condition: Q) -> None:
@@ -177,15 +178,22 @@ class _TreeReader:
         condition = Q()
         for lo, hi in spans:
             condition |= Q(index__gte=lo, index__lt=hi)
-        rows = LogEntry.objects.filter(condition, portal=self.portal).values_list(
-            "index", "leaf_hash"
+        # No ordering: the model's ("portal", "index") would join the portals.
+        rows = (
+            LogEntry.objects.filter(condition, portal=self.portal)
+            .order_by()
+            .values_list("index", "leaf_hash")
         )
         self.leaves.update((index, bytes.fromhex(value)) for index, value in rows)
         if sum(hi - lo for lo, hi in spans) != len(self.leaves):
             raise ValueError("the log is missing entries below its size")
 
     def _from_leaves(self, lo: int, hi: int) -> bytes:
-        return merkle.root([self.leaves[i] for i in range(lo, hi)])
+        # The root check asks again for the small subtrees of the proof: hashed once.
+        value = self.small.get((lo, hi))
+        if value is None:
+            value = self.small[lo, hi] = merkle.root([self.leaves[i] for i in range(lo, hi)])
+        return value
 
     def mth(self, lo: int, hi: int) -> bytes:
         """MTH(D[lo:hi]) from what `load` read."""
