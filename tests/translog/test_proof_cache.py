@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from inaproc.seal import merkle
 from inaproc.translog import selectors
 from inaproc.translog.models import LogEntry, LogNode, TreeHead
+from inaproc.translog.services import sign_tree_head
 from tests.translog.synthetic import grow_log
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,22 @@ def test_a_proof_takes_a_few_queries_whatever_the_size(portal_a, settings, signe
     LogEntry.objects.filter(portal=portal_a, index__gte=256, index__lt=512).delete()
     assert inclusion(portal_a, 1234, size) == hexes(merkle.inclusion_proof(leaves, 1234, size))
     assert consistency(portal_a, 1000, size) == hexes(merkle.consistency_proof(leaves, 1000, size))
+
+
+def test_the_public_endpoints_answer_the_reference_proofs(client, portal_a):
+    """Through /log/inclusion and /log/consistency (signed heads of 37 and 53 entries,
+    nodes cached by the first answers): the proofs are the reference's."""
+    leaves = grow_log(portal_a, 37)
+    sign_tree_head(portal=portal_a)
+    leaves = grow_log(portal_a, 53)
+    sign_tree_head(portal=portal_a)
+    for index in (0, 5, 36, 52):
+        data = client.get(f"/lpse-a/log/inclusion?index={index}").json()
+        assert data["tree_size"] == 53
+        assert data["proof"] == hexes(merkle.inclusion_proof(leaves, index, 53))
+    data = client.get("/lpse-a/log/inclusion?index=9&tree_size=37").json()
+    assert data["proof"] == hexes(merkle.inclusion_proof(leaves, 9, 37))
+    data = client.get("/lpse-a/log/consistency?first=37&second=53").json()
+    assert data["proof"] == hexes(merkle.consistency_proof(leaves, 37, 53))
+    assert data["first_tree_head"] and data["second_tree_head"]
+    assert LogNode.objects.filter(portal=portal_a).exists()
