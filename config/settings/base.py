@@ -344,6 +344,10 @@ TREE_HEAD_DEADLINE_CHECK = "inaproc.tenders.selectors.schedule.bid_deadline_betw
 # Called with every new transparency-log entry, inside its transaction (docs/decisions/0013):
 # open data turns the public events of a tender into OCDS releases.
 TRANSLOG_ENTRY_HOOKS = ["inaproc.opendata.services.on_log_entry"]
+# The transparency log caches the hashes of its complete subtrees of 2^this leaves and
+# more (translog.LogNode): a proof reads O(log n) of them and under 2^this leaves per
+# level below; the table holds about size / 2^(this - 1) rows per portal.
+TRANSLOG_NODE_CACHE_LEVEL = 8
 # The bids whose file I passed, once the evaluation announced it (docs/decisions/0010): the
 # opening of a later envelope opens only these (a function of the package returning the
 # participation ids, or None while file I's result is not announced).

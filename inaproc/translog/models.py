@@ -89,3 +89,26 @@ class TreeHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tree_size} {self.root_hash[:12]}"
+
+
+class LogNode(models.Model):
+    """A cached hash of a complete, aligned subtree of a portal's log: node (level k,
+    index i) is the Merkle tree hash of leaves [i·2^k, (i+1)·2^k). The log only grows,
+    so such a subtree never changes; only levels at or above
+    settings.TRANSLOG_NODE_CACHE_LEVEL are stored (rows ~ size / 2^(level-1)). A cache:
+    rows may be missing (computed and added by the proofs) or deleted at any time."""
+
+    portal = models.ForeignKey(Portal, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portal", "level", "index"], name="translog_node_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.portal_id}: {self.level}/{self.index}"
