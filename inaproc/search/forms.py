@@ -9,6 +9,7 @@ from inaproc.reference.regions import Province
 from inaproc.search.filters import SearchFilters, Sort
 from inaproc.tenders.forms.public import (
     QUERY_MAX_LENGTH,
+    QuickChoiceField,
     QuickInput,
     QuickSelect,
     TenderFilterForm,
@@ -61,11 +62,11 @@ class NationalSearchForm(TenderFilterForm):
         widget=QuickInput(attrs={"type": "search"}),
     )
     instansi = None  # type: ignore[assignment]
-    portal = forms.ChoiceField(label=_("Portal (LPSE)"), required=False, widget=QuickSelect)
+    portal = QuickChoiceField(label=_("Portal (LPSE)"), required=False, widget=QuickSelect)
     kota = forms.CharField(
         label=_("City or regency"), required=False, max_length=100, widget=QuickInput
     )
-    urut = forms.ChoiceField(
+    urut = QuickChoiceField(
         widget=QuickSelect,
         label=_("Sort by"),
         required=False,
@@ -81,7 +82,7 @@ class NationalSearchForm(TenderFilterForm):
     def __init__(self, *args, portals: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         portal_field = self.fields["portal"]
-        assert isinstance(portal_field, forms.ChoiceField)  # noqa: S101 (declared above)
+        assert isinstance(portal_field, QuickChoiceField)  # noqa: S101 (declared above)
         portal_field.choices = [("", _("All portals")), *portals]
 
     def filters(self) -> SearchFilters:  # type: ignore[override]
@@ -112,7 +113,7 @@ class DirectoryForm(forms.Form):
         max_length=QUERY_MAX_LENGTH,
         widget=QuickInput(attrs={"type": "search"}),
     )
-    wilayah = forms.ChoiceField(
+    wilayah = QuickChoiceField(
         widget=QuickSelect,
         label=_("With tenders in the province"),
         required=False,

@@ -107,3 +107,22 @@ def test_a_value_that_is_no_option_changes_nothing_and_is_not_remembered():
 
     assert after.currsize == before.currsize
     assert after.hits >= before.hits + 20
+
+
+def test_each_form_shares_its_select_fields_choices_instead_of_copying_them():
+    """QuickChoiceField: a form's copy of a select field shares the declared choices
+    (Django deep-copies them per form); a form that assigns other choices (the national
+    search's portals) changes only its own."""
+    first = NationalSearchForm({}, portals=PORTALS)
+    second = NationalSearchForm({}, portals=PORTALS[:1])
+
+    for name in ("jenis", "metode", "tahap", "lokasi", "urut"):
+        assert first.fields[name].choices is second.fields[name].choices
+        assert first.fields[name].choices is NationalSearchForm.base_fields[name].choices
+    assert [slug for slug, _label in first.fields["portal"].choices] == ["", "lpse-a", "lpse-b"]
+    assert [slug for slug, _label in second.fields["portal"].choices] == ["", "lpse-a"]
+    assert NationalSearchForm.base_fields["portal"].choices == []
+    assert (
+        first.fields["jenis"].widget.choices
+        is not NationalSearchForm.base_fields["jenis"].widget.choices
+    )

@@ -1,6 +1,8 @@
 """{% load search_tags %}: the rows of the national search's results (written in
-Python like the portal list's rows: every value escaped by format_html) and a search's
+Python like the portal list's rows: every value escaped) and a search's
 filters in words."""
+
+import html as html_module
 
 from django import template
 from django.utils.html import format_html
@@ -12,10 +14,19 @@ from inaproc.portals.urls_helpers import portal_url
 from inaproc.reference.regions import Province
 from inaproc.search.filters import SearchFilters
 from inaproc.tenders import money, stages
+from inaproc.tenders.forms.public import options_html
 from inaproc.tenders.models import ProcurementType, SelectionMethod
 from inaproc.tenders.selectors.public import STAGE_FINISHED, STAGE_OPEN, TenderRow
 
 register = template.Library()
+
+
+def escape(value: object) -> str:
+    """Django's `escape` (what format_html does to a value that is not a safe string),
+    without its wrapper for lazy strings: a value here is never one, and a page of 20
+    results escapes about 200 of them."""
+    return html_module.escape(str(value))
+
 
 _ROW = (
     '<tr><td data-label="{code_label}" class="nowrap"><a href="{url}">{code}</a></td>'
@@ -31,12 +42,14 @@ _ROW = (
 @register.simple_tag
 def search_result_rows(rows: list[TenderRow]) -> SafeString:
     """{% search_result_rows rows %}: the `<tr>` of the results; each links to the
-    tender's page on its own portal (/<slug>/tender/<code>/)."""
+    tender's page on its own portal (/<slug>/tender/<code>/). Every value escaped: what
+    is the same on every row (labels, texts of a jenis, a year, a portal) once per page,
+    the rest per row (as format_html would: `escape`, or a safe string as it is)."""
     labels = {
-        "code_label": gettext("Code"),
-        "name_label": gettext("Package name"),
-        "institution_label": gettext("Institution and portal"),
-        "stage_label": gettext("Current stage"),
+        "code_label": escape(gettext("Code")),
+        "name_label": escape(gettext("Package name")),
+        "institution_label": escape(gettext("Institution and portal")),
+        "stage_label": escape(gettext("Current stage")),
     }
     repeat = format_html(
         ' <span class="status-tag tender-repeat">{}</span>', gettext("Repeat tender")
@@ -49,50 +62,68 @@ def search_result_rows(rows: list[TenderRow]) -> SafeString:
     )
     # The labels once per page, not per row (a model's get_FOO_display rebuilds the
     # dict of its choices on each call: a fifth of the rows' time on a page of 20).
-    jenis_labels = {value: str(label) for value, label in ProcurementType.choices}
-    metode_labels = {value: str(label) for value, label in SelectionMethod.choices}
-    html = [
-        format_html(
-            _ROW,
-            **labels,
-            url=portal_url(
-                row.package.portal, "tenders:public_announcement", code=row.package.code
-            ),
-            code=row.package.code,
-            name=row.package.name,
-            repeat=repeat if row.package.repeat_of_id else "",
-            jenis=jenis_labels.get(row.package.procurement_type, row.package.procurement_type),
-            metode=metode_labels.get(row.package.selection_method, row.package.selection_method),
-            year=gettext("Budget year %(year)s") % {"year": row.package.budget_year},
-            institution=row.package.institution,
-            portal=row.package.portal.name,
-            stage=(
-                cancelled
-                if row.package.state == "cancelled"
-                else failed
-                if row.package.state == "failed"
-                else _stage(row)
-            ),
-            hps=money.rupiah_short(row.package.hps),
+    jenis_labels = {value: escape(label) for value, label in ProcurementType.choices}
+    metode_labels = {value: escape(label) for value, label in SelectionMethod.choices}
+    year_text = gettext("Budget year %(year)s")
+    until, starts = gettext("until %(end)s"), gettext("starts %(start)s")
+    years: dict[int, str] = {}
+    portals: dict[int, str] = {}
+    html = []
+    for row in rows:
+        package = row.package
+        portal = portals.get(package.portal_id)
+        if portal is None:
+            portal = portals[package.portal_id] = escape(package.portal.name)
+        year = years.get(package.budget_year)
+        if year is None:
+            year = years[package.budget_year] = escape(year_text % {"year": package.budget_year})
+        html.append(
+            _ROW.format(
+                **labels,
+                url=escape(
+                    portal_url(package.portal, "tenders:public_announcement", code=package.code)
+                ),
+                code=escape(package.code),
+                name=escape(package.name),
+                repeat=repeat if package.repeat_of_id else "",
+                jenis=jenis_labels.get(package.procurement_type)
+                or escape(package.procurement_type),
+                metode=metode_labels.get(package.selection_method)
+                or escape(package.selection_method),
+                year=year,
+                institution=escape(package.institution),
+                portal=portal,
+                stage=(
+                    cancelled
+                    if package.state == "cancelled"
+                    else failed
+                    if package.state == "failed"
+                    else _stage(row, until, starts)
+                ),
+                hps=escape(money.rupiah_short(package.hps)),
+            )
         )
-        for row in rows
-    ]
-    return mark_safe("\n".join(html))  # noqa: S308 (each row is format_html's output)
+    return mark_safe("\n".join(html))  # noqa: S308 (every value escaped above)
 
 
-def _tender_url(row: TenderRow) -> str:
-    return portal_url(row.package.portal, "tenders:public_announcement", code=row.package.code)
+@register.simple_tag
+def portal_options(portals: list[tuple[str, str]]) -> SafeString:
+    """{% portal_options portals %}: the `<option>`s of the portals (slug, name) to save
+    a search on, drawn once per list and language (`options_html`)."""
+    return options_html(portals)
 
 
-def _stage(row: TenderRow) -> SafeString:
+def _stage(row: TenderRow, until: str, starts: str) -> str:
+    """Where the tender stands, escaped; `until` and `starts`: the texts "until
+    %(end)s" and "starts %(start)s" in the active language."""
     standing = row.standing
     if standing.current is not None:
-        when = gettext("until %(end)s") % {"end": wib(standing.current.ends_at)}
+        when = until % {"end": wib(standing.current.ends_at)}
     elif standing.upcoming is not None:
-        when = gettext("starts %(start)s") % {"start": wib(standing.upcoming.starts_at)}
+        when = starts % {"start": wib(standing.upcoming.starts_at)}
     else:
-        return format_html("{}", standing.label)
-    return format_html('{}<br><span class="document-meta">{}</span>', standing.label, when)
+        return escape(standing.label)
+    return f'{escape(standing.label)}<br><span class="document-meta">{escape(when)}</span>'
 
 
 def _label(choices, value: str) -> str:

@@ -1,6 +1,8 @@
 """The public tender list's GET form: search, filters and sort. An invalid value gets a
 message next to its field and filters nothing; the other values still apply."""
 
+import copy
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
@@ -52,6 +54,28 @@ def _options_html(choices: tuple[tuple[str, str], ...], chosen: frozenset[str]) 
             for option, label in choices
         ),
     )
+
+
+def options_html(choices: Iterable[tuple[str, str]]) -> SafeString:
+    """`<option>`s of `choices` (value, label), none chosen, escaped; remembered like a
+    QuickSelect's (the portals of the national search's "save this search" form)."""
+    return _options_html(tuple((str(value), str(label)) for value, label in choices), frozenset())
+
+
+class QuickChoiceField(forms.ChoiceField):
+    """A ChoiceField whose copy in each form shares the field's choices: Django copies a
+    form's fields for every instance, and ChoiceField deep-copies its choices with them
+    (about 200 copies of tuples and labels for the national search's options, on every
+    request). Nothing changes choices in place: a form that needs others assigns them."""
+
+    def __deepcopy__(self, memo: dict) -> "QuickChoiceField":
+        # Field's copy (the widget, messages, validators), not ChoiceField's.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.deepcopy(self.widget, memo)
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
 
 
 class QuickSelect(forms.Select):
@@ -119,13 +143,13 @@ class TenderFilterForm(forms.Form):
         max_length=QUERY_MAX_LENGTH,
         widget=QuickInput(attrs={"type": "search"}),
     )
-    jenis = forms.ChoiceField(
+    jenis = QuickChoiceField(
         widget=QuickSelect,
         label=_("Type of procurement"),
         required=False,
         choices=[("", _("All types")), *ProcurementType.choices],
     )
-    metode = forms.ChoiceField(
+    metode = QuickChoiceField(
         widget=QuickSelect,
         label=_("Selection method"),
         required=False,
@@ -138,7 +162,7 @@ class TenderFilterForm(forms.Form):
         max_value=2100,
         widget=QuickNumberInput,
     )
-    tahap = forms.ChoiceField(
+    tahap = QuickChoiceField(
         label=_("Stage now"), required=False, choices=_stage_choices, widget=QuickSelect
     )
     instansi = forms.CharField(
@@ -162,13 +186,13 @@ class TenderFilterForm(forms.Form):
             RegexValidator(r"^\d{5}$", _("Enter a KBLI code of five digits, for example 41011."))
         ],
     )
-    lokasi = forms.ChoiceField(
+    lokasi = QuickChoiceField(
         widget=QuickSelect,
         label=_("Work location (province)"),
         required=False,
         choices=[("", _("All provinces")), *Province.choices],
     )
-    urut = forms.ChoiceField(
+    urut = QuickChoiceField(
         widget=QuickSelect,
         label=_("Sort by"),
         required=False,

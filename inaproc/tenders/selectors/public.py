@@ -7,7 +7,8 @@ Where a tender stands (its current stage and that stage's end) follows from its
 schedule and the clock (`stages.standing_at`): the list prefetches the stages of one
 page in a single query and computes it in Python; the filters on the stage ask the
 database the same question of `ScheduleStage` rows (running = starts_at <= now <
-ends_at), so the two always agree.
+ends_at), so the two always agree. "Not finished" and "finished" ask it, on PostgreSQL,
+of the end of the last stage that triggers keep on the package's row (`ScheduleEnd`).
 """
 
 from collections import defaultdict
@@ -20,6 +21,7 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -28,7 +30,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,8 +117,28 @@ def _running(now: datetime) -> Q:
     return Q(starts_at__lte=now, ends_at__gt=now)
 
 
+class ScheduleEnd(Func):
+    """The end of the package's last stage: the column `schedule_ends_at` that triggers
+    keep on PostgreSQL (migration 0007), unknown to the model, named beside the alias the
+    query gives the package's primary key (inside a subquery too). NULL without stages."""
+
+    output_field = DateTimeField()
+
+    def __init__(self) -> None:
+        super().__init__(F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        pk_sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f'{pk_sql.rsplit(".", 1)[0]}."schedule_ends_at"', params
+
+
 def stage_condition(stage: str, now: datetime) -> Q:
     stages = ScheduleStage.objects.filter(package=OuterRef("pk"))
+    if stage in (STAGE_OPEN, STAGE_FINISHED) and connection.vendor == "postgresql":
+        # A stage ends after `now` exactly when the last end does: a condition on the
+        # package's row instead of a lookup in its stages per row.
+        ends = GreaterThan if stage == STAGE_OPEN else LessThanOrEqual
+        return Q(state=PackageState.PUBLISHED) & Q(ends(ScheduleEnd(), Value(now)))
     if stage == STAGE_OPEN:
         return Q(state=PackageState.PUBLISHED) & Q(
             pk__in=ScheduleStage.objects.filter(ends_at__gt=now).values("package_id")
