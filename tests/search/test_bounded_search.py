@@ -270,3 +270,36 @@ def test_a_newest_page_with_few_matches_is_read_through_the_gin_index(portal_a):
 
     assert page(few=True) == (["Jalan A", "Jalan C"], True)
     assert page(few=False) == (["Jalan A", "Jalan C"], False)
+
+
+def test_the_count_of_open_tenders_with_a_filter_can_read_the_open_tenders_index(portal_a):
+    """Migration 0006: the capped count of "stage open" with a filter is answerable from
+    the partial index of open tenders alone (its predicate implied by the stage filter,
+    every filter column included). With the other indexes dropped and sequential scans
+    ruled out the planner must pick it: a stage condition the index no longer matches
+    would leave it the table's scan."""
+    from django.test.utils import CaptureQueriesContext
+
+    from inaproc.tenders.selectors.public import STAGE_OPEN
+
+    now = timezone.now()
+    _tenders(portal_a, now, names=["Jalan Desa", "Jembatan Desa"])
+    filters = SearchFilters(procurement_type="konstruksi", stage=STAGE_OPEN)
+    with CaptureQueriesContext(connection) as queries:
+        national_search_count(filters=filters, now=now, words=False, cap=1000)
+    (count_sql,) = [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+    with connection.cursor() as cursor:
+        # The other indexes out of the way (dropped in the test's transaction, which
+        # is rolled back): the open tenders' index, or nothing but the table.
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i "
+            "WHERE i.indrelid = 'tenders_package'::regclass "
+            "AND NOT i.indisunique AND i.indexrelid::regclass::text <> %s",
+            ["search_package_open_idx"],
+        )
+        for (index,) in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {index}")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {count_sql}")
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "search_package_open_idx" in plan, plan
