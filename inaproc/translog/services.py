@@ -24,6 +24,7 @@ from inaproc.seal.entries import (
 )
 from inaproc.translog.keys import current_signing_key, private_key_decrypt, signing_key_create
 from inaproc.translog.models import LogEntry, LogState, SigningKey, TreeHead
+from inaproc.translog.selectors import node_cache_warm
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,8 @@ def sign_tree_heads_due(now: datetime | None = None) -> list[TreeHead]:
     head is older than TREE_HEAD_MAX_AGE, or that had a bid deadline since its last head
     (settings.TREE_HEAD_DEADLINE_CHECK, a question the tenders app answers: ADR 0010).
     Run every minute (`sign_tree_heads`; it signs only what is due), so every bid deadline
-    is followed within a minute by a head of the log as it stood at the deadline."""
+    is followed within a minute by a head of the log as it stood at the deadline. Then
+    the proofs' node cache is brought up to each new head (`node_cache_warm`)."""
     now = now or timezone.now()
     signed = []
     for state in LogState.objects.select_related("portal").order_by("portal_id"):
@@ -180,6 +182,11 @@ def sign_tree_heads_due(now: datetime | None = None) -> list[TreeHead]:
             or deadline_passed(state.portal_id, latest.timestamp, now)
         ):
             signed.append(sign_tree_head(portal=state.portal))
+    for head in signed:
+        try:
+            node_cache_warm(portal=head.portal, size=head.tree_size)
+        except Exception:  # a cache: the heads are signed; proofs compute what is missing
+            logger.exception("translog: portal %s: the node cache was not warmed", head.portal.slug)
     return signed
 
 

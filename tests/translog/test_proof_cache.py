@@ -207,3 +207,39 @@ def test_the_public_endpoints_answer_the_reference_proofs(client, portal_a):
     assert data["proof"] == hexes(merkle.consistency_proof(leaves, 37, 53))
     assert data["first_tree_head"] and data["second_tree_head"]
     assert LogNode.objects.filter(portal=portal_a).exists()
+
+
+def test_signing_the_due_heads_warms_the_node_cache(portal_a):
+    """After `sign_tree_heads_due` every complete subtree of the signed size at the
+    cached levels is stored: the first proofs after a restore or a burst compute
+    nothing (no node stored by any proof afterwards), and are still the reference."""
+    from inaproc.translog.services import sign_tree_heads_due
+
+    leaves = grow_log(portal_a, 70)
+    LogNode.objects.filter(portal=portal_a).delete()
+    signed = sign_tree_heads_due()
+    assert [head.tree_size for head in signed if head.portal == portal_a] == [70]
+
+    stored = set(LogNode.objects.filter(portal=portal_a).values_list("level", "index"))
+    assert stored == {
+        (level, index) for level in range(CACHE_LEVEL, 7) for index in range(70 >> level)
+    }
+    assert_every_proof_is_the_reference(portal_a, leaves, 70)
+    assert LogNode.objects.filter(portal=portal_a).count() == len(stored)
+
+
+def test_a_failed_warm_up_leaves_the_signed_heads(portal_a, monkeypatch, caplog):
+    """The warm-up is a cache's: when it fails the heads stay signed and it is logged."""
+    from inaproc.translog import services
+
+    grow_log(portal_a, 9)
+
+    def broken(**kwargs):
+        raise RuntimeError("the cache is broken")
+
+    monkeypatch.setattr(services, "node_cache_warm", broken)
+    with caplog.at_level(logging.ERROR, logger="inaproc.translog.services"):
+        signed = services.sign_tree_heads_due()
+    assert [head.tree_size for head in signed if head.portal == portal_a] == [9]
+    assert TreeHead.objects.filter(portal=portal_a, tree_size=9).exists()
+    assert "node cache was not warmed" in caplog.text
