@@ -36,7 +36,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(NODE_PREFIX + left + right).digest()
 
 
-def _split(n: int) -> int:
+def split(n: int) -> int:
     """k: the largest power of two smaller than n (n > 1)."""
     return 1 << ((n - 1).bit_length() - 1)
 
@@ -47,7 +47,7 @@ def _mth(hashes: Sequence[bytes]) -> bytes:
         return EMPTY_ROOT
     if n == 1:
         return hashes[0]
-    k = _split(n)
+    k = split(n)
     return node_hash(_mth(hashes[:k]), _mth(hashes[k:]))
 
 
@@ -56,14 +56,20 @@ def root(leaf_hashes: Sequence[bytes]) -> bytes:
     return _mth(leaf_hashes)
 
 
-def _path(m: int, hashes: Sequence[bytes]) -> list[bytes]:
-    n = len(hashes)
-    if n <= 1:
+# The proofs are lists of tree hashes of ranges [lo, hi) of leaves: the ranges follow
+# RFC 9162's recursion here, once, for this module's reference proofs from the leaves
+# and for the transparency log's, which hash the same ranges from cached subtrees.
+Range = tuple[int, int]
+
+
+def path_ranges(m: int, lo: int, hi: int) -> list[Range]:
+    """The ranges of PATH(m, D[lo:hi]) (RFC 9162 §2.1.3.1), in the proof's order."""
+    if hi - lo <= 1:
         return []
-    k = _split(n)
+    k = split(hi - lo)
     if m < k:
-        return [*_path(m, hashes[:k]), _mth(hashes[k:])]
-    return [*_path(m - k, hashes[k:]), _mth(hashes[:k])]
+        return [*path_ranges(m, lo, lo + k), (lo + k, hi)]
+    return [*path_ranges(m - k, lo + k, hi), (lo, lo + k)]
 
 
 def inclusion_proof(leaf_hashes: Sequence[bytes], index: int, size: int) -> list[bytes]:
@@ -71,17 +77,17 @@ def inclusion_proof(leaf_hashes: Sequence[bytes], index: int, size: int) -> list
     `size` leaves. Raises ValueError unless 0 <= index < size <= len(leaf_hashes)."""
     if not 0 <= index < size <= len(leaf_hashes):
         raise ValueError("index must be below size, and size at most the number of leaves")
-    return _path(index, leaf_hashes[:size])
+    return [_mth(leaf_hashes[lo:hi]) for lo, hi in path_ranges(index, 0, size)]
 
 
-def _subproof(m: int, hashes: Sequence[bytes], complete: bool) -> list[bytes]:
-    n = len(hashes)
-    if m == n:
-        return [] if complete else [_mth(hashes)]
-    k = _split(n)
+def subproof_ranges(m: int, lo: int, hi: int, complete: bool) -> list[Range]:
+    """The ranges of SUBPROOF(m, D[lo:hi], b) (RFC 9162 §2.1.4.1), in the proof's order."""
+    if m == hi - lo:
+        return [] if complete else [(lo, hi)]
+    k = split(hi - lo)
     if m <= k:
-        return [*_subproof(m, hashes[:k], complete), _mth(hashes[k:])]
-    return [*_subproof(m - k, hashes[k:], False), _mth(hashes[:k])]
+        return [*subproof_ranges(m, lo, lo + k, complete), (lo + k, hi)]
+    return [*subproof_ranges(m - k, lo + k, hi, False), (lo, lo + k)]
 
 
 def consistency_proof(leaf_hashes: Sequence[bytes], first: int, second: int) -> list[bytes]:
@@ -92,7 +98,7 @@ def consistency_proof(leaf_hashes: Sequence[bytes], first: int, second: int) -> 
         raise ValueError("need 0 <= first <= second <= the number of leaves")
     if first in (0, second):
         return []
-    return _subproof(first, leaf_hashes[:second], True)
+    return [_mth(leaf_hashes[lo:hi]) for lo, hi in subproof_ranges(first, 0, second, True)]
 
 
 def verify_inclusion(

@@ -43,31 +43,7 @@ def entry_at(*, portal: Portal, index: int) -> LogEntry | None:
 
 
 # A proof's hash is the Merkle tree hash of a range [lo, hi) of leaves.
-Range = tuple[int, int]
-
-
-def _split(n: int) -> int:
-    return 1 << ((n - 1).bit_length() - 1)
-
-
-def _path_ranges(m: int, lo: int, hi: int) -> list[Range]:
-    """The ranges of PATH(m, D[lo:hi]) (RFC 9162 §2.1.3.1), in the proof's order."""
-    if hi - lo <= 1:
-        return []
-    k = _split(hi - lo)
-    if m < k:
-        return [*_path_ranges(m, lo, lo + k), (lo + k, hi)]
-    return [*_path_ranges(m - k, lo + k, hi), (lo, lo + k)]
-
-
-def _subproof_ranges(m: int, lo: int, hi: int, complete: bool) -> list[Range]:
-    """The ranges of SUBPROOF(m, D[lo:hi], b) (RFC 9162 §2.1.4.1), in the proof's order."""
-    if m == hi - lo:
-        return [] if complete else [(lo, hi)]
-    k = _split(hi - lo)
-    if m <= k:
-        return [*_subproof_ranges(m, lo, lo + k, complete), (lo + k, hi)]
-    return [*_subproof_ranges(m - k, lo + k, hi, False), (lo, lo + k)]
+Range = merkle.Range
 
 
 def _perfect_parts(lo: int, hi: int) -> list[tuple[int, int]]:
@@ -236,7 +212,7 @@ def _root_through(
     of the tree) is one of its inputs: the RFC 9162 split is followed down to them, and
     every other part is taken whole from `hash_of`."""
     if hi - lo > 1 and any(lo <= a and b <= hi and (a, b) != (lo, hi) for a, b in blocks):
-        k = _split(hi - lo)
+        k = merkle.split(hi - lo)
         return merkle.node_hash(
             _root_through(lo, lo + k, blocks, hash_of), _root_through(lo + k, hi, blocks, hash_of)
         )
@@ -305,7 +281,7 @@ def inclusion_proof(*, portal: Portal, index: int, tree_size: int) -> list[str]:
     ValueError unless 0 <= index < tree_size <= the log's size."""
     if not 0 <= index < tree_size:
         raise ValueError("index must be below the tree size")
-    return _proof(portal, tree_size, _path_ranges(index, 0, tree_size))
+    return _proof(portal, tree_size, merkle.path_ranges(index, 0, tree_size))
 
 
 def consistency_proof(*, portal: Portal, first: int, second: int) -> list[str]:
@@ -313,7 +289,7 @@ def consistency_proof(*, portal: Portal, first: int, second: int) -> list[str]:
     raises ValueError unless 0 <= first <= second <= the log's size."""
     if not 0 <= first <= second:
         raise ValueError("need 0 <= first <= second")
-    ranges = [] if first in (0, second) else _subproof_ranges(first, 0, second, True)
+    ranges = [] if first in (0, second) else merkle.subproof_ranges(first, 0, second, True)
     return _proof(portal, second, ranges)
 
 
