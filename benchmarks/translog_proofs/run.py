@@ -111,7 +111,7 @@ def main() -> None:
     from inaproc.seal import merkle
     from inaproc.translog import selectors
     from inaproc.translog.models import LogEntry, LogNode, TreeHead
-    from tests.translog.synthetic import grow_log
+    from tests.translog.synthetic import grow_log, unsigned_head
 
     portal = Portal.objects.filter(slug=SLUG).first() or portal_create(
         slug=SLUG, name="LPSE Bench Log", institution="Instansi Bench"
@@ -120,15 +120,7 @@ def main() -> None:
     leaves = grow_log(portal, args.entries)
     n, older = len(leaves), len(leaves) - args.older
     if not TreeHead.objects.filter(portal=portal, tree_size=older).exists():
-        TreeHead.objects.create(
-            portal=portal,
-            tree_size=older,
-            root_hash=merkle.root(leaves[:older]).hex(),
-            timestamp="2026-12-08T00:00:00Z",
-            body="{}",
-            signature="",
-            key_id="",
-        )
+        unsigned_head(portal, leaves, older)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"log of {n} entries ready in {time.perf_counter() - started:.1f} s", flush=True)

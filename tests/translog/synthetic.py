@@ -1,12 +1,13 @@
 """Logs of many entries written fast (the proofs' tests and benchmarks/translog_proofs):
 LogEntry rows with real leaf hashes of unsigned bodies, and the LogState frontier that
-matches them, as `append_entry` would leave it; no signature, no hook."""
+matches them, as `append_entry` would leave it; no signature, no hook. And tree heads of
+their roots, unsigned."""
 
 import json
 
 from inaproc.portals.models import Portal
 from inaproc.seal import merkle
-from inaproc.translog.models import LogEntry, LogState
+from inaproc.translog.models import LogEntry, LogState, TreeHead
 
 BATCH = 5000
 
@@ -41,3 +42,17 @@ def grow_log(portal: Portal, size: int, *, tag: str = "") -> list[bytes]:
         .order_by("index")
         .values_list("leaf_hash", flat=True)
     ]
+
+
+def unsigned_head(portal: Portal, leaves: list[bytes], size: int) -> TreeHead:
+    """A tree head of the first `size` of `leaves`, its root right, its signature empty
+    (what the proofs check their cached nodes against)."""
+    return TreeHead.objects.create(
+        portal=portal,
+        tree_size=size,
+        root_hash=merkle.root(leaves[:size]).hex(),
+        timestamp="2026-12-08T00:00:00Z",
+        body="{}",
+        signature="",
+        key_id="",
+    )

@@ -13,7 +13,7 @@ from inaproc.seal import merkle
 from inaproc.translog import selectors
 from inaproc.translog.models import LogEntry, LogNode, TreeHead
 from inaproc.translog.services import sign_tree_head
-from tests.translog.synthetic import grow_log
+from tests.translog.synthetic import grow_log, unsigned_head
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +35,6 @@ def inclusion(portal, index: int, size: int) -> list[str]:
 
 def consistency(portal, first: int, second: int) -> list[str]:
     return selectors.consistency_proof(portal=portal, first=first, second=second)
-
-
-def sign_head(portal, leaves: list[bytes], size: int) -> None:
-    TreeHead.objects.create(
-        portal=portal,
-        tree_size=size,
-        root_hash=merkle.root(leaves[:size]).hex(),
-        timestamp="2026-12-08T00:00:00Z",
-        body="{}",
-        signature="",
-        key_id="",
-    )
 
 
 def assert_every_proof_is_the_reference(portal, leaves: list[bytes], size: int) -> None:
@@ -79,7 +67,7 @@ def test_proofs_of_older_sizes_equal_the_reference(portal_a, signed):
     for size in range(1, 45):
         LogNode.objects.all().delete()
         if signed:
-            sign_head(portal_a, leaves, size)
+            unsigned_head(portal_a, leaves, size)
         assert_every_proof_is_the_reference(portal_a, leaves, size)
 
 
@@ -87,7 +75,7 @@ def test_only_complete_subtrees_of_the_checked_size_are_cached(portal_a):
     """With a signed head of the size asked, nothing beyond that size is stored; every
     stored node is a complete subtree with its true hash."""
     leaves = grow_log(portal_a, 40)
-    sign_head(portal_a, leaves, 21)
+    unsigned_head(portal_a, leaves, 21)
 
     inclusion(portal_a, 3, 21)
     consistency(portal_a, 13, 21)
@@ -125,7 +113,7 @@ def test_a_damaged_cached_node_never_yields_a_wrong_proof(portal_a, damage, sign
     leaves = grow_log(portal_a, 61)
     size = 48 if signed else 61
     if signed:
-        sign_head(portal_a, leaves, size)
+        unsigned_head(portal_a, leaves, size)
     for index in range(size):
         inclusion(portal_a, index, size)
     node = LogNode.objects.get(portal=portal_a, level=4, index=1)  # leaves 16 … 31
@@ -173,7 +161,7 @@ def test_a_proof_takes_a_few_queries_whatever_the_size(portal_a, settings, signe
     settings.TRANSLOG_NODE_CACHE_LEVEL = 4
     leaves = grow_log(portal_a, 2000)
     if signed:
-        sign_head(portal_a, leaves, 1999)
+        unsigned_head(portal_a, leaves, 1999)
     size = 1999 if signed else 2000
     for call in (
         lambda: inclusion(portal_a, 1234, size),  # cold: computes and stores nodes
