@@ -340,7 +340,7 @@ def scenarios(rng: random.Random, slugs: list[str], years: list[int], codes: lis
     }
 
 
-def measure(port: int, requests: int, seed: int) -> None:
+def measure(port: int, requests: int, seed: int, misses: bool = False) -> None:
     from inaproc.core.pagecache import CACHE_HEADER
     from inaproc.portals.models import Portal
     from inaproc.tenders.models import Package
@@ -353,9 +353,13 @@ def measure(port: int, requests: int, seed: int) -> None:
     headers = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 
     hits = 0
+    sent = 0
 
     def get(path: str) -> float:
-        nonlocal hits
+        nonlocal hits, sent
+        sent += 1
+        if misses:  # an unknown parameter changes the page cache's key, not the answer
+            path += ("&" if "?" in path else "?") + f"miss={sent}"
         started = time.perf_counter()
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
@@ -445,6 +449,9 @@ def main() -> None:
     parser.add_argument("--in-process", action="store_true", help="also time in-process")
     parser.add_argument("--redis-url", default="", help="the shared cache, as in production")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
+    parser.add_argument(
+        "--misses", action="store_true", help="a distinct URL each time: no page-cache hit"
+    )
     parser.add_argument("--build-only", action="store_true", help="build the data, measure nothing")
     args = parser.parse_args()
     name = urlsplit(args.database_url).path.lstrip("/")
@@ -474,7 +481,7 @@ def main() -> None:
     # Stopped from outside: stop gunicorn too (the `finally` below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     try:
-        measure(port, args.requests, args.seed)
+        measure(port, args.requests, args.seed, args.misses)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

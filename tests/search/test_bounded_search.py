@@ -221,24 +221,36 @@ def test_a_package_of_very_long_texts_is_saved_and_found_by_its_name(portal_a):
     assert ids == [package.pk] and count == 1
 
 
-def test_a_sample_with_enough_matches_leads_to_the_longer_scan_else_to_the_gin_index(
-    monkeypatch, bounded_calls, portal_a
-):
-    """Too few matches among the first rows of the scan: it reads up to
-    BOUNDED_SCAN_ROWS rows only when the first ones promise enough matches there (half
-    of them match here); one match in four rows does not, and the GIN index answers.
-    Both answers are those of the search over every row."""
+@pytest.fixture
+def sample_of_four(monkeypatch):
+    """A pool of 3 (the count up to 4), a sample of 4 rows, a longer scan of 12."""
     monkeypatch.setattr(selectors, "RELEVANCE_POOL", 3)
     monkeypatch.setattr(selectors, "BOUNDED_SAMPLE_ROWS", 4)
     monkeypatch.setattr(selectors, "BOUNDED_SCAN_ROWS", 12)
+
+
+def _konstruksi_ranked(now):
+    def ranked(q: str):
+        filters = SearchFilters(q=q, procurement_type="konstruksi")
+        return national_search_ranked(filters=filters, now=now)
+
+    return ranked
+
+
+def test_a_sample_with_enough_matches_leads_to_the_longer_scan_else_to_the_gin_index(
+    monkeypatch, sample_of_four, bounded_calls, portal_a
+):
+    """Too few matches among the first rows of the scan: it reads up to
+    BOUNDED_SCAN_ROWS rows only when the first ones promise enough matches there
+    (BOUNDED_MARGIN times as many as needed, 1.5 here; half of them match); one match
+    in four rows does not, and the GIN index answers. Both answers are those of the
+    search over every row."""
+    monkeypatch.setattr(selectors, "BOUNDED_MARGIN", 1.5)
     now = timezone.now()
     _tenders(portal_a, now, names=["Jalan A", "Gedung B", "Jembatan C", "Jalan D"])
     _tenders(portal_a, now - timedelta(days=1), names=["Jalan E", "Jembatan F", "Jalan G"])
     _tenders(portal_a, now - timedelta(days=2), names=["Jembatan H", "Jembatan I"])
-
-    def ranked(q: str):
-        filters = SearchFilters(q=q, procurement_type="konstruksi")
-        return national_search_ranked(filters=filters, now=now)
+    ranked = _konstruksi_ranked(now)
 
     jalan, jembatan = ranked("jalan"), ranked("jembatan")
 
@@ -247,6 +259,30 @@ def test_a_sample_with_enough_matches_leads_to_the_longer_scan_else_to_the_gin_i
     assert jalan[1] == 4 and jembatan[1] == 4
     assert [jalan, jembatan] == _everywhere(
         monkeypatch, lambda: [ranked("jalan"), ranked("jembatan")]
+    )
+
+
+def test_a_sample_promising_half_of_what_is_needed_is_worth_the_longer_scan(
+    monkeypatch, sample_of_four, bounded_calls, portal_a
+):
+    """At the default margin (BOUNDED_MARGIN, under 1: matches are seldom spread evenly
+    along the newest rows), one match in the first four rows, a rate that promises 3 of
+    the 4 needed among 12, is enough to read the 12; none is not. Both answers are those
+    of the search over every row."""
+    now = timezone.now()
+    _tenders(portal_a, now, names=["Jalan A", "Gedung B", "Jembatan C", "Jalan D"])
+    _tenders(portal_a, now - timedelta(days=1), names=["Jalan E", "Jembatan F", "Gedung G"])
+    _tenders(portal_a, now - timedelta(days=2), names=["Jembatan H", "Jembatan I"])
+    _tenders(portal_a, now - timedelta(days=3), names=["Gedung J", "Gedung K"])
+    ranked = _konstruksi_ranked(now)
+
+    jembatan, sekolah = ranked("jembatan"), ranked("sekolah")
+
+    assert bounded_calls[0] is not None  # 1 of the first 4, then 4 of the first 12
+    assert bounded_calls[1] is None  # none of the first 4
+    assert jembatan[1] == 4 and sekolah == ([], 0)
+    assert [jembatan, sekolah] == _everywhere(
+        monkeypatch, lambda: [ranked("jembatan"), ranked("sekolah")]
     )
 
 
@@ -303,3 +339,25 @@ def test_the_count_of_open_tenders_with_a_filter_can_read_the_open_tenders_index
         cursor.execute(f"EXPLAIN {count_sql}")
         plan = "\n".join(row for (row,) in cursor.fetchall())
     assert "search_package_open_idx" in plan, plan
+
+
+def test_the_count_without_words_asks_for_the_newest_matches_unless_by_stage(portal_a):
+    """Without words, the capped count asks for the newest matches (so that PostgreSQL
+    may read a covering index in order and stop at the cap, docs/national-search.md),
+    except with the stage filter, whose index (migration 0006) has no such order."""
+    from django.test.utils import CaptureQueriesContext
+
+    from inaproc.tenders.selectors.public import STAGE_OPEN
+
+    now = timezone.now()
+    _tenders(portal_a, now, names=["Jalan Desa", "Jembatan Desa", "Gedung Desa"])
+
+    def count(**fields) -> tuple[int, bool]:
+        filters = SearchFilters(procurement_type="konstruksi", **fields)
+        with CaptureQueriesContext(connection) as queries:
+            counted = national_search_count(filters=filters, now=now, words=False, cap=2)
+        (sql,) = [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+        return counted, 'ORDER BY "tenders_package"."published_at" DESC' in sql
+
+    assert count() == (3, True)
+    assert count(stage=STAGE_OPEN) == (0, False)  # made without stages: none is open
