@@ -140,10 +140,16 @@ def _filtered(packages: QuerySet[Package], filters: SearchFilters, now: datetime
     return packages
 
 
-def _sorted(packages: QuerySet[Package], filters: SearchFilters, now: datetime, words: bool):
+def _sort_of(filters: SearchFilters, words: bool) -> str:
+    """The order of the results: relevance only with words to rank (on PostgreSQL)."""
     sort = filters.effective_sort
     if sort == Sort.RELEVANCE and not (words and uses_full_text()):
-        sort = Sort.NEWEST
+        return Sort.NEWEST
+    return sort
+
+
+def _sorted(packages: QuerySet[Package], filters: SearchFilters, now: datetime, words: bool):
+    sort = _sort_of(filters, words)
     if sort == Sort.RELEVANCE:
         # Ranked: the newest RELEVANCE_POOL matches, the most a result list shows
         # (the count stops there too); ranking every match of a common word would
@@ -336,6 +342,32 @@ def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[li
     rows = _by_gin_index(lambda: list(newest)) if bounded is None else bounded
     pool = sorted(rows[:RELEVANCE_POOL], key=lambda row: row[1], reverse=True)
     return [pk for pk, _rank in pool], len(rows)
+
+
+def national_search_newest(
+    *, filters: SearchFilters, now: datetime, words: bool, cap: int
+) -> list[int] | None:
+    """For a search in the newest order without the stage filter: the ids of its `cap`
+    + 1 newest matches, newest first (with words from a covering index when that is
+    exact, `_bounded_newest`, else through the GIN index). A page is then a slice of
+    them and the capped count their number: one query of ids, read from an index
+    alone where the filters are in one, instead of a count and a page that read the
+    same rows twice, the page from the table (`national_search_rows` reads the page's
+    rows by id). None for other searches: the stage is on the row, in an index without
+    the newest order (migration 0006), and the other sorts have their own indexes."""
+    if _sort_of(filters, words) != Sort.NEWEST or filters.stage:
+        return None
+    newest = (
+        national_search_matches(filters=filters, now=now, words=words)
+        .order_by(*ORDERINGS[Sort.NEWEST])
+        .values_list("pk")[: cap + 1]
+    )
+    if words:
+        bounded = _bounded_newest(newest, filters, cap + 1)
+        rows = _by_gin_index(lambda: list(newest)) if bounded is None else bounded
+    else:
+        rows = list(newest)
+    return [pk for (pk,) in rows]
 
 
 def national_search_count(*, filters: SearchFilters, now: datetime, words: bool, cap: int) -> int:

@@ -38,6 +38,7 @@ from inaproc.search.selectors import (
     is_ranked,
     national_search,
     national_search_count,
+    national_search_newest,
     national_search_page,
     national_search_ranked,
     national_search_rows,
@@ -67,8 +68,9 @@ class SearchPaginator(CappedPaginator):
         return self.counted()
 
 
-class RankedPaginator(CappedPaginator):
-    """Pages of the ranked ids of `national_search_ranked`, whose count came with them."""
+class IdsPaginator(CappedPaginator):
+    """Pages of a list of ids whose capped count came with them: the ranked pool of
+    `national_search_ranked` or the newest matches of `national_search_newest`."""
 
     def __init__(self, ranked: list[int], per_page: int, *, count: int) -> None:
         super().__init__(ranked, per_page)
@@ -103,7 +105,11 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
     paginator: CappedPaginator
     if is_ranked(filters, words):
         ranked, count = national_search_ranked(filters=filters, now=now)
-        paginator = RankedPaginator(ranked, per_page, count=count)
+        paginator = IdsPaginator(ranked, per_page, count=count)
+    elif (
+        newest := national_search_newest(filters=filters, now=now, words=words, cap=COUNT_CAP)
+    ) is not None:
+        paginator = IdsPaginator(newest[:COUNT_CAP], per_page, count=len(newest))
     else:
         packages = national_search(filters=filters, now=now, words=words)
         paginator = SearchPaginator(
@@ -116,7 +122,7 @@ def search_home_view(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     shown = (
         national_search_rows(list(page.object_list))
-        if isinstance(paginator, RankedPaginator)
+        if isinstance(paginator, IdsPaginator)
         else national_search_page(page.object_list, words=words, few=not paginator.is_capped)
     )
     return render(
