@@ -3,7 +3,7 @@ and what needs doing (approvals, questions waiting, the next deadline), the Peja
 Pengadaan's packages, PAGE_SIZE at a time (each list its own page number). A fixed
 number of queries whatever the number of packages: a list's count (with the Pokja's
 totals), its page's rows with their counts as annotations, the stages of those rows as
-plain values (`plain_stages`)."""
+plain values, only those that decide where each stands (`deciding_stages`)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +21,7 @@ from inaproc.tenders.models import (
     PokjaMember,
     PublicationApproval,
 )
-from inaproc.tenders.selectors.public import plain_stages
+from inaproc.tenders.selectors.public import deciding_stages
 from inaproc.tenders.stages import Standing, TimedStage, stage_name, standing_at
 
 # A page a person reads (the dashboard showed the newest 100, and no more, before).
@@ -109,7 +109,7 @@ def _page(
     page = paginator.get_page(number)
     start = (page.number - 1) * PAGE_SIZE
     shown = list(_with_counts(packages, user)[start : start + PAGE_SIZE])
-    stages = plain_stages(shown)
+    stages = deciding_stages(shown, now)
     rows = [
         DashboardRow(
             package=package,
