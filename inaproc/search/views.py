@@ -72,13 +72,19 @@ class IdsPaginator(CappedPaginator):
     """Pages of a list of ids whose capped count came with them: the ranked pool of
     `national_search_ranked` or the newest matches of `national_search_newest`."""
 
-    def __init__(self, ranked: list[int], per_page: int, *, count: int) -> None:
-        super().__init__(ranked, per_page)
+    def __init__(self, ids: list[int], per_page: int, *, count: int) -> None:
+        super().__init__(ids, per_page)
         self.counted = count
 
     @cached_property
     def count(self) -> int:
-        return self.counted
+        # The pages are those of the ids at hand (the cap's worth): past them a search
+        # says "more than" and asks for a narrower one, never shows an empty page.
+        return min(self.counted, len(self.object_list))
+
+    @property
+    def is_capped(self) -> bool:
+        return self.counted > COUNT_CAP
 
 
 @require_safe

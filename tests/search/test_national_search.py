@@ -220,6 +220,35 @@ def test_a_search_in_the_newest_order_pages_its_newest_ids_with_their_count(
     assert f"{len(expected)} tenders." in first.text
 
 
+@pytest.mark.parametrize("q", ["", "jalan"])
+def test_a_capped_search_pages_to_its_last_listed_tender_never_to_an_empty_page(
+    client, english, portal_a, monkeypatch, q
+):
+    """More matches than the cap: "more than" the cap, and the pages end with the last
+    of the cap's tenders (a page asked for past them shows the last), never an empty
+    page saying that nothing matches (newest order and relevance alike)."""
+    from inaproc.search import selectors, views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 6)
+    monkeypatch.setattr(selectors, "RELEVANCE_POOL", 6)
+    now = timezone.now()
+    for n in range(9):
+        make_public_package(
+            portal_a, name=f"Jalan {n}", published_at=now - timedelta(hours=n), with_stages=False
+        )
+
+    first, last, past = (
+        search(client, q=q, jenis="konstruksi", n=3, page=page) for page in (1, 2, 9)
+    )
+
+    # 7 counted (the cap and one): 3 pages of 3 would end with an empty one.
+    assert "More than 6 tenders" in first.text
+    assert len(names(first)) == 3 and len(names(last)) == 3
+    assert "Page 2 of 2" in last.text and "Next page" not in last.text
+    assert names(past) == names(last)
+    assert "No tender matches" not in last.text + past.text
+
+
 def test_the_newest_ids_are_not_used_with_the_stage_filter_or_another_sort(portal_a):
     """The stage is on the row, in an index without the newest order (migration
     search/0006); other sorts have their own order: those pages count and page apart."""
