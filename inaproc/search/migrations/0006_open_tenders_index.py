@@ -9,7 +9,11 @@ search").
 PostgreSQL only, like the column (SQLite filters by the stages; nothing is done there).
 """
 
+import importlib
+
 from django.db import migrations
+
+previous = importlib.import_module("inaproc.search.migrations.0002_search_indexes")
 
 NAME = "search_package_open_idx"
 INCLUDED = (
@@ -29,20 +33,10 @@ FORWARD = (
 BACKWARD = f'DROP INDEX IF EXISTS "{NAME}"'
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0005_covering_indexes"),
         ("tenders", "0007_package_schedule_ends"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [previous.PostgresOnlySQL(sql=FORWARD, reverse_sql=BACKWARD)]

@@ -12,7 +12,11 @@ changed stages' packages per statement (a copy of thousands of stages in one INS
 updates each of their packages once). The column is filled here from the stages.
 """
 
+import importlib
+
 from django.db import migrations
+
+public_indexes = importlib.import_module("inaproc.tenders.migrations.0002_public_indexes")
 
 FORWARD = """
 ALTER TABLE "tenders_package" ADD COLUMN "schedule_ends_at" timestamptz;
@@ -68,17 +72,7 @@ ALTER TABLE "tenders_package" DROP COLUMN IF EXISTS "schedule_ends_at";
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("tenders", "0006_package_provinces")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [public_indexes.PostgresOnlySQL(sql=FORWARD, reverse_sql=BACKWARD)]
