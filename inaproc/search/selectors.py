@@ -323,6 +323,14 @@ def _by_gin_index(query: Callable[[], T]) -> T:
         return query()
 
 
+def _newest_with_words(rows: QuerySet, filters: SearchFilters, limit: int) -> list:
+    """The first `limit` rows of `rows` (a search by words, newest first, as values_list):
+    from a covering index when that is exact (`_bounded_newest`), else through the GIN
+    index (`_by_gin_index`)."""
+    bounded = _bounded_newest(rows, filters, limit)
+    return _by_gin_index(lambda: list(rows)) if bounded is None else bounded
+
+
 def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[list[int], int]:
     """For a search by relevance (`is_ranked`), in one pass over the matches: the ids of
     the RELEVANCE_POOL newest matches, best first, and how many matches there are, up
@@ -338,8 +346,7 @@ def national_search_ranked(*, filters: SearchFilters, now: datetime) -> tuple[li
     # Without `published_at`: the rows come newest first, so a stable sort by rank alone
     # gives ORDERINGS[Sort.RELEVANCE] (rank, then newest, then id). Loading a
     # timestamptz costs about 5 µs in Django's loader (pure Python): 5 ms for a pool.
-    bounded = _bounded_newest(newest, filters, RELEVANCE_POOL + 1)
-    rows = _by_gin_index(lambda: list(newest)) if bounded is None else bounded
+    rows = _newest_with_words(newest, filters, RELEVANCE_POOL + 1)
     pool = sorted(rows[:RELEVANCE_POOL], key=lambda row: row[1], reverse=True)
     return [pk for pk, _rank in pool], len(rows)
 
@@ -362,11 +369,7 @@ def national_search_newest(
         .order_by(*ORDERINGS[Sort.NEWEST])
         .values_list("pk")[: cap + 1]
     )
-    if words:
-        bounded = _bounded_newest(newest, filters, cap + 1)
-        rows = _by_gin_index(lambda: list(newest)) if bounded is None else bounded
-    else:
-        rows = list(newest)
+    rows = _newest_with_words(newest, filters, cap + 1) if words else list(newest)
     return [pk for (pk,) in rows]
 
 
